@@ -1,0 +1,64 @@
+// Prisma's schema engine, compiled to WASM (@prisma/schema-engine-wasm), driven from Node without
+// the native binary Prisma's CLI would download. Used by `npm run migrations:create` and by the
+// drift test; never at service start-up. See shared/design/prisma-offline.md for what is verified.
+import { readFile } from "node:fs/promises";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { PGlite } from "@electric-sql/pglite";
+
+const FILTERS = { externalTables: [], externalEnums: [] };
+
+type Engine = {
+  diff(params: unknown): Promise<{ exitCode: number; stdout: string }>;
+  schemaPush(params: unknown): Promise<{ executedSteps: number; unexecutable: string[]; warnings: string[] }>;
+};
+
+let bindings: Promise<{ SchemaEngine: { new (...a: unknown[]): Engine } & Record<string, any> }> | undefined;
+
+async function loadBindings() {
+  bindings ??= (async () => {
+    // The package is a bundler-style wasm-bindgen build: instantiate the .wasm with the JS glue's
+    // exports as imports, hand the instance back to the glue, then start it.
+    const gluePath = import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const glue = await import(gluePath);
+    const module = await WebAssembly.compile(new Uint8Array(await readFile(new URL("./schema_engine_bg.wasm", gluePath))));
+    const instance = await WebAssembly.instantiate(module, { "./schema_engine_bg.js": glue });
+    glue.__wbg_set_wasm(instance.exports);
+    (instance.exports as unknown as { __wbindgen_start(): void }).__wbindgen_start();
+    return glue;
+  })();
+  return bindings;
+}
+
+async function engineFor(schema: string, db: PGlite): Promise<Engine> {
+  const { SchemaEngine } = await loadBindings();
+  // The factory must be wrapped, or the engine fails with "Cannot read properties of null (reading '#config')".
+  const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(db) as never);
+  return (SchemaEngine as any).new({ datamodels: [["schema.prisma", schema]] }, () => undefined, factory);
+}
+
+/** The SQL that creates `schema` from an empty database. */
+export async function sqlForSchema(schemaPath: string, scratch: PGlite): Promise<string> {
+  const schema = await readFile(schemaPath, "utf8");
+  const engine = await engineFor(schema, scratch);
+  const result = await engine.diff({
+    from: { tag: "empty" },
+    to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: schema }] },
+    script: true,
+    shadowDatabaseUrl: null,
+    exitCode: null,
+    filters: FILTERS,
+  });
+  return result.stdout;
+}
+
+/**
+ * How many steps it would take to bring `db` (already migrated) to `schema`: zero when the
+ * committed migrations and the Prisma schema agree. Alters `db`: use a scratch database.
+ */
+export async function driftSteps(schemaPath: string, db: PGlite): Promise<{ executedSteps: number; unexecutable: string[] }> {
+  const schema = await readFile(schemaPath, "utf8");
+  const engine = await engineFor(schema, db);
+  const result = await engine.schemaPush({ schema: { files: [{ path: "schema.prisma", content: schema }] }, force: true, filters: FILTERS });
+  return { executedSteps: result.executedSteps, unexecutable: result.unexecutable };
+}

@@ -1,0 +1,62 @@
+// Expected failures carry a stable extensions.code (and the partner, when one is involved).
+// Anything else is masked to INTERNAL_SERVER_ERROR with no message detail and no stack trace.
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { ZodError } from "zod";
+
+export const ErrorCode = {
+  BAD_USER_INPUT: "BAD_USER_INPUT",
+  NOT_FOUND: "NOT_FOUND",
+  PARTNER_UNAVAILABLE: "PARTNER_UNAVAILABLE",
+  UNKNOWN_PARTNER: "UNKNOWN_PARTNER",
+  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+} as const;
+
+export function badInput(message: string, argumentPath: (string | number)[] = []): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, argumentPath: argumentPath.map(String) },
+  });
+}
+
+/** Turns a zod failure on argument `arg` into one BAD_USER_INPUT error naming the first offending path. */
+export function fromZod(error: ZodError, arg: string): GraphQLError {
+  const issue = error.issues[0];
+  const path = [arg, ...(issue?.path ?? []).map((p) => String(p))];
+  return badInput(`Invalid ${path.join(".")}: ${issue?.message ?? "invalid value"}`, path);
+}
+
+const EXPOSED_CODES = new Set<string>([
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.PARTNER_UNAVAILABLE,
+  ErrorCode.UNKNOWN_PARTNER,
+  // Apollo Server's own request errors: parse, validation, bad variables, persisted queries.
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+]);
+
+/**
+ * Apollo Server formatError: keeps designed errors, masks everything else. Stack traces never
+ * leave the process (they are logged by the caller's plugin instead).
+ */
+export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  const { stacktrace: _drop, exception: _drop2, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  if (typeof code === "string" && EXPOSED_CODES.has(code)) {
+    return { ...formatted, extensions };
+  }
+  const original = unwrapResolverError(error);
+  if (original instanceof GraphQLError && typeof original.extensions?.code === "string" && EXPOSED_CODES.has(original.extensions.code)) {
+    return { ...formatted, extensions };
+  }
+  return {
+    message: "Internal server error",
+    ...(formatted.path ? { path: formatted.path } : {}),
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}

@@ -1,0 +1,94 @@
+// The partner registry (schema/partners.json): who serves what, where. Parsed and checked here; the
+// gateway, the catalogue, the demo launcher and docker-compose's test all read it through this.
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ALL_KINDS, type Kind } from "./kinds.ts";
+import { PARTNER_ID_PATTERN } from "./ids.ts";
+import { REGION_IDS } from "./vocabulary.ts";
+import organisations from "./organisations.json" with { type: "json" };
+
+const organisationIds = new Set(organisations.organisations.map((o) => o.id));
+
+export const partnerEntry = z
+  .object({
+    id: z.string().regex(PARTNER_ID_PATTERN, "partner ids are lowercase letters, digits and '-'"),
+    name: z.string().min(1).max(200),
+    organisation: z.string().refine((o) => organisationIds.has(o), "unknown organisation (schema/organisations.json)"),
+    kind: z.enum(ALL_KINDS),
+    port: z.number().int().min(1).max(65535),
+    region: z.enum(REGION_IDS),
+    enabled: z.boolean().default(true),
+    /** Overrides the URL built from PARTNER_URL_TEMPLATE. */
+    url: z.url().optional(),
+  })
+  .strict();
+
+export type PartnerEntry = z.infer<typeof partnerEntry>;
+
+export const registryFile = z
+  .object({ $comment: z.string().optional(), partners: z.array(partnerEntry) })
+  .strict()
+  .superRefine((r, ctx) => {
+    const seen = new Set<string>();
+    const ports = new Set<number>();
+    r.partners.forEach((p, i) => {
+      if (seen.has(p.id)) ctx.addIssue({ code: "custom", path: ["partners", i, "id"], message: `duplicate partner id ${p.id}` });
+      if (ports.has(p.port)) ctx.addIssue({ code: "custom", path: ["partners", i, "port"], message: `duplicate port ${p.port}` });
+      seen.add(p.id);
+      ports.add(p.port);
+    });
+    if (r.partners.filter((p) => p.kind === "catalogue" && p.enabled).length !== 1) {
+      ctx.addIssue({ code: "custom", path: ["partners"], message: "exactly one enabled catalogue partner is required" });
+    }
+  });
+
+export interface Partner extends PartnerEntry {
+  url: string;
+}
+
+export class Registry {
+  readonly partners: readonly Partner[];
+  private readonly byId: Map<string, Partner>;
+
+  constructor(entries: readonly PartnerEntry[], urlTemplate: string) {
+    this.partners = entries.map((p) => ({
+      ...p,
+      url: p.url ?? urlTemplate.replaceAll("{port}", String(p.port)).replaceAll("{id}", p.id),
+    }));
+    this.byId = new Map(this.partners.map((p) => [p.id, p]));
+  }
+
+  get(id: string): Partner | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Enabled partners of one kind. */
+  ofKind(kind: Kind): Partner[] {
+    return this.partners.filter((p) => p.kind === kind && p.enabled);
+  }
+
+  catalogue(): Partner {
+    const c = this.ofKind("catalogue")[0];
+    if (!c) throw new Error("the registry has no enabled catalogue");
+    return c;
+  }
+
+  /** A copy with some partners' URLs replaced (tests and the launcher use ephemeral ports). */
+  withUrls(urls: Record<string, string>): Registry {
+    return new Registry(this.partners.map((p) => ({ ...p, url: urls[p.id] ?? p.url })), "unused");
+  }
+}
+
+export function parseRegistry(json: unknown, urlTemplate: string): Registry {
+  const parsed = registryFile.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`invalid partner registry: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  return new Registry(parsed.data.partners, urlTemplate);
+}
+
+export function loadRegistry(file: string, urlTemplate: string): Registry {
+  return parseRegistry(JSON.parse(readFileSync(file, "utf8")), urlTemplate);
+}
+
+export const DEFAULT_REGISTRY_FILE = new URL("./partners.json", import.meta.url).pathname;

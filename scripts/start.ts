@@ -1,0 +1,89 @@
+// npm start: runs the whole national catalogue on this machine, each partner as its own process on
+// its registry port with its own embedded database under DATA_DIR, then the catalogue (which
+// harvests every partner), then the gateway. Ctrl-C stops everything.
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { loadConfigOrExit } from "../lib/config.ts";
+import { loadRegistry, type Partner } from "../schema/registry.ts";
+import { PARTNER_KINDS } from "../schema/kinds.ts";
+import { template } from "../lib/db/embedded.ts";
+
+const config = loadConfigOrExit();
+const registry = loadRegistry(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE);
+const root = fileURLToPath(new URL("..", import.meta.url));
+const children: ChildProcess[] = [];
+const started = performance.now();
+const say = (msg: string) => console.log(`[start +${((performance.now() - started) / 1000).toFixed(1)}s] ${msg}`);
+
+function run(name: string, entry: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      say(`${name} exited (${signal ?? code}); stopping everything`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitHealthy(name: string, url: string, timeoutMs = 90_000): Promise<void> {
+  const health = new URL("/health", url).toString();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(health, { signal: AbortSignal.timeout(1000) })).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} did not become healthy at ${health} within ${timeoutMs / 1000}s`);
+}
+
+let stopping = false;
+async function stop(code: number): Promise<never> {
+  stopping = true;
+  for (const c of children) c.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 500));
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+const partners = registry.partners.filter((p) => p.enabled && (PARTNER_KINDS as readonly string[]).includes(p.kind));
+const partnerEnv = (p: Partner) => ({ PARTNER_ID: p.id });
+try {
+  // Made once here (a few seconds, first run only) rather than by every partner in parallel.
+  await template();
+  say(`starting ${partners.length} partners`);
+  for (const p of partners) run(p.id, `subgraphs/${p.kind}/index.ts`, partnerEnv(p));
+  await Promise.all(partners.map((p) => waitHealthy(p.id, p.url)));
+  say("partners up; starting the national catalogue");
+  const catalogue = registry.catalogue();
+  run(catalogue.id, "subgraphs/catalogue/index.ts", partnerEnv(catalogue));
+  await waitHealthy(catalogue.id, catalogue.url);
+  // The catalogue harvests at start; wait until every partner has been read once.
+  for (;;) {
+    const res = await fetch(catalogue.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ partners { id status } }" }),
+    }).then((r) => r.json() as Promise<{ data?: { partners: { status: string }[] } }>);
+    if (res.data && res.data.partners.every((p) => p.status !== "PENDING")) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  say("first harvest done; starting the gateway");
+  run("gateway", "gateway/index.ts", {});
+  const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
+  await waitHealthy("gateway", gatewayUrl);
+  say(`ready: ${gatewayUrl}`);
+  console.log(`\nThe national improvement catalogue is running at ${gatewayUrl}\nTry: curl -s ${gatewayUrl} -H 'content-type: application/json' -d '{"query":"{ search(query: \\"falls\\") { totalCount edges { node { title partner { name } } } } }"}'\nCtrl-C stops it.\n`);
+} catch (e) {
+  console.error((e as Error).message);
+  await stop(1);
+}

@@ -1,0 +1,17 @@
+// The per-request context of the national catalogue.
+import type { PrismaClient } from "./generated/prisma/client.ts";
+import type { OpenedDatabase } from "../../lib/db/open.ts";
+import type { Partner, Registry } from "../../schema/registry.ts";
+import type { ServiceOptions } from "../shared/service.ts";
+import { itemLoaders } from "./data/items.ts";
+
+export interface CatalogueContext {
+  partner: Partner;
+  db: OpenedDatabase<PrismaClient>;
+  registry: Registry;
+  items: ReturnType<typeof itemLoaders>;
+}
+
+export function catalogueContext(db: OpenedDatabase<PrismaClient>, partner: Partner, options: ServiceOptions): CatalogueContext {
+  return { partner, db, registry: options.registry(), items: itemLoaders(db.prisma) };
+}

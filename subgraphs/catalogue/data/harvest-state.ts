@@ -1,0 +1,37 @@
+// Per-partner harvest state: the feed cursor (so a restart resumes where it stopped), status,
+// last success and item count.
+import type { PrismaClient, HarvestState } from "../generated/prisma/client.ts";
+
+export type HarvestStateRow = HarvestState;
+
+export async function allStates(prisma: PrismaClient): Promise<Map<string, HarvestState>> {
+  return new Map((await prisma.harvestState.findMany()).map((s) => [s.partnerId, s]));
+}
+
+export async function getState(prisma: PrismaClient, partnerId: string): Promise<HarvestState | null> {
+  return prisma.harvestState.findUnique({ where: { partnerId } });
+}
+
+export async function recordSuccess(prisma: PrismaClient, partnerId: string, cursor: string | null, at: Date): Promise<void> {
+  const itemCount = await prisma.item.count({ where: { partnerId } });
+  await prisma.$transaction([
+    prisma.harvestState.upsert({
+      where: { partnerId },
+      create: { partnerId, cursor, status: "UP", reason: null, lastHarvest: at, lastAttempt: at, itemCount },
+      update: { cursor, status: "UP", reason: null, lastHarvest: at, lastAttempt: at, itemCount },
+    }),
+    prisma.item.updateMany({ where: { partnerId, stale: true }, data: { stale: false } }),
+  ]);
+}
+
+/** A failed harvest keeps the partner's items searchable, marked stale. */
+export async function recordFailure(prisma: PrismaClient, partnerId: string, cursor: string | null, reason: string, at: Date): Promise<void> {
+  await prisma.$transaction([
+    prisma.harvestState.upsert({
+      where: { partnerId },
+      create: { partnerId, cursor, status: "DOWN", reason, lastAttempt: at },
+      update: { cursor, status: "DOWN", reason, lastAttempt: at },
+    }),
+    prisma.item.updateMany({ where: { partnerId }, data: { stale: true } }),
+  ]);
+}

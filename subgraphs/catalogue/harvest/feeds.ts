@@ -1,0 +1,84 @@
+// What the catalogue asks each partner kind for, and how a feed node becomes an index row. The
+// queries use only fields of the kind contracts (schema/<kind>.graphql), so any partner that
+// serves its contract can be harvested.
+import type { PartnerKind } from "../../../schema/kinds.ts";
+import type { Partner } from "../../../schema/registry.ts";
+import type { IndexedItem } from "../data/items.ts";
+
+type Ref = { id: string } | null;
+type Node = Record<string, unknown> & { id: string; title: string; summary: string | null; organisation: Ref; updatedAt: string | null };
+
+const SHARED = "id title summary organisation { id } topics { id } settings { id } drivers { id } updatedAt";
+
+export const FEED_QUERY: Record<PartnerKind, { field: string; query: string }> = {
+  resources: {
+    field: "resourceFeed",
+    query: `query Harvest($after: String, $first: Int) { resourceFeed(after: $after, first: $first) { endCursor hasNextPage nodes { ${SHARED} kind body audience publisher { id } } } }`,
+  },
+  networks: {
+    field: "networkFeed",
+    query: `query Harvest($after: String, $first: Int) { networkFeed(after: $after, first: $first) { endCursor hasNextPage nodes { ${SHARED} type region { id } howToJoin meets members(first: 200) { role expertise } } } }`,
+  },
+  projects: {
+    field: "projectFeed",
+    query: `query Harvest($after: String, $first: Int) { projectFeed(after: $after, first: $first) { endCursor hasNextPage nodes { ${SHARED} aim status region { id } network { id } resources { id } outcomes learning { text } measures { name } evaluation { summary } } } }`,
+  },
+};
+
+const ids = (v: unknown) => (Array.isArray(v) ? (v as Ref[]).flatMap((r) => (r?.id ? [r.id] : [])) : []);
+const text = (...parts: unknown[]) => parts.flat(3).filter((p): p is string => typeof p === "string" && p.length > 0).join("\n");
+
+export function toIndexedItem(kind: PartnerKind, partner: Partner, node: Node): IndexedItem {
+  const base = {
+    id: node.id,
+    partnerId: partner.id,
+    // The registry says which organisation runs a partner; an item cannot claim another one.
+    organisationId: partner.organisation,
+    title: node.title,
+    summary: node.summary ?? null,
+    topics: ids(node.topics),
+    settings: ids(node.settings),
+    drivers: ids(node.drivers),
+    updatedAt: node.updatedAt ?? new Date().toISOString(),
+  };
+  switch (kind) {
+    case "resources":
+      return {
+        ...base,
+        typename: "Resource",
+        body: text(node.body),
+        regionId: partner.region,
+        facets: [`resourceKind:${node.kind}`],
+        networkId: null,
+        resourceIds: [],
+      };
+    case "networks": {
+      const members = (node.members as { role: string | null; expertise: string[] }[] | null) ?? [];
+      return {
+        ...base,
+        typename: "Network",
+        body: text(node.howToJoin, node.meets, members.map((m) => [m.role, m.expertise])),
+        regionId: (node.region as Ref)?.id ?? partner.region,
+        facets: [`networkType:${node.type}`],
+        networkId: null,
+        resourceIds: [],
+      };
+    }
+    case "projects":
+      return {
+        ...base,
+        typename: "Project",
+        body: text(
+          node.aim,
+          node.outcomes as string[],
+          ((node.learning as { text: string }[] | null) ?? []).map((l) => l.text),
+          ((node.measures as { name: string }[] | null) ?? []).map((m) => m.name),
+          (node.evaluation as { summary: string } | null)?.summary,
+        ),
+        regionId: (node.region as Ref)?.id ?? partner.region,
+        facets: [`projectStatus:${node.status}`],
+        networkId: (node.network as Ref)?.id ?? null,
+        resourceIds: ids(node.resources),
+      };
+  }
+}

@@ -1,0 +1,19 @@
+// The national catalogue: directory, vocabulary and the search index harvested from every partner.
+import { PrismaClient } from "./generated/prisma/client.ts";
+import { buildService, type ServiceDefinition, type ServiceOptions } from "../shared/service.ts";
+import { resolvers } from "./resolvers.ts";
+import { catalogueContext, type CatalogueContext } from "./context.ts";
+import { Harvester, scheduleHarvests } from "./harvest/harvester.ts";
+
+export const catalogueService: ServiceDefinition<PrismaClient, CatalogueContext> = {
+  kind: "catalogue",
+  makeClient: (options) => new PrismaClient(options),
+  resolvers,
+  context: catalogueContext,
+  background: async (db, options) => {
+    const harvester = new Harvester(db, options.registry, options.partnerTimeoutMs, options.logger);
+    return { stop: scheduleHarvests(harvester, options.harvestIntervalMs), handle: harvester };
+  },
+};
+
+export const buildCatalogueService = (options: ServiceOptions) => buildService(catalogueService, options);

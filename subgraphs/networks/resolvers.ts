@@ -1,0 +1,48 @@
+// Thin resolvers: shape rows from data/ into the contract (schema/networks.graphql).
+import { formatId, parseId } from "../../schema/ids.ts";
+import { badInput } from "../../lib/errors.ts";
+import { isoTime, ref, refs } from "../shared/values.ts";
+import { networkFeed, type NetworkRow } from "./data/networks.ts";
+import type { NetworksContext } from "./context.ts";
+import type { Member, Event } from "./generated/prisma/client.ts";
+
+const MAX_MEMBERS = 200;
+
+export const resolvers = {
+  Query: {
+    networkFeed: (_: unknown, args: { after?: string; first?: number }, ctx: NetworksContext) => networkFeed(ctx.prisma, args.after, args.first),
+  },
+  Network: {
+    __resolveReference: (r: { id: string }, ctx: NetworksContext) => {
+      const id = parseId(r.id);
+      if (!id || id.kind !== "networks" || id.partner !== ctx.partner.id) return null;
+      return ctx.loaders.byLocal.load(id.local);
+    },
+    id: (n: NetworkRow, _: unknown, ctx: NetworksContext) => formatId(ctx.partner.id, "networks", n.local),
+    organisation: (_: NetworkRow, __: unknown, ctx: NetworksContext) => ({ id: ctx.partner.organisation }),
+    region: (n: NetworkRow) => ref(n.regionId),
+    topics: (n: NetworkRow) => refs(n.topics),
+    settings: (n: NetworkRow) => refs(n.settings),
+    drivers: (n: NetworkRow) => refs(n.drivers),
+    members: async (n: NetworkRow, args: { first?: number }, ctx: NetworksContext) => {
+      const first = args.first ?? 50;
+      if (!Number.isInteger(first) || first < 0 || first > MAX_MEMBERS) throw badInput(`first must be between 0 and ${MAX_MEMBERS}`, ["first"]);
+      return (await ctx.loaders.members.load(n.local)).slice(0, first);
+    },
+    memberCount: async (n: NetworkRow, _: unknown, ctx: NetworksContext) => (await ctx.loaders.members.load(n.local)).length,
+    events: async (n: NetworkRow, args: { upcomingOnly?: boolean }, ctx: NetworksContext) => {
+      const events = await ctx.loaders.events.load(n.local);
+      const now = Date.now();
+      return args.upcomingOnly ? events.filter((e) => e.startsAt.getTime() >= now) : events;
+    },
+    linkedNetworks: async (n: NetworkRow, _: unknown, ctx: NetworksContext) => refs((await ctx.loaders.links.load(n.local)).map((l) => l.linkedId)),
+    updatedAt: (n: NetworkRow) => isoTime(n.updatedAt),
+  },
+  Member: {
+    organisation: (m: Member) => ref(m.organisationId),
+  },
+  Event: {
+    startsAt: (e: Event) => isoTime(e.startsAt),
+    endsAt: (e: Event) => isoTime(e.endsAt),
+  },
+};

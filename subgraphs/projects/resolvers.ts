@@ -1,0 +1,43 @@
+// Thin resolvers: shape rows from data/ into the contract (schema/projects.graphql).
+import { formatId, parseId } from "../../schema/ids.ts";
+import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
+import { projectFeed, type ProjectRow } from "./data/projects.ts";
+import type { ProjectsContext } from "./context.ts";
+import type { DataPoint, Funding, Measure, PdsaCycle, ResourceLink } from "./generated/prisma/client.ts";
+
+export const resolvers = {
+  Query: {
+    projectFeed: (_: unknown, args: { after?: string; first?: number }, ctx: ProjectsContext) => projectFeed(ctx.prisma, args.after, args.first),
+  },
+  Project: {
+    __resolveReference: (r: { id: string }, ctx: ProjectsContext) => {
+      const id = parseId(r.id);
+      if (!id || id.kind !== "projects" || id.partner !== ctx.partner.id) return null;
+      return ctx.projects.byLocal.load(id.local);
+    },
+    id: (p: ProjectRow, _: unknown, ctx: ProjectsContext) => formatId(ctx.partner.id, "projects", p.local),
+    organisation: (_: ProjectRow, __: unknown, ctx: ProjectsContext) => ({ id: ctx.partner.organisation }),
+    settings: (p: ProjectRow) => refs(p.settings),
+    topics: (p: ProjectRow) => refs(p.topics),
+    drivers: (p: ProjectRow) => refs(p.drivers),
+    region: (p: ProjectRow) => ref(p.regionId),
+    startedOn: (p: ProjectRow) => isoDay(p.startedOn),
+    endedOn: (p: ProjectRow) => isoDay(p.endedOn),
+    network: (p: ProjectRow) => ref(p.networkId),
+    team: (p: ProjectRow, _: unknown, ctx: ProjectsContext) => ctx.projects.team.load(p.local),
+    funding: (p: ProjectRow, _: unknown, ctx: ProjectsContext) => ctx.projects.funding.load(p.local),
+    resources: async (p: ProjectRow, _: unknown, ctx: ProjectsContext) => refs((await ctx.projects.resourceLinks.load(p.local)).map((l) => l.resourceId)),
+    resourceLinks: (p: ProjectRow, _: unknown, ctx: ProjectsContext) => ctx.projects.resourceLinks.load(p.local),
+    measures: (p: ProjectRow, _: unknown, ctx: ProjectsContext) => ctx.measures.byProject.load(p.local),
+    pdsaCycles: (p: ProjectRow, _: unknown, ctx: ProjectsContext) => ctx.cycles.pdsa.load(p.local),
+    learning: (p: ProjectRow, _: unknown, ctx: ProjectsContext) => ctx.cycles.learning.load(p.local),
+    evaluation: (p: ProjectRow) =>
+      p.evaluationSummary ? { evaluator: ref(p.evaluatorId), summary: p.evaluationSummary, quote: p.evaluationQuote } : null,
+    updatedAt: (p: ProjectRow) => isoTime(p.updatedAt),
+  },
+  Funding: { funder: (f: Funding) => ({ id: f.funderId }) },
+  ResourceLink: { resource: (l: ResourceLink) => ({ id: l.resourceId }) },
+  Measure: { points: (m: Measure, _: unknown, ctx: ProjectsContext) => ctx.measures.points.load(m.id) },
+  DataPoint: { date: (d: DataPoint) => isoDay(d.date) },
+  PdsaCycle: { startedOn: (c: PdsaCycle) => isoDay(c.startedOn), endedOn: (c: PdsaCycle) => isoDay(c.endedOn) },
+};

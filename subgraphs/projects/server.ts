@@ -1,0 +1,16 @@
+// A projects partner: the contract schema/projects.graphql served from this partner's database.
+import { PrismaClient } from "./generated/prisma/client.ts";
+import { buildService, type ServiceDefinition, type ServiceOptions } from "../shared/service.ts";
+import { resolvers } from "./resolvers.ts";
+import { projectsContext, type ProjectsContext } from "./context.ts";
+import { seedProjects } from "./seed.ts";
+
+export const projectsService: ServiceDefinition<PrismaClient, ProjectsContext> = {
+  kind: "projects",
+  makeClient: (options) => new PrismaClient(options),
+  resolvers,
+  context: projectsContext,
+  seed: seedProjects,
+};
+
+export const buildProjectsService = (options: ServiceOptions) => buildService(projectsService, options);

@@ -1,0 +1,16 @@
+// A resources partner: the contract schema/resources.graphql served from this partner's database.
+import { PrismaClient } from "./generated/prisma/client.ts";
+import { buildService, type ServiceDefinition, type ServiceOptions } from "../shared/service.ts";
+import { resolvers } from "./resolvers.ts";
+import { resourcesContext, type ResourcesContext } from "./context.ts";
+import { seedResources } from "./seed.ts";
+
+export const resourcesService: ServiceDefinition<PrismaClient, ResourcesContext> = {
+  kind: "resources",
+  makeClient: (options) => new PrismaClient(options),
+  resolvers,
+  context: resourcesContext,
+  seed: seedResources,
+};
+
+export const buildResourcesService = (options: ServiceOptions) => buildService(resourcesService, options);

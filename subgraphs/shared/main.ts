@@ -1,0 +1,40 @@
+// The body of every subgraph's index.ts: read config, find this process's partner in the
+// registry, open its store (PGlite under DATA_DIR/<partner>, or DATABASE_URL), listen, and stop
+// cleanly on SIGINT/SIGTERM.
+import { join } from "node:path";
+import { loadConfigOrExit } from "../../lib/config.ts";
+import { createLogger } from "../../lib/logger.ts";
+import { loadRegistry } from "../../schema/registry.ts";
+import type { Kind } from "../../schema/kinds.ts";
+import { buildService, startService, type ServiceDefinition } from "./service.ts";
+
+export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promise<void> {
+  const config = loadConfigOrExit();
+  const registry = loadRegistry(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE);
+  const partner = config.PARTNER_ID ? registry.get(config.PARTNER_ID) : undefined;
+  if (!partner || partner.kind !== kind) {
+    console.error(`PARTNER_ID: must name a ${kind} partner in ${config.REGISTRY_FILE} (got ${config.PARTNER_ID ?? "nothing"})`);
+    process.exit(1);
+  }
+  const logger = createLogger(kind, config.LOG_LEVEL, partner.id);
+  const store = config.DATABASE_URL
+    ? ({ kind: "postgres", url: config.DATABASE_URL } as const)
+    : ({ kind: "embedded", dataDir: join(config.DATA_DIR, partner.id) } as const);
+  const built = await buildService(def, {
+    partner,
+    store,
+    logger,
+    seed: config.SEED,
+    registry: () => registry,
+    partnerTimeoutMs: config.PARTNER_TIMEOUT_MS,
+    harvestIntervalMs: config.HARVEST_INTERVAL_MS,
+  });
+  const running = await startService(built, { port: config.PORT ?? partner.port, host: config.HOST, maxBodyBytes: config.MAX_BODY_BYTES });
+  logger.info({ url: running.url, store: store.kind }, "listening");
+  const stop = async () => {
+    await running.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

@@ -1,0 +1,119 @@
+// Builds one subgraph service: the kind's SDL contract + its resolvers, an Apollo Server that masks
+// unexpected errors, a database opened (and migrated) for this partner, and a per-request context.
+// server.ts files call buildService(); index.ts files only read config and listen.
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { Logger } from "pino";
+import { contractDocument } from "../../schema/contracts.ts";
+import type { Kind } from "../../schema/kinds.ts";
+import type { Partner, Registry } from "../../schema/registry.ts";
+import { maskError } from "../../lib/errors.ts";
+import { openDatabase, type OpenedDatabase, type Store } from "../../lib/db/open.ts";
+import { kindPaths } from "../../lib/db/kind-paths.ts";
+import { listen, type RunningServer } from "../../lib/http-server.ts";
+
+export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, Ctx> {
+  kind: Kind;
+  makeClient: (options: { adapter: never }) => C;
+  /** Resolver map keyed by type then field; resolvers stay thin and call the data modules. */
+  resolvers: Record<string, Record<string, unknown>>;
+  /** A fresh context per request: loaders must never be shared between requests. */
+  context: (db: OpenedDatabase<C>, partner: Partner, options: ServiceOptions) => Ctx;
+  /** Background work (the catalogue's harvester): how to stop it, and a handle tests and tools may use. */
+  background?: (db: OpenedDatabase<C>, options: ServiceOptions) => Promise<{ stop(): Promise<void>; handle: unknown }>;
+  /** Fills an empty database with the partner's demo data; returns how many items it wrote. */
+  seed?: (db: OpenedDatabase<C>, partner: Partner) => Promise<number>;
+}
+
+export interface ServiceOptions {
+  partner: Partner;
+  store: Store;
+  logger: Logger;
+  seed: boolean;
+  /** The partner registry, read on every use so that edits apply without a restart. */
+  registry: () => Registry;
+  /** Deadline for calls to other partners (the catalogue's harvest). */
+  partnerTimeoutMs: number;
+  harvestIntervalMs: number;
+}
+
+export interface BuiltService<C> {
+  apollo: ApolloServer<any>;
+  db: OpenedDatabase<C>;
+  partner: Partner;
+  context: () => unknown;
+  /** What the definition's background work exposes (the catalogue's harvester), if any. */
+  background: unknown;
+  /** Stops background work and closes the database. */
+  shutdown(): Promise<void>;
+}
+
+export async function buildService<C extends { $disconnect(): Promise<void> }, Ctx extends object>(
+  def: ServiceDefinition<C, Ctx>,
+  options: ServiceOptions,
+): Promise<BuiltService<C>> {
+  const { partner, logger } = options;
+  if (partner.kind !== def.kind) throw new Error(`partner ${partner.id} is a ${partner.kind} partner, not ${def.kind}`);
+  const db = await openDatabase(options.store, kindPaths(def.kind).migrations, def.makeClient);
+  if (options.seed && def.seed) {
+    const written = await def.seed(db, partner);
+    if (written > 0) logger.info({ items: written }, "seeded");
+  }
+  const schema = buildSubgraphSchema({ typeDefs: contractDocument(def.kind), resolvers: def.resolvers as never });
+  const apollo = new ApolloServer<Ctx>({
+    schema,
+    formatError: maskError,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    plugins: [
+      // Federated traces are for Apollo's hosted reporting, which this deployment does not use.
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async didEncounterErrors({ errors }) {
+              for (const e of errors) {
+                const code = e.extensions?.code;
+                if (!code || code === "INTERNAL_SERVER_ERROR") logger.error({ err: e.originalError ?? e, path: e.path }, "resolver failed");
+              }
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+  const background = def.background ? await def.background(db, options) : { stop: async () => {}, handle: undefined };
+  return {
+    apollo,
+    db,
+    partner,
+    background: background.handle,
+    context: () => def.context(db, partner, options),
+    shutdown: async () => {
+      await background.stop();
+      await apollo.stop();
+      await db.close();
+    },
+  };
+}
+
+export async function startService<C extends { $disconnect(): Promise<void> }>(
+  built: BuiltService<C>,
+  options: { port: number; host: string; maxBodyBytes: number },
+): Promise<RunningServer & BuiltService<C>> {
+  const running = await listen(built.apollo, {
+    ...options,
+    context: async () => built.context() as never,
+    health: () => ({ partner: built.partner.id, kind: built.partner.kind, store: built.db.store }),
+  });
+  return {
+    ...built,
+    ...running,
+    close: async () => {
+      await running.close();
+      await built.shutdown();
+    },
+  };
+}
