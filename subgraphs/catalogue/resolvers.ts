@@ -75,6 +75,9 @@ export const resolvers = {
   Network: {
     ...entity("Network"),
     projects: (r: Hit, _: unknown, ctx: CatalogueContext) => ctx.items.projectsOfNetwork.load(r.id),
+    // Whole index rows, not references: the catalogue answers their summary fields itself.
+    linkedNetworks: async (r: Hit & { linkedIds: string[] }, _: unknown, ctx: CatalogueContext) =>
+      (await ctx.items.byId.loadMany(r.linkedIds)).filter((x): x is ItemRow => !!x && !(x instanceof Error) && x.typename === "Network"),
   },
   Project: entity("Project"),
   Organisation: {

@@ -35,7 +35,7 @@ export const resolvers = {
       const now = Date.now();
       return args.upcomingOnly ? events.filter((e) => e.startsAt.getTime() >= now) : events;
     },
-    linkedNetworks: async (n: NetworkRow, _: unknown, ctx: NetworksContext) => refs((await ctx.loaders.links.load(n.local)).map((l) => l.linkedId)),
+    linkedNetworkIds: async (n: NetworkRow, _: unknown, ctx: NetworksContext) => (await ctx.loaders.links.load(n.local)).map((l) => l.linkedId),
     updatedAt: (n: NetworkRow) => isoTime(n.updatedAt),
   },
   Member: {

@@ -22,6 +22,7 @@ export interface IndexedItem {
   facets: string[];
   networkId: string | null;
   resourceIds: string[];
+  linkedIds: string[];
   updatedAt: string;
 }
 
@@ -31,13 +32,13 @@ export const DOCUMENT_SQL = `setweight(to_tsvector('english', x.title), 'A') || 
 export async function upsertItems(sql: SqlRunner, items: IndexedItem[], seenAt: Date): Promise<void> {
   if (items.length === 0) return;
   await sql.query(
-    `INSERT INTO "Item" (id, typename, "partnerId", "organisationId", title, summary, body, topics, settings, drivers, "regionId", facets, "networkId", "resourceIds", "updatedAt", "lastSeen", document)
-     SELECT x.id, x.typename, x."partnerId", x."organisationId", x.title, x.summary, x.body, x.topics, x.settings, x.drivers, x."regionId", x.facets, x."networkId", x."resourceIds", x."updatedAt", $2::timestamp, ${DOCUMENT_SQL}
-     FROM jsonb_to_recordset($1::jsonb) AS x(id text, typename text, "partnerId" text, "organisationId" text, title text, summary text, body text, topics text[], settings text[], drivers text[], "regionId" text, facets text[], "networkId" text, "resourceIds" text[], "updatedAt" timestamp)
+    `INSERT INTO "Item" (id, typename, "partnerId", "organisationId", title, summary, body, topics, settings, drivers, "regionId", facets, "networkId", "resourceIds", "linkedIds", "updatedAt", "lastSeen", document)
+     SELECT x.id, x.typename, x."partnerId", x."organisationId", x.title, x.summary, x.body, x.topics, x.settings, x.drivers, x."regionId", x.facets, x."networkId", x."resourceIds", x."linkedIds", x."updatedAt", $2::timestamp, ${DOCUMENT_SQL}
+     FROM jsonb_to_recordset($1::jsonb) AS x(id text, typename text, "partnerId" text, "organisationId" text, title text, summary text, body text, topics text[], settings text[], drivers text[], "regionId" text, facets text[], "networkId" text, "resourceIds" text[], "linkedIds" text[], "updatedAt" timestamp)
      ON CONFLICT (id) DO UPDATE SET typename = EXCLUDED.typename, "partnerId" = EXCLUDED."partnerId", "organisationId" = EXCLUDED."organisationId",
        title = EXCLUDED.title, summary = EXCLUDED.summary, body = EXCLUDED.body, topics = EXCLUDED.topics, settings = EXCLUDED.settings,
        drivers = EXCLUDED.drivers, "regionId" = EXCLUDED."regionId", facets = EXCLUDED.facets, "networkId" = EXCLUDED."networkId",
-       "resourceIds" = EXCLUDED."resourceIds", "updatedAt" = EXCLUDED."updatedAt", "lastSeen" = EXCLUDED."lastSeen", document = EXCLUDED.document`,
+       "resourceIds" = EXCLUDED."resourceIds", "linkedIds" = EXCLUDED."linkedIds", "updatedAt" = EXCLUDED."updatedAt", "lastSeen" = EXCLUDED."lastSeen", document = EXCLUDED.document`,
     [JSON.stringify(items), seenAt.toISOString()],
   );
 }

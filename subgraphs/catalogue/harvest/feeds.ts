@@ -17,7 +17,7 @@ export const FEED_QUERY: Record<PartnerKind, { field: string; query: string }> =
   },
   networks: {
     field: "networkFeed",
-    query: `query Harvest($after: String, $first: Int) { networkFeed(after: $after, first: $first) { endCursor hasNextPage nodes { ${SHARED} type region { id } howToJoin meets members(first: 200) { role expertise } } } }`,
+    query: `query Harvest($after: String, $first: Int) { networkFeed(after: $after, first: $first) { endCursor hasNextPage nodes { ${SHARED} type region { id } howToJoin meets linkedNetworkIds members(first: 200) { role expertise } } } }`,
   },
   projects: {
     field: "projectFeed",
@@ -51,6 +51,7 @@ export function toIndexedItem(kind: PartnerKind, partner: Partner, node: Node): 
         facets: [`resourceKind:${node.kind}`],
         networkId: null,
         resourceIds: [],
+        linkedIds: [],
       };
     case "networks": {
       const members = (node.members as { role: string | null; expertise: string[] }[] | null) ?? [];
@@ -62,6 +63,7 @@ export function toIndexedItem(kind: PartnerKind, partner: Partner, node: Node): 
         facets: [`networkType:${node.type}`],
         networkId: null,
         resourceIds: [],
+        linkedIds: (node.linkedNetworkIds as string[] | null) ?? [],
       };
     }
     case "projects":
@@ -79,6 +81,7 @@ export function toIndexedItem(kind: PartnerKind, partner: Partner, node: Node): 
         facets: [`projectStatus:${node.status}`],
         networkId: (node.network as Ref)?.id ?? null,
         resourceIds: ids(node.resources),
+        linkedIds: [],
       };
   }
 }

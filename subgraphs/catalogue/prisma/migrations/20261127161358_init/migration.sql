@@ -17,6 +17,7 @@ CREATE TABLE "Item" (
     "facets" TEXT[],
     "networkId" TEXT,
     "resourceIds" TEXT[],
+    "linkedIds" TEXT[],
     "updatedAt" TIMESTAMP(3) NOT NULL,
     "lastSeen" TIMESTAMP(3) NOT NULL,
     "stale" BOOLEAN NOT NULL DEFAULT false,
