@@ -88,11 +88,14 @@ export async function openDatabase<C extends { $disconnect(): Promise<void> }>(
       },
     };
   }
-  // One small pool for migrations and raw SQL; Prisma's adapter keeps its own.
-  const pool = new pg.Pool({ connectionString: store.url, max: 2 });
+  // One pool for Prisma, migrations and raw SQL, so that closing the database closes every
+  // connection. A server-side disconnect of an idle client (restart, DROP DATABASE) is logged by
+  // the next query's error, not raised as an uncaught 'error' event that would kill the process.
+  const pool = new pg.Pool({ connectionString: store.url, max: 10 });
+  pool.on("error", () => undefined);
   const sql = poolRunner(pool);
   await applyMigrations(sql, migrationsDir);
-  const prisma = makeClient({ adapter: counted(new PrismaPg({ connectionString: store.url }), statements) as never });
+  const prisma = makeClient({ adapter: counted(new PrismaPg(pool), statements) as never });
   return {
     prisma,
     statements,
