@@ -47,7 +47,8 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const keys = Object.keys(configSchema.shape);
-  const picked = Object.fromEntries(keys.filter((k) => env[k] !== undefined && env[k] !== "").map((k) => [k, env[k]]));
+  // Empty or blank means unset (the default applies): `PORT=" "` must not coerce to port 0.
+  const picked = Object.fromEntries(keys.filter((k) => (env[k] ?? "").trim() !== "").map((k) => [k, env[k]!.trim()]));
   const parsed = configSchema.safeParse(picked);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));

@@ -26,6 +26,10 @@ export const SERVICES: Record<Kind, ServiceDefinition<any, any>> = {
   catalogue: catalogueService,
 };
 
+// Each embedded database registers exit handlers on the process; ten of them in one test process
+// are expected, not a leak.
+process.setMaxListeners(64);
+
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
 export type RunningPartner = Awaited<ReturnType<typeof startService>>;

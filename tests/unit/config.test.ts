@@ -91,6 +91,21 @@ describe("loadConfig", () => {
     }
   });
 
+  // Number(" ") is 0, and port 0 means "any free port": a stray space must not move the gateway.
+  it.each(["GATEWAY_PORT", "PORT"])("does not turn %s set to spaces into port 0", (name) => {
+    let port: number | undefined;
+    try {
+      const config = loadConfig({ [name]: "   " });
+      port = name === "PORT" ? config.PORT : config.GATEWAY_PORT;
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).message).toContain(name);
+      return;
+    }
+    // Treated as unset is fine too; listening on a random port is not.
+    expect(port).not.toBe(0);
+  });
+
   it("says what is wrong with the URL settings", () => {
     expect(configError({ DATABASE_URL: "mysql://x" }).message).toContain("must be a postgres:// URL");
     expect(configError({ PARTNER_URL_TEMPLATE: "http://x/graphql" }).message).toContain("must contain {port} or {id}");

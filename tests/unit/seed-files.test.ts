@@ -40,9 +40,20 @@ function parsed<T>(kind: PartnerKind, file: string): T {
   return result.data as T;
 }
 
-const resources = seedFiles("resources").map(({ partner, file }) => ({ partner, seed: parsed<ResourcesSeed>("resources", file) }));
-const networks = seedFiles("networks").map(({ partner, file }) => ({ partner, seed: parsed<NetworksSeed>("networks", file) }));
-const projects = seedFiles("projects").map(({ partner, file }) => ({ partner, seed: parsed<ProjectsSeed>("projects", file) }));
+/** The files of a kind that parse; one that does not fails its own "parses" test below. */
+function loaded<T>(kind: PartnerKind): { partner: string; seed: T }[] {
+  return seedFiles(kind).flatMap(({ partner, file }) => {
+    try {
+      return [{ partner, seed: parsed<T>(kind, file) }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+const resources = loaded<ResourcesSeed>("resources");
+const networks = loaded<NetworksSeed>("networks");
+const projects = loaded<ProjectsSeed>("projects");
 
 /** Every global id the seed files define, by kind. */
 const existing: Record<PartnerKind, Set<string>> = {

@@ -1,6 +1,7 @@
 // National search over the index: PostgreSQL full-text (English stemming, title > summary > body),
 // filters on every indexed dimension, a total count and cursor pagination. Two statements per page
 // (the page and the count), whatever the page size.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { SqlRunner } from "../../../lib/db/migrate.ts";
 import { driverId, regionId, settingId, topicId, organisationId } from "../../../lib/vocabulary-zod.ts";
@@ -42,13 +43,15 @@ export interface SearchHit {
   summary: string | null;
   stale: boolean;
   lastSeen: Date;
+  /** Networks: linked network ids, so Network.linkedNetworks needs no second lookup. */
+  linkedIds: string[];
   score: number | null;
 }
 
 // The cursor is an offset into a result list that the query and filter define; it carries a hash of
 // both so a cursor from another search is refused rather than silently misapplied.
 function fingerprint(args: SearchArgs): string {
-  return Buffer.from(JSON.stringify([args.query ?? "", args.filter ?? {}])).toString("base64url").slice(-16);
+  return createHash("sha256").update(JSON.stringify([args.query ?? "", args.filter ?? {}])).digest("base64url").slice(0, 16);
 }
 
 function encodeCursor(offset: number, args: SearchArgs) {
@@ -107,7 +110,7 @@ export async function search(sql: SqlRunner, args: SearchArgs): Promise<{ hits: 
   const whereSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
   const countParams = [...params];
   const rows = await sql.query<SearchHit & { score: number | string | null }>(
-    `SELECT id, typename, "partnerId", "organisationId", title, summary, stale, "lastSeen", ${rank} AS score
+    `SELECT id, typename, "partnerId", "organisationId", title, summary, stale, "lastSeen", "linkedIds", ${rank} AS score
      FROM "Item" ${whereSql} ORDER BY ${order} LIMIT ${param(args.first + 1)} OFFSET ${param(offset)}`,
     params,
   );
