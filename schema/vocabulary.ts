@@ -2,6 +2,9 @@
 // (its aim, five conditions and fifteen secondary drivers, exactly as the driver diagram in the seed
 // text lists them), and the topics, settings and regions every partner tags its items with.
 //
+// The source text is schema/source/developing-people-improving-care-condition-4.txt (the NHS
+// framework's condition 4 guide); tests/unit/vocabulary.test.ts checks every name against it.
+//
 // This module is the only place these facts live. Partner subgraphs store the ids, validate them
 // against the sets below and return them as entity references; the national catalogue resolves
 // their names. Ids are stable: renaming a label is fine, changing an id breaks stored data.

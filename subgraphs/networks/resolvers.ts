@@ -1,5 +1,5 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/networks.graphql).
-import { formatId, parseId } from "../../schema/ids.ts";
+import { ownedEntity } from "../shared/owned-entity.ts";
 import { badInput } from "../../lib/errors.ts";
 import { isoTime, ref, refs } from "../shared/values.ts";
 import { networkFeed, type NetworkRow } from "./data/networks.ts";
@@ -13,13 +13,7 @@ export const resolvers = {
     networkFeed: (_: unknown, args: { after?: string; first?: number }, ctx: NetworksContext) => networkFeed(ctx.prisma, args.after, args.first),
   },
   Network: {
-    __resolveReference: (r: { id: string }, ctx: NetworksContext) => {
-      const id = parseId(r.id);
-      if (!id || id.kind !== "networks" || id.partner !== ctx.partner.id) return null;
-      return ctx.loaders.byLocal.load(id.local);
-    },
-    id: (n: NetworkRow, _: unknown, ctx: NetworksContext) => formatId(ctx.partner.id, "networks", n.local),
-    organisation: (_: NetworkRow, __: unknown, ctx: NetworksContext) => ({ id: ctx.partner.organisation }),
+    ...ownedEntity("networks", (ctx: NetworksContext) => ctx.loaders.byLocal),
     region: (n: NetworkRow) => ref(n.regionId),
     topics: (n: NetworkRow) => refs(n.topics),
     settings: (n: NetworkRow) => refs(n.settings),

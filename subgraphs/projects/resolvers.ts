@@ -1,5 +1,5 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/projects.graphql).
-import { formatId, parseId } from "../../schema/ids.ts";
+import { ownedEntity } from "../shared/owned-entity.ts";
 import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
 import { projectFeed, type ProjectRow } from "./data/projects.ts";
 import type { ProjectsContext } from "./context.ts";
@@ -10,13 +10,7 @@ export const resolvers = {
     projectFeed: (_: unknown, args: { after?: string; first?: number }, ctx: ProjectsContext) => projectFeed(ctx.prisma, args.after, args.first),
   },
   Project: {
-    __resolveReference: (r: { id: string }, ctx: ProjectsContext) => {
-      const id = parseId(r.id);
-      if (!id || id.kind !== "projects" || id.partner !== ctx.partner.id) return null;
-      return ctx.projects.byLocal.load(id.local);
-    },
-    id: (p: ProjectRow, _: unknown, ctx: ProjectsContext) => formatId(ctx.partner.id, "projects", p.local),
-    organisation: (_: ProjectRow, __: unknown, ctx: ProjectsContext) => ({ id: ctx.partner.organisation }),
+    ...ownedEntity("projects", (ctx: ProjectsContext) => ctx.projects.byLocal),
     settings: (p: ProjectRow) => refs(p.settings),
     topics: (p: ProjectRow) => refs(p.topics),
     drivers: (p: ProjectRow) => refs(p.drivers),

@@ -287,4 +287,12 @@ describe("a partner that is down or slow", () => {
       hanging.close();
     }
   });
+
+  it("names the national catalogue when it is the one that is down", async () => {
+    await sys.stopPartner("national-catalogue");
+    const { body } = await sys.query(`{ search(query: "falls") { totalCount } }`);
+    expect(body.data).toBeNull();
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]).toMatchObject({ extensions: { code: "PARTNER_UNAVAILABLE", partner: "national-catalogue" } });
+  });
 });

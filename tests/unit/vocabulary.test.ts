@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CONDITIONS, DRIVERS, FRAMEWORK_AIM, REGIONS, SETTINGS, TOPICS } from "../../schema/vocabulary.ts";
 
-const SEED_FILE = fileURLToPath(new URL("../../../shared/seed/developing-people-improving-care-condition-4.txt", import.meta.url));
+const SEED_FILE = fileURLToPath(new URL("../../schema/source/developing-people-improving-care-condition-4.txt", import.meta.url));
 
 function seedText(): string {
   if (!existsSync(SEED_FILE)) throw new Error(`seed text not found at ${SEED_FILE}`);
