@@ -4,6 +4,7 @@
 import type { PartnerKind } from "../../../schema/kinds.ts";
 import type { Partner } from "../../../schema/registry.ts";
 import type { IndexedItem } from "../data/items.ts";
+import { facetsOf } from "./facets.ts";
 
 type Ref = { id: string } | null;
 type Node = Record<string, unknown> & { id: string; title: string; summary: string | null; organisation: Ref; updatedAt: string | null };
@@ -29,6 +30,11 @@ const ids = (v: unknown) => (Array.isArray(v) ? (v as Ref[]).flatMap((r) => (r?.
 const text = (...parts: unknown[]) => parts.flat(3).filter((p): p is string => typeof p === "string" && p.length > 0).join("\n");
 
 export function toIndexedItem(kind: PartnerKind, partner: Partner, node: Node): IndexedItem {
+  const item = toItemWithoutFacets(kind, partner, node);
+  return { ...item, facets: facetsOf(item, item.facets) };
+}
+
+function toItemWithoutFacets(kind: PartnerKind, partner: Partner, node: Node): IndexedItem {
   const base = {
     id: node.id,
     partnerId: partner.id,
