@@ -1,14 +1,16 @@
 // Starts the national gateway: reads config, loads the registry, listens.
 import { loadConfigOrExit } from "../lib/config.ts";
 import { createLogger } from "../lib/logger.ts";
-import { loadRegistry } from "../schema/registry.ts";
+import { RegistrySource } from "../lib/registry-source.ts";
+import { SchemaChecker } from "../lib/schema-checker.ts";
 import { startGateway } from "./server.ts";
 
 const config = loadConfigOrExit();
 const logger = createLogger("gateway", config.LOG_LEVEL);
-const registry = loadRegistry(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE);
+const registry = new RegistrySource(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE, logger).watch(config.REGISTRY_POLL_MS);
 const gateway = await startGateway({
-  registry: () => registry,
+  registry: registry.current,
+  checker: new SchemaChecker(config.PARTNER_TIMEOUT_MS, config.SCHEMA_CHECK_TTL_MS, logger),
   timeoutMs: config.PARTNER_TIMEOUT_MS,
   logger,
   port: config.GATEWAY_PORT,
@@ -17,6 +19,7 @@ const gateway = await startGateway({
 });
 logger.info({ url: gateway.url }, "gateway listening");
 const stop = async () => {
+  registry.stop();
   await gateway.close();
   process.exit(0);
 };

@@ -13,6 +13,7 @@ import type { PartnerKind } from "../schema/kinds.ts";
 import type { Registry } from "../schema/registry.ts";
 import { ErrorCode } from "../lib/errors.ts";
 import { callPartner, PartnerCallError } from "../lib/partner-client.ts";
+import type { SchemaChecker } from "../lib/schema-checker.ts";
 
 type Representation = { __typename: string; id?: unknown } & Record<string, unknown>;
 
@@ -22,6 +23,8 @@ export interface RoutingOptions {
   registry: () => Registry;
   timeoutMs: number;
   logger: Logger;
+  /** When given, a partner is only called once its schema has been found to honour the contract. */
+  checker?: SchemaChecker;
 }
 
 export class OwnerRoutingDataSource implements GraphQLDataSource {
@@ -61,6 +64,16 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
         const partner = registry.get(partnerId)!;
         const started = performance.now();
         try {
+          const verdict = await this.options.checker?.check(partner);
+          if (verdict?.status === "quarantined") {
+            errors.push({
+              message: `Partner "${partnerId}" is quarantined: ${verdict.reason}`,
+              path: ["_entities", indexes[0]!],
+              extensions: { code: ErrorCode.PARTNER_QUARANTINED, partner: partnerId, items: indexes.length },
+            });
+            return;
+          }
+          if (verdict?.status === "unreachable") throw new PartnerCallError(verdict.reason, "unreachable");
           const response = await callPartner(
             partner.url,
             {

@@ -12,11 +12,14 @@ import { maskError } from "../lib/errors.ts";
 import { listen, type RunningServer } from "../lib/http-server.ts";
 import { OwnerRoutingDataSource } from "./owner-routing-data-source.ts";
 import { CatalogueDataSource } from "./catalogue-data-source.ts";
+import type { SchemaChecker } from "../lib/schema-checker.ts";
 
 export interface GatewayOptions {
   registry: () => Registry;
   timeoutMs: number;
   logger: Logger;
+  /** Checks each partner's schema against its contract before routing to it (see lib/schema-checker.ts). */
+  checker?: SchemaChecker;
   supergraphSdl?: string;
 }
 
@@ -32,7 +35,7 @@ export async function buildGateway(options: GatewayOptions): Promise<ApolloServe
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, "utf8"),
     buildService: ({ name }) =>
       (PARTNER_KINDS as readonly string[]).includes(name)
-        ? new OwnerRoutingDataSource({ kind: name as PartnerKind, registry, timeoutMs, logger })
+        ? new OwnerRoutingDataSource({ kind: name as PartnerKind, registry, timeoutMs, logger, checker: options.checker })
         : new CatalogueDataSource({ registry, timeoutMs, logger }),
   });
   const server = new ApolloServer({

@@ -29,6 +29,10 @@ export const configSchema = z.object({
   GATEWAY_PORT: port.default(4000),
   /** How long the gateway waits for one partner before answering without it. */
   PARTNER_TIMEOUT_MS: ms(3000),
+  /** How often the gateway and the catalogue look for changes to the registry file. */
+  REGISTRY_POLL_MS: ms(2000),
+  /** How long a partner's schema check result is trusted before the partner is checked again. */
+  SCHEMA_CHECK_TTL_MS: ms(300_000),
   /** How often the catalogue harvests every partner. */
   HARVEST_INTERVAL_MS: ms(60_000),
   /** Seed an empty partner database from its seed file at start-up. */

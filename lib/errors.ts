@@ -8,6 +8,7 @@ export const ErrorCode = {
   BAD_USER_INPUT: "BAD_USER_INPUT",
   NOT_FOUND: "NOT_FOUND",
   PARTNER_UNAVAILABLE: "PARTNER_UNAVAILABLE",
+  PARTNER_QUARANTINED: "PARTNER_QUARANTINED",
   UNKNOWN_PARTNER: "UNKNOWN_PARTNER",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
@@ -29,6 +30,7 @@ const EXPOSED_CODES = new Set<string>([
   ErrorCode.BAD_USER_INPUT,
   ErrorCode.NOT_FOUND,
   ErrorCode.PARTNER_UNAVAILABLE,
+  ErrorCode.PARTNER_QUARANTINED,
   ErrorCode.UNKNOWN_PARTNER,
   // Apollo Server's own request errors: parse, validation, bad variables, persisted queries.
   "GRAPHQL_PARSE_FAILED",

@@ -4,19 +4,21 @@
 import { join } from "node:path";
 import { loadConfigOrExit } from "../../lib/config.ts";
 import { createLogger } from "../../lib/logger.ts";
-import { loadRegistry } from "../../schema/registry.ts";
+import { RegistrySource } from "../../lib/registry-source.ts";
+import { SchemaChecker } from "../../lib/schema-checker.ts";
 import type { Kind } from "../../schema/kinds.ts";
 import { buildService, startService, type ServiceDefinition } from "./service.ts";
 
 export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promise<void> {
   const config = loadConfigOrExit();
-  const registry = loadRegistry(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE);
-  const partner = config.PARTNER_ID ? registry.get(config.PARTNER_ID) : undefined;
+  const bootLogger = createLogger(kind, config.LOG_LEVEL, config.PARTNER_ID);
+  const registry = new RegistrySource(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE, bootLogger).watch(config.REGISTRY_POLL_MS);
+  const partner = config.PARTNER_ID ? registry.current().get(config.PARTNER_ID) : undefined;
   if (!partner || partner.kind !== kind) {
     console.error(`PARTNER_ID: must name a ${kind} partner in ${config.REGISTRY_FILE} (got ${config.PARTNER_ID ?? "nothing"})`);
     process.exit(1);
   }
-  const logger = createLogger(kind, config.LOG_LEVEL, partner.id);
+  const logger = bootLogger;
   const store = config.DATABASE_URL
     ? ({ kind: "postgres", url: config.DATABASE_URL } as const)
     : ({ kind: "embedded", dataDir: join(config.DATA_DIR, partner.id) } as const);
@@ -25,13 +27,15 @@ export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promis
     store,
     logger,
     seed: config.SEED,
-    registry: () => registry,
+    registry: registry.current,
+    checker: new SchemaChecker(config.PARTNER_TIMEOUT_MS, config.SCHEMA_CHECK_TTL_MS, logger),
     partnerTimeoutMs: config.PARTNER_TIMEOUT_MS,
     harvestIntervalMs: config.HARVEST_INTERVAL_MS,
   });
   const running = await startService(built, { port: config.PORT ?? partner.port, host: config.HOST, maxBodyBytes: config.MAX_BODY_BYTES });
   logger.info({ url: running.url, store: store.kind }, "listening");
   const stop = async () => {
+    registry.stop();
     await running.close();
     process.exit(0);
   };

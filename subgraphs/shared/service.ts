@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { contractDocument } from "../../schema/contracts.ts";
 import type { Kind } from "../../schema/kinds.ts";
 import type { Partner, Registry } from "../../schema/registry.ts";
+import type { SchemaChecker } from "../../lib/schema-checker.ts";
 import { maskError } from "../../lib/errors.ts";
 import { openDatabase, type OpenedDatabase, type Store } from "../../lib/db/open.ts";
 import { kindPaths } from "../../lib/db/kind-paths.ts";
@@ -36,6 +37,8 @@ export interface ServiceOptions {
   /** Deadline for calls to other partners (the catalogue's harvest). */
   partnerTimeoutMs: number;
   harvestIntervalMs: number;
+  /** Schema checks of other partners (the catalogue harvests only partners that pass). */
+  checker?: SchemaChecker;
 }
 
 export interface BuiltService<C> {
