@@ -3,6 +3,7 @@ import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
 import type { Partner, Registry } from "../../schema/registry.ts";
 import type { ServiceOptions } from "../shared/service.ts";
+import type { SchemaChecker } from "../../lib/schema-checker.ts";
 import { itemLoaders } from "./data/items.ts";
 
 export interface CatalogueContext {
@@ -10,8 +11,10 @@ export interface CatalogueContext {
   db: OpenedDatabase<PrismaClient>;
   registry: Registry;
   items: ReturnType<typeof itemLoaders>;
+  /** Schema checks of the partners (absent when the service runs without checks). */
+  checker?: SchemaChecker;
 }
 
 export function catalogueContext(db: OpenedDatabase<PrismaClient>, partner: Partner, options: ServiceOptions): CatalogueContext {
-  return { partner, db, registry: options.registry(), items: itemLoaders(db.prisma) };
+  return { partner, db, registry: options.registry(), items: itemLoaders(db.prisma), checker: options.checker };
 }

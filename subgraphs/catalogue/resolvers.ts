@@ -4,11 +4,14 @@ import { ENTITY_OF_KIND, type PartnerKind } from "../../schema/kinds.ts";
 import type { Partner } from "../../schema/registry.ts";
 import { badInput } from "../../lib/errors.ts";
 import { isoTime } from "../shared/values.ts";
-import { parseSearchArgs, search } from "./data/search.ts";
+import { parseSearchArgs, search, searchFacets, type SearchArgs } from "./data/search.ts";
+import { parseSimilarFirst, similarLoader } from "./data/similar.ts";
+import { facetLabel } from "./harvest/facets.ts";
 import { allStates } from "./data/harvest-state.ts";
 import type { ItemRow } from "./data/items.ts";
 import { driversOfCondition, framework, organisation, ORGANISATIONS, REGIONS, SETTINGS, TOPICS, vocabularyEntry } from "./directory.ts";
 import type { CatalogueContext } from "./context.ts";
+import type { Verdict } from "../../lib/schema-checker.ts";
 
 type Hit = Pick<ItemRow, "id" | "typename" | "partnerId" | "organisationId" | "title" | "summary" | "stale" | "lastSeen">;
 
@@ -37,9 +40,42 @@ const entity = (typename: string) => ({
   ...itemFields,
 });
 
-async function partnerView(ctx: CatalogueContext) {
+// Similar-work loaders, one per request context (the context is built outside this module).
+const similarLoaders = new WeakMap<CatalogueContext, ReturnType<typeof similarLoader>>();
+function similar(ctx: CatalogueContext) {
+  let loader = similarLoaders.get(ctx);
+  if (!loader) similarLoaders.set(ctx, (loader = similarLoader(ctx.db.sql)));
+  return loader;
+}
+
+/** Project.similarProjects and Resource.related: validated `first`, batched per request. */
+const similarItems = (r: Hit, args: { first?: number | null }, ctx: CatalogueContext) => similar(ctx).load({ id: r.id, first: parseSimilarFirst(args.first) });
+
+type PartnerView = Partner & {
+  state?: { status: string; reason: string | null; lastHarvest: Date | null; itemCount: number };
+  verdict?: Verdict;
+};
+
+// Once per request, however many organisations ask for their partners.
+const views = new WeakMap<CatalogueContext, Promise<PartnerView[]>>();
+function partnerView(ctx: CatalogueContext): Promise<PartnerView[]> {
+  let v = views.get(ctx);
+  if (!v) views.set(ctx, (v = readPartnerView(ctx)));
+  return v;
+}
+
+async function readPartnerView(ctx: CatalogueContext): Promise<PartnerView[]> {
   const states = await allStates(ctx.db.prisma);
-  return ctx.registry.partners.map((p) => ({ partner: p, state: states.get(p.id) }));
+  const verdicts = (await ctx.checker?.known()) ?? new Map<string, Verdict>();
+  return ctx.registry.partners.map((p) => ({ ...p, state: states.get(p.id) ?? undefined, verdict: verdicts.get(p.id) }));
+}
+
+/** Disabled beats quarantined beats the last harvest; the catalogue answering is itself up. */
+function partnerStatus(p: PartnerView): { status: string; reason: string | null } {
+  if (!p.enabled) return { status: "DISABLED", reason: null };
+  if (p.kind === "catalogue") return { status: "UP", reason: null };
+  if (p.verdict?.status === "quarantined") return { status: "QUARANTINED", reason: p.verdict.reason };
+  return { status: p.state?.status ?? "PENDING", reason: p.state?.reason ?? null };
 }
 
 export const resolvers = {
@@ -51,6 +87,7 @@ export const resolvers = {
         totalCount: result.totalCount,
         pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor },
         edges: result.hits.map((node, i) => ({ node, score: node.score, cursor: result.cursors[i] })),
+        args,
       };
     },
     resource: itemLookup("resources"),
@@ -63,7 +100,15 @@ export const resolvers = {
     topics: () => TOPICS,
     settings: () => SETTINGS,
     regions: () => REGIONS,
-    partners: async (_: unknown, __: unknown, ctx: CatalogueContext) => (await partnerView(ctx)).map((v) => ({ ...v.partner, state: v.state })),
+    partners: (_: unknown, __: unknown, ctx: CatalogueContext) => partnerView(ctx),
+  },
+  SearchConnection: {
+    // Counted only when asked for: one more statement, whatever the page size.
+    facets: async (c: { args: SearchArgs }, _: unknown, ctx: CatalogueContext) =>
+      (await searchFacets(ctx.db.sql, c.args)).map((f) => ({
+        dimension: f.dimension,
+        values: f.values.map((v) => ({ ...v, label: facetLabel(f.dimension, v.value) })),
+      })),
   },
   CatalogueItem: {
     __resolveType: (r: Hit) => r.typename,
@@ -71,6 +116,7 @@ export const resolvers = {
   Resource: {
     ...entity("Resource"),
     projects: (r: Hit, _: unknown, ctx: CatalogueContext) => ctx.items.projectsOfResource.load(r.id),
+    related: similarItems,
   },
   Network: {
     ...entity("Network"),
@@ -79,20 +125,23 @@ export const resolvers = {
     linkedNetworks: async (r: Hit & { linkedIds: string[] }, _: unknown, ctx: CatalogueContext) =>
       (await ctx.items.byId.loadMany(r.linkedIds)).filter((x): x is ItemRow => !!x && !(x instanceof Error) && x.typename === "Network"),
   },
-  Project: entity("Project"),
+  Project: {
+    ...entity("Project"),
+    similarProjects: similarItems,
+  },
   Organisation: {
     __resolveReference: (ref: { id: string }) => organisation(ref.id),
     region: (o: { region: string | null }) => (o.region ? { id: o.region } : null),
-    partners: (o: { id: string }, _: unknown, ctx: CatalogueContext) => ctx.registry.partners.filter((p) => p.organisation === o.id),
+    partners: async (o: { id: string }, _: unknown, ctx: CatalogueContext) => (await partnerView(ctx)).filter((p) => p.organisation === o.id),
   },
   Partner: {
     organisation: (p: Partner) => ({ id: p.organisation }),
     region: (p: Partner) => ({ id: p.region }),
-    // The catalogue answers this very query, so it is up; partner kinds report their last harvest.
-    status: (p: Partner & { state?: { status: string } }) => (!p.enabled ? "DISABLED" : p.kind === "catalogue" ? "UP" : (p.state?.status ?? "PENDING")),
-    reason: (p: Partner & { state?: { reason: string | null } }) => p.state?.reason ?? null,
-    lastHarvest: (p: Partner & { state?: { lastHarvest: Date | null } }) => isoTime(p.state?.lastHarvest),
-    itemCount: (p: Partner & { state?: { itemCount: number } }) => p.state?.itemCount ?? 0,
+    status: (p: PartnerView) => partnerStatus(p).status,
+    reason: (p: PartnerView) => partnerStatus(p).reason,
+    lastHarvest: (p: PartnerView) => isoTime(p.state?.lastHarvest),
+    lagSeconds: (p: PartnerView) => (p.state?.lastHarvest ? Math.round((Date.now() - p.state.lastHarvest.getTime()) / 1000) : null),
+    itemCount: (p: PartnerView) => p.state?.itemCount ?? 0,
   },
   Framework: {},
   Condition: {

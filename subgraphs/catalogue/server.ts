@@ -11,7 +11,7 @@ export const catalogueService: ServiceDefinition<PrismaClient, CatalogueContext>
   resolvers,
   context: catalogueContext,
   background: async (db, options) => {
-    const harvester = new Harvester(db, options.registry, options.partnerTimeoutMs, options.logger);
+    const harvester = new Harvester(db, options.registry, options.partnerTimeoutMs, options.logger, options.checker);
     return { stop: scheduleHarvests(harvester, options.harvestIntervalMs), handle: harvester };
   },
 };

@@ -1,5 +1,6 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/networks.graphql).
 import { ownedEntity } from "../shared/owned-entity.ts";
+import { changeEntry } from "../shared/change-resolvers.ts";
 import { badInput } from "../../lib/errors.ts";
 import { isoTime, ref, refs } from "../shared/values.ts";
 import { networkFeed, type NetworkRow } from "./data/networks.ts";
@@ -12,6 +13,7 @@ export const resolvers = {
   Query: {
     networkFeed: (_: unknown, args: { after?: string; first?: number }, ctx: NetworksContext) => networkFeed(ctx.prisma, args.after, args.first),
   },
+  NetworkChange: changeEntry("networks"),
   Network: {
     ...ownedEntity("networks", (ctx: NetworksContext) => ctx.loaders.byLocal),
     region: (n: NetworkRow) => ref(n.regionId),

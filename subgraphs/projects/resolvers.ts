@@ -1,5 +1,6 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/projects.graphql).
 import { ownedEntity } from "../shared/owned-entity.ts";
+import { changeEntry } from "../shared/change-resolvers.ts";
 import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
 import { projectFeed, type ProjectRow } from "./data/projects.ts";
 import type { ProjectsContext } from "./context.ts";
@@ -9,6 +10,7 @@ export const resolvers = {
   Query: {
     projectFeed: (_: unknown, args: { after?: string; first?: number }, ctx: ProjectsContext) => projectFeed(ctx.prisma, args.after, args.first),
   },
+  ProjectChange: changeEntry("projects"),
   Project: {
     ...ownedEntity("projects", (ctx: ProjectsContext) => ctx.projects.byLocal),
     settings: (p: ProjectRow) => refs(p.settings),

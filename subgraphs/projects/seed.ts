@@ -1,4 +1,5 @@
 // Fills an empty projects database from subgraphs/projects/seed/<partner>.json, in one transaction.
+// A database whose projects were all deleted (it holds tombstones) is not empty: it is not reseeded.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
@@ -8,14 +9,14 @@ import { day } from "../shared/values.ts";
 import { projectsSeedFile, type ProjectsSeed } from "./seed-schema.ts";
 
 export async function seedProjects(db: OpenedDatabase<PrismaClient>, partner: Partner): Promise<number> {
-  if ((await db.prisma.project.count()) > 0) return 0;
+  if ((await db.prisma.project.count()) > 0 || (await db.prisma.tombstone.count()) > 0) return 0;
   const seed = readSeedFile("projects", partner.id, projectsSeedFile);
   if (!seed) return 0;
   await writeProjects(db.prisma, seed.projects);
   return seed.projects.length;
 }
 
-/** Writes whole projects (with their children) in one transaction: all of them or none. */
+/** Writes whole projects (with their children) in one transaction: all of them or none. A re-created local id loses its tombstone. */
 export async function writeProjects(prisma: PrismaClient, projects: ProjectsSeed["projects"]): Promise<void> {
   const measures = projects.flatMap((p) => p.measures.map((m, position) => ({ ...m, id: randomUUID(), position, projectLocal: p.local })));
   await prisma.$transaction(async (tx) => {
@@ -52,5 +53,6 @@ export async function writeProjects(prisma: PrismaClient, projects: ProjectsSeed
       ),
     });
     await tx.learning.createMany({ data: projects.flatMap((p) => p.learning.map((l, position) => ({ ...l, position, projectLocal: p.local }))) });
+    await tx.tombstone.deleteMany({ where: { local: { in: projects.map((p) => p.local) } } });
   });
 }

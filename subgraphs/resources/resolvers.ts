@@ -1,5 +1,6 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/resources.graphql).
 import { ownedEntity } from "../shared/owned-entity.ts";
+import { changeEntry } from "../shared/change-resolvers.ts";
 import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
 import { resourceFeed, type ResourceRow } from "./data/resources.ts";
 import type { ResourcesContext } from "./context.ts";
@@ -9,6 +10,7 @@ export const resolvers = {
     resourceFeed: (_: unknown, args: { after?: string; first?: number }, ctx: ResourcesContext) =>
       resourceFeed(ctx.prisma, args.after, args.first),
   },
+  ResourceChange: changeEntry("resources"),
   Resource: {
     ...ownedEntity("resources", (ctx: ResourcesContext) => ctx.loaders.byLocal),
     publisher: (r: ResourceRow) => ref(r.publisherId),

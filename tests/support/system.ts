@@ -5,6 +5,12 @@
 // Store: in-memory PGlite per partner by default; TEST_DATABASE_URL (a PostgreSQL server) gives
 // each partner a fresh database on that server instead, dropped at the end.
 import pg from "pg";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RegistrySource } from "../../lib/registry-source.ts";
+import { formatRegistry } from "../../lib/registry-edit.ts";
+import { SchemaChecker } from "../../lib/schema-checker.ts";
 import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { DEFAULT_REGISTRY_FILE, loadRegistry, Registry, type Partner } from "../../schema/registry.ts";
@@ -43,6 +49,16 @@ export interface SystemOptions {
   seed?: boolean;
   /** Seed files are read for registry partners; extra partners can be given a definition's seed. */
   harvestIntervalMs?: number;
+  /**
+   * Serve the registry from a temporary file (with every started partner's real URL) through the
+   * live RegistrySource the services use, polled every `registryPollMs`: for tests that edit the
+   * registry of a running system. The file's path is `TestSystem.registryFile`.
+   */
+  liveRegistry?: { pollMs: number };
+  /** Check partners' schemas against their contracts (gateway and catalogue), as the services do. */
+  schemaChecks?: boolean;
+  /** The national catalogue's store (default: like every partner's), e.g. a persistent embedded dataDir. */
+  catalogueStore?: Store;
 }
 
 export interface TestSystem {
@@ -50,7 +66,15 @@ export interface TestSystem {
   partners: Map<string, RunningPartner>;
   registry: () => Registry;
   setRegistry(r: Registry): void;
+  /** The running catalogue's harvester (a new one after restartCatalogue). */
   harvester: Harvester;
+  /**
+   * Stops the national catalogue and starts a new catalogue service on the same store (it harvests at
+   * start, as a real one does); the gateway is pointed at it and `harvester` becomes its harvester.
+   */
+  restartCatalogue(): Promise<Harvester>;
+  /** With `liveRegistry`: the registry file the running system watches. */
+  registryFile?: string;
   /** Test bodies are read loosely (`any`): the assertions are the type checks. */
   query(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }>;
   stopPartner(id: string): Promise<void>;
@@ -82,6 +106,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   let registry = new Registry([...base.partners.filter((p) => wanted.includes(p)), ...(options.extra ?? [])], "unused");
   const current = () => registry;
   const partners = new Map<string, RunningPartner>();
+  const checker = options.schemaChecks ? new SchemaChecker(options.timeoutMs ?? 2000, 300_000, logger) : undefined;
   const cleanups: (() => Promise<void>)[] = [];
   const serviceOptions = (partner: Partner, store: Store) => ({
     partner,
@@ -90,11 +115,18 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     seed: options.seed ?? true,
     registry: current,
     partnerTimeoutMs: options.timeoutMs ?? 2000,
+    checker,
     // Tests harvest explicitly; the interval only matters for tests that exercise it.
     harvestIntervalMs: options.harvestIntervalMs ?? 3_600_000,
   });
+  const stores = new Map<string, Store>();
   const startOne = async (partner: Partner) => {
-    const built = await buildService(SERVICES[partner.kind], serviceOptions(partner, await storeFor(partner.id, cleanups)));
+    let store = stores.get(partner.id);
+    if (!store) {
+      store = partner.kind === "catalogue" && options.catalogueStore ? options.catalogueStore : await storeFor(partner.id, cleanups);
+      stores.set(partner.id, store);
+    }
+    const built = await buildService(SERVICES[partner.kind], serviceOptions(partner, store));
     const running = await startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: 262_144 });
     partners.set(partner.id, running);
     return running;
@@ -109,16 +141,52 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   registry = registry.withUrls(Object.fromEntries([...partners].map(([id, r]) => [id, r.url])));
   const catalogue = await startOne(registry.catalogue());
   registry = registry.withUrls({ [catalogue.partner.id]: catalogue.url });
-  const harvester = catalogue.background as Harvester;
-  await harvester.harvestAll();
-  const gateway = await startGateway({ registry: current, timeoutMs: options.timeoutMs ?? 2000, logger, port: 0, host: "127.0.0.1", maxBodyBytes: 262_144 });
+  let registryFile: string | undefined;
+  if (options.liveRegistry) {
+    const dir = mkdtempSync(join(tmpdir(), "registry-"));
+    registryFile = join(dir, "partners.json");
+    writeFileSync(registryFile, formatRegistry({ partners: registry.partners.map((p) => ({ ...p })) }));
+    const source = new RegistrySource(registryFile, "http://127.0.0.1:{port}/graphql", logger).watch(options.liveRegistry.pollMs);
+    registry = source.current();
+    cleanups.push(async () => {
+      source.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    // From here on every service reads the file's registry, as they do in production.
+    const follow = setInterval(() => (registry = source.current()), options.liveRegistry.pollMs);
+    follow.unref();
+    cleanups.push(async () => clearInterval(follow));
+  }
+  await (catalogue.background as Harvester).harvestAll();
+  const gateway = await startGateway({
+    registry: current,
+    timeoutMs: options.timeoutMs ?? 2000,
+    logger,
+    port: 0,
+    host: "127.0.0.1",
+    maxBodyBytes: 262_144,
+    checker: checker,
+  });
 
-  return {
+  const system: TestSystem = {
     gatewayUrl: gateway.url,
+    registryFile,
     partners,
     registry: current,
     setRegistry: (r) => (registry = r),
-    harvester,
+    harvester: catalogue.background as Harvester,
+    async restartCatalogue() {
+      const id = registry.catalogue().id;
+      const store = stores.get(id);
+      // A catalogue on an in-memory store would come back empty: only a persistent one is restarted.
+      if (!store || (store.kind === "embedded" && !store.dataDir)) throw new Error("restartCatalogue needs a persistent catalogueStore");
+      await partners.get(id)?.close();
+      partners.delete(id);
+      const next = await startOne(registry.catalogue());
+      registry = registry.withUrls({ [id]: next.url });
+      system.harvester = next.background as Harvester;
+      return system.harvester;
+    },
     async query(query, variables) {
       const res = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
       return { status: res.status, body: (await res.json()) as never };
@@ -135,6 +203,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       for (const c of cleanups) await c();
     },
   };
+  return system;
 }
 
 export type { RunningServer };

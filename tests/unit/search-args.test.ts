@@ -4,6 +4,7 @@ import { describe, it, expect } from "vitest";
 import { GraphQLError } from "graphql";
 import { parseSearchArgs, search, SEARCH_MAX_PAGE, SEARCH_MAX_QUERY } from "../../subgraphs/catalogue/data/search.ts";
 import type { SqlRunner } from "../../lib/db/migrate.ts";
+import { contractEnum } from "../../schema/contracts.ts";
 
 function rejection(raw: unknown): GraphQLError {
   try {
@@ -73,6 +74,9 @@ describe("parseSearchArgs", () => {
     ["organisations", "acme-health"],
     ["partners", "Not A Partner"],
     ["kinds", "PERSON"],
+    ["conditions", "condition-6"],
+    ["resourceKinds", "PODCAST"],
+    ["projectStatuses", "ABANDONED"],
   ])("rejects an unknown %s value on [filter, %s, 0]", (field, value) => {
     const error = rejection({ filter: { [field]: [value] } });
     expect(error.extensions.code).toBe("BAD_USER_INPUT");
@@ -93,6 +97,9 @@ describe("parseSearchArgs", () => {
       settings: ["care-homes", "maternity"],
       drivers: ["data-systems", "sharing-networks"],
       regions: ["london", "east-of-england"],
+      conditions: ["condition-1", "condition-4"],
+      resourceKinds: ["GUIDE", "CASE_STUDY"],
+      projectStatuses: ["ACTIVE", "COMPLETED"],
     };
     expect(parseSearchArgs({ query: "falls", filter, first: 10 })).toMatchObject({ query: "falls", first: 10, filter });
   });
@@ -100,6 +107,28 @@ describe("parseSearchArgs", () => {
   it("accepts null for the optional arguments GraphQL may pass as null", () => {
     expect(() => parseSearchArgs({ query: null, filter: null, after: null })).not.toThrow();
     expect(() => parseSearchArgs({ filter: { topics: null, kinds: null } })).not.toThrow();
+    expect(() => parseSearchArgs({ filter: { conditions: null, resourceKinds: null, projectStatuses: null } })).not.toThrow();
+  });
+
+  it("takes every resource kind and project status the partner contracts declare", () => {
+    const resourceKinds = contractEnum("resources", "ResourceKind");
+    const projectStatuses = contractEnum("projects", "ProjectStatus");
+    expect(parseSearchArgs({ filter: { resourceKinds, projectStatuses } }).filter).toMatchObject({ resourceKinds, projectStatuses });
+    // Enum values are case-sensitive, as in GraphQL.
+    expect(rejection({ filter: { projectStatuses: ["active"] } }).extensions.argumentPath).toEqual(["filter", "projectStatuses", "0"]);
+  });
+
+  it("sorts by RELEVANCE unless told otherwise, and takes NEWEST and TITLE", () => {
+    expect(parseSearchArgs({}).sort).toBe("RELEVANCE");
+    expect(parseSearchArgs({ sort: null }).sort).toBe("RELEVANCE");
+    expect(parseSearchArgs({ sort: "NEWEST" }).sort).toBe("NEWEST");
+    expect(parseSearchArgs({ sort: "TITLE" }).sort).toBe("TITLE");
+  });
+
+  it("rejects an unknown sort on [sort]", () => {
+    const error = rejection({ sort: "RANDOM" });
+    expect(error.extensions.code).toBe("BAD_USER_INPUT");
+    expect(error.extensions.argumentPath).toEqual(["sort"]);
   });
 });
 
@@ -107,12 +136,15 @@ describe("parseSearchArgs", () => {
  * An index of `total` items standing in for the database: answers the page query from its LIMIT and
  * OFFSET parameters (the last two) and the count query with `total`.
  */
-function fakeIndex(total: number): SqlRunner & { offsets: number[] } {
+function fakeIndex(total: number): SqlRunner & { offsets: number[]; statements: string[] } {
   const offsets: number[] = [];
+  const statements: string[] = [];
   return {
     offsets,
+    statements,
     exec: async () => undefined,
     query: async <T,>(sql: string, params: unknown[] = []) => {
+      statements.push(sql);
       if (sql.includes("count(*)")) return [{ count: total }] as T[];
       const limit = Number(params[params.length - 2]);
       const offset = Number(params[params.length - 1]);
@@ -182,5 +214,44 @@ describe("the after cursor", () => {
     const after = await secondPageCursor({ filter: { kinds: ["PROJECT"], regions: ["london"] } });
     const error = await badCursor({ filter: { kinds: ["NETWORK"], regions: ["london"] }, after });
     expect(error.message).toBe("after is not a cursor of this search");
+  });
+
+  it("refuses a cursor from the same search with another sort", async () => {
+    const after = await secondPageCursor({ query: "falls", sort: "TITLE" });
+    for (const sort of ["RELEVANCE", "NEWEST", undefined]) {
+      const error = await badCursor({ query: "falls", sort, after });
+      expect(error.message).toBe("after is not a cursor of this search");
+    }
+    // The same sort continues.
+    const page = await search(fakeIndex(10), parseSearchArgs({ query: "falls", sort: "TITLE", first: 2, after }));
+    expect(page.hits).toHaveLength(2);
+  });
+
+  it("continues a search whose filter lists the same values in another order", async () => {
+    const after = await secondPageCursor({ filter: { topics: ["falls", "sepsis"], kinds: ["PROJECT"] } });
+    const page = await search(fakeIndex(10), parseSearchArgs({ filter: { kinds: ["PROJECT"], topics: ["sepsis", "falls"] }, first: 2, after }));
+    expect(page.hits).toHaveLength(2);
+  });
+});
+
+describe("the page order", () => {
+  async function pageSql(raw: Record<string, unknown>): Promise<string> {
+    const index = fakeIndex(3);
+    await search(index, parseSearchArgs(raw));
+    const page = index.statements.find((s) => !s.includes("count(*)"));
+    return page!.slice(page!.indexOf("ORDER BY"));
+  }
+
+  it("is relevance with a query, newest without one, and always ends with the id", async () => {
+    expect(await pageSql({ query: "falls" })).toMatch(/ORDER BY score DESC, id\b/);
+    expect(await pageSql({})).toBe(await pageSql({ sort: "NEWEST" }));
+    expect(await pageSql({ sort: "NEWEST", query: "falls" })).toMatch(/ORDER BY "updatedAt" DESC, id\b/);
+    expect(await pageSql({ sort: "TITLE", query: "falls" })).toMatch(/ORDER BY lower\(title\).*, id\b/);
+  });
+
+  it("costs two statements: the page and the count", async () => {
+    const index = fakeIndex(3);
+    await search(index, parseSearchArgs({ query: "falls", filter: { topics: ["falls"], conditions: ["condition-4"] }, sort: "TITLE" }));
+    expect(index.statements).toHaveLength(2);
   });
 });

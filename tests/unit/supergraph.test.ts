@@ -53,15 +53,17 @@ describe("schema/supergraph.graphql", () => {
 describe("the public API schema", () => {
   const api = apiSchemaOf(composed());
 
-  it("has Query.search(query, filter, first, after) returning a SearchConnection", () => {
+  it("has Query.search(query, filter, first, after, sort) returning a SearchConnection", () => {
     const search = queryField(api, "search");
-    expect(search.args.map((a) => a.name)).toEqual(["query", "filter", "first", "after"]);
+    expect(search.args.map((a) => a.name)).toEqual(["query", "filter", "first", "after", "sort"]);
     const arg = (n: string) => search.args.find((a) => a.name === n)!;
     expect(String(arg("query").type)).toBe("String");
     expect(String(arg("filter").type)).toBe("SearchFilter");
     expect(String(arg("first").type)).toBe("Int");
     expect(arg("first").defaultValue).toBe(20);
     expect(String(arg("after").type)).toBe("String");
+    expect(String(arg("sort").type)).toBe("SearchSort");
+    expect(arg("sort").defaultValue).toBe("RELEVANCE");
     expect(String(search.type)).toBe("SearchConnection!");
   });
 
@@ -106,7 +108,9 @@ describe("the public API schema", () => {
   it("keeps the harvest feeds out of the public API", () => {
     const fields = Object.keys(api.getQueryType()!.getFields());
     for (const feed of ["resourceFeed", "networkFeed", "projectFeed"]) expect(fields, feed).not.toContain(feed);
-    for (const page of ["ResourceFeedPage", "NetworkFeedPage", "ProjectFeedPage"]) expect(api.getType(page), page).toBeUndefined();
+    for (const type of ["ResourceChangePage", "NetworkChangePage", "ProjectChangePage", "ResourceChange", "NetworkChange", "ProjectChange"]) {
+      expect(api.getType(type), type).toBeUndefined();
+    }
   });
 
   it("still routes the feeds internally (they are in the supergraph, only inaccessible)", () => {

@@ -12,6 +12,18 @@ export async function getState(prisma: PrismaClient, partnerId: string): Promise
   return prisma.harvestState.findUnique({ where: { partnerId } });
 }
 
+/**
+ * Moves a partner's cursor past a page just written to the index, so that a harvest that stops (crash,
+ * partner failure) resumes after the last written page. One statement.
+ */
+export async function recordCursor(prisma: PrismaClient, partnerId: string, cursor: string | null, at: Date): Promise<void> {
+  await prisma.harvestState.upsert({
+    where: { partnerId },
+    create: { partnerId, cursor, lastAttempt: at },
+    update: { cursor, lastAttempt: at },
+  });
+}
+
 export async function recordSuccess(prisma: PrismaClient, partnerId: string, cursor: string | null, at: Date): Promise<void> {
   const itemCount = await prisma.item.count({ where: { partnerId } });
   await prisma.$transaction([

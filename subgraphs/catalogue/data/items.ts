@@ -1,5 +1,6 @@
-// The national index: one row per partner item. Writes are one statement per harvested page (the
-// weighted full-text vector is computed in the same statement); reads go through loaders.
+// The national index: one row per partner item. A harvested page is written in at most two statements
+// (its upserts, with the weighted full-text vector computed in the same statement, and its removals);
+// reads go through loaders.
 import type { PrismaClient, Item } from "../generated/prisma/client.ts";
 import type { SqlRunner } from "../../../lib/db/migrate.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
@@ -41,6 +42,22 @@ export async function upsertItems(sql: SqlRunner, items: IndexedItem[], seenAt: 
        "resourceIds" = EXCLUDED."resourceIds", "linkedIds" = EXCLUDED."linkedIds", "updatedAt" = EXCLUDED."updatedAt", "lastSeen" = EXCLUDED."lastSeen", document = EXCLUDED.document`,
     [JSON.stringify(items), seenAt.toISOString()],
   );
+}
+
+/** Removes a partner's items by id, in one statement; ids of other partners' items are left alone. */
+export async function deleteItems(sql: SqlRunner, partnerId: string, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await sql.query<{ id: string }>(`DELETE FROM "Item" WHERE "partnerId" = $1 AND id = ANY($2::text[]) RETURNING id`, [partnerId, ids]);
+  return rows.length;
+}
+
+/**
+ * After a full harvest (from no cursor), removes the partner's items that it no longer serves: those
+ * not written since `before`. Covers what tombstones cannot: a partner database replaced or restored.
+ */
+export async function deleteUnseen(sql: SqlRunner, partnerId: string, before: Date): Promise<number> {
+  const rows = await sql.query<{ id: string }>(`DELETE FROM "Item" WHERE "partnerId" = $1 AND "lastSeen" < $2::timestamp RETURNING id`, [partnerId, before.toISOString()]);
+  return rows.length;
 }
 
 export function itemLoaders(prisma: PrismaClient) {

@@ -11,18 +11,37 @@ type Node = Record<string, unknown> & { id: string; title: string; summary: stri
 
 const SHARED = "id title summary organisation { id } topics { id } settings { id } drivers { id } updatedAt";
 
+/** One entry of a kind's change feed: an upsert carries the node, a removal only the id. */
+export interface FeedEntry {
+  id: string;
+  changedAt: string;
+  removed: boolean;
+  node: Node | null;
+}
+
+/** One page of a kind's change feed (schema/<kind>.graphql, <Type>ChangePage). */
+export interface FeedPage {
+  entries: FeedEntry[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+  remaining: number;
+}
+
+const changeQuery = (field: string, node: string) =>
+  `query Harvest($after: String, $first: Int) { ${field}(after: $after, first: $first) { endCursor hasNextPage remaining entries { id changedAt removed node { ${node} } } } }`;
+
 export const FEED_QUERY: Record<PartnerKind, { field: string; query: string }> = {
   resources: {
     field: "resourceFeed",
-    query: `query Harvest($after: String, $first: Int) { resourceFeed(after: $after, first: $first) { endCursor hasNextPage nodes { ${SHARED} kind body audience publisher { id } } } }`,
+    query: changeQuery("resourceFeed", `${SHARED} kind body audience publisher { id }`),
   },
   networks: {
     field: "networkFeed",
-    query: `query Harvest($after: String, $first: Int) { networkFeed(after: $after, first: $first) { endCursor hasNextPage nodes { ${SHARED} type region { id } howToJoin meets linkedNetworkIds members(first: 200) { role expertise } } } }`,
+    query: changeQuery("networkFeed", `${SHARED} type region { id } howToJoin meets linkedNetworkIds members(first: 200) { role expertise }`),
   },
   projects: {
     field: "projectFeed",
-    query: `query Harvest($after: String, $first: Int) { projectFeed(after: $after, first: $first) { endCursor hasNextPage nodes { ${SHARED} aim status region { id } network { id } resources { id } outcomes learning { text } measures { name } evaluation { summary } } } }`,
+    query: changeQuery("projectFeed", `${SHARED} aim status region { id } network { id } resources { id } outcomes learning { text } measures { name } evaluation { summary }`),
   },
 };
 

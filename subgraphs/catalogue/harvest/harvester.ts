@@ -1,16 +1,20 @@
-// Harvests every enabled partner: pages through its feed from the stored cursor, writes each page
-// to the index in one statement, and records the new cursor, so a restart resumes where it stopped
+// Harvests every enabled partner: reads its change feed from the stored cursor, applies each page to
+// the index in at most two statements (upsert the items that are there, delete the ones removed) and
+// then moves the stored cursor past it, so a crash or a failure resumes after the last written page
 // and an unchanged partner costs one empty page. A partner that fails keeps its items in the index,
-// marked stale. Partners are harvested in parallel, a few at a time.
+// marked stale. Partners are harvested in parallel, a few at a time. One log line per page (items/s,
+// remaining) and one summary line per partner.
 import type { Logger } from "pino";
+import type { SchemaChecker } from "../../../lib/schema-checker.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../../lib/db/open.ts";
 import { callPartner, PartnerCallError } from "../../../lib/partner-client.ts";
+import { parseId } from "../../../schema/ids.ts";
 import { PARTNER_KINDS, type PartnerKind } from "../../../schema/kinds.ts";
 import type { Partner, Registry } from "../../../schema/registry.ts";
-import { upsertItems } from "../data/items.ts";
-import { getState, recordFailure, recordSuccess } from "../data/harvest-state.ts";
-import { FEED_QUERY, toIndexedItem } from "./feeds.ts";
+import { deleteItems, deleteUnseen, upsertItems } from "../data/items.ts";
+import { getState, recordCursor, recordFailure, recordSuccess } from "../data/harvest-state.ts";
+import { FEED_QUERY, toIndexedItem, type FeedEntry, type FeedPage } from "./feeds.ts";
 
 const PAGE_SIZE = 200;
 const PARALLEL_PARTNERS = 4;
@@ -18,20 +22,64 @@ const PARALLEL_PARTNERS = 4;
 export interface HarvestReport {
   partner: string;
   ok: boolean;
+  /** Feed entries applied: items written plus items removed. */
   items: number;
+  upserted: number;
+  removed: number;
   pages: number;
   ms: number;
   reason?: string;
 }
 
+/** What one page does to the index: the last entry per id wins (the feed is in change order). */
+export function planPage(kind: PartnerKind, partner: Partner, entries: FeedEntry[]) {
+  const latest = new Map<string, FeedEntry>();
+  let foreign = 0;
+  let missing = 0;
+  for (const e of entries) {
+    const id = parseId(e.id);
+    // A partner only speaks for its own items of its own kind.
+    if (!id || id.partner !== partner.id || id.kind !== kind) {
+      foreign++;
+      continue;
+    }
+    // An upsert without its node (the partner failed to resolve it) is neither written nor removed.
+    if (!e.removed && !e.node) {
+      missing++;
+      continue;
+    }
+    latest.delete(e.id);
+    latest.set(e.id, e);
+  }
+  const kept = [...latest.values()];
+  return {
+    upserts: kept.flatMap((e) => (e.removed || !e.node ? [] : [toIndexedItem(kind, partner, e.node)])),
+    removals: kept.filter((e) => e.removed).map((e) => e.id),
+    skipped: foreign + missing,
+  };
+}
+
+/** The partner refused the `after` cursor it was given. */
+class CursorRefused extends PartnerCallError {
+  constructor(message: string) {
+    super(message, "bad_response");
+  }
+}
+
 export class Harvester {
   private running: Promise<HarvestReport[]> | undefined;
+  /** Feed requests made to each partner by this harvester (tools and tests read it). */
+  readonly feedRequests = new Map<string, number>();
+  /** Entries asked for per feed request. */
+  pageSize = PAGE_SIZE;
 
   constructor(
     private readonly db: OpenedDatabase<PrismaClient>,
     private readonly registry: () => Registry,
     private readonly timeoutMs: number,
     private readonly logger: Logger,
+    /** When given, a partner is harvested only once its schema honours its kind's contract. */
+    private readonly checker?: SchemaChecker,
   ) {}
 
   /** Harvests every enabled partner once. Concurrent calls share the harvest already running. */
@@ -46,41 +94,95 @@ export class Harvester {
     const queue = [...partners];
     await Promise.all(
       Array.from({ length: Math.min(PARALLEL_PARTNERS, queue.length) }, async () => {
-        for (let p = queue.shift(); p; p = queue.shift()) reports.push(await this.harvestPartner(p));
+        for (let p = queue.shift(); p; p = queue.shift()) {
+          const verdict = await this.checker?.check(p);
+          if (verdict?.status === "quarantined") {
+            // Not read at all: its items already in the index stay, as for a partner that is down.
+            this.logger.warn({ harvested: p.id, reason: verdict.reason }, "harvest skipped: partner quarantined");
+            reports.push({ partner: p.id, ok: false, items: 0, upserted: 0, removed: 0, pages: 0, ms: 0, reason: verdict.reason });
+            continue;
+          }
+          reports.push(await this.harvestPartner(p));
+        }
       }),
     );
     return reports;
   }
 
+  private async fetchPage(partner: Partner, cursor: string | null): Promise<FeedPage> {
+    const { field, query } = FEED_QUERY[partner.kind as PartnerKind];
+    this.feedRequests.set(partner.id, (this.feedRequests.get(partner.id) ?? 0) + 1);
+    const response = await callPartner(partner.url, { query, variables: { after: cursor, first: this.pageSize } }, this.timeoutMs);
+    const page = (response.data as Record<string, FeedPage> | null)?.[field];
+    if (!page) {
+      const error = response.errors?.[0];
+      const refused = error?.extensions?.code === "BAD_USER_INPUT" && (error.extensions.argumentPath as unknown[] | undefined)?.[0] === "after";
+      const message = error?.message ?? "answered without a feed page";
+      throw refused ? new CursorRefused(message) : new PartnerCallError(message, "bad_response");
+    }
+    if (response.errors?.length) this.logger.warn({ harvested: partner.id, errors: response.errors.slice(0, 3).map((e) => e.message) }, "feed page with errors");
+    return page;
+  }
+
   async harvestPartner(partner: Partner): Promise<HarvestReport> {
     const kind = partner.kind as PartnerKind;
-    const { field, query } = FEED_QUERY[kind];
     const started = performance.now();
+    const since = new Date();
     const state = await getState(this.db.prisma, partner.id);
     let cursor = state?.cursor ?? null;
-    let items = 0;
+    // From no cursor the feed lists everything the partner has: afterwards, whatever of the
+    // partner's the index holds that this harvest did not write is gone.
+    let full = cursor === null;
+    let upserted = 0;
+    let removed = 0;
     let pages = 0;
+    const rate = () => Math.round((upserted + removed) / Math.max((performance.now() - started) / 1000, 0.001));
     try {
       for (;;) {
-        const response = await callPartner(partner.url, { query, variables: { after: cursor, first: PAGE_SIZE } }, this.timeoutMs);
-        const page = (response.data as Record<string, { nodes: never[]; endCursor: string | null; hasNextPage: boolean }> | null)?.[field];
-        if (!page) throw new PartnerCallError(response.errors?.[0]?.message ?? "answered without a feed page", "bad_response");
+        let page: FeedPage;
+        try {
+          page = await this.fetchPage(partner, cursor);
+        } catch (e) {
+          // The partner no longer understands the stored cursor (its feed changed): start again.
+          if (e instanceof CursorRefused && cursor !== null && pages === 0) {
+            this.logger.warn({ harvested: partner.id, reason: e.message }, "stored cursor refused; harvesting from the start");
+            cursor = null;
+            full = true;
+            continue;
+          }
+          throw e;
+        }
         pages++;
-        await upsertItems(this.db.sql, page.nodes.map((n) => toIndexedItem(kind, partner, n)), new Date());
-        items += page.nodes.length;
-        if (page.endCursor) cursor = page.endCursor;
+        const plan = planPage(kind, partner, page.entries);
+        await upsertItems(this.db.sql, plan.upserts, new Date());
+        const gone = await deleteItems(this.db.sql, partner.id, plan.removals);
+        upserted += plan.upserts.length;
+        removed += plan.removals.length;
+        if (page.endCursor && page.endCursor !== cursor) {
+          cursor = page.endCursor;
+          await recordCursor(this.db.prisma, partner.id, cursor, new Date());
+        } else if (page.hasNextPage) {
+          throw new PartnerCallError("feed did not advance past its cursor", "bad_response");
+        }
+        this.logger.info(
+          { harvested: partner.id, page: pages, upserted: plan.upserts.length, removed: plan.removals.length, dropped: gone, skipped: plan.skipped, remaining: page.remaining, itemsPerSecond: rate() },
+          "harvest page",
+        );
         if (!page.hasNextPage) break;
       }
+      const swept = full ? await deleteUnseen(this.db.sql, partner.id, since) : 0;
       await recordSuccess(this.db.prisma, partner.id, cursor, new Date());
       const ms = Math.round(performance.now() - started);
-      this.logger.info({ harvested: partner.id, items, pages, ms }, "harvest done");
-      return { partner: partner.id, ok: true, items, pages, ms };
+      const items = upserted + removed;
+      this.logger.info({ harvested: partner.id, items, upserted, removed, swept, pages, ms, itemsPerSecond: rate() }, "harvest done");
+      return { partner: partner.id, ok: true, items, upserted, removed, pages, ms };
     } catch (e) {
       const reason = e instanceof PartnerCallError ? e.message : (e as Error).message;
       // Keep what was read before the failure: the cursor only moves past pages already written.
       await recordFailure(this.db.prisma, partner.id, cursor, reason, new Date());
-      this.logger.warn({ harvested: partner.id, items, pages, reason }, "harvest failed");
-      return { partner: partner.id, ok: false, items, pages, ms: Math.round(performance.now() - started), reason };
+      const items = upserted + removed;
+      this.logger.warn({ harvested: partner.id, items, upserted, removed, pages, reason }, "harvest failed");
+      return { partner: partner.id, ok: false, items, upserted, removed, pages, ms: Math.round(performance.now() - started), reason };
     }
   }
 }

@@ -1,8 +1,8 @@
 // Data access for networks and their members, events and links: per-request loaders (one query per
-// batch) and the harvest feed.
+// batch), deletes (which keep the tombstones the change feed reads) and the harvest change feed.
 import type { PrismaClient, Network } from "../generated/prisma/client.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
-import { afterPosition, decodeCursor, FEED_ORDER, feedPage, pageSize } from "../../shared/feed.ts";
+import { readChanges, type ChangePage } from "../../shared/feed.ts";
 
 export type NetworkRow = Network;
 
@@ -24,8 +24,31 @@ export function networkLoaders(prisma: PrismaClient) {
   };
 }
 
-export async function networkFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined) {
-  const size = pageSize(first);
-  const rows = await prisma.network.findMany({ where: afterPosition(decodeCursor(after)), orderBy: FEED_ORDER, take: size + 1 });
-  return feedPage(rows, size);
+/**
+ * Deletes a network (its members, events and links go with it) and records its tombstone in the same
+ * transaction, so the national catalogue drops it at its next harvest. Returns false (and records
+ * nothing) when there was no such network.
+ */
+export async function deleteNetwork(prisma: PrismaClient, local: string): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.network.deleteMany({ where: { local } });
+    if (count === 0) return false;
+    const deletedAt = new Date();
+    await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
+    return true;
+  });
+}
+
+/** Every network as an upsert; deleted networks as removals. */
+export function networkFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage<Network>> {
+  return readChanges<Network>(
+    {
+      table: "Network",
+      removedSql: "false",
+      query: (sql, params) => prisma.$queryRawUnsafe(sql, ...params),
+      nodes: (locals) => prisma.network.findMany({ where: { local: { in: locals } } }),
+    },
+    after,
+    first,
+  );
 }

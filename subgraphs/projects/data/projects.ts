@@ -1,7 +1,8 @@
-// Data access for projects: the project row, its team, funding and resource links; the harvest feed.
+// Data access for projects: the project row, its team, funding and resource links; deletes (which
+// keep the tombstones the change feed reads); the harvest change feed.
 import type { PrismaClient, Project } from "../generated/prisma/client.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
-import { afterPosition, decodeCursor, FEED_ORDER, feedPage, pageSize } from "../../shared/feed.ts";
+import { readChanges, type ChangePage } from "../../shared/feed.ts";
 
 export type ProjectRow = Project;
 
@@ -18,8 +19,31 @@ export function projectLoaders(prisma: PrismaClient) {
   };
 }
 
-export async function projectFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined) {
-  const size = pageSize(first);
-  const rows = await prisma.project.findMany({ where: afterPosition(decodeCursor(after)), orderBy: FEED_ORDER, take: size + 1 });
-  return feedPage(rows, size);
+/**
+ * Deletes a project (its team, funding, links, measures, cycles and learning go with it) and records
+ * its tombstone in the same transaction, so the national catalogue drops it at its next harvest.
+ * Returns false (and records nothing) when there was no such project.
+ */
+export async function deleteProject(prisma: PrismaClient, local: string): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.project.deleteMany({ where: { local } });
+    if (count === 0) return false;
+    const deletedAt = new Date();
+    await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
+    return true;
+  });
+}
+
+/** Every project as an upsert; deleted projects as removals. */
+export function projectFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage<Project>> {
+  return readChanges<Project>(
+    {
+      table: "Project",
+      removedSql: "false",
+      query: (sql, params) => prisma.$queryRawUnsafe(sql, ...params),
+      nodes: (locals) => prisma.project.findMany({ where: { local: { in: locals } } }),
+    },
+    after,
+    first,
+  );
 }

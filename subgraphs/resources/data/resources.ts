@@ -1,12 +1,14 @@
-// Data access for the Resource model: per-request loaders and the harvest feed.
-import type { PrismaClient, Resource } from "../generated/prisma/client.ts";
+// Data access for the Resource model: per-request loaders, writes and deletes (which keep the
+// tombstones the change feed reads), and the harvest change feed.
+import type { PrismaClient, Resource, Prisma } from "../generated/prisma/client.ts";
 import { rowLoader } from "../../shared/loaders.ts";
-import { afterPosition, decodeCursor, FEED_ORDER, feedPage, pageSize } from "../../shared/feed.ts";
+import { readChanges, type ChangePage } from "../../shared/feed.ts";
 
 export type ResourceRow = Resource;
 
 // Drafts are visible to nobody through the public graph until authenticated reads exist.
-const PUBLIC = { status: "PUBLISHED" };
+const PUBLISHED = "PUBLISHED";
+const PUBLIC = { status: PUBLISHED };
 
 export function resourceLoaders(prisma: PrismaClient) {
   return {
@@ -17,12 +19,40 @@ export function resourceLoaders(prisma: PrismaClient) {
   };
 }
 
-export async function resourceFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined) {
-  const size = pageSize(first);
-  const rows = await prisma.resource.findMany({
-    where: { ...PUBLIC, ...afterPosition(decodeCursor(after)) },
-    orderBy: FEED_ORDER,
-    take: size + 1,
+/** Creates resources in one transaction; a local id that had been deleted before loses its tombstone. */
+export async function createResources(prisma: PrismaClient, resources: Prisma.ResourceCreateManyInput[]): Promise<void> {
+  if (resources.length === 0) return;
+  await prisma.$transaction(async (tx) => {
+    await tx.resource.createMany({ data: resources });
+    await tx.tombstone.deleteMany({ where: { local: { in: resources.map((r) => r.local) } } });
   });
-  return feedPage(rows, size);
+}
+
+/**
+ * Deletes a resource and records its tombstone in the same transaction, so the national catalogue
+ * drops it at its next harvest. Returns false (and records nothing) when there was no such resource.
+ */
+export async function deleteResource(prisma: PrismaClient, local: string): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.resource.deleteMany({ where: { local } });
+    if (count === 0) return false;
+    const deletedAt = new Date();
+    await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
+    return true;
+  });
+}
+
+/** Published resources as upserts; drafts, unpublished and deleted resources as removals (no node). */
+export function resourceFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage<Resource>> {
+  return readChanges<Resource>(
+    {
+      table: "Resource",
+      removedSql: `status <> '${PUBLISHED}'`,
+      query: (sql, params) => prisma.$queryRawUnsafe(sql, ...params),
+      nodes: (locals) => prisma.resource.findMany({ where: { local: { in: locals } } }),
+      carried: (r) => r.status === PUBLISHED,
+    },
+    after,
+    first,
+  );
 }
