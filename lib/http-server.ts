@@ -10,7 +10,11 @@ export interface HttpOptions<C extends BaseContext> {
   maxBodyBytes: number;
   /** Extra JSON answered on GET /health (for example the partner id and store). */
   health?: () => Record<string, unknown>;
+  /** Extra routes by path (the catalogue's POST /admin/harvest). */
+  routes?: Record<string, RouteHandler>;
 }
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export interface RunningServer {
   server: Server;
@@ -54,6 +58,8 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/health") return sendJson(res, 200, { status: "ok", ...(options.health?.() ?? {}) });
+    const route = options.routes?.[url.pathname];
+    if (route) return route(req, res);
     if (url.pathname !== "/graphql" && url.pathname !== "/") return requestError(res, 404, "NOT_FOUND", "Not found: use /graphql");
     let body: unknown = undefined;
     if (req.method === "POST") {

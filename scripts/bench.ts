@@ -8,7 +8,10 @@ const items = Number(values.items ?? (values.quick ? 10_000 : 100_000));
 const partners = Number(values.partners ?? 10);
 
 console.log(`harvest: ${items} items from ${partners} simulated partners (loopback HTTP, embedded store)`);
-const h = await benchHarvest(items, partners);
+// Every embedded database registers exit handlers; eleven in one process are expected.
+process.setMaxListeners(64);
+const started = performance.now();
+const h = await benchHarvest(items, partners, (msg) => console.log(`  [${((performance.now() - started) / 1000).toFixed(0)} s] ${msg}`));
 const rows = [
   ["scenario", "items", "seconds", "items/s", "ratio to limit", "target"],
   ["bulk insert (limit)", String(h.items), h.bulkSeconds.toFixed(1), Math.round(h.bulkRate).toString(), "1.00", ""],

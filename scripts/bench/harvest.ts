@@ -44,7 +44,7 @@ export interface HarvestBenchResult {
   indexed: number;
 }
 
-export async function benchHarvest(items: number, partnerCount: number): Promise<HarvestBenchResult> {
+export async function benchHarvest(items: number, partnerCount: number, say: (msg: string) => void = () => {}): Promise<HarvestBenchResult> {
   const perPartner = Math.ceil(items / partnerCount);
   const entries: Partner[] = [
     { id: "bench-catalogue", name: "Bench catalogue", organisation: "nhs-england", kind: "catalogue", port: 1, region: "national", enabled: true, url: "http://unused" },
@@ -59,7 +59,9 @@ export async function benchHarvest(items: number, partnerCount: number): Promise
       url: "http://unused",
     })),
   ];
-  let registry = new Registry(entries, "unused");
+  // Until the partners are seeded, the registry holds only the catalogue: a catalogue harvests at
+  // start, and that harvest must not be one of the measured ones (or an unmeasured extra).
+  let registry = new Registry(entries.filter((e) => e.kind === "catalogue"), "unused");
   const current = () => registry;
   const options = (partner: Partner) => ({
     partner,
@@ -71,6 +73,7 @@ export async function benchHarvest(items: number, partnerCount: number): Promise
     harvestIntervalMs: 86_400_000,
   });
 
+  say(`seeding ${partnerCount} partners with ${perPartner} resources each`);
   const partners = [];
   for (const p of entries.filter((e) => e.kind === "resources")) {
     const built = await buildService(resourcesService, options(p));
@@ -79,23 +82,19 @@ export async function benchHarvest(items: number, partnerCount: number): Promise
     for (let k = 0; k < rows.length; k += 5000) await built.db.prisma.resource.createMany({ data: rows.slice(k, k + 5000) });
     partners.push(await startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: 1_000_000 }));
   }
-  registry = registry.withUrls(Object.fromEntries(partners.map((p) => [p.partner.id, p.url])));
-
-  // The harvest: a real catalogue reading every partner's feed over HTTP.
+  // The harvest: a real catalogue reading every partner's feed over HTTP, from empty.
   const catalogue = await buildService(catalogueService, options(registry.catalogue()));
   const harvester = catalogue.background as Harvester;
-  // The catalogue harvests once at start; wait for it, then measure a full harvest from empty.
-  await harvester.harvestAll();
-  await catalogue.db.sql.exec(`DELETE FROM "Item"; DELETE FROM "HarvestState";`);
+  const bulk = await buildService(catalogueService, options(registry.catalogue()));
+  await Promise.all([harvester.harvestAll(), (bulk.background as Harvester).harvestAll()]);
+  registry = new Registry(entries, "unused").withUrls(Object.fromEntries(partners.map((p) => [p.partner.id, p.url])));
+  say("harvesting every partner over HTTP");
   const t0 = performance.now();
   await harvester.harvestAll();
   const harvestSeconds = (performance.now() - t0) / 1000;
   const [{ n: indexed }] = (await catalogue.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Item"`)) as [{ n: number }];
 
   // The limit: the same rows, same statement, same kind of database, big batches, no HTTP.
-  const bulk = await buildService(catalogueService, { ...options(registry.catalogue()), harvestIntervalMs: 86_400_000 });
-  await (bulk.background as Harvester).harvestAll().catch(() => undefined);
-  await bulk.db.sql.exec(`DELETE FROM "Item"; DELETE FROM "HarvestState";`);
   const now = new Date().toISOString();
   const rows: IndexedItem[] = partners.flatMap((p, pi) =>
     Array.from({ length: perPartner }, (_, k) => {
@@ -120,6 +119,7 @@ export async function benchHarvest(items: number, partnerCount: number): Promise
       return { ...base, facets: facetsOf(base as never, ["resourceKind:GUIDE"]) } as IndexedItem;
     }),
   );
+  say("writing the same rows directly (the limit)");
   const t1 = performance.now();
   for (let k = 0; k < rows.length; k += 1000) await upsertItems(bulk.db.sql, rows.slice(k, k + 1000), new Date());
   const bulkSeconds = (performance.now() - t1) / 1000;

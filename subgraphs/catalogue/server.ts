@@ -4,12 +4,14 @@ import { buildService, type ServiceDefinition, type ServiceOptions } from "../sh
 import { resolvers } from "./resolvers.ts";
 import { catalogueContext, type CatalogueContext } from "./context.ts";
 import { Harvester, scheduleHarvests } from "./harvest/harvester.ts";
+import { adminRoutes } from "./admin.ts";
 
 export const catalogueService: ServiceDefinition<PrismaClient, CatalogueContext> = {
   kind: "catalogue",
   makeClient: (options) => new PrismaClient(options),
   resolvers,
   context: catalogueContext,
+  routes: adminRoutes,
   background: async (db, options) => {
     const harvester = new Harvester(db, options.registry, options.partnerTimeoutMs, options.logger, options.checker);
     return { stop: scheduleHarvests(harvester, options.harvestIntervalMs), handle: harvester };

@@ -12,7 +12,7 @@ import type { SchemaChecker } from "../../lib/schema-checker.ts";
 import { maskError } from "../../lib/errors.ts";
 import { openDatabase, type OpenedDatabase, type Store } from "../../lib/db/open.ts";
 import { kindPaths } from "../../lib/db/kind-paths.ts";
-import { listen, type RunningServer } from "../../lib/http-server.ts";
+import { listen, type RouteHandler, type RunningServer } from "../../lib/http-server.ts";
 
 export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, Ctx> {
   kind: Kind;
@@ -21,6 +21,8 @@ export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, C
   resolvers: Record<string, Record<string, unknown>>;
   /** A fresh context per request: loaders must never be shared between requests. */
   context: (db: OpenedDatabase<C>, partner: Partner, options: ServiceOptions) => Ctx;
+  /** Extra HTTP routes, given the background handle (the catalogue's POST /admin/harvest). */
+  routes?: (handle: unknown) => Record<string, RouteHandler>;
   /** Background work (the catalogue's harvester): how to stop it, and a handle tests and tools may use. */
   background?: (db: OpenedDatabase<C>, options: ServiceOptions) => Promise<{ stop(): Promise<void>; handle: unknown }>;
   /** Fills an empty database with the partner's demo data; returns how many items it wrote. */
@@ -48,6 +50,7 @@ export interface BuiltService<C> {
   context: () => unknown;
   /** What the definition's background work exposes (the catalogue's harvester), if any. */
   background: unknown;
+  routes: Record<string, RouteHandler>;
   /** Stops background work and closes the database. */
   shutdown(): Promise<void>;
 }
@@ -93,6 +96,7 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     db,
     partner,
     background: background.handle,
+    routes: def.routes?.(background.handle) ?? {},
     context: () => def.context(db, partner, options),
     shutdown: async () => {
       await background.stop();
@@ -110,6 +114,7 @@ export async function startService<C extends { $disconnect(): Promise<void> }>(
     ...options,
     context: async () => built.context() as never,
     health: () => ({ partner: built.partner.id, kind: built.partner.kind, store: built.db.store }),
+    routes: built.routes,
   });
   return {
     ...built,

@@ -66,8 +66,24 @@ class CursorRefused extends PartnerCallError {
   }
 }
 
+/** What a harvest says as it goes: one event per page, one per partner at the end. */
+export type HarvestProgress =
+  | { type: "page"; partner: string; page: number; upserted: number; removed: number; remaining: number; remainingPages: number; itemsPerSecond: number }
+  | ({ type: "partner" } & HarvestReport);
+
 export class Harvester {
   private running: Promise<HarvestReport[]> | undefined;
+  private readonly listeners = new Set<(event: HarvestProgress) => void>();
+
+  /** Follows harvest progress (the `npm run harvest` stream); returns how to stop following. */
+  onProgress(listener: (event: HarvestProgress) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: HarvestProgress): void {
+    for (const l of this.listeners) l(event);
+  }
   /** Feed requests made to each partner by this harvester (tools and tests read it). */
   readonly feedRequests = new Map<string, number>();
   /** Entries asked for per feed request. */
@@ -168,6 +184,16 @@ export class Harvester {
           { harvested: partner.id, page: pages, upserted: plan.upserts.length, removed: plan.removals.length, dropped: gone, skipped: plan.skipped, remaining: page.remaining, itemsPerSecond: rate() },
           "harvest page",
         );
+        this.emit({
+          type: "page",
+          partner: partner.id,
+          page: pages,
+          upserted: plan.upserts.length,
+          removed: plan.removals.length,
+          remaining: page.remaining,
+          remainingPages: Math.ceil(page.remaining / this.pageSize),
+          itemsPerSecond: rate(),
+        });
         if (!page.hasNextPage) break;
       }
       const swept = full ? await deleteUnseen(this.db.sql, partner.id, since) : 0;
@@ -175,14 +201,18 @@ export class Harvester {
       const ms = Math.round(performance.now() - started);
       const items = upserted + removed;
       this.logger.info({ harvested: partner.id, items, upserted, removed, swept, pages, ms, itemsPerSecond: rate() }, "harvest done");
-      return { partner: partner.id, ok: true, items, upserted, removed, pages, ms };
+      const report = { partner: partner.id, ok: true, items, upserted, removed, pages, ms };
+      this.emit({ type: "partner", ...report });
+      return report;
     } catch (e) {
       const reason = e instanceof PartnerCallError ? e.message : (e as Error).message;
       // Keep what was read before the failure: the cursor only moves past pages already written.
       await recordFailure(this.db.prisma, partner.id, cursor, reason, new Date());
       const items = upserted + removed;
       this.logger.warn({ harvested: partner.id, items, upserted, removed, pages, reason }, "harvest failed");
-      return { partner: partner.id, ok: false, items, upserted, removed, pages, ms: Math.round(performance.now() - started), reason };
+      const report = { partner: partner.id, ok: false, items, upserted, removed, pages, ms: Math.round(performance.now() - started), reason };
+      this.emit({ type: "partner", ...report });
+      return report;
     }
   }
 }

@@ -1,0 +1,27 @@
+// POST /admin/harvest on the catalogue: runs a harvest now (or joins the one running) and streams
+// its progress as JSON lines, one per page and one per partner, then a summary. `npm run harvest`
+// is its client. Reads nothing from the request, writes nothing but the index, so repeating it is
+// harmless; concurrent calls share one harvest.
+import type { RouteHandler } from "../../lib/http-server.ts";
+import type { Harvester } from "./harvest/harvester.ts";
+
+export function adminRoutes(handle: unknown): Record<string, RouteHandler> {
+  const harvester = handle as Harvester;
+  return {
+    "/admin/harvest": async (req, res) => {
+      if (req.method !== "POST") {
+        res.writeHead(405, { allow: "POST", "content-type": "application/json" });
+        res.end(JSON.stringify({ errors: [{ message: "POST to start a harvest", extensions: { code: "METHOD_NOT_ALLOWED" } }] }));
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/x-ndjson" });
+      const stop = harvester.onProgress((event) => res.write(`${JSON.stringify(event)}\n`));
+      try {
+        const reports = await harvester.harvestAll();
+        res.end(`${JSON.stringify({ type: "summary", partners: reports.length, failed: reports.filter((r) => !r.ok).map((r) => r.partner), items: reports.reduce((n, r) => n + r.items, 0) })}\n`);
+      } finally {
+        stop();
+      }
+    },
+  };
+}
