@@ -4,6 +4,7 @@ import { changeEntry } from "../shared/change-resolvers.ts";
 import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
 import { projectFeed, type ProjectRow } from "./data/projects.ts";
 import type { ProjectsContext } from "./context.ts";
+import { measureAnalysis } from "./analysis-resolvers.ts";
 import type { DataPoint, Funding, Measure, PdsaCycle, ResourceLink } from "./generated/prisma/client.ts";
 
 export const resolvers = {
@@ -33,7 +34,7 @@ export const resolvers = {
   },
   Funding: { funder: (f: Funding) => ({ id: f.funderId }) },
   ResourceLink: { resource: (l: ResourceLink) => ({ id: l.resourceId }) },
-  Measure: { points: (m: Measure, _: unknown, ctx: ProjectsContext) => ctx.measures.points.load(m.id) },
+  Measure: { points: (m: Measure, _: unknown, ctx: ProjectsContext) => ctx.measures.points.load(m.id), ...measureAnalysis },
   DataPoint: { date: (d: DataPoint) => isoDay(d.date) },
   PdsaCycle: { startedOn: (c: PdsaCycle) => isoDay(c.startedOn), endedOn: (c: PdsaCycle) => isoDay(c.endedOn) },
 };

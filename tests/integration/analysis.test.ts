@@ -1,0 +1,65 @@
+// Run charts and SPC for the case-study projects, through the gateway: what a client reads is the
+// analysis of exactly the points it reads, computed by the owning projects partner.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSystem, type TestSystem } from "../support/system.ts";
+import { analyseRunChart, analyseXmr } from "../../subgraphs/projects/analysis/index.ts";
+
+let sys: TestSystem;
+beforeAll(async () => {
+  sys = await startSystem({ only: (p) => ["essex-cc", "maternity-cop", "bridgewater", "pic-projects", "national-catalogue"].includes(p.id) });
+});
+afterAll(async () => {
+  await sys?.close();
+});
+
+const MEASURES = `
+  name improvement target
+  points { date value }
+  spc { status reason minimumPoints variation assurance phases { startDate pointCount mean upperProcessLimit lowerProcessLimit provisional } points { date value rules classification } }
+  runChart { status median runs shift trend points { date rules } }
+`;
+
+describe("measure analysis through the gateway", () => {
+  it("matches the analysis functions on every case-study measure", async () => {
+    const { body } = await sys.query(`{ search(filter: { kinds: [PROJECT] }, first: 50) { edges { node { id ... on Project { measures { ${MEASURES} } } } } } }`);
+    expect(body.errors).toBeUndefined();
+    const measures = body.data.search.edges.flatMap((e: any) => e.node.measures);
+    expect(measures.length).toBeGreaterThanOrEqual(8);
+    let analysed = 0;
+    for (const m of measures) {
+      const xmr = analyseXmr(m.points, { direction: m.improvement, target: m.target });
+      expect(m.spc.status, m.name).toBe(xmr.status);
+      if (xmr.status === "OK") {
+        analysed++;
+        expect(m.spc.variation).toBe(xmr.variation);
+        expect(m.spc.assurance).toBe(xmr.assurance);
+        expect(m.spc.phases[0].mean).toBeCloseTo(xmr.phases[0]!.mean, 9);
+        expect(m.spc.points.map((p: any) => p.classification)).toEqual(xmr.points.map((p) => p.classification));
+      } else {
+        expect(m.spc.reason).toEqual(expect.any(String));
+        expect(m.spc.points).toEqual([]);
+      }
+      const run = analyseRunChart(m.points);
+      expect(m.runChart.status).toBe(run.status);
+      if (run.status === "OK") expect(m.runChart.median).toBe(run.median);
+    }
+    expect(analysed).toBeGreaterThan(0);
+  });
+
+  it("recalculates limits from a phase change date", async () => {
+    const q = `query($starts: [Date!]) { project(id: "essex-cc:project:post-falls-huddles") { measures { name points { date } spc(phaseStarts: $starts) { status phases { startDate pointCount mean } } } } }`;
+    const first = await sys.query(q, {});
+    const measure = first.body.data.project.measures.find((m: any) => m.spc.status === "OK");
+    expect(measure).toBeDefined();
+    const middle = measure.points[Math.floor(measure.points.length / 2)].date;
+    const { body } = await sys.query(q, { starts: [middle] });
+    const phased = body.data.project.measures.find((m: any) => m.name === measure.name);
+    expect(phased.spc.phases.map((p: any) => p.startDate)).toEqual([measure.points[0].date, middle]);
+    expect(phased.spc.phases.reduce((n: number, p: any) => n + p.pointCount, 0)).toBe(measure.points.length);
+  });
+
+  it("refuses a phase date that is not a date, naming the argument", async () => {
+    const { body } = await sys.query(`{ project(id: "essex-cc:project:post-falls-huddles") { measures { spc(phaseStarts: ["2025-13-45"]) { status } } } }`);
+    expect(body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["phaseStarts", "0"] });
+  });
+});
