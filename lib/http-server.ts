@@ -58,7 +58,8 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/health") return sendJson(res, 200, { status: "ok", ...(options.health?.() ?? {}) });
-    const route = options.routes?.[url.pathname];
+    // A route answers its path and everything below it ("/charts/measures" serves "/charts/measures/<id>.svg").
+    const route = Object.entries(options.routes ?? {}).find(([path]) => url.pathname === path || url.pathname.startsWith(`${path}/`))?.[1];
     if (route) return route(req, res);
     if (url.pathname !== "/graphql" && url.pathname !== "/") return requestError(res, 404, "NOT_FOUND", "Not found: use /graphql");
     let body: unknown = undefined;

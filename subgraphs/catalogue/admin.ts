@@ -5,7 +5,7 @@
 import type { RouteHandler } from "../../lib/http-server.ts";
 import type { Harvester } from "./harvest/harvester.ts";
 
-export function adminRoutes(handle: unknown): Record<string, RouteHandler> {
+export function adminRoutes(_db: unknown, handle: unknown): Record<string, RouteHandler> {
   const harvester = handle as Harvester;
   return {
     "/admin/harvest": async (req, res) => {

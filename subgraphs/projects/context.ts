@@ -2,6 +2,7 @@
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
 import type { Partner } from "../../schema/registry.ts";
+import type { ServiceOptions } from "../shared/service.ts";
 import { projectLoaders } from "./data/projects.ts";
 import { measureLoaders } from "./data/measures.ts";
 import { cycleLoaders } from "./data/cycles.ts";
@@ -12,10 +13,13 @@ export interface ProjectsContext {
   projects: ReturnType<typeof projectLoaders>;
   measures: ReturnType<typeof measureLoaders>;
   cycles: ReturnType<typeof cycleLoaders>;
+  /** This partner's URL as the registry publishes it (what the gateway calls), for links to its charts. */
+  publicUrl: () => string;
 }
 
-export function projectsContext(db: OpenedDatabase<PrismaClient>, partner: Partner): ProjectsContext {
+export function projectsContext(db: OpenedDatabase<PrismaClient>, partner: Partner, options: ServiceOptions): ProjectsContext {
   return {
+    publicUrl: () => options.registry().get(partner.id)?.url ?? partner.url,
     partner,
     prisma: db.prisma,
     projects: projectLoaders(db.prisma),

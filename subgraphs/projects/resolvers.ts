@@ -5,6 +5,7 @@ import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
 import { projectFeed, type ProjectRow } from "./data/projects.ts";
 import type { ProjectsContext } from "./context.ts";
 import { measureAnalysis } from "./analysis-resolvers.ts";
+import { chartResolvers } from "./chart-resolvers.ts";
 import type { DataPoint, Funding, Measure, PdsaCycle, ResourceLink } from "./generated/prisma/client.ts";
 
 export const resolvers = {
@@ -31,10 +32,11 @@ export const resolvers = {
     evaluation: (p: ProjectRow) =>
       p.evaluationSummary ? { evaluator: ref(p.evaluatorId), summary: p.evaluationSummary, quote: p.evaluationQuote } : null,
     updatedAt: (p: ProjectRow) => isoTime(p.updatedAt),
+    ...chartResolvers.Project,
   },
   Funding: { funder: (f: Funding) => ({ id: f.funderId }) },
   ResourceLink: { resource: (l: ResourceLink) => ({ id: l.resourceId }) },
-  Measure: { points: (m: Measure, _: unknown, ctx: ProjectsContext) => ctx.measures.points.load(m.id), ...measureAnalysis },
+  Measure: { points: (m: Measure, _: unknown, ctx: ProjectsContext) => ctx.measures.points.load(m.id), ...measureAnalysis, ...chartResolvers.Measure },
   DataPoint: { date: (d: DataPoint) => isoDay(d.date) },
   PdsaCycle: { startedOn: (c: PdsaCycle) => isoDay(c.startedOn), endedOn: (c: PdsaCycle) => isoDay(c.endedOn) },
 };

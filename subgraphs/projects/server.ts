@@ -4,6 +4,7 @@ import { buildService, type ServiceDefinition, type ServiceOptions } from "../sh
 import { resolvers } from "./resolvers.ts";
 import { projectsContext, type ProjectsContext } from "./context.ts";
 import { seedProjects } from "./seed.ts";
+import { chartRoutes } from "./chart-resolvers.ts";
 
 export const projectsService: ServiceDefinition<PrismaClient, ProjectsContext> = {
   kind: "projects",
@@ -11,6 +12,7 @@ export const projectsService: ServiceDefinition<PrismaClient, ProjectsContext> =
   resolvers,
   context: projectsContext,
   seed: seedProjects,
+  routes: chartRoutes,
 };
 
 export const buildProjectsService = (options: ServiceOptions) => buildService(projectsService, options);

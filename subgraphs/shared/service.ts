@@ -22,7 +22,7 @@ export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, C
   /** A fresh context per request: loaders must never be shared between requests. */
   context: (db: OpenedDatabase<C>, partner: Partner, options: ServiceOptions) => Ctx;
   /** Extra HTTP routes, given the background handle (the catalogue's POST /admin/harvest). */
-  routes?: (handle: unknown) => Record<string, RouteHandler>;
+  routes?: (db: OpenedDatabase<C>, handle: unknown) => Record<string, RouteHandler>;
   /** Background work (the catalogue's harvester): how to stop it, and a handle tests and tools may use. */
   background?: (db: OpenedDatabase<C>, options: ServiceOptions) => Promise<{ stop(): Promise<void>; handle: unknown }>;
   /** Fills an empty database with the partner's demo data; returns how many items it wrote. */
@@ -96,7 +96,7 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     db,
     partner,
     background: background.handle,
-    routes: def.routes?.(background.handle) ?? {},
+    routes: def.routes?.(db, background.handle) ?? {},
     context: () => def.context(db, partner, options),
     shutdown: async () => {
       await background.stop();

@@ -63,3 +63,61 @@ describe("measure analysis through the gateway", () => {
     expect(body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["phaseStarts", "0"] });
   });
 });
+
+describe("national questions across partners", () => {
+  it("finds exactly the projects with a measure in a given SPC variation category, with one filter", async () => {
+    await sys.harvester.harvestAll();
+    const all = await sys.query(`{ search(filter: { kinds: [PROJECT] }, first: 50) { edges { node { id ... on Project { measures { spc { status variation } } } } } } }`);
+    const byVariation = new Map<string, Set<string>>();
+    for (const e of all.body.data.search.edges) {
+      for (const m of e.node.measures) {
+        if (m.spc.status !== "OK") continue;
+        if (!byVariation.has(m.spc.variation)) byVariation.set(m.spc.variation, new Set());
+        byVariation.get(m.spc.variation)!.add(e.node.id);
+      }
+    }
+    expect(byVariation.size).toBeGreaterThan(0);
+    for (const [variation, expected] of byVariation) {
+      const { body } = await sys.query(`query($v: [String!]) { search(filter: { variations: $v }, first: 50) { totalCount edges { node { id } } facets { dimension values { value count } } } }`, { v: [variation] });
+      expect(body.errors).toBeUndefined();
+      expect(new Set(body.data.search.edges.map((x: any) => x.node.id))).toEqual(expected);
+      const facet = body.data.search.facets.find((f: any) => f.dimension === "MEASURE_VARIATION");
+      expect(facet.values.find((v: any) => v.value === variation).count).toBe(expected.size);
+    }
+  });
+
+  it("refuses a variation category that Making Data Count does not name", async () => {
+    const { body } = await sys.query(`{ search(filter: { variations: ["GETTING_BETTER"] }) { totalCount } }`);
+    expect(body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["filter", "variations", "0"] });
+  });
+});
+
+describe("pictures", () => {
+  const circles = (svg: string) => [...svg.matchAll(/<circle[^>]*data-date="([^"]+)"[^>]*data-class="([^"]+)"/g)].map((m) => ({ date: m[1], cls: m[2] }));
+
+  it("draws each measure's XmR chart with the analysis's points and classes, also served by URL", async () => {
+    const { body } = await sys.query(`{ search(filter: { kinds: [PROJECT] }, first: 50) { edges { node { ... on Project { measures { name spc { status points { date classification } } chart chartUrl } } } } } }`);
+    expect(body.errors).toBeUndefined();
+    const measures = body.data.search.edges.flatMap((e: any) => e.node.measures);
+    const charted = measures.filter((m: any) => m.spc.status === "OK");
+    expect(charted.length).toBeGreaterThan(0);
+    for (const m of charted) {
+      expect(m.chart).toMatch(/^<svg[^>]*role="img"/);
+      expect(circles(m.chart)).toEqual(m.spc.points.map((p: any) => ({ date: p.date, cls: p.classification })));
+      const res = await fetch(m.chartUrl);
+      expect(res.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+      expect(await res.text()).toBe(m.chart);
+    }
+    for (const m of measures.filter((x: any) => x.spc.status !== "OK")) expect(m.chart).toMatch(/No chart/);
+  });
+
+  it("draws the project's driver diagram from its aim, drivers and PDSA cycles", async () => {
+    const { body } = await sys.query(`{ project(id: "maternity-cop:project:improving-maternal-care") { aim drivers { name } pdsaCycles { title } driverDiagram } }`);
+    expect(body.errors).toBeUndefined();
+    const p = body.data.project;
+    const text = p.driverDiagram.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, " ");
+    for (const word of p.aim.split(/\s+/).slice(0, 5)) expect(text).toContain(word);
+    for (const c of p.pdsaCycles) expect(text).toContain(c.title.split(" ")[0]);
+    expect(p.driverDiagram).toMatch(/^<svg[^>]*role="img"/);
+  });
+});

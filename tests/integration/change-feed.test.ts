@@ -126,8 +126,9 @@ describe("the change feed a partner serves", () => {
       const large = await statementsFor(partner, kind, 6);
       expect(large, partner).toBe(small);
       // The page of changes and its nodes, plus one batched query per child list the harvest asks for
-      // (networks: members, links; projects: resource links, learning, measures).
-      expect(small, partner).toBe({ resources: 2, networks: 4, projects: 5 }[kind]);
+      // (networks: members, links; projects: resource links, learning, measures and their points,
+      // which the harvest reads for each measure's SPC variation).
+      expect(small, partner).toBe({ resources: 2, networks: 4, projects: 6 }[kind]);
     }
     await harvest();
     expect(await indexed("essex-cc")).toContain("essex-cc:project:feed-9");

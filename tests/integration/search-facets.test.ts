@@ -9,7 +9,7 @@ import { projectSeed } from "../../subgraphs/projects/seed-schema.ts";
 
 let sys: TestSystem;
 
-type Dimension = "KIND" | "ORGANISATION" | "CONDITION" | "DRIVER" | "TOPIC" | "SETTING" | "REGION" | "RESOURCE_KIND" | "PROJECT_STATUS";
+type Dimension = "KIND" | "ORGANISATION" | "CONDITION" | "DRIVER" | "TOPIC" | "SETTING" | "REGION" | "RESOURCE_KIND" | "PROJECT_STATUS" | "MEASURE_VARIATION";
 const DIMENSIONS: [Dimension, string][] = [
   ["KIND", "kinds"],
   ["ORGANISATION", "organisations"],
@@ -20,6 +20,7 @@ const DIMENSIONS: [Dimension, string][] = [
   ["REGION", "regions"],
   ["RESOURCE_KIND", "resourceKinds"],
   ["PROJECT_STATUS", "projectStatuses"],
+  ["MEASURE_VARIATION", "variations"],
 ];
 
 interface Item {
@@ -37,7 +38,7 @@ const LIVE = `__typename id title
   partner { id organisation { id } region { id } }
   ... on Resource { kind updatedAt topics { id } drivers { id condition { id } } settings { id } }
   ... on Network { updatedAt region { id } topics { id } drivers { id condition { id } } settings { id } }
-  ... on Project { status updatedAt region { id } topics { id } drivers { id condition { id } } settings { id } }`;
+  ... on Project { status updatedAt region { id } topics { id } drivers { id condition { id } } settings { id } measures { spc { status variation } } }`;
 
 const ids = (xs: { id: string }[] | null) => (xs ?? []).map((x) => x.id);
 
@@ -59,6 +60,7 @@ function toItem(n: any): Item {
       REGION: [n.region?.id ?? n.partner.region.id],
       RESOURCE_KIND: n.kind ? [n.kind] : [],
       PROJECT_STATUS: n.status ? [n.status] : [],
+      MEASURE_VARIATION: [...new Set<string>((n.measures ?? []).filter((m: any) => m.spc.status === "OK").map((m: any) => m.spc.variation))],
     },
   };
 }
@@ -190,7 +192,7 @@ describe("facet counts", () => {
     let checked = 0;
     for (const f of body.data.search.facets)
       for (const v of f.values) {
-        const expected = ["KIND", "RESOURCE_KIND", "PROJECT_STATUS"].includes(f.dimension) ? v.value : names.get(`${f.dimension}:${v.value}`);
+        const expected = ["KIND", "RESOURCE_KIND", "PROJECT_STATUS", "MEASURE_VARIATION"].includes(f.dimension) ? v.value : names.get(`${f.dimension}:${v.value}`);
         expect(v.label, `${f.dimension}:${v.value}`).toBe(expected);
         checked++;
       }

@@ -123,6 +123,8 @@ function valuesOf(g: Generated): Record<FacetDimension, string[]> {
     REGION: it.regionId ? [it.regionId] : [],
     RESOURCE_KIND: g.kindValue?.dimension === "RESOURCE_KIND" ? [g.kindValue.value] : [],
     PROJECT_STATUS: g.kindValue?.dimension === "PROJECT_STATUS" ? [g.kindValue.value] : [],
+    // Generated items carry no measures, so no variation values.
+    MEASURE_VARIATION: [],
   };
 }
 

@@ -34,6 +34,7 @@ export const searchFilter = z.object({
   // Kind-specific values are declared by the partner contracts, so they are validated against them.
   resourceKinds: list(contractEnumOf("resources", "ResourceKind")),
   projectStatuses: list(contractEnumOf("projects", "ProjectStatus")),
+  variations: list(contractEnumOf("projects", "VariationIcon")),
 });
 
 export const searchArgs = z.object({

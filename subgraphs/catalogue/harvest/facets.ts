@@ -25,6 +25,7 @@ export const FACET_DIMENSIONS = [
   { dimension: "REGION", prefix: "region", filter: "regions" },
   { dimension: "RESOURCE_KIND", prefix: "resourceKind", filter: "resourceKinds" },
   { dimension: "PROJECT_STATUS", prefix: "projectStatus", filter: "projectStatuses" },
+  { dimension: "MEASURE_VARIATION", prefix: "variation", filter: "variations" },
 ] as const;
 
 export type FacetDimension = (typeof FACET_DIMENSIONS)[number]["dimension"];

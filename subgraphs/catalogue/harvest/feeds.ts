@@ -41,7 +41,7 @@ export const FEED_QUERY: Record<PartnerKind, { field: string; query: string }> =
   },
   projects: {
     field: "projectFeed",
-    query: changeQuery("projectFeed", `${SHARED} aim status region { id } network { id } resources { id } outcomes learning { text } measures { name } evaluation { summary }`),
+    query: changeQuery("projectFeed", `${SHARED} aim status region { id } network { id } resources { id } outcomes learning { text } measures { name spc { status variation } } evaluation { summary }`),
   },
 };
 
@@ -103,7 +103,14 @@ function toItemWithoutFacets(kind: PartnerKind, partner: Partner, node: Node): I
           (node.evaluation as { summary: string } | null)?.summary,
         ),
         regionId: (node.region as Ref)?.id ?? partner.region,
-        facets: [`projectStatus:${node.status}`],
+        // The Making Data Count variation of each analysable measure: how a national body finds
+        // "projects showing improvement" across partners with one filter.
+        facets: [
+          `projectStatus:${node.status}`,
+          ...((node.measures as { spc: { status: string; variation: string | null } | null }[] | null) ?? [])
+            .filter((m) => m.spc?.status === "OK" && m.spc.variation)
+            .map((m) => `variation:${m.spc!.variation}`),
+        ],
         networkId: (node.network as Ref)?.id ?? null,
         resourceIds: ids(node.resources),
         linkedIds: [],

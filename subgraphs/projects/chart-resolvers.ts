@@ -1,0 +1,74 @@
+// Pictures of a project's data: each measure's chart (XmR or run chart) and the project's driver
+// diagram, as SVG, from the same analysis the API returns; plus the partner's HTTP route that
+// serves a measure's chart by URL (GET /charts/measures/<measure id>.svg?type=run).
+import { DRIVERS, CONDITIONS } from "../../schema/vocabulary.ts";
+import type { OpenedDatabase } from "../../lib/db/open.ts";
+import type { RouteHandler } from "../../lib/http-server.ts";
+import { analyseRunChart, analyseXmr, type DataPoint } from "./analysis/index.ts";
+import { xmrSvg } from "./charts/xmr-svg.ts";
+import { runChartSvg } from "./charts/run-chart-svg.ts";
+import { driverDiagramSvg } from "./charts/driver-diagram-svg.ts";
+import { notAnalysedSvg } from "./charts/svg.ts";
+import { isoDay } from "../shared/values.ts";
+import type { ProjectsContext } from "./context.ts";
+import type { Measure, PrismaClient, Project } from "./generated/prisma/client.ts";
+
+type ChartType = "XMR" | "RUN";
+
+export function measureChart(m: Measure, points: DataPoint[], type: ChartType, phaseStarts: string[] = []): string {
+  const title = `${m.name}${m.illustrative ? " (illustrative data)" : ""}`;
+  if (type === "RUN") {
+    const run = analyseRunChart(points);
+    return run.status === "OK" ? runChartSvg({ title, unit: m.unit, analysis: run }) : notAnalysedSvg(title, run.reason);
+  }
+  const xmr = analyseXmr(points, { direction: m.improvement as "INCREASE" | "DECREASE", target: m.target, phaseStarts });
+  return xmr.status === "OK" ? xmrSvg({ title, unit: m.unit, target: m.target, analysis: xmr }) : notAnalysedSvg(title, xmr.reason);
+}
+
+const CONDITION_OF_DRIVER = new Map<string, string>(DRIVERS.map((d) => [d.id, d.condition]));
+
+export const chartResolvers = {
+  Measure: {
+    chart: async (m: Measure, args: { type?: ChartType; phaseStarts?: string[] | null }, ctx: ProjectsContext) => {
+      const points = (await ctx.measures.points.load(m.id)).map((p) => ({ date: isoDay(p.date)!, value: p.value }));
+      return measureChart(m, points, args.type ?? "XMR", args.phaseStarts ?? []);
+    },
+    chartUrl: (m: Measure, args: { type?: ChartType }, ctx: ProjectsContext) =>
+      new URL(`/charts/measures/${m.id}.svg${args.type === "RUN" ? "?type=run" : ""}`, ctx.publicUrl()).toString(),
+  },
+  Project: {
+    driverDiagram: async (p: Project, _: unknown, ctx: ProjectsContext) => {
+      const cycles = await ctx.cycles.pdsa.load(p.local);
+      const ideas = cycles.map((c) => `PDSA ${c.number}: ${c.title}`);
+      const primary = CONDITIONS.filter((c) => p.drivers.some((d) => CONDITION_OF_DRIVER.get(d) === c.id)).map((c, i) => ({
+        label: c.name,
+        secondary: DRIVERS.filter((d) => d.condition === c.id && p.drivers.includes(d.id)).map((d, j) => ({
+          label: d.name,
+          // Change ideas are the project's tests of change; they sit under its first driver.
+          changeIdeas: i === 0 && j === 0 ? ideas : [],
+        })),
+      }));
+      return driverDiagramSvg({ aim: p.aim, primary });
+    },
+  },
+};
+
+/** GET /charts/measures/<id>.svg[?type=run][&phase=YYYY-MM-DD…]: the chart as image/svg+xml. */
+export function chartRoutes(db: OpenedDatabase<PrismaClient>): Record<string, RouteHandler> {
+  return {
+    "/charts/measures": async (req, res) => {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const match = /^\/charts\/measures\/([0-9a-f-]{36})\.svg$/.exec(url.pathname);
+      const measure = match ? await db.prisma.measure.findUnique({ where: { id: match[1]! } }) : null;
+      if (!measure) {
+        res.writeHead(404, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errors: [{ message: "No such measure", extensions: { code: "NOT_FOUND" } }] }));
+        return;
+      }
+      const points = (await db.prisma.dataPoint.findMany({ where: { measureId: measure.id }, orderBy: { date: "asc" } })).map((p) => ({ date: isoDay(p.date)!, value: p.value }));
+      const phases = url.searchParams.getAll("phase").filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d));
+      res.writeHead(200, { "content-type": "image/svg+xml; charset=utf-8", "cache-control": "public, max-age=60" });
+      res.end(measureChart(measure, points, url.searchParams.get("type") === "run" ? "RUN" : "XMR", phases));
+    },
+  };
+}
