@@ -114,3 +114,20 @@ export const VOCABULARY = {
   Setting: SETTINGS,
   Region: REGIONS,
 } as const;
+
+/**
+ * The IHI assessment scale a project team uses to score its own progress (Institute for Healthcare
+ * Improvement, Breakthrough Series collaboratives): 0.5 to 5.0 in steps of 0.5.
+ */
+export const PROGRESS_SCALE = [
+  { score: 0.5, label: "Intent to participate" },
+  { score: 1.0, label: "Forming team" },
+  { score: 1.5, label: "Planning for the project has begun" },
+  { score: 2.0, label: "Activity, but no changes" },
+  { score: 2.5, label: "Changes tested, but no improvement" },
+  { score: 3.0, label: "Modest improvement" },
+  { score: 3.5, label: "Improvement" },
+  { score: 4.0, label: "Significant improvement" },
+  { score: 4.5, label: "Sustainable improvement" },
+  { score: 5.0, label: "Outstanding sustainable results" },
+] as const;

@@ -6,6 +6,7 @@ import { projectFeed, type ProjectRow } from "./data/projects.ts";
 import type { ProjectsContext } from "./context.ts";
 import { measureAnalysis } from "./analysis-resolvers.ts";
 import { chartResolvers } from "./chart-resolvers.ts";
+import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
 import type { DataPoint, Funding, Measure, PdsaCycle, ResourceLink } from "./generated/prisma/client.ts";
 
 export const resolvers = {
@@ -29,6 +30,8 @@ export const resolvers = {
     measures: (p: ProjectRow, _: unknown, ctx: ProjectsContext) => ctx.measures.byProject.load(p.local),
     pdsaCycles: (p: ProjectRow, _: unknown, ctx: ProjectsContext) => ctx.cycles.pdsa.load(p.local),
     learning: (p: ProjectRow, _: unknown, ctx: ProjectsContext) => ctx.cycles.learning.load(p.local),
+    progress: async (p: ProjectRow, _: unknown, ctx: ProjectsContext) => (await ctx.cycles.progress.load(p.local)).at(-1) ?? null,
+    progressHistory: (p: ProjectRow, _: unknown, ctx: ProjectsContext) => ctx.cycles.progress.load(p.local),
     evaluation: (p: ProjectRow) =>
       p.evaluationSummary ? { evaluator: ref(p.evaluatorId), summary: p.evaluationSummary, quote: p.evaluationQuote } : null,
     updatedAt: (p: ProjectRow) => isoTime(p.updatedAt),
@@ -38,5 +41,9 @@ export const resolvers = {
   ResourceLink: { resource: (l: ResourceLink) => ({ id: l.resourceId }) },
   Measure: { points: (m: Measure, _: unknown, ctx: ProjectsContext) => ctx.measures.points.load(m.id), ...measureAnalysis, ...chartResolvers.Measure },
   DataPoint: { date: (d: DataPoint) => isoDay(d.date) },
+  ProgressScore: {
+    recordedOn: (p: { recordedOn: Date }) => isoDay(p.recordedOn),
+    label: (p: { score: number }) => PROGRESS_SCALE.find((s) => s.score === p.score)?.label ?? "Unknown score",
+  },
   PdsaCycle: { startedOn: (c: PdsaCycle) => isoDay(c.startedOn), endedOn: (c: PdsaCycle) => isoDay(c.endedOn) },
 };

@@ -1,6 +1,7 @@
 // The shape of a projects partner's seed file (subgraphs/projects/seed/<partner>.json).
 import { z } from "zod";
 import { globalIdOf } from "../../schema/ids.ts";
+import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
 import { contractEnumOf, driverId, isoDate, localId, organisationId, regionId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
 
 export const dataPointSeed = z.object({
@@ -58,6 +59,15 @@ export const projectSeed = z.object({
   }).strict()).default([]),
   measures: z.array(measureSeed).default([]),
   pdsaCycles: z.array(pdsaSeed).default([]),
+  progress: z
+    .array(
+      z.object({
+        score: z.number().refine((n) => PROGRESS_SCALE.some((p) => p.score === n), "must be a score of the IHI scale: 0.5 to 5.0 in steps of 0.5"),
+        recordedOn: isoDate,
+        note: z.string().max(1000).optional(),
+      }).strict(),
+    )
+    .default([]),
   learning: z.array(z.object({ kind: contractEnumOf("projects", "LearningKind"), text: z.string().min(1).max(2000) }).strict()).default([]),
 }).strict();
 

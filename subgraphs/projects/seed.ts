@@ -52,6 +52,9 @@ export async function writeProjects(prisma: PrismaClient, projects: ProjectsSeed
         p.pdsaCycles.map(({ startedOn, endedOn, ...c }) => ({ ...c, startedOn: day(startedOn), endedOn: day(endedOn), projectLocal: p.local })),
       ),
     });
+    await tx.progressScore.createMany({
+      data: projects.flatMap((p) => p.progress.map((x) => ({ projectLocal: p.local, score: x.score, recordedOn: day(x.recordedOn)!, note: x.note }))),
+    });
     await tx.learning.createMany({ data: projects.flatMap((p) => p.learning.map((l, position) => ({ ...l, position, projectLocal: p.local }))) });
     await tx.tombstone.deleteMany({ where: { local: { in: projects.map((p) => p.local) } } });
   });

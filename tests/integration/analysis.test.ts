@@ -121,3 +121,18 @@ describe("pictures", () => {
     expect(p.driverDiagram).toMatch(/^<svg[^>]*role="img"/);
   });
 });
+
+describe("project progress", () => {
+  it("shows the team's latest IHI score with its label, and the history oldest first", async () => {
+    const { body } = await sys.query(`{ project(id: "essex-cc:project:care-home-safety") { progress { score label recordedOn } progressHistory { score recordedOn } } }`);
+    expect(body.errors).toBeUndefined();
+    const { progress, progressHistory } = body.data.project;
+    expect(progressHistory.length).toBeGreaterThan(1);
+    const dates = progressHistory.map((p: any) => p.recordedOn);
+    expect(dates).toEqual([...dates].sort());
+    expect(progress).toEqual({ ...progressHistory.at(-1), label: expect.any(String) });
+    expect(progress.score).toBeGreaterThanOrEqual(0.5);
+    expect(progress.score).toBeLessThanOrEqual(5);
+    expect(progress.label).toBe({ 4: "Significant improvement", 3.5: "Improvement", 3: "Modest improvement" }[progress.score as 4 | 3.5 | 3]);
+  });
+});

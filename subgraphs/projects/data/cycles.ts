@@ -8,6 +8,10 @@ export function cycleLoaders(prisma: PrismaClient) {
       (locals: readonly string[]) => prisma.pdsaCycle.findMany({ where: { projectLocal: { in: [...locals] } }, orderBy: { number: "asc" } }),
       (c) => c.projectLocal,
     ),
+    progress: groupLoader(
+      (locals: readonly string[]) => prisma.progressScore.findMany({ where: { projectLocal: { in: [...locals] } }, orderBy: [{ recordedOn: "asc" }, { id: "asc" }] }),
+      (p) => p.projectLocal,
+    ),
     learning: groupLoader(
       (locals: readonly string[]) => prisma.learning.findMany({ where: { projectLocal: { in: [...locals] } }, orderBy: { position: "asc" } }),
       (l) => l.projectLocal,
