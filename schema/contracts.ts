@@ -2,7 +2,7 @@
 // from any working directory.
 import { readFileSync } from "node:fs";
 import { parse, type DocumentNode, Kind as AstKind } from "graphql";
-import { ALL_KINDS, type Kind } from "./kinds.ts";
+import type { Kind } from "./kinds.ts";
 
 const cache = new Map<Kind, string>();
 
@@ -37,4 +37,3 @@ export function contractEnum(kind: Kind, name: string): [string, ...string[]] {
   throw new Error(`enum ${name} is not declared in schema/${kind}.graphql`);
 }
 
-export const CONTRACT_KINDS = ALL_KINDS;
