@@ -6,17 +6,23 @@ import type { Logger } from "pino";
 import type { Registry } from "../schema/registry.ts";
 import { ErrorCode } from "../lib/errors.ts";
 import { callPartner, PartnerCallError } from "../lib/partner-client.ts";
+import type { IdentitySigner } from "../lib/auth/internal-tokens.ts";
+import { identityOf, mayShareInflight } from "./owner-routing-data-source.ts";
 
 export class CatalogueDataSource implements GraphQLDataSource {
-  constructor(private readonly options: { registry: () => Registry; timeoutMs: number; logger: Logger }) {}
+  constructor(private readonly options: { registry: () => Registry; timeoutMs: number; logger: Logger; signer?: IdentitySigner }) {}
 
-  async process({ request }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+  async process(processOptions: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const { request } = processOptions;
     const catalogue = this.options.registry().catalogue();
+    const headers = this.options.signer ? await this.options.signer.headers(identityOf(processOptions), catalogue.id) : {};
     try {
       return await callPartner(
         catalogue.url,
         { query: request.query!, variables: request.variables, operationName: request.operationName },
         this.options.timeoutMs,
+        headers,
+        { shareInflight: mayShareInflight(processOptions) },
       );
     } catch (e) {
       const reason = e instanceof PartnerCallError ? e.message : "failed";

@@ -4,13 +4,26 @@ import { createLogger } from "../lib/logger.ts";
 import { RegistrySource } from "../lib/registry-source.ts";
 import { SchemaChecker } from "../lib/schema-checker.ts";
 import { startGateway } from "./server.ts";
+import { gatewayAuth } from "../lib/auth/setup.ts";
+import { MissingKeyError } from "../lib/auth/keys.ts";
 
 const config = loadConfigOrExit();
 const logger = createLogger("gateway", config.LOG_LEVEL);
 const registry = new RegistrySource(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE, logger).watch(config.REGISTRY_POLL_MS);
+let auth;
+try {
+  auth = gatewayAuth(config);
+} catch (e) {
+  if (!(e instanceof MissingKeyError)) throw e;
+  console.error(e.message);
+  process.exit(1);
+}
 const gateway = await startGateway({
+  auth,
+  edge: config,
+  writeTimeoutMs: config.PARTNER_WRITE_TIMEOUT_MS,
   registry: registry.current,
-  checker: new SchemaChecker(config.PARTNER_TIMEOUT_MS, config.SCHEMA_CHECK_TTL_MS, logger),
+  checker: new SchemaChecker(config.PARTNER_TIMEOUT_MS, config.SCHEMA_CHECK_TTL_MS, logger, auth.signer),
   timeoutMs: config.PARTNER_TIMEOUT_MS,
   logger,
   port: config.GATEWAY_PORT,

@@ -14,6 +14,9 @@ import type { Registry } from "../schema/registry.ts";
 import { ErrorCode } from "../lib/errors.ts";
 import { callPartner, PartnerCallError } from "../lib/partner-client.ts";
 import type { SchemaChecker } from "../lib/schema-checker.ts";
+import { ANONYMOUS, type Identity } from "../lib/auth/identity.ts";
+import type { IdentitySigner } from "../lib/auth/internal-tokens.ts";
+import { isMutation, routeRootFetch } from "./root-routing.ts";
 
 type Representation = { __typename: string; id?: unknown } & Record<string, unknown>;
 
@@ -25,18 +28,40 @@ export interface RoutingOptions {
   logger: Logger;
   /** When given, a partner is only called once its schema has been found to honour the contract. */
   checker?: SchemaChecker;
+  /** Signs the caller's identity for each partner; without it partners see unsigned (anonymous) requests. */
+  signer?: IdentitySigner;
+  /** Deadline for a write: longer than a read's, as a batch of measurements is a real transaction. */
+  writeTimeoutMs?: number;
+  /** Told after every successful write (the catalogue harvests now; cached reads are dropped). */
+  afterWrite?: (partner: string) => void;
+}
+
+/** The identity the gateway's context verified (gateway/server.ts), or anonymous. */
+export function identityOf(options: GraphQLDataSourceProcessOptions): Identity {
+  const context = (options as { context?: { identity?: Identity } }).context;
+  return context?.identity ?? ANONYMOUS;
+}
+
+/**
+ * Whether this fetch may share an identical in-flight call (lib/partner-client.ts): only when the
+ * client's whole operation is a query. The entity fetches after a mutation never share, so a
+ * writer always reads its own write rather than an answer that was already on its way.
+ */
+export function mayShareInflight(options: GraphQLDataSourceProcessOptions): boolean {
+  return "incomingRequestContext" in options && options.incomingRequestContext.operation?.operation === "query";
 }
 
 export class OwnerRoutingDataSource implements GraphQLDataSource {
   constructor(private readonly options: RoutingOptions) {}
 
-  async process({ request }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
     const { kind, logger } = this.options;
+    const identity = identityOf(options);
     const representations = request.variables?.representations;
-    if (!Array.isArray(representations) || !request.query) {
-      // Partner kinds expose no public root fields: only entity fetches can reach them.
-      return { errors: [{ message: `The ${kind} kind only answers entity fetches`, extensions: { code: "NOT_ROUTABLE" } }] };
-    }
+    if (!request.query) return { errors: [{ message: `Empty fetch for the ${kind} kind`, extensions: { code: "NOT_ROUTABLE" } }] };
+    // Root fields (mutations) go to one partner, chosen by schema/write-routes.ts.
+    if (!Array.isArray(representations)) return this.processRoot(request.query, request.variables ?? {}, request.operationName, identity);
     const registry = this.options.registry();
     const entities: unknown[] = new Array(representations.length).fill(null);
     const errors: GraphQLFormattedError[] = [];
@@ -82,6 +107,8 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
               variables: { ...request.variables, representations: indexes.map((i) => representations[i]) },
             },
             this.options.timeoutMs,
+            await this.headersFor(identity, partnerId),
+            { shareInflight: mayShareInflight(options) },
           );
           const answered = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
           if (!Array.isArray(answered) || answered.length !== indexes.length) {
@@ -107,6 +134,55 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
       }),
     );
     return errors.length > 0 ? { data: { _entities: entities }, errors } : { data: { _entities: entities } };
+  }
+
+  private async headersFor(identity: Identity, partnerId: string): Promise<Record<string, string>> {
+    return this.options.signer ? this.options.signer.headers(identity, partnerId) : {};
+  }
+
+  /**
+   * A root-field fetch: to the one partner the route table names. A partner that is down fails the
+   * write with a retryable PARTNER_UNAVAILABLE; nothing was written anywhere else, as a fetch
+   * writes to one partner only. A timeout may hide a write that happened: retrying with the same
+   * idempotency key is safe either way.
+   */
+  private async processRoot(query: string, variables: Record<string, unknown>, operationName: string | undefined, identity: Identity): Promise<GatewayGraphQLResponse> {
+    const { kind, logger } = this.options;
+    const routed = routeRootFetch(query, variables, kind, identity, this.options.registry());
+    if ("error" in routed) {
+      const { message, code, path, partner } = routed.error;
+      return { errors: [{ message, ...(path ? { path } : {}), extensions: { code, ...(partner ? { partner } : {}) } }] };
+    }
+    const partner = routed.partner;
+    const started = performance.now();
+    try {
+      const verdict = await this.options.checker?.check(partner);
+      if (verdict?.status === "quarantined") {
+        return { errors: [{ message: `Partner "${partner.id}" is quarantined: ${verdict.reason}`, extensions: { code: ErrorCode.PARTNER_QUARANTINED, partner: partner.id } }] };
+      }
+      if (verdict?.status === "unreachable") throw new PartnerCallError(verdict.reason, "unreachable");
+      const response = await callPartner(
+        partner.url,
+        { query, variables, operationName },
+        this.options.writeTimeoutMs ?? this.options.timeoutMs,
+        await this.headersFor(identity, partner.id),
+      );
+      logger.info({ kind, partner: partner.id, ms: Math.round(performance.now() - started), errors: response.errors?.length ?? 0 }, "partner write");
+      if (isMutation(query) && response.data) this.options.afterWrite?.(partner.id);
+      if (!response.errors) return response;
+      return { ...response, errors: response.errors.map((e) => ({ ...e, extensions: { ...e.extensions, partner: partner.id } })) };
+    } catch (e) {
+      const reason = e instanceof PartnerCallError ? e.message : "failed";
+      logger.warn({ kind, partner: partner.id, reason, ms: Math.round(performance.now() - started) }, "partner unavailable for a write");
+      return {
+        errors: [
+          {
+            message: `Partner "${partner.id}" is unavailable: ${reason}. Retry with the same idempotencyKey: the write happens at most once.`,
+            extensions: { code: ErrorCode.PARTNER_UNAVAILABLE, partner: partner.id, retryable: true },
+          },
+        ],
+      };
+    }
   }
 
   /** A partner's own error: its `_entities` index is moved back to the original batch position. */

@@ -3,15 +3,23 @@
 // planner. index.ts only reads config and listens; tests build it in-process on port 0.
 import { readFileSync } from "node:fs";
 import { ApolloGateway } from "@apollo/gateway";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, HeaderMap } from "@apollo/server";
 import type { Logger } from "pino";
 import { PARTNER_KINDS, type PartnerKind } from "../schema/kinds.ts";
 import { SUPERGRAPH_PATH } from "../schema/compose.ts";
 import type { Registry } from "../schema/registry.ts";
-import { maskError } from "../lib/errors.ts";
-import { listen, type RunningServer } from "../lib/http-server.ts";
+import { ErrorCode, maskError } from "../lib/errors.ts";
+import { GraphQLError } from "graphql";
+import { ANONYMOUS, type Identity } from "../lib/auth/identity.ts";
+import type { GatewayAuth } from "../lib/auth/setup.ts";
+import { TokenError } from "../lib/auth/user-tokens.ts";
+import type { IncomingMessage } from "node:http";
+import { clientAddress, listen, type HttpOptions, type RunningServer } from "../lib/http-server.ts";
+import { edgeSettings, gatewayServerOptions, type EdgeSettings } from "./edge/index.ts";
+import { createRateLimiter, type RateLimiter } from "./edge/rate-limit/index.ts";
 import { OwnerRoutingDataSource } from "./owner-routing-data-source.ts";
 import { CatalogueDataSource } from "./catalogue-data-source.ts";
+import { CatalogueNudge } from "./catalogue-nudge.ts";
 import type { SchemaChecker } from "../lib/schema-checker.ts";
 
 export interface GatewayOptions {
@@ -21,6 +29,44 @@ export interface GatewayOptions {
   /** Checks each partner's schema against its contract before routing to it (see lib/schema-checker.ts). */
   checker?: SchemaChecker;
   supergraphSdl?: string;
+  /** Verifies callers' bearer tokens and signs what is forwarded to partners (lib/auth/setup.ts). */
+  auth?: GatewayAuth;
+  /** Deadline for a write to its partner. */
+  writeTimeoutMs?: number;
+  /**
+   * Limits at the edge (lib/config.ts "Edge limits"; index.ts passes the config). Absent: the
+   * documented defaults, without rate limiting (in-process test systems).
+   */
+  edge?: Partial<EdgeSettings>;
+  /** A rate limiter instead of the one `edge` describes (tests). */
+  limiter?: RateLimiter;
+  /** What a request counts against in the rate limit (default: its address); see lib/http-server.ts. */
+  keyOf?: HttpOptions<GatewayContext>["keyOf"];
+}
+
+/** What every request's resolvers and data sources see: the verified caller. */
+export interface GatewayContext {
+  identity: Identity;
+}
+
+/**
+ * The caller of one HTTP request, from its bearer token. No token: anonymous. A token that fails
+ * verification is refused with 401 and the reason (expired, signature, audience...), not served
+ * anonymously: a client must learn its token is bad rather than silently see less.
+ */
+export async function identify(auth: GatewayAuth | undefined, authorization: string | undefined): Promise<Identity> {
+  if (!authorization) return ANONYMOUS;
+  if (!auth) {
+    throw new GraphQLError("This gateway accepts no tokens", { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+  }
+  try {
+    return (await auth.users.verify(authorization)) ?? ANONYMOUS;
+  } catch (e) {
+    if (!(e instanceof TokenError)) throw e;
+    throw new GraphQLError(e.message, {
+      extensions: { code: ErrorCode.UNAUTHENTICATED, reason: e.reason, http: { status: 401, headers: new HeaderMap([["www-authenticate", `Bearer error="invalid_token"`]]) as never } },
+    });
+  }
 }
 
 // @apollo/gateway otherwise starts an OpenTelemetry exporter that probes cloud metadata endpoints
@@ -31,18 +77,27 @@ process.env.APOLLO_TELEMETRY_DISABLED = "true";
 
 export async function buildGateway(options: GatewayOptions): Promise<ApolloServer> {
   const { registry, timeoutMs, logger } = options;
+  const nudge = new CatalogueNudge(registry, logger);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, "utf8"),
     buildService: ({ name }) =>
       (PARTNER_KINDS as readonly string[]).includes(name)
-        ? new OwnerRoutingDataSource({ kind: name as PartnerKind, registry, timeoutMs, logger, checker: options.checker })
-        : new CatalogueDataSource({ registry, timeoutMs, logger }),
+        ? new OwnerRoutingDataSource({
+            kind: name as PartnerKind,
+            registry,
+            timeoutMs,
+            logger,
+            checker: options.checker,
+            signer: options.auth?.signer,
+            writeTimeoutMs: options.writeTimeoutMs,
+            afterWrite: () => nudge.nudge(),
+          })
+        : new CatalogueDataSource({ registry, timeoutMs, logger, signer: options.auth?.signer }),
   });
   const server = new ApolloServer({
     gateway,
-    formatError: maskError,
-    includeStacktraceInErrorResponses: false,
-    introspection: true,
+    // Limits, batching, CSRF prevention, introspection, suggestions, masked errors: gateway/edge.
+    ...gatewayServerOptions(edgeSettings(options.edge), maskError),
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await server.start();
@@ -51,11 +106,34 @@ export async function buildGateway(options: GatewayOptions): Promise<ApolloServe
 
 export async function startGateway(options: GatewayOptions & { port: number; host: string; maxBodyBytes: number }): Promise<RunningServer & { apollo: ApolloServer }> {
   const apollo = await buildGateway(options);
+  const edge = edgeSettings(options.edge);
+  // The rate limiter and the context both need the caller: the token is verified once per request.
+  const identities = new WeakMap<IncomingMessage, Promise<Identity>>();
+  const identityOfRequest = (req: IncomingMessage): Promise<Identity> => {
+    let identity = identities.get(req);
+    if (!identity) {
+      identity = identify(options.auth, req.headers.authorization);
+      identities.set(req, identity);
+    }
+    return identity;
+  };
+  const ownLimiter = options.limiter ? undefined : options.edge ? await createRateLimiter(edge, options.logger) : undefined;
+  const limiter = options.limiter ?? ownLimiter;
   const running = await listen(apollo, {
     port: options.port,
     host: options.host,
     maxBodyBytes: options.maxBodyBytes,
-    context: async () => ({}),
+    limiter,
+    // A signed-in caller is counted by user wherever they connect from; anyone else (including a
+    // bad token) by address, so rotating made-up tokens buys no extra budget.
+    keyOf:
+      options.keyOf ??
+      (async (req) => {
+        const identity = await identityOfRequest(req).catch(() => undefined);
+        return identity?.kind === "user" ? `user:${identity.organisation}:${identity.user}` : `addr:${clientAddress(req)}`;
+      }),
+    maxBatch: edge.HTTP_BATCH_MAX,
+    context: async ({ req }): Promise<GatewayContext> => ({ identity: await identityOfRequest(req) }),
     health: () => ({ service: "gateway" }),
   });
   return {
@@ -64,6 +142,7 @@ export async function startGateway(options: GatewayOptions & { port: number; hos
     close: async () => {
       await running.close();
       await apollo.stop();
+      await ownLimiter?.close();
     },
   };
 }

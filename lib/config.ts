@@ -3,8 +3,13 @@
 // A bad or missing value stops start-up with one line per problem, naming the setting.
 import { z } from "zod";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_AUDIENCE } from "../schema/roles.ts";
 
 const port = z.coerce.number().int().min(0).max(65535);
+const pem = z
+  .string()
+  .transform((s) => s.replaceAll("\\n", "\n"))
+  .refine((s) => /-----BEGIN [A-Z ]+-----/.test(s), "must be a PEM key");
 const ms = (def: number) => z.coerce.number().int().min(10).max(3_600_000).default(def);
 
 export const configSchema = z.object({
@@ -29,6 +34,8 @@ export const configSchema = z.object({
   GATEWAY_PORT: port.default(4000),
   /** How long the gateway waits for one partner before answering without it. */
   PARTNER_TIMEOUT_MS: ms(3000),
+  /** How long the gateway waits for a partner to finish a write (a batch of measurements is a transaction). */
+  PARTNER_WRITE_TIMEOUT_MS: ms(15_000),
   /** How often the gateway and the catalogue look for changes to the registry file. */
   REGISTRY_POLL_MS: ms(2000),
   /** How long a partner's schema check result is trusted before the partner is checked again. */
@@ -37,8 +44,72 @@ export const configSchema = z.object({
   HARVEST_INTERVAL_MS: ms(60_000),
   /** Seed an empty partner database from its seed file at start-up. */
   SEED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  // Identity (lib/auth). Keys may be given with literal "\n" for newlines (one-line env files).
+  /** HS256 secret (at least 32 characters) that verifies user tokens; or AUTH_PUBLIC_KEY / AUTH_JWKS_URL. */
+  AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** PEM public key (RSA, EC or Ed25519) that verifies user tokens. */
+  AUTH_PUBLIC_KEY: pem.optional(),
+  /** The identity provider's JWKS endpoint; keys are fetched and cached by kid. */
+  AUTH_JWKS_URL: z.url().optional(),
+  /** When set, user tokens must carry this issuer (`iss`). */
+  AUTH_ISSUER: z.string().min(1).optional(),
+  /** User tokens must carry this audience (`aud`): a token minted for another service is refused. */
+  AUTH_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
+  /** PEM PKCS#8 Ed25519 private key the gateway (and the catalogue) sign forwarded identities with. */
+  GATEWAY_SIGNING_KEY: pem.optional(),
+  /** PEM SPKI public half of GATEWAY_SIGNING_KEY: partners verify forwarded identities with it. */
+  GATEWAY_VERIFY_KEY: pem.optional(),
+  /**
+   * What a partner does with a request that carries no valid gateway signature: `reject` it (401), or
+   * treat it as `read-only` anonymous (published items only, no writes; for local testing). Default:
+   * reject in production, read-only otherwise.
+   */
+  SUBGRAPH_UNSIGNED: z.enum(["reject", "read-only"]).optional(),
   /** Largest accepted request body, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(262_144),
+  // Edge limits (gateway/edge, README "Limits at the edge"). The defaults let the README's example
+  // query and every integration test's query through with room to spare (at most depth 7, 4 aliases,
+  // 4 root fields, 190 tokens; cost 8,900 for the README's, 80,000 for the biggest: 50 projects with
+  // every measure's analysis) and stop the attacks in tests/integration/edge-attacks.test.ts.
+  /**
+   * Deepest field nesting, fragments expanded: real queries reach 7. Introspection (`__schema`,
+   * `__type`) is left to the cost and token limits: the standard introspection query nests 15 deep.
+   */
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).max(100).default(12),
+  /** Aliased fields per operation, fragments expanded: a handful side by side is normal, hundreds is an amplification attack. */
+  MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
+  /** Top-level fields per operation: a front-end page asks for a few entry points, not dozens. */
+  MAX_ROOT_FIELDS: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Directives per operation, fragments expanded: @include/@skip a few times, never hundreds. */
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(10_000).default(20),
+  /**
+   * Lexical tokens per document, counted while parsing (the parser stops at the limit). The README
+   * example has 146, introspection 184. It bounds validation too, whose worst case (many repeated
+   * fields compared pairwise) grows with the square of the size: ~70 ms at 1,000 tokens, ~700 at 2,000.
+   */
+  MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(1000),
+  /**
+   * Query cost: each field costs 1, a list multiplies its selection by its `first`/`limit` (or the
+   * schema default, or COST_DEFAULT_LIST_SIZE). The README example costs 8,900 (44,000 with first: 100),
+   * introspection 52,000, the biggest test query 80,000; three nested lists of 100 cost a million.
+   */
+  MAX_QUERY_COST: z.coerce.number().int().min(1).max(100_000_000).default(250_000),
+  /** The size assumed for a list without a page argument (measures, resources, points...). */
+  COST_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Largest `first`/`last`/`limit` any field accepts: search serves at most 100 per page. */
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Operations in one batched POST (a JSON array); 0 (the default) refuses batches: one request, one operation, one rate-limit unit. */
+  HTTP_BATCH_MAX: z.coerce.number().int().min(0).max(100).default(0),
+  /** Schema introspection: on for this public catalogue, so that any GraphQL client can explore it. */
+  INTROSPECTION: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  /** Requests per client (token or address) per RATE_LIMIT_WINDOW_MS; 0 turns rate limiting off. */
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  /** The rate-limit window (fixed, starting at a client's first request): 600 a minute is 10 a second sustained. */
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  /** Redis shared by every gateway replica for one rate budget; without it each replica counts in memory. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+  /** Prefix of the rate-limit keys in Redis (one per deployment sharing a Redis). */
+  RATE_LIMIT_PREFIX: z.string().min(1).default("dpic:rate:"),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -11,7 +11,45 @@ export const ErrorCode = {
   PARTNER_QUARANTINED: "PARTNER_QUARANTINED",
   UNKNOWN_PARTNER: "UNKNOWN_PARTNER",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  // Identity and writes (lib/auth, subgraphs/shared/writes.ts).
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
+  WRITE_SPANS_PARTNERS: "WRITE_SPANS_PARTNERS",
+  CONFLICT: "CONFLICT",
+  // Limits at the edge (gateway/edge): each message states the limit and the measured value.
+  QUERY_TOO_DEEP: "QUERY_TOO_DEEP",
+  TOO_MANY_ALIASES: "TOO_MANY_ALIASES",
+  TOO_MANY_ROOT_FIELDS: "TOO_MANY_ROOT_FIELDS",
+  TOO_MANY_DIRECTIVES: "TOO_MANY_DIRECTIVES",
+  TOO_MANY_TOKENS: "TOO_MANY_TOKENS",
+  QUERY_TOO_COMPLEX: "QUERY_TOO_COMPLEX",
+  RATE_LIMITED: "RATE_LIMITED",
+  BATCHING_DISABLED: "BATCHING_DISABLED",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
 } as const;
+
+/** The edge's rejections of a document (a GraphQL request error: 4xx with application/graphql-response+json). */
+export const EDGE_LIMIT_CODES = new Set<string>([
+  ErrorCode.QUERY_TOO_DEEP,
+  ErrorCode.TOO_MANY_ALIASES,
+  ErrorCode.TOO_MANY_ROOT_FIELDS,
+  ErrorCode.TOO_MANY_DIRECTIVES,
+  ErrorCode.TOO_MANY_TOKENS,
+  ErrorCode.QUERY_TOO_COMPLEX,
+]);
+
+/**
+ * Errors about the GraphQL document or its variables in an otherwise well-formed HTTP request. GraphQL
+ * over HTTP answers them 200 with application/json and 4xx with application/graphql-response+json.
+ */
+export const REQUEST_ERROR_CODES = new Set<string>([
+  ...EDGE_LIMIT_CODES,
+  ErrorCode.BAD_USER_INPUT,
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "OPERATION_RESOLUTION_FAILURE",
+]);
 
 export function badInput(message: string, argumentPath: (string | number)[] = []): GraphQLError {
   return new GraphQLError(message, {
@@ -32,6 +70,15 @@ const EXPOSED_CODES = new Set<string>([
   ErrorCode.PARTNER_UNAVAILABLE,
   ErrorCode.PARTNER_QUARANTINED,
   ErrorCode.UNKNOWN_PARTNER,
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.IDEMPOTENCY_KEY_REUSED,
+  ErrorCode.WRITE_SPANS_PARTNERS,
+  ErrorCode.CONFLICT,
+  ...EDGE_LIMIT_CODES,
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.BATCHING_DISABLED,
+  ErrorCode.PAYLOAD_TOO_LARGE,
   // Apollo Server's own request errors: parse, validation, bad variables, persisted queries.
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",

@@ -7,6 +7,7 @@ import { contractSdl } from "../schema/contracts.ts";
 import type { Partner } from "../schema/registry.ts";
 import { contractProblems } from "./contract-check.ts";
 import { callPartner, PartnerCallError } from "./partner-client.ts";
+import type { IdentitySigner } from "./auth/internal-tokens.ts";
 
 export type Verdict =
   | { status: "ok"; checkedAt: Date }
@@ -30,6 +31,8 @@ export class SchemaChecker {
     private readonly timeoutMs: number,
     private readonly ttlMs: number,
     private readonly logger: Logger,
+    /** Signs the check as a service call, for partners that refuse unsigned requests. */
+    private readonly signer?: IdentitySigner,
   ) {}
 
   check(partner: Partner): Promise<Verdict> {
@@ -66,7 +69,8 @@ export class SchemaChecker {
     const checkedAt = new Date();
     let sdl: unknown;
     try {
-      const res = await callPartner(partner.url, { query: "{ _service { sdl } }" }, this.timeoutMs);
+      const headers = this.signer ? await this.signer.headers({ kind: "service", service: "schema-check" }, partner.id) : {};
+      const res = await callPartner(partner.url, { query: "{ _service { sdl } }" }, this.timeoutMs, headers);
       sdl = (res.data as { _service?: { sdl?: unknown } } | null)?._service?.sdl;
     } catch (e) {
       return { status: "unreachable", reason: e instanceof PartnerCallError ? e.message : "failed", checkedAt };

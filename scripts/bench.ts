@@ -1,25 +1,78 @@
-// npm run bench [-- --quick]: performance figures, each printed as a ratio measured side by side
-// in the same run (the machines are shared and noisy; absolute times are for context only).
+// npm run bench [-- --quick] [-- --only harvest,analysis,...]: performance figures, each printed as
+// a ratio measured side by side in the same run (the machines are shared and noisy; absolute times
+// are for context only). Each section lives in scripts/bench/<section>.ts and returns false on a
+// wrong answer, which makes the whole run exit 1 (CI runs the --quick form for that reason).
 import { parseArgs } from "node:util";
 import { benchHarvest } from "./bench/harvest.ts";
+import { printTable } from "./bench/table.ts";
+import { benchGateway } from "./bench/gateway/index.ts";
+import { benchAnalysis } from "./bench/analysis.ts";
 
-const { values } = parseArgs({ options: { quick: { type: "boolean" }, items: { type: "string" }, partners: { type: "string" } } });
-const items = Number(values.items ?? (values.quick ? 10_000 : 100_000));
-const partners = Number(values.partners ?? 10);
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean" },
+    only: { type: "string" },
+    items: { type: "string" },
+    partners: { type: "string" },
+    measures: { type: "string" },
+    // Gateway section: partners on a PostgreSQL server (TEST_DATABASE_URL's form) instead of embedded.
+    postgres: { type: "boolean" },
+  },
+});
+const quick = values.quick ?? false;
 
-console.log(`harvest: ${items} items from ${partners} simulated partners (loopback HTTP, embedded store)`);
-// Every embedded database registers exit handlers; eleven in one process are expected.
+type Section = (log: (msg: string) => void) => Promise<boolean>;
+
+const sections: Record<string, Section> = {
+  async harvest(log) {
+    const items = Number(values.items ?? (quick ? 10_000 : 100_000));
+    const partners = Number(values.partners ?? 10);
+    console.log(`harvest: ${items} items from ${partners} simulated partners (loopback HTTP, embedded store)`);
+    const h = await benchHarvest(items, partners, log);
+    printTable([
+      ["scenario", "items", "seconds", "items/s", "ratio to limit", "target"],
+      ["bulk insert (limit)", String(h.items), h.bulkSeconds.toFixed(1), Math.round(h.bulkRate).toString(), "1.00", ""],
+      ["harvest", String(h.indexed), h.harvestSeconds.toFixed(1), Math.round(h.harvestRate).toString(), h.ratio.toFixed(2), ">= 0.30"],
+    ]);
+    if (h.indexed !== h.items) {
+      console.error(`wrong answer: the index holds ${h.indexed} items, expected ${h.items}`);
+      return false;
+    }
+    return true;
+  },
+  async analysis(log) {
+    const measures = Number(values.measures ?? (quick ? 1_000 : 10_000));
+    // graphql-js checks every type with a slow instanceof in development: run as deployed (Dockerfile).
+    const mode = process.env.NODE_ENV === "production" ? "NODE_ENV=production" : "NODE_ENV not production: graphql-js dev checks on";
+    console.log(`analysis: ${measures} measures × 100 points, XmR + run chart (functions in process vs projects subgraph over loopback HTTP; ${mode})`);
+    const a = await benchAnalysis({ measures, points: 100, log });
+    printTable([
+      ["scenario", "measures", "seconds", "measures/s", "ratio", "target"],
+      ["analysis functions", String(a.measures), a.functionSeconds.toFixed(2), Math.round(a.functionRate).toString(), "1.00", ""],
+      [`projects subgraph, outcomes per measure`, String(a.measures), a.summarySeconds.toFixed(2), Math.round(a.measures / a.summarySeconds).toString(), a.summaryRatio.toFixed(2), "<= 2.00"],
+      [`projects subgraph, every point (${a.requests} requests, ${a.statementsPerRequest.toFixed(1)} statements each)`, String(a.answered), a.subgraphSeconds.toFixed(2), Math.round(a.subgraphRate).toString(), a.ratio.toFixed(2), "<= 2.00"],
+    ]);
+    for (const m of a.mismatches.slice(0, 10)) console.error(`wrong answer: ${m}`);
+    if (a.answered !== a.measures) console.error(`wrong answer: ${a.answered} of ${a.measures} measures answered`);
+    return a.ok;
+  },
+  gateway: (log) =>
+    benchGateway({ quick, postgresUrl: values.postgres ? (process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test") : undefined }, log),
+};
+
+const chosen = values.only ? values.only.split(",").map((s) => s.trim()) : Object.keys(sections);
+const unknown = chosen.filter((s) => !(s in sections));
+if (unknown.length > 0) {
+  console.error(`unknown bench section(s): ${unknown.join(", ")}; known: ${Object.keys(sections).join(", ")}`);
+  process.exit(2);
+}
+// Every embedded database registers exit handlers; a dozen in one process are expected.
 process.setMaxListeners(64);
 const started = performance.now();
-const h = await benchHarvest(items, partners, (msg) => console.log(`  [${((performance.now() - started) / 1000).toFixed(0)} s] ${msg}`));
-const rows = [
-  ["scenario", "items", "seconds", "items/s", "ratio to limit", "target"],
-  ["bulk insert (limit)", String(h.items), h.bulkSeconds.toFixed(1), Math.round(h.bulkRate).toString(), "1.00", ""],
-  ["harvest", String(h.indexed), h.harvestSeconds.toFixed(1), Math.round(h.harvestRate).toString(), h.ratio.toFixed(2), ">= 0.30"],
-];
-const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join("  "));
-if (h.indexed !== h.items) {
-  console.error(`wrong answer: the index holds ${h.indexed} items, expected ${h.items}`);
-  process.exit(1);
+const log = (msg: string) => console.log(`  [${((performance.now() - started) / 1000).toFixed(0)} s] ${msg}`);
+let ok = true;
+for (const name of chosen) {
+  ok = (await sections[name]!(log)) && ok;
+  console.log("");
 }
+process.exit(ok ? 0 : 1);

@@ -4,12 +4,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadConfigOrExit } from "../lib/config.ts";
+import { loadDevKeys } from "../lib/auth/keys.ts";
 import { loadRegistry, type Partner } from "../schema/registry.ts";
 import { PARTNER_KINDS } from "../schema/kinds.ts";
 import { template } from "../lib/db/embedded.ts";
 
 const config = loadConfigOrExit();
 const registry = loadRegistry(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE);
+// Partners, the catalogue, the gateway and `npm run token` must share one set of development keys
+// (lib/auth/keys.ts): made here, before any of them starts, unless real keys are configured.
+if (config.NODE_ENV !== "production") loadDevKeys(config.DATA_DIR);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const children: ChildProcess[] = [];
 const started = performance.now();
@@ -82,7 +86,7 @@ try {
   const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
   await waitHealthy("gateway", gatewayUrl);
   say(`ready: ${gatewayUrl}`);
-  console.log(`\nThe national improvement catalogue is running at ${gatewayUrl}\nTry: curl -s ${gatewayUrl} -H 'content-type: application/json' -d '{"query":"{ search(query: \\"falls\\") { totalCount edges { node { title partner { name } } } } }"}'\nCtrl-C stops it.\n`);
+  console.log(`\nThe national improvement catalogue is running at ${gatewayUrl}\nTry: curl -s ${gatewayUrl} -H 'content-type: application/json' -d '{"query":"{ search(query: \\"falls\\") { totalCount edges { node { title partner { name } } } } }"}'\nTo write, get a development token: TOKEN=$(npm run -s token -- --org essex-cc --role editor)\nCtrl-C stops it.\n`);
 } catch (e) {
   console.error((e as Error).message);
   await stop(1);

@@ -13,7 +13,7 @@ export const catalogueService: ServiceDefinition<PrismaClient, CatalogueContext>
   context: catalogueContext,
   routes: adminRoutes,
   background: async (db, options) => {
-    const harvester = new Harvester(db, options.registry, options.partnerTimeoutMs, options.logger, options.checker);
+    const harvester = new Harvester(db, options.registry, options.partnerTimeoutMs, options.logger, options.checker, options.auth?.signer);
     return { stop: scheduleHarvests(harvester, options.harvestIntervalMs), handle: harvester };
   },
 };

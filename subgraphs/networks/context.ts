@@ -2,14 +2,17 @@
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
 import type { Partner } from "../../schema/registry.ts";
+import type { ServiceOptions } from "../shared/service.ts";
+import type { Caller } from "../shared/caller.ts";
+import { auditLoader } from "../shared/audit.ts";
+import type { OwnedContext } from "../shared/owned-entity.ts";
 import { networkLoaders } from "./data/networks.ts";
 
-export interface NetworksContext {
-  partner: Partner;
+export interface NetworksContext extends OwnedContext {
   prisma: PrismaClient;
   loaders: ReturnType<typeof networkLoaders>;
 }
 
-export function networksContext(db: OpenedDatabase<PrismaClient>, partner: Partner): NetworksContext {
-  return { partner, prisma: db.prisma, loaders: networkLoaders(db.prisma) };
+export function networksContext(db: OpenedDatabase<PrismaClient>, partner: Partner, _options: ServiceOptions, caller: Caller): NetworksContext {
+  return { partner, caller, prisma: db.prisma, loaders: networkLoaders(db.prisma), audit: auditLoader(db.prisma) };
 }

@@ -7,8 +7,18 @@ import { isoDay } from "../shared/values.ts";
 import type { ProjectsContext } from "./context.ts";
 import type { Measure } from "./generated/prisma/client.ts";
 
+// spc and runChart of one measure read the same loaded rows (the loader caches them per request):
+// convert them once. Keyed by the rows array itself, so nothing outlives the request.
+const converted = new WeakMap<object, Point[]>();
+
 async function pointsOf(m: Measure, ctx: ProjectsContext): Promise<Point[]> {
-  return (await ctx.measures.points.load(m.id)).map((p) => ({ date: isoDay(p.date)!, value: p.value }));
+  const rows = await ctx.measures.points.load(m.id);
+  let points = converted.get(rows);
+  if (!points) {
+    points = rows.map((p) => ({ date: isoDay(p.date)!, value: p.value }));
+    converted.set(rows, points);
+  }
+  return points;
 }
 
 const notAnalysed = (r: { status: string; reason: string; minimumPoints?: number }) => ({

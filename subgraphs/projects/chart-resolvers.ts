@@ -59,7 +59,8 @@ export function chartRoutes(db: OpenedDatabase<PrismaClient>): Record<string, Ro
     "/charts/measures": async (req, res) => {
       const url = new URL(req.url ?? "/", "http://localhost");
       const match = /^\/charts\/measures\/([0-9a-f-]{36})\.svg$/.exec(url.pathname);
-      const measure = match ? await db.prisma.measure.findUnique({ where: { id: match[1]! } }) : null;
+      // A draft project's charts are not served: an <img> request carries no identity to show them to.
+      const measure = match ? await db.prisma.measure.findFirst({ where: { id: match[1]!, project: { publication: "PUBLISHED" } } }) : null;
       if (!measure) {
         res.writeHead(404, { "content-type": "application/json" });
         res.end(JSON.stringify({ errors: [{ message: "No such measure", extensions: { code: "NOT_FOUND" } }] }));

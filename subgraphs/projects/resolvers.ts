@@ -1,21 +1,26 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/projects.graphql).
-import { ownedEntity } from "../shared/owned-entity.ts";
+import { isOwner, ownedEntity, ownedLookup } from "../shared/owned-entity.ts";
 import { changeEntry } from "../shared/change-resolvers.ts";
 import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
-import { projectFeed, type ProjectRow } from "./data/projects.ts";
+import { isPublished, projectFeed, type ProjectRow } from "./data/projects.ts";
+import { mutations } from "./mutations.ts";
 import type { ProjectsContext } from "./context.ts";
 import { measureAnalysis } from "./analysis-resolvers.ts";
 import { chartResolvers } from "./chart-resolvers.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
-import type { DataPoint, Funding, Measure, PdsaCycle, ResourceLink } from "./generated/prisma/client.ts";
+import type { DataPoint, Funding, Measure, PdsaCycle, ResourceLink, TeamMember } from "./generated/prisma/client.ts";
+
+const projectFromOwner = ownedLookup("projects", (ctx: ProjectsContext) => ctx.projects.byLocal, isPublished);
 
 export const resolvers = {
   Query: {
+    projectFromOwner: (_: unknown, args: { id: string }, ctx: ProjectsContext) => projectFromOwner(args.id, ctx),
     projectFeed: (_: unknown, args: { after?: string; first?: number }, ctx: ProjectsContext) => projectFeed(ctx.prisma, args.after, args.first),
   },
+  Mutation: mutations,
   ProjectChange: changeEntry("projects"),
   Project: {
-    ...ownedEntity("projects", (ctx: ProjectsContext) => ctx.projects.byLocal),
+    ...ownedEntity("projects", (ctx: ProjectsContext) => ctx.projects.byLocal, isPublished),
     settings: (p: ProjectRow) => refs(p.settings),
     topics: (p: ProjectRow) => refs(p.topics),
     drivers: (p: ProjectRow) => refs(p.drivers),
@@ -37,6 +42,7 @@ export const resolvers = {
     updatedAt: (p: ProjectRow) => isoTime(p.updatedAt),
     ...chartResolvers.Project,
   },
+  TeamMember: { userId: (t: TeamMember, _: unknown, ctx: ProjectsContext) => (isOwner(ctx) ? t.userId : null) },
   Funding: { funder: (f: Funding) => ({ id: f.funderId }) },
   ResourceLink: { resource: (l: ResourceLink) => ({ id: l.resourceId }) },
   Measure: { points: (m: Measure, _: unknown, ctx: ProjectsContext) => ctx.measures.points.load(m.id), ...measureAnalysis, ...chartResolvers.Measure },

@@ -1,18 +1,24 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/resources.graphql).
-import { ownedEntity } from "../shared/owned-entity.ts";
+import { ownedEntity, ownedLookup } from "../shared/owned-entity.ts";
 import { changeEntry } from "../shared/change-resolvers.ts";
 import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
-import { resourceFeed, type ResourceRow } from "./data/resources.ts";
+import { isPublished, resourceFeed, type ResourceRow } from "./data/resources.ts";
+import { mutations } from "./mutations.ts";
 import type { ResourcesContext } from "./context.ts";
+
+const byLocal = (ctx: ResourcesContext) => ctx.loaders.byLocal;
+const resourceFromOwner = ownedLookup("resources", byLocal, isPublished);
 
 export const resolvers = {
   Query: {
+    resourceFromOwner: (_: unknown, args: { id: string }, ctx: ResourcesContext) => resourceFromOwner(args.id, ctx),
     resourceFeed: (_: unknown, args: { after?: string; first?: number }, ctx: ResourcesContext) =>
       resourceFeed(ctx.prisma, args.after, args.first),
   },
+  Mutation: mutations,
   ResourceChange: changeEntry("resources"),
   Resource: {
-    ...ownedEntity("resources", (ctx: ResourcesContext) => ctx.loaders.byLocal),
+    ...ownedEntity("resources", byLocal, isPublished),
     publisher: (r: ResourceRow) => ref(r.publisherId),
     topics: (r: ResourceRow) => refs(r.topics),
     drivers: (r: ResourceRow) => refs(r.drivers),

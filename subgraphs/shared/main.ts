@@ -8,6 +8,8 @@ import { RegistrySource } from "../../lib/registry-source.ts";
 import { SchemaChecker } from "../../lib/schema-checker.ts";
 import type { Kind } from "../../schema/kinds.ts";
 import { buildService, startService, type ServiceDefinition } from "./service.ts";
+import { partnerAuth } from "../../lib/auth/setup.ts";
+import { MissingKeyError } from "../../lib/auth/keys.ts";
 
 export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promise<void> {
   const config = loadConfigOrExit();
@@ -22,13 +24,23 @@ export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promis
   const store = config.DATABASE_URL
     ? ({ kind: "postgres", url: config.DATABASE_URL } as const)
     : ({ kind: "embedded", dataDir: join(config.DATA_DIR, partner.id) } as const);
+  let auth;
+  try {
+    // The national catalogue signs its own calls to partners (harvest, schema checks).
+    auth = partnerAuth(config, partner.id, kind === "catalogue");
+  } catch (e) {
+    if (!(e instanceof MissingKeyError)) throw e;
+    console.error(e.message);
+    process.exit(1);
+  }
   const built = await buildService(def, {
+    auth,
     partner,
     store,
     logger,
     seed: config.SEED,
     registry: registry.current,
-    checker: new SchemaChecker(config.PARTNER_TIMEOUT_MS, config.SCHEMA_CHECK_TTL_MS, logger),
+    checker: new SchemaChecker(config.PARTNER_TIMEOUT_MS, config.SCHEMA_CHECK_TTL_MS, logger, auth.signer),
     partnerTimeoutMs: config.PARTNER_TIMEOUT_MS,
     harvestIntervalMs: config.HARVEST_INTERVAL_MS,
   });

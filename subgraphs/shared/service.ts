@@ -2,7 +2,7 @@
 // unexpected errors, a database opened (and migrated) for this partner, and a per-request context.
 // server.ts files call buildService(); index.ts files only read config and listen.
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { Logger } from "pino";
 import { contractDocument } from "../../schema/contracts.ts";
@@ -10,9 +10,12 @@ import type { Kind } from "../../schema/kinds.ts";
 import type { Partner, Registry } from "../../schema/registry.ts";
 import type { SchemaChecker } from "../../lib/schema-checker.ts";
 import { maskError } from "../../lib/errors.ts";
+import { subgraphServerOptions } from "../../gateway/edge/index.ts";
 import { openDatabase, type OpenedDatabase, type Store } from "../../lib/db/open.ts";
 import { kindPaths } from "../../lib/db/kind-paths.ts";
 import { listen, type RouteHandler, type RunningServer } from "../../lib/http-server.ts";
+import type { PartnerAuth } from "../../lib/auth/setup.ts";
+import { callerOf, UNSIGNED_ANONYMOUS, type Caller } from "./caller.ts";
 
 export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, Ctx> {
   kind: Kind;
@@ -20,7 +23,7 @@ export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, C
   /** Resolver map keyed by type then field; resolvers stay thin and call the data modules. */
   resolvers: Record<string, Record<string, unknown>>;
   /** A fresh context per request: loaders must never be shared between requests. */
-  context: (db: OpenedDatabase<C>, partner: Partner, options: ServiceOptions) => Ctx;
+  context: (db: OpenedDatabase<C>, partner: Partner, options: ServiceOptions, caller: Caller) => Ctx;
   /** Extra HTTP routes, given the background handle (the catalogue's POST /admin/harvest). */
   routes?: (db: OpenedDatabase<C>, handle: unknown) => Record<string, RouteHandler>;
   /** Background work (the catalogue's harvester): how to stop it, and a handle tests and tools may use. */
@@ -41,16 +44,23 @@ export interface ServiceOptions {
   harvestIntervalMs: number;
   /** Schema checks of other partners (the catalogue harvests only partners that pass). */
   checker?: SchemaChecker;
+  /**
+   * How callers are identified (lib/auth/setup.ts). Without it every request is an unsigned
+   * anonymous read: nothing can be written, drafts stay hidden.
+   */
+  auth?: PartnerAuth;
 }
 
 export interface BuiltService<C> {
   apollo: ApolloServer<any>;
   db: OpenedDatabase<C>;
   partner: Partner;
-  context: () => unknown;
+  /** The context of one request by this caller (tests and benches call it in-process). */
+  context: (caller?: Caller) => unknown;
   /** What the definition's background work exposes (the catalogue's harvester), if any. */
   background: unknown;
   routes: Record<string, RouteHandler>;
+  auth?: PartnerAuth;
   /** Stops background work and closes the database. */
   shutdown(): Promise<void>;
 }
@@ -69,12 +79,15 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
   const schema = buildSubgraphSchema({ typeDefs: contractDocument(def.kind), resolvers: def.resolvers as never });
   const apollo = new ApolloServer<Ctx>({
     schema,
-    formatError: maskError,
-    includeStacktraceInErrorResponses: false,
+    // Cheap limits (depth, aliases, tokens) loose enough for the gateway's own queries; masked errors.
+    ...subgraphServerOptions<Ctx>(maskError),
     introspection: true,
     plugins: [
       // Federated traces are for Apollo's hosted reporting, which this deployment does not use.
       ApolloServerPluginInlineTraceDisabled(),
+      // Cache hints are computed per field: 40% of a measure-analysis request's time (hundreds of
+      // thousands of per-point fields), for hints nobody reads (the gateway caches by its own rules).
+      ApolloServerPluginCacheControlDisabled(),
       {
         async requestDidStart() {
           return {
@@ -97,7 +110,8 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     partner,
     background: background.handle,
     routes: def.routes?.(db, background.handle) ?? {},
-    context: () => def.context(db, partner, options),
+    auth: options.auth,
+    context: (caller = UNSIGNED_ANONYMOUS) => def.context(db, partner, options, caller),
     shutdown: async () => {
       await background.stop();
       await apollo.stop();
@@ -112,7 +126,7 @@ export async function startService<C extends { $disconnect(): Promise<void> }>(
 ): Promise<RunningServer & BuiltService<C>> {
   const running = await listen(built.apollo, {
     ...options,
-    context: async () => built.context() as never,
+    context: async ({ req }) => built.context(await callerOf(req, built.auth)) as never,
     health: () => ({ partner: built.partner.id, kind: built.partner.kind, store: built.db.store }),
     routes: built.routes,
   });

@@ -22,8 +22,15 @@ import { networksService } from "../../subgraphs/networks/server.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
 import { catalogueService } from "../../subgraphs/catalogue/server.ts";
 import type { Harvester } from "../../subgraphs/catalogue/harvest/harvester.ts";
-import { startGateway } from "../../gateway/server.ts";
+import { startGateway, type GatewayOptions } from "../../gateway/server.ts";
 import type { RunningServer } from "../../lib/http-server.ts";
+import { createPrivateKey, createPublicKey, createSecretKey } from "node:crypto";
+import { generateDevKeys, type DevKeys } from "../../lib/auth/keys.ts";
+import { IdentitySigner, IdentityVerifier } from "../../lib/auth/internal-tokens.ts";
+import { userTokenVerifier } from "../../lib/auth/user-tokens.ts";
+import { issueToken, type TokenClaims } from "../../lib/auth/dev-tokens.ts";
+import type { UnsignedPolicy } from "../../lib/auth/setup.ts";
+import { DEFAULT_AUDIENCE } from "../../schema/roles.ts";
 
 export const SERVICES: Record<Kind, ServiceDefinition<any, any>> = {
   resources: resourcesService,
@@ -59,6 +66,10 @@ export interface SystemOptions {
   schemaChecks?: boolean;
   /** The national catalogue's store (default: like every partner's), e.g. a persistent embedded dataDir. */
   catalogueStore?: Store;
+  /** What partners do with unsigned requests (default read-only, as in development). */
+  unsigned?: UnsignedPolicy;
+  /** Edge limits and rate limiting of the gateway (default: the documented limits, no rate limit). */
+  gateway?: Pick<GatewayOptions, "edge" | "limiter" | "keyOf">;
 }
 
 export interface TestSystem {
@@ -79,6 +90,14 @@ export interface TestSystem {
   query(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }>;
   stopPartner(id: string): Promise<void>;
   close(): Promise<void>;
+  /** This system's keys (fresh per system): sign tokens the gateway accepts, or forge ones it must refuse. */
+  keys: DevKeys;
+  /** A user token this system's gateway accepts (expiresIn negative: already expired). */
+  token(claims: TokenClaims, options?: { expiresIn?: number | string; audience?: string; secret?: string }): Promise<string>;
+  /** A GraphQL request to the gateway as the holder of `token`. */
+  queryAs(token: string | undefined, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }>;
+  /** A signer with the gateway's key, to call a partner directly as the gateway would. */
+  signer: IdentitySigner;
 }
 
 async function storeFor(partnerId: string, cleanups: (() => Promise<void>)[]): Promise<Store> {
@@ -106,9 +125,17 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   let registry = new Registry([...base.partners.filter((p) => wanted.includes(p)), ...(options.extra ?? [])], "unused");
   const current = () => registry;
   const partners = new Map<string, RunningPartner>();
-  const checker = options.schemaChecks ? new SchemaChecker(options.timeoutMs ?? 2000, 300_000, logger) : undefined;
   const cleanups: (() => Promise<void>)[] = [];
+  const keys = generateDevKeys();
+  const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
+  const checker = options.schemaChecks ? new SchemaChecker(options.timeoutMs ?? 2000, 300_000, logger, signer) : undefined;
+  const verifyKey = createPublicKey(keys.verifyKey);
   const serviceOptions = (partner: Partner, store: Store) => ({
+    auth: {
+      verifier: new IdentityVerifier(verifyKey, partner.id),
+      unsigned: options.unsigned ?? ("read-only" as const),
+      ...(partner.kind === "catalogue" ? { signer } : {}),
+    },
     partner,
     store,
     logger: logger.child({ partner: partner.id }),
@@ -166,7 +193,18 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     host: "127.0.0.1",
     maxBodyBytes: 262_144,
     checker: checker,
+    auth: {
+      users: userTokenVerifier({ kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret, "utf8")) }, { audience: DEFAULT_AUDIENCE }),
+      signer,
+    },
+    ...options.gateway,
   });
+  const post = async (headers: Record<string, string>, query: string, variables?: Record<string, unknown>) => {
+    // A GraphQL-over-HTTP client: request errors come back 4xx (application/json would answer them 200).
+    const accept = "application/graphql-response+json, application/json;q=0.9";
+    const res = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json", accept, ...headers }, body: JSON.stringify({ query, variables }) });
+    return { status: res.status, body: (await res.json()) as never };
+  };
 
   const system: TestSystem = {
     gatewayUrl: gateway.url,
@@ -187,10 +225,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       system.harvester = next.background as Harvester;
       return system.harvester;
     },
-    async query(query, variables) {
-      const res = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
-      return { status: res.status, body: (await res.json()) as never };
-    },
+    query: (query, variables) => post({}, query, variables),
+    queryAs: (token, query, variables) => post(token ? { authorization: `Bearer ${token}` } : {}, query, variables),
+    keys,
+    signer,
+    token: (claims, o = {}) =>
+      issueToken(claims, { secret: o.secret ?? keys.authSecret, audience: o.audience ?? DEFAULT_AUDIENCE, expiresIn: o.expiresIn ?? "1h" }),
     async stopPartner(id) {
       const p = partners.get(id);
       if (!p) throw new Error(`no running partner ${id}`);

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { loadConfig } from "../../lib/config.ts";
+import { generateDevKeys } from "../../lib/auth/keys.ts";
 import { loadRegistry } from "../../schema/registry.ts";
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -37,7 +38,24 @@ const registry = loadRegistry(REGISTRY_FILE, "http://unused:{port}/graphql");
 const enabled = registry.partners.filter((p) => p.enabled);
 const enabledIds = new Set(enabled.map((p) => p.id));
 
+// What `npm run keys > .env` gives compose: ${NAME:?message} in the file is replaced from it, as
+// compose does (a variable missing from .env would stop compose with the message).
+const dotEnv: Record<string, string> = (() => {
+  const keys = generateDevKeys();
+  const oneLine = (pem: string) => pem.trim().replaceAll("\n", "\\n");
+  return { AUTH_JWT_SECRET: keys.authSecret, GATEWAY_SIGNING_KEY: oneLine(keys.signingKey), GATEWAY_VERIFY_KEY: oneLine(keys.verifyKey) };
+})();
+const interpolate = (value: string) =>
+  value.replace(/\$\{([A-Z_]+)(?::\?[^}]*)?\}/g, (_, name: string) => {
+    if (!(name in dotEnv)) throw new Error(`docker-compose.yml needs \${${name}}, which npm run keys does not write`);
+    return dotEnv[name]!;
+  });
+
 function envOf(name: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(rawEnvOf(name)).map(([k, v]) => [k, interpolate(v)]));
+}
+
+function rawEnvOf(name: string): Record<string, string> {
   const env = services[name]?.environment ?? {};
   if (Array.isArray(env)) {
     return Object.fromEntries(

@@ -9,6 +9,7 @@ import type { SchemaChecker } from "../../../lib/schema-checker.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../../lib/db/open.ts";
 import { callPartner, PartnerCallError } from "../../../lib/partner-client.ts";
+import type { IdentitySigner } from "../../../lib/auth/internal-tokens.ts";
 import { parseId } from "../../../schema/ids.ts";
 import { PARTNER_KINDS, type PartnerKind } from "../../../schema/kinds.ts";
 import type { Partner, Registry } from "../../../schema/registry.ts";
@@ -96,6 +97,8 @@ export class Harvester {
     private readonly logger: Logger,
     /** When given, a partner is harvested only once its schema honours its kind's contract. */
     private readonly checker?: SchemaChecker,
+    /** Signs feed requests as the catalogue's own, for partners that refuse unsigned requests. */
+    private readonly signer?: IdentitySigner,
   ) {}
 
   /** Harvests every enabled partner once. Concurrent calls share the harvest already running. */
@@ -128,7 +131,8 @@ export class Harvester {
   private async fetchPage(partner: Partner, cursor: string | null): Promise<FeedPage> {
     const { field, query } = FEED_QUERY[partner.kind as PartnerKind];
     this.feedRequests.set(partner.id, (this.feedRequests.get(partner.id) ?? 0) + 1);
-    const response = await callPartner(partner.url, { query, variables: { after: cursor, first: this.pageSize } }, this.timeoutMs);
+    const headers = this.signer ? await this.signer.headers({ kind: "service", service: "harvest" }, partner.id) : {};
+    const response = await callPartner(partner.url, { query, variables: { after: cursor, first: this.pageSize } }, this.timeoutMs, headers);
     const page = (response.data as Record<string, FeedPage> | null)?.[field];
     if (!page) {
       const error = response.errors?.[0];

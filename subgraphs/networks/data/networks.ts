@@ -1,6 +1,6 @@
 // Data access for networks and their members, events and links: per-request loaders (one query per
 // batch), deletes (which keep the tombstones the change feed reads) and the harvest change feed.
-import type { PrismaClient, Network } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient, Network } from "../generated/prisma/client.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
 import { readChanges, type ChangePage } from "../../shared/feed.ts";
 
@@ -30,13 +30,16 @@ export function networkLoaders(prisma: PrismaClient) {
  * nothing) when there was no such network.
  */
 export async function deleteNetwork(prisma: PrismaClient, local: string): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
-    const { count } = await tx.network.deleteMany({ where: { local } });
-    if (count === 0) return false;
-    const deletedAt = new Date();
-    await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
-    return true;
-  });
+  return prisma.$transaction((tx) => removeNetwork(tx, local));
+}
+
+/** deleteNetwork's work inside a caller's transaction (the deleteNetwork mutation's). */
+export async function removeNetwork(tx: Prisma.TransactionClient, local: string): Promise<boolean> {
+  const { count } = await tx.network.deleteMany({ where: { local } });
+  if (count === 0) return false;
+  const deletedAt = new Date();
+  await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
+  return true;
 }
 
 /** Every network as an upsert; deleted networks as removals. */

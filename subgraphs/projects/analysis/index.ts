@@ -20,7 +20,6 @@ export {
   assuranceFor,
   variationIconFor,
   xmrLimits,
-  D2,
   XMR_LIMIT_FACTOR,
   XMR_MIN_POINTS,
   XMR_RUN_LENGTH,

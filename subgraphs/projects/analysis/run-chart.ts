@@ -39,10 +39,15 @@ export const RUN_CHART_MIN_USEFUL_POINTS = 10;
  * chart"), which is derived from Swed & Eisenhart (1943) at about a 5 % risk of a false signal.
  * Too few runs: runs < lower. Too many runs: runs > upper.
  *
- * CAUTION: these values were transcribed from memory of the published table; the stored copies of
- * the paper reachable while writing this could not be opened to re-check every row. Verify against
- * the paper before relying on rows near a decision boundary. The fixtures only use cases far from
- * the limits so that a one-off error in a row would not change their expected outcome.
+ * Checked: rows 10-15 match the IHI Open School QI 104 course table as transcribed in
+ * github.com/alioh/IHI-QI104 (_posts/2020-04-08-L2 ...md). The stored copies of the paper itself did not
+ * include the table's text, so rows 16-60 could not be compared line by line; instead
+ * tests/unit/analysis/properties.test.ts computes the exact Swed & Eisenhart distribution of runs for
+ * each row (n/2 points either side) and requires every row to be within one run of the exact 2.5 %-per-
+ * tail limits with each tail's false-signal risk under 3.5 %, which catches typing errors. Other
+ * published tables differ by a run here and there (Balestracci's "Data Sanity" table, quoted in Quality
+ * Digest, Oct 2008, gives 5-12 for 16 points where this table gives 5-13), so results on a boundary row
+ * depend on which table is used.
  */
 export const RUNS_LIMITS: Readonly<Record<number, { lower: number; upper: number }>> = Object.freeze({
   10: { lower: 3, upper: 9 },

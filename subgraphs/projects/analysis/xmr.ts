@@ -1,28 +1,39 @@
 // XmR (individuals and moving range) chart analysis as NHS England's "Making Data Count" (MDC)
-// programme uses it ("Making Data Count: strengthening your decisions", NHS Improvement / NHS England).
+// programme uses it ("Making Data Count: strengthening your decisions", NHS England and NHS
+// Improvement; the MDC Excel "plot the dots" tools).
 //
-// Sources actually checked while writing this (the stored copy of the MDC booklet could not be
-// retrieved through the search tool, so where MDC is cited below the wording is from memory and is
-// marked "not re-checked"):
-//  - NHSRplotthedots, the NHS-R Community's R implementation of MDC "plot the dots":
-//    R/ptd_spc_standard.R (limits = mean ± 2.66 × mean moving range; "close to limits" zone at
-//    2/3 of that distance, i.e. 2σ), R/ptd_calculate_point_type.R (rules; points on the mean break a
-//    run because their sign is 0; equal consecutive values break a trend because sign(diff) is 0),
-//    R/ptd_calculate_assurance_type.R (assurance from target vs. last group's limits, strict
-//    comparisons), R/geom_ptd_icon.R (variation icon = point type of the latest point).
+// What each rule follows, and where it was checked (the MDC booklets themselves could not be opened
+// in the stored copies available, so the MDC Excel behaviour is taken from NHSRplotthedots, the NHS-R
+// Community's port, which states that it mimics the Excel tools and documents every deviation from
+// them in its vignette "Deviations from Excel defaults"; none of the deviations concerns the rules):
+//  - Limits: mean ± 2.66 × mean moving range, with every moving range included. The Excel tools do
+//    not screen outlying moving ranges (NHSRplotthedots screens them by default and says that this is
+//    where it deviates from Excel; its vignette's worked example, 18 points with one 10 among 1s and
+//    2s, gives the Excel limits 6.95 / 1.94 / -3.06, which tests/fixtures/spc reproduces).
+//  - "Close to the limits" (the 2σ line): two thirds of the distance from the mean to a process
+//    limit, as R/ptd_spc_standard.R computes it (limitclose = 2 × 2.66 / 3), so σ is exactly a third of
+//    the limit distance and the 1σ/2σ/3σ zones nest.
+//  - Run: 7 or more consecutive points on the same side of the mean; a point exactly on the mean has
+//    no side and breaks the run (R/ptd_calculate_point_type.R: relative_to_mean = 0 matches neither).
+//  - Trend: 7 or more consecutive points each strictly higher (or lower) than the one before; an equal
+//    pair breaks the trend (sign(diff) = 0 in the same file). The NHS Institute's "A guide to creating
+//    and interpreting run and control charts" (p.24) says instead that a repeated value neither adds
+//    to nor cancels a trend; NHSRplotthedots noted this (pull request 24) and kept the strict reading,
+//    so we follow the implementation that is compared against the Excel tool.
+//  - Two out of three: within three consecutive points that are ALL on the same side of the mean, at
+//    least two lie beyond the 2σ line but inside the process limits; those points are flagged. A point
+//    outside the limits is already a signal of its own and does not count towards the two (same file,
+//    ptd_two_in_three / close_to_limits; NHSRplotthedots issue 143 made "same side" explicit).
+//  - Which rule wins when several fire (it decides improvement or concern): outside the limits (by
+//    side), then trend (by the trend's direction, so a falling trend is an improvement when lower is
+//    better even while its early points are still above the mean), then two-out-of-three (by side),
+//    then run (by side). This is the order of ptd_special_cause_type, introduced in NHSRplotthedots
+//    pull request 180 after comparing charts with the NHSE Excel tool (issue 171).
+//  - Variation icon from the latest point; assurance from the target against the current limits
+//    (R/geom_ptd_icon.R, R/ptd_calculate_assurance_type.R; maintainers' summary in NHSRplotthedots
+//    issue 71: "Variation is based on latest data point ... Assurance is based on target being between
+//    control or above or below control").
 //    https://github.com/nhs-r-community/NHSRplotthedots
-//
-// Deliberate choices, each explained where it is made:
-//  - σ = MR̄ / 1.128 (d2 for n = 2) and the ±1σ/±2σ zones use it, as the brief asks; the process limits
-//    use the conventional 2.66 × MR̄ (= 3/1.128 rounded), exactly as MDC and NHSRplotthedots do.
-//  - Two-out-of-three: the Western Electric reading ("two of three consecutive points beyond 2σ on the
-//    same side"); a point beyond the process limits also counts as beyond 2σ. NHSRplotthedots is
-//    stricter: all three points of the window must be on the same side of the mean, and points outside
-//    the limits do not count towards the two (R/ptd_calculate_point_type.R, R/ptd_spc_standard.R).
-//  - Trend points are classed by the trend's direction (a falling trend is an improvement when lower
-//    is better), other rules by the side of the mean. NHSRplotthedots classes every flagged point by
-//    its side of the mean, which would call the early, still-above-mean points of a falling trend a
-//    concern even when lower is better.
 
 import type { DataPoint, ImprovementDirection, NotAnalysed, Side } from "./types.ts";
 import { checkSpacing } from "./spacing.ts";
@@ -30,12 +41,13 @@ import { longStretches, mean, movingRanges } from "./stats.ts";
 
 /** 2.66 = 3 / d2 (d2 = 1.128 for moving ranges of two points), rounded as MDC publishes it. */
 export const XMR_LIMIT_FACTOR = 2.66;
-/** d2 constant for a moving range of two consecutive points: σ̂ = MR̄ / 1.128. */
-export const D2 = 1.128;
 /**
- * Recommended minimum number of points for an XmR chart. The brief states MDC recommends 15; we could
- * not re-check that in the stored copy of the MDC booklet. NHSRplotthedots warns below 12 points
- * (R/ptd_add_short_group_warnings.R, warning_threshold = 12). Configurable through `minimumPoints`.
+ * Recommended minimum number of points for an XmR chart. The sources disagree and none of them could
+ * settle it: the issue cites 15 for MDC, which the stored copies could not confirm; NHSRplotthedots
+ * calls limits from fewer than 12 points "trial limits" (R/ptd_add_short_group_warnings.R); The Health
+ * Care Data Guide (p.155) asks for 20 to 30; Wheeler's Understanding Variation (p.60) says useful
+ * limits need as few as 5 or 6 (both as quoted in NHSRplotthedots' article "Number of points
+ * required"). We keep 15, configurable through `minimumPoints`.
  */
 export const XMR_MIN_POINTS = 15;
 /** MDC run and trend rules: 7 or more consecutive points. */
@@ -118,7 +130,8 @@ export function xmrLimits(values: readonly number[]): XmrLimits {
   const mrs = movingRanges(values);
   // With a single point there is no moving range: treat the spread as zero rather than NaN.
   const mrBar = mrs.length ? mean(mrs) : 0;
-  const sigma = mrBar / D2;
+  // σ is a third of the limit distance, so "beyond 2σ" is the MDC "close to the limits" zone exactly.
+  const sigma = (XMR_LIMIT_FACTOR * mrBar) / 3;
   return {
     mean: m,
     meanMovingRange: mrBar,
@@ -206,61 +219,53 @@ export function analyseXmr(points: readonly DataPoint[], options: XmrOptions): X
     // changed, so runs and trends must not carry over the boundary.
     const n = values.length;
     const rules: XmrRule[][] = values.map(() => []);
-    const signals: (SignalDirection | null)[] = values.map(() => null);
-    const trendSignals: (SignalDirection | null)[] = values.map(() => null);
     const sides = values.map((v) => sideOf(v, limits.mean));
+    const sideSignal = (i: number): SignalDirection => (sides[i] === "ABOVE" ? "HIGH" : "LOW");
+    const add = (i: number, rule: XmrRule) => {
+      if (!rules[i]!.includes(rule)) rules[i]!.push(rule);
+    };
 
     // Rule 1: a point outside the process limits (strictly beyond).
-    values.forEach((v, i) => {
-      if (v > limits.upperProcessLimit || v < limits.lowerProcessLimit) {
-        rules[i]!.push("OUTSIDE_LIMITS");
-        signals[i] = v > limits.mean ? "HIGH" : "LOW";
-      }
-    });
+    const outside = values.map((v) => v > limits.upperProcessLimit || v < limits.lowerProcessLimit);
+    outside.forEach((o, i) => o && add(i, "OUTSIDE_LIMITS"));
 
-    // Rule 2: 7 or more consecutive points on the same side of the mean. A point exactly on the mean
-    // breaks the run (as in NHSRplotthedots, where sign(y − mean) = 0 matches neither side).
+    // Rule 2: 7 or more consecutive points on the same side of the mean (a point on the mean breaks it).
     for (const stretch of longStretches(sides.map((s) => (s === "ON" ? null : s)), XMR_RUN_LENGTH)) {
-      for (const i of stretch) {
-        rules[i]!.push("RUN_OF_7");
-        signals[i] = sides[i] === "ABOVE" ? "HIGH" : "LOW";
-      }
+      for (const i of stretch) add(i, "RUN_OF_7");
     }
 
     // Rule 3: 7 or more consecutive points each strictly higher (or lower) than the one before.
-    // An equal pair breaks the trend: "all rising" is not true of a flat step (NHSRplotthedots: sign 0).
     const steps: (SignalDirection | null)[] = values.map((v, i) =>
       i === 0 ? null : v > values[i - 1]! ? "HIGH" : v < values[i - 1]! ? "LOW" : null,
     );
-    // A trend of k points is k−1 steps in the same direction.
+    const trendSignals: (SignalDirection | null)[] = values.map(() => null);
+    // A trend of k points is k−1 steps in the same direction. A point joining two opposite trends
+    // takes the later one (as ptd_special_cause_type uses the step to its right).
     for (const stretch of longStretches(steps, XMR_TREND_LENGTH - 1)) {
-      const dir = steps[stretch[0]!]!;
       for (const i of [stretch[0]! - 1, ...stretch]) {
-        if (!rules[i]!.includes("TREND_OF_7")) rules[i]!.push("TREND_OF_7");
-        trendSignals[i] = dir;
+        add(i, "TREND_OF_7");
+        trendSignals[i] = steps[stretch[0]!]!;
       }
     }
 
-    // Rule 4: two out of three consecutive points beyond 2σ on the same side of the mean. Only the
-    // points beyond 2σ are flagged; the third point of the window carries no signal of its own.
-    const beyond = values.map((v) => (v > limits.upperTwoSigma ? "HIGH" : v < limits.lowerTwoSigma ? "LOW" : null));
+    // Rule 4: two out of three consecutive points close to the limits (beyond 2σ, inside the limits),
+    // all three on the same side of the mean; only the close points are flagged.
+    const close = values.map((v, i) => !outside[i] && (v > limits.upperTwoSigma || v < limits.lowerTwoSigma));
     for (let w = 0; w + 2 < n; w++) {
-      for (const dir of ["HIGH", "LOW"] as const) {
-        const hits = [w, w + 1, w + 2].filter((i) => beyond[i] === dir);
-        if (hits.length >= 2) {
-          for (const i of hits) {
-            if (!rules[i]!.includes("TWO_OF_THREE_BEYOND_2_SIGMA")) rules[i]!.push("TWO_OF_THREE_BEYOND_2_SIGMA");
-            signals[i] = dir;
-          }
-        }
+      const window = [w, w + 1, w + 2];
+      const sameSide = sides[w] !== "ON" && window.every((i) => sides[i] === sides[w]);
+      if (sameSide && window.filter((i) => close[i]).length >= 2) {
+        for (const i of window) if (close[i]) add(i, "TWO_OF_THREE_BEYOND_2_SIGMA");
       }
     }
 
     const mrs = movingRanges(values);
     values.forEach((v, i) => {
-      // Non-trend rules are all about the side of the mean; a point flagged only by a trend takes
-      // the trend's direction (see header comment).
-      const signal = signals[i] ?? trendSignals[i] ?? null;
+      const r = rules[i]!;
+      // Precedence as in the Excel tool (see header): limits, then trend, then the side rules.
+      const signal: SignalDirection | null = r.includes("OUTSIDE_LIMITS")
+        ? sideSignal(i)
+        : trendSignals[i] ?? (r.length ? sideSignal(i) : null);
       out.push({
         index: start + i,
         date: block[i]!.date,
@@ -268,7 +273,7 @@ export function analyseXmr(points: readonly DataPoint[], options: XmrOptions): X
         phase: p,
         movingRange: i === 0 ? null : mrs[i - 1]!,
         side: sides[i]!,
-        rules: rules[i]!,
+        rules: r,
         signal,
         classification: signal ? classify(signal, options.direction) : "COMMON_CAUSE",
       });

@@ -9,7 +9,7 @@ export function cycleLoaders(prisma: PrismaClient) {
       (c) => c.projectLocal,
     ),
     progress: groupLoader(
-      (locals: readonly string[]) => prisma.progressScore.findMany({ where: { projectLocal: { in: [...locals] } }, orderBy: [{ recordedOn: "asc" }, { id: "asc" }] }),
+      (locals: readonly string[]) => prisma.progressScore.findMany({ where: { projectLocal: { in: [...locals] } }, orderBy: [{ recordedOn: "asc" }, { createdAt: "asc" }, { id: "asc" }] }),
       (p) => p.projectLocal,
     ),
     learning: groupLoader(

@@ -1,10 +1,15 @@
 // Data access for projects: the project row, its team, funding and resource links; deletes (which
 // keep the tombstones the change feed reads); the harvest change feed.
-import type { PrismaClient, Project } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient, Project } from "../generated/prisma/client.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
 import { readChanges, type ChangePage } from "../../shared/feed.ts";
 
 export type ProjectRow = Project;
+
+export const PUBLISHED = "PUBLISHED";
+
+/** Anyone may see a published project; drafts only its organisation (shared/owned-entity.ts). */
+export const isPublished = (p: Project) => p.publication === PUBLISHED;
 
 export function projectLoaders(prisma: PrismaClient) {
   const byProject = { in: (locals: readonly string[]) => ({ projectLocal: { in: [...locals] } }) };
@@ -25,23 +30,27 @@ export function projectLoaders(prisma: PrismaClient) {
  * Returns false (and records nothing) when there was no such project.
  */
 export async function deleteProject(prisma: PrismaClient, local: string): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
-    const { count } = await tx.project.deleteMany({ where: { local } });
-    if (count === 0) return false;
-    const deletedAt = new Date();
-    await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
-    return true;
-  });
+  return prisma.$transaction((tx) => removeProject(tx, local));
 }
 
-/** Every project as an upsert; deleted projects as removals. */
+/** deleteProject's work inside a caller's transaction (the deleteProject mutation's). */
+export async function removeProject(tx: Prisma.TransactionClient, local: string): Promise<boolean> {
+  const { count } = await tx.project.deleteMany({ where: { local } });
+  if (count === 0) return false;
+  const deletedAt = new Date();
+  await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
+  return true;
+}
+
+/** Published projects as upserts; drafts and deleted projects as removals (no node). */
 export function projectFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage<Project>> {
   return readChanges<Project>(
     {
       table: "Project",
-      removedSql: "false",
+      removedSql: `"publication" <> '${PUBLISHED}'`,
       query: (sql, params) => prisma.$queryRawUnsafe(sql, ...params),
       nodes: (locals) => prisma.project.findMany({ where: { local: { in: locals } } }),
+      carried: isPublished,
     },
     after,
     first,

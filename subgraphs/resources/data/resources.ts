@@ -6,14 +6,15 @@ import { readChanges, type ChangePage } from "../../shared/feed.ts";
 
 export type ResourceRow = Resource;
 
-// Drafts are visible to nobody through the public graph until authenticated reads exist.
-const PUBLISHED = "PUBLISHED";
-const PUBLIC = { status: PUBLISHED };
+export const PUBLISHED = "PUBLISHED";
+
+/** Anyone may see a published resource; drafts only its organisation (shared/owned-entity.ts). */
+export const isPublished = (r: Resource) => r.status === PUBLISHED;
 
 export function resourceLoaders(prisma: PrismaClient) {
   return {
     byLocal: rowLoader(
-      (locals: readonly string[]) => prisma.resource.findMany({ where: { local: { in: [...locals] }, ...PUBLIC } }),
+      (locals: readonly string[]) => prisma.resource.findMany({ where: { local: { in: [...locals] } } }),
       (r) => r.local,
     ),
   };
@@ -33,13 +34,16 @@ export async function createResources(prisma: PrismaClient, resources: Prisma.Re
  * drops it at its next harvest. Returns false (and records nothing) when there was no such resource.
  */
 export async function deleteResource(prisma: PrismaClient, local: string): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
-    const { count } = await tx.resource.deleteMany({ where: { local } });
-    if (count === 0) return false;
-    const deletedAt = new Date();
-    await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
-    return true;
-  });
+  return prisma.$transaction((tx) => removeResource(tx, local));
+}
+
+/** deleteResource's work inside a caller's transaction (the deleteResource mutation's). */
+export async function removeResource(tx: Prisma.TransactionClient, local: string): Promise<boolean> {
+  const { count } = await tx.resource.deleteMany({ where: { local } });
+  if (count === 0) return false;
+  const deletedAt = new Date();
+  await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
+  return true;
 }
 
 /** Published resources as upserts; drafts, unpublished and deleted resources as removals (no node). */

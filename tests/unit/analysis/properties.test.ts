@@ -45,8 +45,67 @@ describe("XmR properties", () => {
         expect(ph.upperTwoSigma - ph.mean).toBeCloseTo(ph.mean - ph.lowerTwoSigma, 9);
         expect(ph.upperOneSigma - ph.mean).toBeCloseTo(ph.mean - ph.lowerOneSigma, 9);
         expect(ph.upperProcessLimit - ph.mean).toBeCloseTo(2.66 * ph.meanMovingRange, 9);
+        // The zones nest: the process limit is exactly 3σ, the MDC "close to the limits" line 2σ.
+        expect(ph.upperProcessLimit - ph.mean).toBeCloseTo(3 * ph.sigma, 9);
+        expect(ph.upperTwoSigma - ph.mean).toBeCloseTo(2 * ph.sigma, 9);
       }
     }
+  });
+
+  it("negating the data mirrors the chart: limits swap, each rule stays, improvement and concern swap", () => {
+    const rand = prng(8);
+    const swap = { IMPROVEMENT: "CONCERN", CONCERN: "IMPROVEMENT", COMMON_CAUSE: "COMMON_CAUSE" } as const;
+    for (let k = 0; k < ITER; k++) {
+      const values = randomSeries(rand);
+      const a = ok(analyseXmr(monthly(values), { direction: "INCREASE" }));
+      const b = ok(analyseXmr(monthly(values.map((v) => -v)), { direction: "INCREASE" }));
+      expect(b.phases[0]!.upperProcessLimit).toBeCloseTo(-a.phases[0]!.lowerProcessLimit, 9);
+      expect(b.phases[0]!.lowerProcessLimit).toBeCloseTo(-a.phases[0]!.upperProcessLimit, 9);
+      expect(rulesOf(b)).toEqual(rulesOf(a));
+      expect(b.points.map((p) => p.classification)).toEqual(a.points.map((p) => swap[p.classification]));
+    }
+  });
+
+  it("two-out-of-three only flags points beyond 2σ but inside the limits, with a same-side companion", () => {
+    const rand = prng(9);
+    let flagged = 0;
+    for (let k = 0; k < ITER; k++) {
+      const r = ok(analyseXmr(monthly(randomSeries(rand)), { direction: "INCREASE" }));
+      const ph = r.phases[0]!;
+      const close = (v: number) => v <= ph.upperProcessLimit && v >= ph.lowerProcessLimit && (v > ph.upperTwoSigma || v < ph.lowerTwoSigma);
+      r.points.forEach((p, i) => {
+        if (!p.rules.includes("TWO_OF_THREE_BEYOND_2_SIGMA")) return;
+        flagged++;
+        expect(close(p.value)).toBe(true);
+        const companions = r.points.filter((q, j) => j !== i && Math.abs(j - i) <= 2 && close(q.value) && q.side === p.side);
+        expect(companions.length).toBeGreaterThan(0);
+      });
+    }
+    expect(flagged).toBeGreaterThan(0);
+  });
+
+  it("a point outside the limits is classed by its side; any other trend point by the trend's direction", () => {
+    const rand = prng(10);
+    let trends = 0;
+    for (let k = 0; k < ITER; k++) {
+      const values = randomSeries(rand);
+      // Splice in a steady climb so that trends occur often enough to test.
+      const at = Math.floor(rand() * (values.length - 8));
+      for (let j = 0; j < 8; j++) values[at + j] = values[at]! + j * (1 + Math.floor(rand() * 3));
+      const r = ok(analyseXmr(monthly(values), { direction: "INCREASE" }));
+      for (const p of r.points) {
+        if (p.rules.includes("OUTSIDE_LIMITS")) expect(p.signal).toBe(p.side === "ABOVE" ? "HIGH" : "LOW");
+        else if (p.rules.includes("TREND_OF_7")) {
+          trends++;
+          // The direction of a step of the trend the point belongs to (at a peak or trough joining two
+          // trends it is the later one; either way it is one of the point's two steps).
+          const prev = r.points[p.index - 1], next = r.points[p.index + 1];
+          const stepDirs = [prev && (prev.value < p.value ? "HIGH" : "LOW"), next && (next.value > p.value ? "HIGH" : "LOW")];
+          expect(stepDirs).toContain(p.signal);
+        }
+      }
+    }
+    expect(trends).toBeGreaterThan(0);
   });
 
   it("scaling by k > 0 scales mean and limits by k and leaves rules unchanged", () => {
@@ -161,6 +220,38 @@ describe("statuses and tables", () => {
         expect(row.upper).toBeGreaterThanOrEqual(RUNS_LIMITS[n - 1]!.upper);
       }
     }
+  });
+
+  it("runs table: every row is a test at about Perla et al.'s 5 % risk (exact Swed & Eisenhart distribution)", () => {
+    // Rows 10-15 agree with the IHI Open School QI 104 transcription of the table; the later rows could
+    // not be compared with a stored copy of the paper, so this guards them against gross typing errors:
+    // each row must be within one run of the exact 2.5 %-per-tail limits and keep each tail below 3.5 %.
+    const choose = (n: number, k: number): number => {
+      if (k < 0 || k > n) return 0;
+      let r = 1;
+      for (let i = 0; i < k; i++) r = (r * (n - i)) / (i + 1);
+      return r;
+    };
+    for (let n = 10; n <= 60; n++) {
+      const n1 = Math.floor(n / 2), n2 = n - n1;
+      const total = choose(n, n1);
+      const p = (r: number) =>
+        r % 2 === 0
+          ? (2 * choose(n1 - 1, r / 2 - 1) * choose(n2 - 1, r / 2 - 1)) / total
+          : (choose(n1 - 1, (r - 1) / 2 - 1) * choose(n2 - 1, (r - 1) / 2) + choose(n1 - 1, (r - 1) / 2) * choose(n2 - 1, (r - 1) / 2 - 1)) / total;
+      const below = (x: number) => { let s = 0; for (let r = 2; r < x; r++) s += p(r); return s; };
+      const above = (x: number) => { let s = 0; for (let r = x + 1; r <= n; r++) s += p(r); return s; };
+      const row = RUNS_LIMITS[n]!;
+      expect(below(row.lower), `n=${n} too few`).toBeLessThan(0.035);
+      expect(above(row.upper), `n=${n} too many`).toBeLessThan(0.035);
+      let lower = 2;
+      while (below(lower + 1) <= 0.025) lower++;
+      let upper = n;
+      while (above(upper - 1) <= 0.025) upper--;
+      expect(Math.abs(row.lower - lower), `n=${n} lower`).toBeLessThanOrEqual(1);
+      expect(Math.abs(row.upper - upper), `n=${n} upper`).toBeLessThanOrEqual(1);
+    }
+    expect([10, 11, 12, 13, 14, 15].map((n) => [RUNS_LIMITS[n]!.lower, RUNS_LIMITS[n]!.upper])).toEqual([[3, 9], [3, 10], [3, 11], [4, 11], [4, 12], [5, 12]]);
   });
 
   it("spacing: regular monthly, weekly and quarterly series pass; gaps, duplicates and disorder fail", () => {

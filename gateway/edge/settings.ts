@@ -1,0 +1,46 @@
+// The edge's settings: lib/config.ts's "Edge limits" block (plus NODE_ENV), with the config's own
+// defaults when a caller (a test) gives none.
+import { loadConfig, type Config } from "../../lib/config.ts";
+
+export const EDGE_KEYS = [
+  "NODE_ENV",
+  "MAX_QUERY_DEPTH",
+  "MAX_ALIASES",
+  "MAX_ROOT_FIELDS",
+  "MAX_DIRECTIVES",
+  "MAX_TOKENS",
+  "MAX_QUERY_COST",
+  "COST_DEFAULT_LIST_SIZE",
+  "MAX_PAGE_SIZE",
+  "HTTP_BATCH_MAX",
+  "INTROSPECTION",
+  "RATE_LIMIT_REQUESTS",
+  "RATE_LIMIT_WINDOW_MS",
+  "REDIS_URL",
+  "RATE_LIMIT_PREFIX",
+] as const satisfies readonly (keyof Config)[];
+
+export type EdgeSettings = Pick<Config, (typeof EDGE_KEYS)[number]>;
+
+/** The documented defaults (an empty environment). */
+export const EDGE_DEFAULTS: EdgeSettings = pick(loadConfig({}));
+
+export function edgeSettings(overrides: Partial<EdgeSettings> = {}): EdgeSettings {
+  return { ...EDGE_DEFAULTS, ...pick(overrides as Config) };
+}
+
+function pick(config: Partial<Config>): EdgeSettings {
+  return Object.fromEntries(EDGE_KEYS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]])) as EdgeSettings;
+}
+
+/**
+ * A partner subgraph's own limits. Its client is the gateway, whose limits are the ones a user
+ * meets; these only stop a request that bypasses the gateway, and are loose enough for the
+ * gateway's entity queries (the planner adds an `_entities` level, `__typename` and key fields,
+ * inlines fragments and may alias fields). Fixed: a subgraph reads no edge settings.
+ */
+export const SUBGRAPH_LIMITS = {
+  depth: 2 * EDGE_DEFAULTS.MAX_QUERY_DEPTH,
+  aliases: 10 * EDGE_DEFAULTS.MAX_ALIASES,
+  tokens: 20_000,
+} as const;

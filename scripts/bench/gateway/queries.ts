@@ -1,0 +1,74 @@
+// The gateway bench's scenarios as GraphQL documents: what a client sends to a gateway, and what
+// the same client would send to the owning subgraphs directly (the limit). Each direct form asks
+// for exactly the fields of the gateway form, so the two answers can be compared as data.
+import { formatId } from "../../../schema/ids.ts";
+
+/** The project every single-entity and deep request asks for (owned by the "-a" projects partner). */
+export const PROJECT_ID = formatId("bench-proj-a", "projects", "p01");
+
+const PROJECT_PAGE = `id title aim status startedOn
+  team { name role }
+  measures { name unit improvement points { date value } }
+  pdsaCycles { number title plan }`;
+
+/** (a) One entity by id from its owner: a project page. */
+export const SINGLE = {
+  gateway: { query: `query Single($id: ID!) { project(id: $id) { ${PROJECT_PAGE} } }`, variables: { id: PROJECT_ID } },
+  direct: {
+    query: `query Single($r: [_Any!]!) { _entities(representations: $r) { ... on Project { ${PROJECT_PAGE} } } }`,
+    variables: { r: [{ __typename: "Project", id: PROJECT_ID }] },
+  },
+};
+
+/** (c) Deep and nested in the style of the public benchmark: catalogue → projects → resources/catalogue → projects → networks. */
+export const deepQuery = (id: string) => ({
+  query: `query Deep($id: ID!) { project(id: $id) { id title aim
+      resources { id title kind url
+        projects { id title status
+          network { id title type members(first: 10) { name role } } } } } }`,
+  variables: { id },
+});
+export const DEEP = { gateway: deepQuery(PROJECT_ID) };
+
+/** (c2) The same deep query over every project of the "-a" partner (SIZES.projects in data.ts), a different one each request. */
+export const DEEP_VARIED = Array.from({ length: 30 }, (_, k) => deepQuery(formatId("bench-proj-a", "projects", `p${String(k).padStart(2, "0")}`)));
+
+/** (a) The catalogue's half of the single-entity request, asked directly: the lookup that precedes the owner's. */
+export const CATALOGUE_LOOKUP = { query: `query Single($id: ID!) { project(id: $id) { __typename id title } }`, variables: { id: PROJECT_ID } };
+
+// (b) A national search page: 20 items sorted by title (the bench data interleaves seven partners),
+// each with the details its owner serves live.
+const PROJECT_DETAILS = `aim status measures { name points { date value } }`;
+const RESOURCE_DETAILS = `kind url publishedOn`;
+const NETWORK_DETAILS = `type memberCount members(first: 5) { name }`;
+
+export function pageQuery(first: number) {
+  return {
+    query: `query Page($first: Int) { search(sort: TITLE, first: $first) { totalCount edges { node { __typename id title
+      ... on Project { ${PROJECT_DETAILS} network { id title memberCount } resources { id title kind } }
+      ... on Resource { ${RESOURCE_DETAILS} }
+      ... on Network { ${NETWORK_DETAILS} } } } } }`,
+    variables: { first },
+  };
+}
+
+/** The same page without a gateway: the catalogue's search, then each owner's details, then the projects' links. */
+export const DIRECT_PAGE = {
+  search: `query Page($first: Int) { search(sort: TITLE, first: $first) { totalCount edges { node { __typename id title } } } }`,
+  details: {
+    Project: `query D($r: [_Any!]!) { _entities(representations: $r) { ... on Project { ${PROJECT_DETAILS} network { id } resources { id } } } }`,
+    Resource: `query D($r: [_Any!]!) { _entities(representations: $r) { ... on Resource { ${RESOURCE_DETAILS} } } }`,
+    Network: `query D($r: [_Any!]!) { _entities(representations: $r) { ... on Network { ${NETWORK_DETAILS} } } }`,
+  } as Record<string, string>,
+  links: {
+    Network: `query L($r: [_Any!]!) { _entities(representations: $r) { ... on Network { title memberCount } } }`,
+    Resource: `query L($r: [_Any!]!) { _entities(representations: $r) { ... on Resource { title kind } } }`,
+  } as Record<string, string>,
+};
+
+/**
+ * (d) Writes (recordMeasurements, addPdsaCycle). HOOK: the mutations have not landed yet; when
+ * they do, give each a document here and a target in index.ts, and the section times them like
+ * the reads. Until then the section prints "not yet: writes not landed".
+ */
+export const WRITES: { recordMeasurements?: { query: string; variables: Record<string, unknown> }; addPdsaCycle?: { query: string; variables: Record<string, unknown> } } = {};

@@ -1,0 +1,80 @@
+// The edge of a networks partner's writes: mutation arguments validated with zod against the
+// shared vocabulary (schema/), so a bad value is a BAD_USER_INPUT naming its path, never a row.
+import { z } from "zod";
+import { contractEnumOf, driverId, httpUrl, isoDateTime, regionId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
+
+const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).nullable();
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(30, "at most 30 values");
+
+const fields = {
+  title: text(300),
+  summary: optionalText(2000),
+  type: contractEnumOf("networks", "NetworkType"),
+  region: regionId.nullable(),
+  topics: list(topicId),
+  settings: list(settingId),
+  drivers: list(driverId),
+  website: httpUrl.nullable(),
+  howToJoin: optionalText(2000),
+  meets: optionalText(300),
+};
+
+export const createNetworkInput = z
+  .object({
+    ...fields,
+    summary: fields.summary.optional(),
+    region: fields.region.optional(),
+    topics: fields.topics.default([]),
+    settings: fields.settings.default([]),
+    drivers: fields.drivers.default([]),
+    website: fields.website.optional(),
+    howToJoin: fields.howToJoin.optional(),
+    meets: fields.meets.optional(),
+  })
+  .strict();
+
+/** Absent keys keep their value; null clears an optional field (title and type cannot be cleared). */
+export const updateNetworkInput = z
+  .object({
+    title: fields.title.optional(),
+    summary: fields.summary.optional(),
+    type: fields.type.optional(),
+    region: fields.region.optional(),
+    topics: fields.topics.optional(),
+    settings: fields.settings.optional(),
+    drivers: fields.drivers.optional(),
+    website: fields.website.optional(),
+    howToJoin: fields.howToJoin.optional(),
+    meets: fields.meets.optional(),
+  })
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, "give at least one field to change");
+
+export const eventInput = z
+  .object({
+    title: text(300),
+    description: optionalText(5000).optional(),
+    startsAt: isoDateTime,
+    endsAt: isoDateTime.nullable().optional(),
+    format: contractEnumOf("networks", "EventFormat"),
+    location: optionalText(300).optional(),
+    attendance: z.number().int().nonnegative().max(1_000_000).nullable().optional(),
+  })
+  .strict()
+  .refine((e) => !e.endsAt || Date.parse(e.endsAt) >= Date.parse(e.startsAt), { message: "must not be before startsAt", path: ["endsAt"] });
+
+export const joinNetworkInput = z
+  .object({
+    name: text(200),
+    role: optionalText(200).optional(),
+    expertise: z.array(text(100)).max(20, "at most 20 values").default([]),
+    offersCoaching: z.boolean().nullable().optional(),
+    offersDataAnalysis: z.boolean().nullable().optional(),
+  })
+  .strict();
+
+export type CreateNetworkInput = z.infer<typeof createNetworkInput>;
+export type UpdateNetworkInput = z.infer<typeof updateNetworkInput>;
+export type EventInput = z.infer<typeof eventInput>;
+export type JoinNetworkInput = z.infer<typeof joinNetworkInput>;

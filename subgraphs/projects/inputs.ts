@@ -1,0 +1,187 @@
+// The edge of a projects partner's writes: mutation arguments validated with zod against the
+// shared vocabulary (schema/), so a bad value is a BAD_USER_INPUT naming its path, never a row.
+import { z } from "zod";
+import { globalIdOf } from "../../schema/ids.ts";
+import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
+import { contractEnumOf, driverId, isoDate, organisationId, regionId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
+
+const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).nullable();
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(30, "at most 30 values");
+
+/** The last calendar day that has begun somewhere on Earth (UTC+14): a date after it is in the future. */
+function latestToday(now = Date.now()): string {
+  return new Date(now + 14 * 3_600_000).toISOString().slice(0, 10);
+}
+export const pastDate = isoDate.refine((d) => d <= latestToday(), "must not be in the future");
+
+/** The most points one recordMeasurements call may write: one transaction, one statement. */
+export const MAX_POINTS = 1000;
+
+const projectFields = {
+  title: text(300),
+  summary: optionalText(2000),
+  aim: text(1000),
+  status: contractEnumOf("projects", "ProjectStatus"),
+  settings: list(settingId),
+  topics: list(topicId),
+  drivers: list(driverId),
+  region: regionId.nullable(),
+  startedOn: isoDate.nullable(),
+  endedOn: isoDate.nullable(),
+  network: globalIdOf("networks").nullable(),
+  outcomes: z.array(text(1000)).max(30, "at most 30 values"),
+};
+
+const datesInOrder = (o: { startedOn?: string | null; endedOn?: string | null }) => !o.startedOn || !o.endedOn || o.startedOn <= o.endedOn;
+const datesMessage = { message: "must not be before startedOn", path: ["endedOn"] };
+
+export const createProjectInput = z
+  .object({
+    ...projectFields,
+    summary: projectFields.summary.optional(),
+    status: projectFields.status.default("PLANNING"),
+    settings: projectFields.settings.default([]),
+    topics: projectFields.topics.default([]),
+    drivers: projectFields.drivers.default([]),
+    region: projectFields.region.optional(),
+    startedOn: projectFields.startedOn.optional(),
+    endedOn: projectFields.endedOn.optional(),
+    network: projectFields.network.optional(),
+    outcomes: projectFields.outcomes.default([]),
+  })
+  .strict()
+  .refine(datesInOrder, datesMessage);
+
+/** Absent keys keep their value; null clears an optional field (title, aim and status cannot be cleared). */
+export const updateProjectInput = z
+  .object({
+    title: projectFields.title.optional(),
+    summary: projectFields.summary.optional(),
+    aim: projectFields.aim.optional(),
+    status: projectFields.status.optional(),
+    settings: projectFields.settings.optional(),
+    topics: projectFields.topics.optional(),
+    drivers: projectFields.drivers.optional(),
+    region: projectFields.region.optional(),
+    startedOn: projectFields.startedOn.optional(),
+    endedOn: projectFields.endedOn.optional(),
+    network: projectFields.network.optional(),
+    outcomes: projectFields.outcomes.optional(),
+    evaluation: z
+      .object({ evaluator: organisationId.nullable().optional(), summary: text(5000), quote: optionalText(1000).optional() })
+      .strict()
+      .nullable()
+      .optional(),
+  })
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, "give at least one field to change")
+  .refine(datesInOrder, datesMessage);
+
+export const teamMemberInput = z
+  .object({
+    name: text(200),
+    role: optionalText(200).optional(),
+    // The token subject the identity provider gives the user (what the gateway forwards as `user`).
+    userId: z.string().trim().min(1).max(200).nullable().optional(),
+  })
+  .strict();
+
+export const measureInput = z
+  .object({
+    name: text(200),
+    description: optionalText(2000).optional(),
+    unit: text(100),
+    improvement: contractEnumOf("projects", "ImprovementDirection"),
+    target: z.number().finite().nullable().optional(),
+    illustrative: z.boolean().nullable().optional(),
+  })
+  .strict();
+
+export const dataPointInput = z
+  .object({
+    date: pastDate,
+    value: z.number().finite("must be a finite number"),
+    note: optionalText(500).optional(),
+  })
+  .strict();
+
+/** One batch for one measure: 1 to MAX_POINTS points, each date once (the batch is one upsert). */
+export const pointsInput = z
+  .array(dataPointInput)
+  .min(1, "give at least one point")
+  .max(MAX_POINTS, `at most ${MAX_POINTS} points per call`)
+  .superRefine((points, ctx) => {
+    const seen = new Set<string>();
+    points.forEach((p, i) => {
+      if (seen.has(p.date)) ctx.addIssue({ code: "custom", message: `date ${p.date} is given twice`, path: [i, "date"] });
+      seen.add(p.date);
+    });
+  });
+
+const cycleFields = {
+  title: text(300),
+  plan: text(5000),
+  do: optionalText(5000),
+  study: optionalText(5000),
+  act: optionalText(5000),
+  startedOn: isoDate.nullable(),
+  endedOn: isoDate.nullable(),
+};
+
+export const pdsaCycleInput = z
+  .object({
+    ...cycleFields,
+    do: cycleFields.do.optional(),
+    study: cycleFields.study.optional(),
+    act: cycleFields.act.optional(),
+    startedOn: cycleFields.startedOn.optional(),
+    endedOn: cycleFields.endedOn.optional(),
+  })
+  .strict()
+  .refine(datesInOrder, datesMessage);
+
+export const updatePdsaCycleInput = z
+  .object({
+    title: cycleFields.title.optional(),
+    plan: cycleFields.plan.optional(),
+    do: cycleFields.do.optional(),
+    study: cycleFields.study.optional(),
+    act: cycleFields.act.optional(),
+    startedOn: cycleFields.startedOn.optional(),
+    endedOn: cycleFields.endedOn.optional(),
+  })
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, "give at least one field to change");
+
+export const learningInput = z.object({ kind: contractEnumOf("projects", "LearningKind"), text: text(2000) }).strict();
+
+export const resourceLinkInput = z
+  .object({
+    resourceId: globalIdOf("resources"),
+    relation: contractEnumOf("projects", "ResourceRelation"),
+    note: optionalText(1000).optional(),
+  })
+  .strict();
+
+export const progressScoreInput = z
+  .object({
+    score: z.number().refine((n) => PROGRESS_SCALE.some((p) => p.score === n), "must be a score of the IHI scale: 0.5 to 5.0 in steps of 0.5"),
+    note: optionalText(1000).optional(),
+    recordedOn: pastDate.nullable().optional(),
+  })
+  .strict();
+
+/** Local uuids of a project's parts (measures, cycles, team members). */
+export const partId = z.uuid("must be an id this project gave");
+
+export type CreateProjectInput = z.infer<typeof createProjectInput>;
+export type UpdateProjectInput = z.infer<typeof updateProjectInput>;
+export type TeamMemberInput = z.infer<typeof teamMemberInput>;
+export type MeasureInput = z.infer<typeof measureInput>;
+export type DataPointInput = z.infer<typeof dataPointInput>;
+export type PdsaCycleInput = z.infer<typeof pdsaCycleInput>;
+export type UpdatePdsaCycleInput = z.infer<typeof updatePdsaCycleInput>;
+export type LearningInput = z.infer<typeof learningInput>;
+export type ResourceLinkInput = z.infer<typeof resourceLinkInput>;
+export type ProgressScoreInput = z.infer<typeof progressScoreInput>;

@@ -1,0 +1,57 @@
+// The resources partner's writes, each inside runWrite's transaction (subgraphs/shared/writes.ts):
+// the row change, its tombstone bookkeeping, and the changes the audit log records.
+import type { Prisma, Resource } from "../generated/prisma/client.ts";
+import { formatId } from "../../../schema/ids.ts";
+import { day } from "../../shared/values.ts";
+import { newLocalId, notFound } from "../../shared/mutation-args.ts";
+import type { WriteOutcome } from "../../shared/writes.ts";
+import type { CreateResourceInput, UpdateResourceInput } from "../inputs.ts";
+import { PUBLISHED, removeResource } from "./resources.ts";
+
+type Tx = Prisma.TransactionClient;
+export interface ResourceResult {
+  id: string;
+}
+
+function columns(input: Partial<CreateResourceInput>): Prisma.ResourceUncheckedUpdateInput {
+  const { publisher, publishedOn, ...rest } = input;
+  return {
+    ...rest,
+    ...(publisher !== undefined ? { publisherId: publisher } : {}),
+    ...(publishedOn !== undefined ? { publishedOn: publishedOn === null ? null : day(publishedOn) } : {}),
+  };
+}
+
+export async function createResource(tx: Tx, partnerId: string, input: CreateResourceInput): Promise<WriteOutcome<ResourceResult>> {
+  const local = newLocalId(input.title);
+  await tx.resource.create({ data: { ...(columns(input) as Prisma.ResourceUncheckedCreateInput), local, status: "DRAFT" } });
+  const id = formatId(partnerId, "resources", local);
+  return { result: { id }, item: id, changes: { ...input, status: "DRAFT" } };
+}
+
+async function existing(tx: Tx, partnerId: string, local: string): Promise<Resource> {
+  const row = await tx.resource.findUnique({ where: { local } });
+  if (!row) throw notFound("resource", formatId(partnerId, "resources", local));
+  return row;
+}
+
+export async function updateResource(tx: Tx, partnerId: string, local: string, input: UpdateResourceInput): Promise<WriteOutcome<ResourceResult>> {
+  await existing(tx, partnerId, local);
+  await tx.resource.update({ where: { local }, data: columns(input) });
+  const id = formatId(partnerId, "resources", local);
+  return { result: { id }, item: id, changes: input };
+}
+
+export async function publishResource(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<ResourceResult>> {
+  const row = await existing(tx, partnerId, local);
+  const publishedOn = row.publishedOn ?? day(new Date().toISOString().slice(0, 10))!;
+  await tx.resource.update({ where: { local }, data: { status: PUBLISHED, publishedOn } });
+  const id = formatId(partnerId, "resources", local);
+  return { result: { id }, item: id, changes: { status: PUBLISHED } };
+}
+
+export async function deleteResourceWrite(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<ResourceResult>> {
+  const id = formatId(partnerId, "resources", local);
+  if (!(await removeResource(tx, local))) throw notFound("resource", id);
+  return { result: { id }, item: id, changes: { deleted: true } };
+}

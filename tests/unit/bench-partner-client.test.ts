@@ -1,0 +1,82 @@
+// The partner client's fast path, introduced by the gateway bench (scripts/bench/gateway): calls go
+// over kept-alive sockets, identical reads in flight share one call (each caller still gets its
+// own objects), writes never share, and failures keep their reasons and messages.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { callPartner, PartnerCallError } from "../../lib/partner-client.ts";
+
+let server: Server;
+let url: string;
+let calls = 0;
+let connections = 0;
+const delayMs = 50;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    calls++;
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      if (body.query === "hang") return;
+      setTimeout(() => {
+        res.writeHead(body.query === "not-graphql" ? 502 : 200, { "content-type": "application/json" });
+        res.end(body.query === "not-graphql" ? "<html>bad gateway</html>" : JSON.stringify({ data: { echo: body.variables ?? null, auth: req.headers.authorization ?? null } }));
+      }, delayMs);
+    });
+  });
+  server.on("connection", () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe("callPartner", () => {
+  it("shares one call among identical reads in flight, each caller with its own copy", async () => {
+    calls = 0;
+    const body = { query: "{ echo }", variables: { n: 1 } };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => callPartner(url, body, 2000, {}, { shareInflight: true })));
+    expect(calls).toBe(1);
+    for (const a of answers) expect(a).toEqual({ data: { echo: { n: 1 }, auth: null } });
+    expect(answers[0]).not.toBe(answers[1]);
+    expect(answers[0]!.data).not.toBe(answers[1]!.data);
+    // Once answered, the next identical read is a new call.
+    await callPartner(url, body, 2000, {}, { shareInflight: true });
+    expect(calls).toBe(2);
+  });
+
+  it("never shares without the option (writes), nor between different headers or bodies", async () => {
+    calls = 0;
+    const body = { query: "{ echo }", variables: { n: 2 } };
+    await Promise.all([
+      callPartner(url, body, 2000),
+      callPartner(url, body, 2000),
+      callPartner(url, body, 2000, { authorization: "Bearer a" }, { shareInflight: true }),
+      callPartner(url, body, 2000, { authorization: "Bearer b" }, { shareInflight: true }),
+      callPartner(url, { ...body, variables: { n: 3 } }, 2000, { authorization: "Bearer b" }, { shareInflight: true }),
+    ]);
+    expect(calls).toBe(5);
+  });
+
+  it("keeps sockets alive between calls", async () => {
+    await callPartner(url, { query: "{ echo }" }, 2000);
+    const before = connections;
+    for (let i = 0; i < 5; i++) await callPartner(url, { query: "{ echo }" }, 2000);
+    expect(connections).toBe(before);
+  });
+
+  it("keeps its failure reasons: timeout, unreachable, bad response", async () => {
+    const started = performance.now();
+    await expect(callPartner(url, { query: "hang" }, 150)).rejects.toMatchObject({ reason: "timeout", message: "no answer within 150 ms" });
+    expect(performance.now() - started).toBeLessThan(1000);
+    await expect(callPartner(url, { query: "not-graphql" }, 2000)).rejects.toMatchObject({ reason: "bad_response", message: "answered HTTP 502 without a GraphQL body" });
+    const refused = callPartner("http://127.0.0.1:1/graphql", { query: "{ echo }" }, 2000);
+    await expect(refused).rejects.toBeInstanceOf(PartnerCallError);
+    await expect(refused).rejects.toMatchObject({ reason: "unreachable", message: expect.stringMatching(/^unreachable \(connect ECONNREFUSED 127\.0\.0\.1:1\)$/) });
+  });
+});
