@@ -1,7 +1,7 @@
 // After a write, the gateway asks the national catalogue to harvest now, so a published item is
 // found by national search within a second or two instead of at the next scheduled harvest. The
-// catalogue's harvest is incremental (an unchanged partner costs one empty page) and concurrent
-// requests join the running one; on top of that, here at most one nudge is in flight and any
+// catalogue's harvest is incremental (an unchanged partner costs one empty page) and requests made
+// during a harvest share one follow-up harvest; on top of that, here at most one nudge is in flight and any
 // number of writes during it make exactly one more: a burst of a thousand writes costs two
 // harvests, not a thousand.
 import type { Logger } from "pino";

@@ -86,7 +86,7 @@ export async function benchHarvest(items: number, partnerCount: number, say: (ms
   const catalogue = await buildService(catalogueService, options(registry.catalogue()));
   const harvester = catalogue.background as Harvester;
   const bulk = await buildService(catalogueService, options(registry.catalogue()));
-  await Promise.all([harvester.harvestAll(), (bulk.background as Harvester).harvestAll()]);
+  await Promise.all([harvester.idle(), (bulk.background as Harvester).idle()]);
   registry = new Registry(entries, "unused").withUrls(Object.fromEntries(partners.map((p) => [p.partner.id, p.url])));
   say("harvesting every partner over HTTP");
   const t0 = performance.now();

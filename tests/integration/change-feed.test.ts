@@ -155,6 +155,29 @@ describe("harvesting changes", () => {
     expect(body.data.search.edges.map((e: any) => e.node.id)).toEqual(["essex-cc:project:post-falls-huddles"]);
   });
 
+  it("answers a call made during a harvest with a later harvest, shared by every such call", async () => {
+    await harvest();
+    const before = new Map(sys.harvester.feedRequests);
+    let calls: Promise<HarvestReport[]>[] = [];
+    // The moment the running harvest has read essex-cc, essex-cc changes and three callers ask for
+    // a harvest (as the gateway does after a write): the running harvest cannot have seen it.
+    const stop = sys.harvester.onProgress((e) => {
+      if (e.type !== "page" || e.partner !== "essex-cc" || calls.length) return;
+      calls = [db<ProjectsDb>("essex-cc").prisma.project.update({ where: { local: "care-home-safety" }, data: { summary: "Safety culture in care homes, now with quillwort" } }).then(() => [])];
+      calls.push(...[1, 2, 3].map(() => calls[0]!.then(() => sys.harvester.harvestAll())));
+    });
+    const running = sys.harvester.harvestAll();
+    await running;
+    stop();
+    const [, ...answers] = await Promise.all(calls);
+    expect(answers[0]!.find((r) => r.partner === "essex-cc")).toMatchObject({ ok: true, items: 1, upserted: 1 });
+    // The three share one follow-up: two harvests in all, so two feed requests per partner.
+    expect(new Set(answers).size).toBe(1);
+    for (const id of HARVESTED) expect((sys.harvester.feedRequests.get(id) ?? 0) - (before.get(id) ?? 0), id).toBe(2);
+    const { body } = await sys.query(`{ search(query: "quillwort") { edges { node { id } } } }`);
+    expect(body.data.search.edges.map((e: any) => e.node.id)).toEqual(["essex-cc:project:care-home-safety"]);
+  });
+
   it.each([
     ["resource", "improvement-hub", "safety-thermometer", (id: string, local: string) => deleteResource(resources(id), local), "resource"],
     ["network", "slpsc", "sims", (id: string, local: string) => deleteNetwork(db<NetworksDb>(id).prisma, local), "network"],
@@ -333,10 +356,13 @@ describe("a restarted catalogue", () => {
     await harvest();
     const itemsBefore = await catalogue().prisma.item.count();
     const harvester = await sys.restartCatalogue();
-    // The new catalogue harvests at start; this shares that harvest.
+    // The new catalogue harvests at start: one empty page per partner, nothing read again from the
+    // beginning. The harvest asked for after it finds nothing either.
+    await harvester.idle();
+    for (const id of HARVESTED) expect(harvester.feedRequests.get(id), id).toBe(1);
     const reports = await harvester.harvestAll();
     for (const id of HARVESTED) {
-      expect(harvester.feedRequests.get(id), id).toBe(1);
+      expect(harvester.feedRequests.get(id), id).toBe(2);
       expect(reports.find((r) => r.partner === id), id).toMatchObject({ ok: true, pages: 1, items: 0 });
     }
     expect(await catalogue().prisma.item.count()).toBe(itemsBefore);

@@ -184,7 +184,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     follow.unref();
     cleanups.push(async () => clearInterval(follow));
   }
-  await (catalogue.background as Harvester).harvestAll();
+  // The harvest the catalogue starts with reads every partner from the beginning.
+  await (catalogue.background as Harvester).idle();
   const gateway = await startGateway({
     registry: current,
     timeoutMs: options.timeoutMs ?? 2000,

@@ -74,6 +74,7 @@ export type HarvestProgress =
 
 export class Harvester {
   private running: Promise<HarvestReport[]> | undefined;
+  private queued: Promise<HarvestReport[]> | undefined;
   private readonly listeners = new Set<(event: HarvestProgress) => void>();
 
   /** Follows harvest progress (the `npm run harvest` stream); returns how to stop following. */
@@ -101,10 +102,34 @@ export class Harvester {
     private readonly signer?: IdentitySigner,
   ) {}
 
-  /** Harvests every enabled partner once. Concurrent calls share the harvest already running. */
+  /**
+   * Harvests every enabled partner once, in a harvest that starts after this call: a caller who
+   * has just written must see that write indexed, and a harvest already running may have read the
+   * partner before the write. So a call during a harvest waits for one more, shared by every call
+   * made meanwhile: a burst of calls costs at most two harvests.
+   */
   harvestAll(): Promise<HarvestReport[]> {
-    this.running ??= this.run().finally(() => (this.running = undefined));
-    return this.running;
+    if (!this.running) return this.start();
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.start();
+      });
+    return this.queued;
+  }
+
+  /** Resolves once no harvest is running or waiting (start-up waits for the first harvest this way). */
+  async idle(): Promise<void> {
+    while (this.running || this.queued) await (this.queued ?? this.running)!.catch(() => undefined);
+  }
+
+  private start(): Promise<HarvestReport[]> {
+    const run: Promise<HarvestReport[]> = this.run().finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
   }
 
   private async run(): Promise<HarvestReport[]> {
