@@ -1,9 +1,11 @@
 // The embedded store: PostgreSQL compiled to WASM (PGlite), in-process, data in a folder (or in
-// memory for tests). Creating a cluster from scratch runs initdb (~4 s); loading a dump of a fresh
-// cluster takes well under a second, so the first start makes a template once and every partner
-// database after it is a copy of that template.
+// memory for tests). Creating a cluster from scratch runs initdb (~4 s), so the first start makes
+// a template cluster once and every partner database after it is a copy of that template: for a
+// folder, a file copy of the template's folder (0.4 s, then opened as an existing cluster, 1 s);
+// in memory, a load of its dump (1.6 s). Loading the dump into a folder instead took 2.2 s per
+// partner, and nine partners start at once on two cores (`npm start`).
 import { PGlite } from "@electric-sql/pglite";
-import { existsSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
@@ -17,11 +19,35 @@ function templateFile(): string {
 }
 
 let templatePromise: Promise<Blob> | undefined;
+let templateDirPromise: Promise<string> | undefined;
 
 /**
- * A dump of an empty, freshly initialised cluster, cached on disk across processes and runs. The
- * demo launcher calls it once before starting the partners, so they do not all run initdb at once.
+ * The folder of an empty, freshly initialised cluster, cached across processes and runs. The demo
+ * launcher calls it once before starting the partners, so they do not all run initdb at once.
  */
+export async function templateDir(): Promise<string> {
+  templateDirPromise ??= (async () => {
+    const dir = join(tmpdir(), `dpic-pglite-template-${pgliteVersion}.d`);
+    if (existsSync(join(dir, "PG_VERSION"))) return dir;
+    // Made aside then renamed, so that a process starting in parallel never copies half a cluster;
+    // if another process renamed its own first, theirs is as good as ours.
+    const partial = `${dir}.${process.pid}.partial`;
+    rmSync(partial, { recursive: true, force: true });
+    const fresh = new PGlite({ dataDir: partial });
+    await fresh.waitReady;
+    await fresh.close();
+    try {
+      await rename(partial, dir);
+    } catch (e) {
+      if (!existsSync(join(dir, "PG_VERSION"))) throw e;
+      rmSync(partial, { recursive: true, force: true });
+    }
+    return dir;
+  })();
+  return templateDirPromise;
+}
+
+/** A dump of an empty, freshly initialised cluster, cached on disk across processes and runs. */
 export async function template(): Promise<Blob> {
   templatePromise ??= (async () => {
     const file = templateFile();
@@ -49,8 +75,26 @@ export async function openEmbedded(dataDir?: string): Promise<PGlite> {
     await db.waitReady;
     return db;
   }
-  if (dataDir) await mkdir(dirname(dataDir), { recursive: true });
-  const db = new PGlite({ dataDir, loadDataDir: await template() });
+  if (dataDir) {
+    await mkdir(dirname(dataDir), { recursive: true });
+    // Copied aside then renamed: a process killed mid-copy leaves no half cluster at dataDir.
+    const partial = `${dataDir}.${process.pid}.partial`;
+    rmSync(partial, { recursive: true, force: true });
+    cpSync(await templateDir(), partial, { recursive: true });
+    if (existsSync(dataDir)) {
+      // Never delete what we did not make: an empty folder is fine, anything else is a mistake.
+      if (readdirSync(dataDir).length > 0) {
+        rmSync(partial, { recursive: true, force: true });
+        throw new Error(`${dataDir} exists and is not a database folder; move it away or choose another DATA_DIR`);
+      }
+      rmdirSync(dataDir);
+    }
+    await rename(partial, dataDir);
+    const db = new PGlite(dataDir);
+    await db.waitReady;
+    return db;
+  }
+  const db = new PGlite({ loadDataDir: await template() });
   await db.waitReady;
   return db;
 }
