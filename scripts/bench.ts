@@ -6,7 +6,24 @@ import { parseArgs } from "node:util";
 import { benchHarvest } from "./bench/harvest.ts";
 import { printTable } from "./bench/table.ts";
 import { benchGateway } from "./bench/gateway/index.ts";
-import { benchAnalysis } from "./bench/analysis.ts";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import type { AnalysisBenchResult } from "./bench/analysis.ts";
+import { NODE_FLAGS } from "../lib/node-flags.ts";
+
+/** Runs scripts/bench/analysis-process.ts with the projects subgraph's flags; its result. */
+async function runAnalysisProcess(measures: number, points: number, log: (m: string) => void): Promise<AnalysisBenchResult> {
+  const child = spawn(process.execPath, [...NODE_FLAGS.projects, "--expose-gc", "--import", "tsx", new URL("./bench/analysis-process.ts", import.meta.url).pathname, String(measures), String(points)], {
+    env: { ...process.env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  createInterface({ input: child.stderr! }).on("line", (line) => log(line));
+  let last = "";
+  createInterface({ input: child.stdout! }).on("line", (line) => (last = line));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0) throw new Error(`the analysis benchmark process exited with ${code}`);
+  return JSON.parse(last) as AnalysisBenchResult;
+}
 
 const { values } = parseArgs({
   options: {
@@ -42,10 +59,10 @@ const sections: Record<string, Section> = {
   },
   async analysis(log) {
     const measures = Number(values.measures ?? (quick ? 1_000 : 10_000));
-    // graphql-js checks every type with a slow instanceof in development: run as deployed (Dockerfile).
-    const mode = process.env.NODE_ENV === "production" ? "NODE_ENV=production" : "NODE_ENV not production: graphql-js dev checks on";
-    console.log(`analysis: ${measures} measures × 100 points, XmR + run chart (functions in process vs projects subgraph over loopback HTTP; ${mode})`);
-    const a = await benchAnalysis({ measures, points: 100, log });
+    // Run as deployed (Dockerfile, lib/node-flags.ts): in production graphql-js skips its
+    // development checks, and the projects subgraph has its own heap settings.
+    console.log(`analysis: ${measures} measures × 100 points, XmR + run chart (functions in process vs projects subgraph over loopback HTTP; NODE_ENV=production ${NODE_FLAGS.projects.join(" ")})`);
+    const a = await runAnalysisProcess(measures, 100, log);
     printTable([
       ["scenario", "measures", "seconds", "measures/s", "ratio", "target"],
       ["analysis functions", String(a.measures), a.functionSeconds.toFixed(2), Math.round(a.functionRate).toString(), "1.00", ""],

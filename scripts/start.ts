@@ -8,6 +8,7 @@ import { loadDevKeys } from "../lib/auth/keys.ts";
 import { loadRegistry, type Partner } from "../schema/registry.ts";
 import { PARTNER_KINDS } from "../schema/kinds.ts";
 import { templateDir } from "../lib/db/embedded.ts";
+import { nodeCommand, type Service } from "../lib/node-flags.ts";
 
 const config = loadConfigOrExit();
 const registry = loadRegistry(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE);
@@ -23,11 +24,12 @@ const say = (msg: string) => console.log(`[start +${((performance.now() - starte
 // through start-up and migrations: V8's default budget re-compiles the hot WASM functions with its
 // optimising compiler during that burst, ~1.5 s of CPU per process that start-up never earns back.
 // A larger budget defers that to code that stays hot while serving (measured: partners up in 30 s
-// instead of 37 s on 2 cores).
-const NODE_FLAGS = ["--wasm-tiering-budget=180000000"];
+// instead of 37 s on 2 cores). Only here: a deployment starts one service per host.
+const DEMO_FLAGS = ["--wasm-tiering-budget=180000000"];
 
-function run(name: string, entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [...NODE_FLAGS, "--import", "tsx", entry], {
+function run(name: string, service: Service, entry: string, env: Record<string, string>): ChildProcess {
+  const [, ...args] = nodeCommand(service, entry);
+  const child = spawn(process.execPath, [...DEMO_FLAGS, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit"],
@@ -72,11 +74,11 @@ try {
   // Made once here (a few seconds, first run only) rather than by every partner in parallel.
   await templateDir();
   say(`starting ${partners.length} partners`);
-  for (const p of partners) run(p.id, `subgraphs/${p.kind}/index.ts`, partnerEnv(p));
+  for (const p of partners) run(p.id, p.kind as Service, `subgraphs/${p.kind}/index.ts`, partnerEnv(p));
   await Promise.all(partners.map((p) => waitHealthy(p.id, p.url)));
   say("partners up; starting the national catalogue");
   const catalogue = registry.catalogue();
-  run(catalogue.id, "subgraphs/catalogue/index.ts", partnerEnv(catalogue));
+  run(catalogue.id, "catalogue", "subgraphs/catalogue/index.ts", partnerEnv(catalogue));
   await waitHealthy(catalogue.id, catalogue.url);
   // The catalogue harvests at start; wait until every partner has been read once.
   for (;;) {
@@ -89,7 +91,7 @@ try {
     await new Promise((r) => setTimeout(r, 250));
   }
   say("first harvest done; starting the gateway");
-  run("gateway", "gateway/index.ts", {});
+  run("gateway", "gateway", "gateway/index.ts", {});
   const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
   await waitHealthy("gateway", gatewayUrl);
   say(`ready: ${gatewayUrl}`);

@@ -6,12 +6,14 @@
 // noisy, so absolute times are context only. Every measure must be answered, and a sample must equal
 // the functions' output, or the run counts as a wrong answer.
 //
-// Where a request's time goes (node --cpu-prof, NODE_ENV=production, 250 measures × 100 points):
-// reading the points was 735 ms with a row per point and is ~190 ms with one aggregated row per
-// measure (data/measures.ts); the analysis itself ~230 ms, as in (a); the rest, ~750 ms, is
-// GraphQL completing ~175,000 per-point fields, of which Apollo's cache-control per-field hooks are
-// ~40 % (the same operation ran in 705 ms instead of 1171 ms with ApolloServerPluginCacheControlDisabled,
-// which belongs in subgraphs/shared/service.ts). Hence a ratio well above 2 while points are fields.
+// Where the outcomes-per-measure time went, and what changed it (10,000 measures, this machine):
+// 5.0x the functions with a row per point aggregated per request and Date objects in between;
+// one trigger-kept series row per measure (MeasureSeries), parsed straight into points: ~3.2x;
+// a 64 MB young generation for the projects subgraph (lib/node-flags.ts): ~2.2x, because GraphQL
+// holds every measure's results until the response is written and the default 16 MB promoted most
+// of them. The rest is the three statements per request (~4 ms each in PGlite, mostly copying the
+// series out of WASM), JSON parsing and GraphQL. With every point as a field (the second subgraph
+// row) GraphQL completes ~2,000,000 per-point fields: ~10x, the price of sending them all.
 import { pino } from "pino";
 import { Registry, type Partner } from "../../schema/registry.ts";
 import { formatId } from "../../schema/ids.ts";
@@ -171,6 +173,7 @@ export async function benchAnalysis(opts: { measures: number; points: number; lo
   // side's own cost. Warm-ups first, so that both run JIT-compiled code.
   for (const s of series.slice(0, 200)) analyse(s);
   const timeFunctions = () => {
+    (globalThis as { gc?: () => void }).gc?.();
     const t = performance.now();
     let ok = 0;
     for (const s of series) if (analyse(s).spc.status === "OK") ok++;
@@ -198,8 +201,12 @@ export async function benchAnalysis(opts: { measures: number; points: number; lo
     for (const q of [FULL_QUERY, SUMMARY_QUERY]) await post(service.url, q, { r: pages[0]!.map((id) => ({ __typename: "Project", id })) });
 
     const answers = new Map<string, any>();
+    // Each timed pass starts from a collected heap (the process runs with --expose-gc), so that
+    // neither side pays for the garbage the previous pass left, such as the last full answers.
+    const collect = () => (globalThis as { gc?: () => void }).gc?.();
     const timeSubgraph = async (query: string) => {
       answers.clear();
+      collect();
       const statementsBefore = built.db.statements.count;
       const t = performance.now();
       let next = 0;

@@ -1,25 +1,24 @@
 // Measure.spc and Measure.runChart: the pure analysis functions (analysis/) applied to a measure's
 // points, which come through the per-request points loader, so analysis costs no extra query.
+import { Kind, type GraphQLResolveInfo } from "graphql";
 import { badInput } from "../../lib/errors.ts";
 import { analyseRunChart, analyseXmr } from "./analysis/index.ts";
 import type { DataPoint as Point } from "./analysis/index.ts";
-import { isoDay } from "../shared/values.ts";
 import type { ProjectsContext } from "./context.ts";
 import type { Measure } from "./generated/prisma/client.ts";
 
-// spc and runChart of one measure read the same loaded rows (the loader caches them per request):
-// convert them once. Keyed by the rows array itself, so nothing outlives the request.
-const converted = new WeakMap<object, Point[]>();
-
-async function pointsOf(m: Measure, ctx: ProjectsContext): Promise<Point[]> {
-  const rows = await ctx.measures.points.load(m.id);
-  let points = converted.get(rows);
-  if (!points) {
-    points = rows.map((p) => ({ date: isoDay(p.date)!, value: p.value }));
-    converted.set(rows, points);
-  }
-  return points;
+/**
+ * Whether the client selected `points` under this field. Why: GraphQL completes every measure of a
+ * response before sending any, so per-point results returned here live until the response is
+ * written; unselected, they are dropped at once and die young (a page of 250 measures holds 25,000
+ * points per chart kind). The analysis itself is the same either way.
+ */
+function wantsPoints(info: GraphQLResolveInfo): boolean {
+  return info.fieldNodes.some((node) => node.selectionSet?.selections.some((s) => s.kind !== Kind.FIELD || s.name.value === "points"));
 }
+
+// The loaded rows are already { date: "YYYY-MM-DD", value } points (data/measures.ts).
+const pointsOf = (m: Measure, ctx: ProjectsContext): Promise<Point[]> => ctx.measures.points.load(m.id);
 
 const notAnalysed = (r: { status: string; reason: string; minimumPoints?: number }) => ({
   status: r.status,
@@ -30,7 +29,7 @@ const notAnalysed = (r: { status: string; reason: string; minimumPoints?: number
 });
 
 export const measureAnalysis = {
-  spc: async (m: Measure, args: { phaseStarts?: string[] | null }, ctx: ProjectsContext) => {
+  spc: async (m: Measure, args: { phaseStarts?: string[] | null }, ctx: ProjectsContext, info: GraphQLResolveInfo) => {
     const phaseStarts = args.phaseStarts ?? [];
     const bad = phaseStarts.findIndex((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d)));
     if (bad >= 0) throw badInput("phaseStarts must be dates (YYYY-MM-DD)", ["phaseStarts", String(bad)]);
@@ -47,10 +46,10 @@ export const measureAnalysis = {
       variation: result.variation,
       assurance: result.assurance,
       phases: result.phases.map((p) => ({ ...p, provisional: p.belowRecommendedPoints })),
-      points: result.points,
+      points: wantsPoints(info) ? result.points : [],
     };
   },
-  runChart: async (m: Measure, args: { baselineLength?: number | null }, ctx: ProjectsContext) => {
+  runChart: async (m: Measure, args: { baselineLength?: number | null }, ctx: ProjectsContext, info: GraphQLResolveInfo) => {
     const points = await pointsOf(m, ctx);
     if (args.baselineLength != null && (!Number.isInteger(args.baselineLength) || args.baselineLength < 1 || args.baselineLength > points.length)) {
       throw badInput(`baselineLength must be between 1 and the number of points (${points.length})`, ["baselineLength"]);
@@ -66,7 +65,7 @@ export const measureAnalysis = {
       runsLower: result.runsLimits?.lower ?? null,
       runsUpper: result.runsLimits?.upper ?? null,
       ...result.signals,
-      points: result.points,
+      points: wantsPoints(info) ? result.points : [],
     };
   },
 };

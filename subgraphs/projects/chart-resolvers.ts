@@ -9,7 +9,7 @@ import { xmrSvg } from "./charts/xmr-svg.ts";
 import { runChartSvg } from "./charts/run-chart-svg.ts";
 import { driverDiagramSvg } from "./charts/driver-diagram-svg.ts";
 import { notAnalysedSvg } from "./charts/svg.ts";
-import { isoDay } from "../shared/values.ts";
+import { seriesOf } from "./data/measures.ts";
 import type { ProjectsContext } from "./context.ts";
 import type { Measure, PrismaClient, Project } from "./generated/prisma/client.ts";
 
@@ -30,8 +30,7 @@ const CONDITION_OF_DRIVER = new Map<string, string>(DRIVERS.map((d) => [d.id, d.
 export const chartResolvers = {
   Measure: {
     chart: async (m: Measure, args: { type?: ChartType; phaseStarts?: string[] | null }, ctx: ProjectsContext) => {
-      const points = (await ctx.measures.points.load(m.id)).map((p) => ({ date: isoDay(p.date)!, value: p.value }));
-      return measureChart(m, points, args.type ?? "XMR", args.phaseStarts ?? []);
+      return measureChart(m, await ctx.measures.points.load(m.id), args.type ?? "XMR", args.phaseStarts ?? []);
     },
     chartUrl: (m: Measure, args: { type?: ChartType }, ctx: ProjectsContext) =>
       new URL(`/charts/measures/${m.id}.svg${args.type === "RUN" ? "?type=run" : ""}`, ctx.publicUrl()).toString(),
@@ -66,7 +65,7 @@ export function chartRoutes(db: OpenedDatabase<PrismaClient>): Record<string, Ro
         res.end(JSON.stringify({ errors: [{ message: "No such measure", extensions: { code: "NOT_FOUND" } }] }));
         return;
       }
-      const points = (await db.prisma.dataPoint.findMany({ where: { measureId: measure.id }, orderBy: { date: "asc" } })).map((p) => ({ date: isoDay(p.date)!, value: p.value }));
+      const points = (await seriesOf(db.prisma, [measure.id])).get(measure.id) ?? [];
       const phases = url.searchParams.getAll("phase").filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d));
       res.writeHead(200, { "content-type": "image/svg+xml; charset=utf-8", "cache-control": "public, max-age=60" });
       res.end(measureChart(measure, points, url.searchParams.get("type") === "run" ? "RUN" : "XMR", phases));

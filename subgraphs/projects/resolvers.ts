@@ -8,7 +8,7 @@ import type { ProjectsContext } from "./context.ts";
 import { measureAnalysis } from "./analysis-resolvers.ts";
 import { chartResolvers } from "./chart-resolvers.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
-import type { DataPoint, Funding, Measure, PdsaCycle, ResourceLink, TeamMember } from "./generated/prisma/client.ts";
+import type { Funding, Measure, PdsaCycle, ResourceLink, TeamMember } from "./generated/prisma/client.ts";
 
 const projectFromOwner = ownedLookup("projects", (ctx: ProjectsContext) => ctx.projects.byLocal, isPublished);
 
@@ -46,7 +46,6 @@ export const resolvers = {
   Funding: { funder: (f: Funding) => ({ id: f.funderId }) },
   ResourceLink: { resource: (l: ResourceLink) => ({ id: l.resourceId }) },
   Measure: { points: (m: Measure, _: unknown, ctx: ProjectsContext) => ctx.measures.points.load(m.id), ...measureAnalysis, ...chartResolvers.Measure },
-  DataPoint: { date: (d: DataPoint) => isoDay(d.date) },
   ProgressScore: {
     recordedOn: (p: { recordedOn: Date }) => isoDay(p.recordedOn),
     label: (p: { score: number }) => PROGRESS_SCALE.find((s) => s.score === p.score)?.label ?? "Unknown score",

@@ -164,6 +164,13 @@ describe("1,000 concurrent recordMeasurements calls", { timeout: 120_000 }, () =
     const inserted = [...byOp.values()].reduce((sum, copies) => sum + (copies[0] as { inserted: number }).inserted, 0);
     expect(inserted).toBe(intended.size);
 
+    // The per-measure series analysis reads (kept by a trigger) lists exactly these rows, in order,
+    // although the writes to each measure raced one another.
+    const series = await prisma.measureSeries.findMany({ where: { measureId: { in: measures } } });
+    const expected: Record<string, { date: string; value: number; note: string | null }[]> = {};
+    for (const r of [...rows].sort((a, b) => a.date.getTime() - b.date.getTime())) (expected[r.measureId] ??= []).push({ date: r.date.toISOString().slice(0, 10), value: r.value, note: r.note });
+    expect(Object.fromEntries(series.map((s) => [s.measureId, JSON.parse(s.points)]))).toEqual(expected);
+
     const keysSent = ops.map((o) => o.variables.key);
     expect(await prisma.auditEntry.count({ where: { mutation: "recordMeasurements", idempotencyKey: { in: keysSent } } })).toBe(DISTINCT);
     expect(await prisma.writeReceipt.count({ where: { mutation: "recordMeasurements" } })).toBe(DISTINCT);
@@ -247,6 +254,8 @@ describe("a partner killed in the middle of a batch write", { timeout: 120_000 }
       const prisma = db.prisma as PrismaClient;
       return {
         points: await prisma.dataPoint.count({ where: { measureId } }),
+        // What analysis reads: the trigger-kept series, all or nothing with the points.
+        series: JSON.parse((await prisma.measureSeries.findUnique({ where: { measureId } }))?.points ?? "[]").length,
         audit: await prisma.auditEntry.count({ where: { idempotencyKey: batchKey } }),
         // A receipt's key names the user and the client's key (subgraphs/shared/writes.ts).
         receipts: await prisma.writeReceipt.count({ where: { key: { contains: batchKey } } }),
@@ -288,6 +297,7 @@ describe("a partner killed in the middle of a batch write", { timeout: 120_000 }
       // The audit entry and the receipt commit with the points, or not at all.
       expect(after.audit).toBe(after.points ? 1 : 0);
       expect(after.receipts).toBe(after.points ? 1 : 0);
+      expect(after.series).toBe(after.points);
 
       // Restarted on the same folder, a retry of the same key completes the batch exactly once.
       url = await proc.start();
@@ -295,7 +305,7 @@ describe("a partner killed in the middle of a batch write", { timeout: 120_000 }
       expect(retried.recordMeasurements.written).toBe(1000);
     }
     await proc.kill();
-    for (const { measureId, batchKey } of outcomes) expect(await countsFor(measureId, batchKey)).toEqual({ points: 1000, audit: 1, receipts: 1 });
+    for (const { measureId, batchKey } of outcomes) expect(await countsFor(measureId, batchKey)).toEqual({ points: 1000, series: 1000, audit: 1, receipts: 1 });
     console.info(`SIGKILL during a 1,000-point batch: ${outcomes.map((o) => `at ${o.delayMs} ms of ~${o.batchMs} ms → ${o.points} points`).join("; ")}`);
   });
 });

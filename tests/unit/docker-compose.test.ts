@@ -1,6 +1,7 @@
 // docker-compose.yml is written by hand and no Docker engine runs in CI, so it is checked here
 // against what it mirrors: the partner registry (schema/partners.json), the config schema
 // (lib/config.ts) and the entry points in the repository. Any drift fails one of these tests.
+import { nodeCommand, type Service as NodeService } from "../../lib/node-flags.ts";
 import { describe, it, expect } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -114,8 +115,9 @@ describe("docker-compose.yml and the partner registry", () => {
   it.each(enabled.map((p) => [p.id, p] as const))("runs partner %s from its kind's entry point", (id, partner) => {
     expect(serviceNames, `no service ${id} in docker-compose.yml`).toContain(id);
     const entry = entryOf(id);
-    expect(commandOf(id).slice(0, 3)).toEqual(["node", "--import", "tsx"]);
     expect(entry).toBe(`subgraphs/${partner.kind}/index.ts`);
+    // With the runtime flags the launcher and the benchmarks use (lib/node-flags.ts).
+    expect(commandOf(id)).toEqual(nodeCommand(partner.kind as NodeService, entry!));
     expect(existsSync(repoFile(entry!)), `${entry} does not exist in the repository`).toBe(true);
     expect(services[id]!.build ?? services[id]!.image, "built from the Dockerfile").toBeTruthy();
   });
@@ -171,7 +173,7 @@ describe("docker-compose.yml and the partner registry", () => {
 
   it("runs the gateway in front of every partner", () => {
     expect(serviceNames).toContain("gateway");
-    expect(commandOf("gateway").slice(0, 3)).toEqual(["node", "--import", "tsx"]);
+    expect(commandOf("gateway")).toEqual(nodeCommand("gateway", "gateway/index.ts"));
     expect(entryOf("gateway")).toBe("gateway/index.ts");
     expect(existsSync(repoFile("gateway/index.ts")), "gateway/index.ts does not exist in the repository").toBe(true);
     const config = loadConfig(envOf("gateway"));

@@ -1,26 +1,28 @@
 // Data access for measures and their dated data points.
-import type { DataPoint, PrismaClient } from "../generated/prisma/client.ts";
-import { groupLoader } from "../../shared/loaders.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import DataLoader from "dataloader";
+import { groupLoader, MAX_BATCH } from "../../shared/loaders.ts";
+
+/** A stored data point as the subgraph serves it: dates stay YYYY-MM-DD strings end to end. */
+export interface SeriesPoint {
+  date: string;
+  value: number;
+  note: string | null;
+}
 
 /**
- * All points of the given measures, oldest first, in ONE statement that returns a row per measure
- * (its points aggregated as JSON) instead of a row per point. Why: a page of 250 measures of 100
- * points is 25,000 rows, and the per-row cost of the driver and Prisma's row mapping was most of
- * the time of an analysis request (scripts/bench/analysis.ts); the aggregate reads ~5x faster.
+ * All points of the given measures, oldest first, from MeasureSeries: ONE row per measure, kept by
+ * a database trigger equal to its DataPoint rows. Why: analysis reads whole series, and reading a
+ * row per point (25,000 rows for a page of 250 measures) or aggregating them on every request was
+ * most of an analysis request's time (scripts/bench/analysis.ts). The JSON is already an array of
+ * point objects, so parsing it is the only work: no per-point copying, grouping or Date objects.
  * JSON keeps float8 values exact (shortest round-trip digits) and nulls as nulls.
  */
-async function pointsOf(prisma: PrismaClient, ids: readonly string[]): Promise<DataPoint[]> {
+export async function seriesOf(prisma: PrismaClient, ids: readonly string[]): Promise<Map<string, SeriesPoint[]>> {
+  // Raw SQL: Prisma's row mapping of these long strings cost twice the query itself.
   const rows = await prisma.$queryRaw<{ measureId: string; points: string }[]>`
-    SELECT "measureId", json_agg(json_build_array(to_char(date, 'YYYY-MM-DD'), value, note) ORDER BY date)::text AS points
-    FROM "DataPoint" WHERE "measureId" = ANY(${[...ids]}::text[]) GROUP BY "measureId"`;
-  return rows.flatMap((r) =>
-    (JSON.parse(r.points) as [string, number, string | null][]).map(([day, value, note]) => ({
-      measureId: r.measureId,
-      date: new Date(`${day}T00:00:00.000Z`),
-      value,
-      note,
-    })),
-  );
+    SELECT "measureId", points FROM "MeasureSeries" WHERE "measureId" = ANY(${[...ids]}::text[])`;
+  return new Map(rows.map((r) => [r.measureId, JSON.parse(r.points) as SeriesPoint[]]));
 }
 
 export function measureLoaders(prisma: PrismaClient) {
@@ -29,9 +31,13 @@ export function measureLoaders(prisma: PrismaClient) {
       (locals: readonly string[]) => prisma.measure.findMany({ where: { projectLocal: { in: [...locals] } }, orderBy: [{ position: "asc" }, { name: "asc" }] }),
       (m) => m.projectLocal,
     ),
-    points: groupLoader(
-      (ids: readonly string[]) => pointsOf(prisma, ids),
-      (p) => p.measureId,
+    /** A measure's points, oldest first ([] when it has none). */
+    points: new DataLoader<string, SeriesPoint[]>(
+      async (ids) => {
+        const series = await seriesOf(prisma, ids);
+        return ids.map((id) => series.get(id) ?? []);
+      },
+      { maxBatchSize: MAX_BATCH },
     ),
   };
 }

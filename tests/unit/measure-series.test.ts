@@ -1,0 +1,60 @@
+// MeasureSeries is derived from DataPoint by a trigger (projects migration *_measure_series): every
+// way of changing points (insert, upsert, update, delete, deleting the measure or the project) leaves
+// each measure's series equal to its rows in date order, and a measure without points has no series.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PGlite } from "@electric-sql/pglite";
+import { openEmbedded } from "../../lib/db/embedded.ts";
+import { applyMigrations } from "../../lib/db/migrate.ts";
+import { kindPaths } from "../../lib/db/kind-paths.ts";
+
+let db: PGlite;
+beforeAll(async () => {
+  db = await openEmbedded();
+  await applyMigrations({ exec: async (s) => void (await db.exec(s)), query: async (s, p) => (await db.query(s, p)).rows as never }, kindPaths("projects").migrations);
+  await db.exec(`INSERT INTO "Project" (local, title, aim, status, "updatedAt") VALUES ('p', 'P', 'Aim', 'ACTIVE', now()), ('q', 'Q', 'Aim', 'ACTIVE', now());
+    INSERT INTO "Measure" (id, "projectLocal", name, unit, improvement) VALUES ('m1', 'p', 'Falls', 'count', 'DECREASE'), ('m2', 'p', 'Days', 'days', 'INCREASE'), ('m3', 'q', 'Q', 'count', 'INCREASE')`);
+}, 60_000);
+afterAll(async () => db?.close());
+
+const series = async () =>
+  Object.fromEntries((await db.query<{ measureId: string; points: string }>(`SELECT "measureId", points FROM "MeasureSeries" ORDER BY 1`)).rows.map((r) => [r.measureId, JSON.parse(r.points)]));
+
+describe("a measure's series", () => {
+  it("follows inserts in date order, whatever order the points arrive in", async () => {
+    await db.exec(`INSERT INTO "DataPoint" ("measureId", date, value, note) VALUES ('m1', '2026-03-01', 3, null), ('m1', '2026-01-01', 1.5, 'first'), ('m2', '2026-01-01', 0.1, null)`);
+    await db.exec(`INSERT INTO "DataPoint" ("measureId", date, value) VALUES ('m1', '2026-02-01', 2)`);
+    expect(await series()).toEqual({
+      m1: [{ date: "2026-01-01", value: 1.5, note: "first" }, { date: "2026-02-01", value: 2, note: null }, { date: "2026-03-01", value: 3, note: null }],
+      m2: [{ date: "2026-01-01", value: 0.1, note: null }],
+    });
+  });
+
+  it("follows upserts, updates and deletes, keeping values exact", async () => {
+    await db.exec(`INSERT INTO "DataPoint" ("measureId", date, value) VALUES ('m1', '2026-02-01', 0.30000000000000004), ('m1', '2026-04-01', 4)
+      ON CONFLICT ("measureId", date) DO UPDATE SET value = EXCLUDED.value`);
+    await db.exec(`UPDATE "DataPoint" SET note = 'checked' WHERE "measureId" = 'm1' AND date = '2026-03-01'`);
+    await db.exec(`DELETE FROM "DataPoint" WHERE "measureId" = 'm1' AND date = '2026-01-01'`);
+    expect((await series()).m1).toEqual([{ date: "2026-02-01", value: 0.30000000000000004, note: null }, { date: "2026-03-01", value: 3, note: "checked" }, { date: "2026-04-01", value: 4, note: null }]);
+  });
+
+  it("disappears with the measure's last point, and with the measure or its project", async () => {
+    await db.exec(`DELETE FROM "DataPoint" WHERE "measureId" = 'm2'`);
+    expect(Object.keys(await series())).toEqual(["m1"]);
+    await db.exec(`INSERT INTO "DataPoint" ("measureId", date, value) VALUES ('m3', '2026-01-01', 1)`);
+    await db.exec(`DELETE FROM "Measure" WHERE id = 'm3'`);
+    expect(Object.keys(await series())).toEqual(["m1"]);
+    await db.exec(`DELETE FROM "Project" WHERE local = 'p'`);
+    expect(await series()).toEqual({});
+  });
+
+  it("is rolled back with the transaction that changed the points", async () => {
+    await db.exec(`INSERT INTO "Project" (local, title, aim, status, "updatedAt") VALUES ('r', 'R', 'Aim', 'ACTIVE', now());
+      INSERT INTO "Measure" (id, "projectLocal", name, unit, improvement) VALUES ('m4', 'r', 'R', 'count', 'INCREASE');
+      INSERT INTO "DataPoint" ("measureId", date, value) VALUES ('m4', '2026-01-01', 1)`);
+    await expect(db.transaction(async (tx) => {
+      await tx.exec(`INSERT INTO "DataPoint" ("measureId", date, value) VALUES ('m4', '2026-02-01', 2)`);
+      throw new Error("abandon");
+    })).rejects.toThrow("abandon");
+    expect((await series()).m4).toEqual([{ date: "2026-01-01", value: 1, note: null }]);
+  });
+});
