@@ -11,14 +11,19 @@ const PROJECT_PAGE = `id title aim status startedOn
   measures { name unit improvement points { date value } }
   pdsaCycles { number title plan }`;
 
-/** (a) One entity by id from its owner: a project page. */
+/**
+ * (a) One entity by id from its owner: a project page, read with `projectFromOwner`, the root field
+ * the gateway routes by the id's partner (schema/write-routes.ts), so the gateway adds one hop and
+ * nothing else. The same document is sent to the owner directly: the limit.
+ */
+const SINGLE_QUERY = `query Single($id: ID!) { projectFromOwner(id: $id) { ${PROJECT_PAGE} } }`;
 export const SINGLE = {
-  gateway: { query: `query Single($id: ID!) { project(id: $id) { ${PROJECT_PAGE} } }`, variables: { id: PROJECT_ID } },
-  direct: {
-    query: `query Single($r: [_Any!]!) { _entities(representations: $r) { ... on Project { ${PROJECT_PAGE} } } }`,
-    variables: { r: [{ __typename: "Project", id: PROJECT_ID }] },
-  },
+  gateway: { query: SINGLE_QUERY, variables: { id: PROJECT_ID } },
+  direct: { query: SINGLE_QUERY, variables: { id: PROJECT_ID } },
 };
+
+/** (a2) The same page through `project(id)`, the catalogue's field: a lookup at the catalogue, then the owner. */
+export const SINGLE_VIA_CATALOGUE = { query: `query Single($id: ID!) { project(id: $id) { ${PROJECT_PAGE} } }`, variables: { id: PROJECT_ID } };
 
 /** (c) Deep and nested in the style of the public benchmark: catalogue → projects → resources/catalogue → projects → networks. */
 export const deepQuery = (id: string) => ({
@@ -32,9 +37,6 @@ export const DEEP = { gateway: deepQuery(PROJECT_ID) };
 
 /** (c2) The same deep query over every project of the "-a" partner (SIZES.projects in data.ts), a different one each request. */
 export const DEEP_VARIED = Array.from({ length: 30 }, (_, k) => deepQuery(formatId("bench-proj-a", "projects", `p${String(k).padStart(2, "0")}`)));
-
-/** (a) The catalogue's half of the single-entity request, asked directly: the lookup that precedes the owner's. */
-export const CATALOGUE_LOOKUP = { query: `query Single($id: ID!) { project(id: $id) { __typename id title } }`, variables: { id: PROJECT_ID } };
 
 // (b) A national search page: 20 items sorted by title (the bench data interleaves seven partners),
 // each with the details its owner serves live.
