@@ -7,7 +7,9 @@
 // to their resources and networks, so a gateway that sends every entity of a kind to one URL (a
 // default @apollo/gateway, Hive Gateway) answers the single-entity and deep scenarios correctly.
 // The national search page deliberately spans all seven partners.
-import { randomUUID } from "node:crypto";
+import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
+import { generateDevKeys, type DevKeys } from "../../../lib/auth/keys.ts";
+import { IdentitySigner, IdentityVerifier } from "../../../lib/auth/internal-tokens.ts";
 import pg from "pg";
 import { pino } from "pino";
 import { Registry, type Partner } from "../../../schema/registry.ts";
@@ -161,6 +163,8 @@ export interface Deployment {
   registry: Registry;
   /** Partner id → its service (with `db.statements`, the statement counter of its database). */
   partners: Map<string, Awaited<ReturnType<typeof startService>>>;
+  /** The identity keys: our gateway signs forwards with them, the bench issues its editor's token. */
+  keys: DevKeys;
   close(): Promise<void>;
 }
 
@@ -189,6 +193,11 @@ export async function startDeployment(postgresUrl: string | undefined, say: (msg
   let registry = new Registry(BENCH_PARTNERS, "unused");
   const cleanups: (() => Promise<void>)[] = [];
   const partners: Deployment["partners"] = new Map();
+  // Identity as deployed: partners verify the gateway's signed forwards (writes need them) and serve
+  // unsigned reads, as in development, so that the peer gateways can read too.
+  const keys = generateDevKeys();
+  const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
+  const verifyKey = createPublicKey(keys.verifyKey);
   const start = async (partner: Partner) => {
     const store = postgresUrl ? await postgresStore(postgresUrl, partner.id, cleanups) : ({ kind: "embedded" } as const);
     const built = await buildService(SERVICES[partner.kind], {
@@ -199,6 +208,7 @@ export async function startDeployment(postgresUrl: string | undefined, say: (msg
       registry: () => registry,
       partnerTimeoutMs: 30_000,
       harvestIntervalMs: 86_400_000,
+      auth: { verifier: new IdentityVerifier(verifyKey, partner.id), unsigned: "read-only", ...(partner.kind === "catalogue" ? { signer } : {}) },
     });
     const prisma = built.db.prisma as never;
     if (partner.kind === "resources") await createResources(prisma, resources(partner.id));
@@ -217,10 +227,12 @@ export async function startDeployment(postgresUrl: string | undefined, say: (msg
   registry = registry.withUrls(Object.fromEntries([...partners].map(([id, r]) => [id, r.url])));
   const catalogue = await start(registry.catalogue());
   registry = registry.withUrls({ [catalogue.partner.id]: catalogue.url });
-  await (catalogue.background as Harvester).harvestAll();
+  // The catalogue's start-up harvest, which read every partner.
+  await (catalogue.background as Harvester).idle();
   return {
     registry,
     partners,
+    keys,
     close: async () => {
       await Promise.all([...partners.values()].map((p) => p.close()));
       for (const c of cleanups) await c();

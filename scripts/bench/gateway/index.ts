@@ -13,7 +13,12 @@ import { fileURLToPath } from "node:url";
 import { printTable } from "../table.ts";
 import { BENCH_PARTNERS, ONE_PER_KIND, startDeployment, statementCounts, type Deployment } from "./data.ts";
 import { NODE_FLAGS } from "../../../lib/node-flags.ts";
-import { DEEP, DEEP_VARIED, PROJECT_ID, pageQuery, SINGLE, SINGLE_VIA_CATALOGUE, WRITES } from "./queries.ts";
+import { DEEP, DEEP_VARIED, PROJECT_ID, pageQuery, SINGLE, SINGLE_VIA_CATALOGUE, writeBodies } from "./queries.ts";
+import { issueToken } from "../../../lib/auth/dev-tokens.ts";
+import { DEFAULT_AUDIENCE } from "../../../schema/roles.ts";
+
+/** Distinct writes prepared for (d): more than the fastest run makes (each is sent once). */
+const WRITES_PREPARED = 20_000;
 import { directPage, poster } from "./direct-page.ts";
 import type { LoadCommand, LoadResult } from "./load-worker.ts";
 import type { ServeConfig } from "./serve.ts";
@@ -88,8 +93,8 @@ function procCpuMs(pid: number): number {
   }
 }
 
-async function post(url: string, body: unknown): Promise<{ status: number; text: string; json: any }> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string; json: any }> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, text, json: JSON.parse(text) };
 }
@@ -110,7 +115,7 @@ interface Target {
 }
 
 export async function benchGateway(options: GatewayBenchOptions, say: (msg: string) => void): Promise<boolean> {
-  const scenarios = new Set(options.scenarios ?? ["a", "b", "c", "c2"]);
+  const scenarios = new Set(options.scenarios ?? ["a", "b", "c", "c2", "d"]);
   const plan = options.quick ? { warmup: 1, rounds: 2, seconds: 1.5 } : { warmup: 2, rounds: 5, seconds: 2.5 };
   // One connection measures the latency a hop adds; the throughput scenarios use ten (the public
   // anchor uses 50 virtual users on 4 vCPU; here the subgraphs, every gateway and the load share 2).
@@ -133,6 +138,7 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
     const config: ServeConfig = {
       partners: [...deployment.registry.partners],
       urls: Object.fromEntries(Object.entries(ONE_PER_KIND).map(([kind, id]) => [kind, urlOf(id)])),
+      auth: { secret: deployment.keys.authSecret, signingKey: deployment.keys.signingKey },
     };
     const wanted: GatewayName[] = scenarios.has("a") || scenarios.has("c") || scenarios.has("c2") ? ["ours", "apollo", "hive"] : ["ours"];
     say(`starting gateways: ${wanted.join(", ")}`);
@@ -257,10 +263,28 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
         add("c2", g, command, statements.get(g)!);
       }
     }
-    // HOOK (d), writes: once recordMeasurements and addPdsaCycle have landed, give them documents
-    // in queries.ts (WRITES), check one answer of each here (no errors, the write visible in a read
-    // through the owner) and add("d", "ours", ...) a target for each; the table then prints them.
-    // Until then (d) is reported as not yet measured.
+    if (scenarios.has("d")) {
+      // Writes only through ours: the peers cannot sign the caller's identity, so partners refuse
+      // their writes. No reference row: the figures are context for the reads above.
+      const owner = urlOf(ONE_PER_KIND.projects);
+      const ours = urls.get("ours")!;
+      const measures: string[] = (await post(owner, { query: `query($id: ID!) { projectFromOwner(id: $id) { measures { id } } }`, variables: { id: PROJECT_ID } })).json.data?.projectFromOwner?.measures?.map((m: { id: string }) => m.id) ?? [];
+      if (!measures.length) failures.push("d: the project has no measures to write to");
+      const organisation = deployment.registry.get(ONE_PER_KIND.projects)!.organisation;
+      const token = await issueToken({ user: "bench-editor", organisation, roles: ["editor"] }, { secret: deployment.keys.authSecret, audience: DEFAULT_AUDIENCE, expiresIn: "2h" });
+      const headers = { authorization: `Bearer ${token}` };
+      const bodies = writeBodies(PROJECT_ID, measures, WRITES_PREPARED);
+      // One of each before timing: answered without errors, and visible in a read through the owner.
+      const [recorded, statements] = await counted(() => post(ours, bodies[0], headers));
+      const cycle = await post(ours, bodies[3], headers);
+      const readBack = (await post(owner, { query: `query($id: ID!) { projectFromOwner(id: $id) { pdsaCycles { title } measures { id points { date value } } } }`, variables: { id: PROJECT_ID } })).json.data?.projectFromOwner;
+      const first = bodies[0]!.variables as { m: string; points: { date: string; value: number }[] };
+      if (recorded.json.errors || recorded.json.data?.recordMeasurements?.written !== 1) failures.push(`d recordMeasurements: ${recorded.text.slice(0, 300)}`);
+      else if (!readBack?.measures?.find((m: { id: string }) => m.id === first.m)?.points?.some((p: { date: string; value: number }) => p.date === first.points[0]!.date && p.value === first.points[0]!.value)) failures.push("d recordMeasurements: the point is not in a read through the owner");
+      if (cycle.json.errors || !cycle.json.data?.addPdsaCycle?.cycle?.number) failures.push(`d addPdsaCycle: ${cycle.text.slice(0, 300)}`);
+      else if (!readBack?.pdsaCycles?.some((c: { title: string }) => c.title === "Bench cycle 3")) failures.push("d addPdsaCycle: the cycle is not in a read through the owner");
+      add("d", "ours", { kind: "autocannon-writes", url: ours, bodies: bodies.slice(4).map((b) => JSON.stringify(b)), headers, connections: connections.d, seconds: plan.seconds }, statements);
+    }
     if (failures.length > 0) {
       for (const f of failures) console.error(`wrong answer: ${f}`);
       return false;
@@ -308,10 +332,10 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
 
     const m = (t: Target | undefined, f: keyof LoadResult) => (t ? median(t.runs.map((x) => x[f] as number)) : NaN);
     const find = (s: string, via: string) => targets.find((t) => t.scenario === s && t.via === via);
-    const refOf = (s: string) => (s === "a2" ? find("a", "direct") : find(s, s.startsWith("c") ? "ours" : s === "b" ? "direct-page" : "direct"));
+    const refOf = (s: string) => (s === "a2" ? find("a", "direct") : find(s, s.startsWith("c") || s === "d" ? "ours" : s === "b" ? "direct-page" : "direct"));
     const title: Record<string, string> = {
       c2: `c2: deep nested, a different project each request (${connections.c2} connections)`,
-      d: `d: writes (${connections.d} connections)`,
+      d: `d: writes, 3 recordMeasurements : 1 addPdsaCycle (${connections.d} connections)`,
       a: `a: one project by id from its owner, projectFromOwner (${connections.a} connection)`,
       a2: `a2: the same through the catalogue's project(id), two hops (${connections.a2} connection)`,
       b: `b: search page, 20 items, ${pagePartners} partners (${connections.b} connections)`,
@@ -333,9 +357,6 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
         formatRatio(m(t, "rps") / m(ref, "rps")),
         formatRatio(m(t, "p50") / m(ref, "p50")),
       ]);
-    }
-    if (!targets.some((t) => t.scenario === "d")) {
-      rows.push(["d: writes (recordMeasurements, addPdsaCycle)", WRITES.recordMeasurements ? "not yet: no target (see HOOK (d))" : "not yet: writes not landed", "", "", "", "", "", "", "", ""]);
     }
     printTable(rows);
 

@@ -17,6 +17,9 @@ export type LoadCommand = { connections: number; seconds: number; amount?: numbe
   // Several bodies, taken in turn across all connections (so that no two concurrent requests
   // need be the same), each answer compared with its own body's expected answer.
   | { kind: "autocannon-varied"; url: string; bodies: string[]; expectBodies: string[] }
+  // Writes: each body once (distinct idempotency keys), with the caller's headers; an answer is
+  // right when it is a 200 with data and no errors (each write's answer names what it created).
+  | { kind: "autocannon-writes"; url: string; bodies: string[]; headers: Record<string, string> }
   | { kind: "page"; urls: Record<string, string>; catalogue: string; first: number; expect: string }
 );
 
@@ -92,6 +95,49 @@ function runVaried(c: Extract<LoadCommand, { kind: "autocannon-varied" }>): Prom
   });
 }
 
+function runWrites(c: Extract<LoadCommand, { kind: "autocannon-writes" }>): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const latencies: number[] = [];
+    let failures = 0;
+    let firstFailure: string | undefined;
+    const started = performance.now();
+    const request = {
+      method: "POST",
+      headers: { "content-type": "application/json", ...c.headers },
+      setupRequest: (req: Record<string, unknown>) => {
+        const body = c.bodies[nextWrite++];
+        if (body === undefined) throw new Error(`the bench prepared ${c.bodies.length} writes and needs more`);
+        return { ...req, body };
+      },
+      onResponse: (status: number, body: string) => {
+        let ok = false;
+        try {
+          const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown };
+          ok = status === 200 && !!parsed.data && !parsed.errors;
+        } catch {
+          ok = false;
+        }
+        if (ok) return;
+        failures++;
+        firstFailure ??= `HTTP ${status}: ${String(body).slice(0, 300)}`;
+      },
+    };
+    const instance = autocannon(
+      { url: c.url, requests: [request], connections: c.connections, ...(c.amount ? { amount: c.amount } : { duration: c.seconds }) },
+      (err, result) => {
+        if (err) return reject(err);
+        const seconds = (performance.now() - started) / 1000;
+        resolve(summarise(latencies, seconds, failures + result.errors + result.timeouts, firstFailure ?? (result.errors ? `${result.errors} transport errors` : undefined)));
+      },
+    );
+    instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status >= 200 && status < 300) latencies.push(ms);
+    });
+  });
+}
+/** Writes are never repeated across runs: the next unused body, for the whole life of the worker. */
+let nextWrite = 0;
+
 async function runPage(c: Extract<LoadCommand, { kind: "page" }>): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: c.connections });
   const post = poster(agent);
@@ -124,6 +170,13 @@ const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   if (!line.trim()) continue;
   const command = JSON.parse(line) as LoadCommand;
-  const result = command.kind === "autocannon" ? await runAutocannon(command) : command.kind === "autocannon-varied" ? await runVaried(command) : await runPage(command);
+  const result =
+    command.kind === "autocannon"
+      ? await runAutocannon(command)
+      : command.kind === "autocannon-varied"
+        ? await runVaried(command)
+        : command.kind === "autocannon-writes"
+          ? await runWrites(command)
+          : await runPage(command);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -68,9 +68,27 @@ export const DIRECT_PAGE = {
   } as Record<string, string>,
 };
 
+/** (d) A write mix on one project through our gateway, as an editor of its organisation: three recordMeasurements to one addPdsaCycle. */
+export const WRITE_DOCUMENTS = {
+  recordMeasurements: `mutation Record($p: ID!, $m: ID!, $points: [DataPointInput!]!, $k: String!) {
+    recordMeasurements(projectId: $p, measureId: $m, points: $points, idempotencyKey: $k) { written inserted } }`,
+  addPdsaCycle: `mutation Cycle($p: ID!, $input: PdsaCycleInput!, $k: String!) {
+    addPdsaCycle(projectId: $p, input: $input, idempotencyKey: $k) { cycle { number title } } }`,
+};
+
 /**
- * (d) Writes (recordMeasurements, addPdsaCycle). HOOK: the mutations have not landed yet; when
- * they do, give each a document here and a target in index.ts, and the section times them like
- * the reads. Until then the section prints "not yet: writes not landed".
+ * `count` distinct write requests (each its own idempotency key, so none is a replay): a month's
+ * value for one of the project's measures (months 1990–2009 in turn, so a measure's series stays
+ * bounded and later writes replace values), and every fourth a new PDSA cycle.
  */
-export const WRITES: { recordMeasurements?: { query: string; variables: Record<string, unknown> }; addPdsaCycle?: { query: string; variables: Record<string, unknown> } } = {};
+export function writeBodies(projectId: string, measureIds: string[], count: number, run = Date.now().toString(36)): { query: string; variables: Record<string, unknown> }[] {
+  return Array.from({ length: count }, (_, i) => {
+    const k = `bench-${run}-${i}`;
+    if (i % 4 === 3) {
+      return { query: WRITE_DOCUMENTS.addPdsaCycle, variables: { p: projectId, k, input: { title: `Bench cycle ${i}`, plan: "Test one change on one ward for a week" } } };
+    }
+    const month = Math.floor(i / measureIds.length) % 240;
+    const date = `${1990 + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, "0")}-01`;
+    return { query: WRITE_DOCUMENTS.recordMeasurements, variables: { p: projectId, m: measureIds[i % measureIds.length], k, points: [{ date, value: (i % 17) + 3 }] } };
+  });
+}

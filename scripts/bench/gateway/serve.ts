@@ -16,6 +16,8 @@ export interface ServeConfig {
   partners: Partner[];
   /** Kind → URL of the one partner of that kind the single-URL gateways call. */
   urls: Record<string, string>;
+  /** Our gateway's identity keys: the user-token secret and the forward-signing key (PEM). */
+  auth?: { secret: string; signingKey: string };
 }
 
 const which = process.argv[2];
@@ -34,7 +36,17 @@ let url: string;
 if (which === "ours") {
   const { startGateway } = await import("../../../gateway/server.ts");
   const registry = new Registry(config.partners, "unused");
-  const running = await startGateway({ registry: () => registry, timeoutMs: 30_000, logger: pino({ level: "silent" }), port: 0, host, maxBodyBytes: 262_144 });
+  const { createPrivateKey, createSecretKey } = await import("node:crypto");
+  const { userTokenVerifier } = await import("../../../lib/auth/user-tokens.ts");
+  const { IdentitySigner } = await import("../../../lib/auth/internal-tokens.ts");
+  const { DEFAULT_AUDIENCE } = await import("../../../schema/roles.ts");
+  const auth = config.auth
+    ? {
+        users: userTokenVerifier({ kind: "secret", key: createSecretKey(Buffer.from(config.auth.secret, "utf8")) }, { audience: DEFAULT_AUDIENCE }),
+        signer: new IdentitySigner(createPrivateKey(config.auth.signingKey)),
+      }
+    : undefined;
+  const running = await startGateway({ registry: () => registry, timeoutMs: 30_000, logger: pino({ level: "silent" }), port: 0, host, maxBodyBytes: 262_144, auth });
   url = running.url;
   close = running.close;
 } else if (which === "apollo") {
