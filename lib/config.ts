@@ -42,6 +42,8 @@ export const configSchema = z.object({
   SCHEMA_CHECK_TTL_MS: ms(300_000),
   /** How often the catalogue harvests every partner. */
   HARVEST_INTERVAL_MS: ms(60_000),
+  /** Harvest as soon as the catalogue starts (the demo launcher asks for the first harvest itself, once every partner is up). */
+  HARVEST_AT_START: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   /** Seed an empty partner database from its seed file at start-up. */
   SEED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   // Identity (lib/auth). Keys may be given with literal "\n" for newlines (one-line env files).

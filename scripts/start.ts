@@ -73,25 +73,21 @@ const partnerEnv = (p: Partner) => ({ PARTNER_ID: p.id });
 try {
   // Made once here (a few seconds, first run only) rather than by every partner in parallel.
   await templateDir();
-  say(`starting ${partners.length} partners`);
+  // The catalogue and the gateway start with the partners: their start-up (modules, database,
+  // schema) overlaps the partners' instead of following it. The catalogue does not harvest at
+  // start; it is asked to once every partner is up, and the gateway re-checks any partner it found
+  // still starting.
+  say(`starting ${partners.length} partners, the national catalogue and the gateway`);
   for (const p of partners) run(p.id, p.kind as Service, `subgraphs/${p.kind}/index.ts`, partnerEnv(p));
-  await Promise.all(partners.map((p) => waitHealthy(p.id, p.url)));
-  say("partners up; starting the national catalogue");
   const catalogue = registry.catalogue();
-  run(catalogue.id, "catalogue", "subgraphs/catalogue/index.ts", partnerEnv(catalogue));
-  await waitHealthy(catalogue.id, catalogue.url);
-  // The catalogue harvests at start; wait until every partner has been read once.
-  for (;;) {
-    const res = await fetch(catalogue.url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ partners { id status } }" }),
-    }).then((r) => r.json() as Promise<{ data?: { partners: { status: string }[] } }>);
-    if (res.data && res.data.partners.every((p) => p.status !== "PENDING")) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  say("first harvest done; starting the gateway");
+  run(catalogue.id, "catalogue", "subgraphs/catalogue/index.ts", { ...partnerEnv(catalogue), HARVEST_AT_START: "false" });
   run("gateway", "gateway", "gateway/index.ts", {});
+  await Promise.all(partners.map((p) => waitHealthy(p.id, p.url)));
+  say("partners up; harvesting them into the national catalogue");
+  await waitHealthy(catalogue.id, catalogue.url);
+  const harvest = await fetch(new URL("/admin/harvest", catalogue.url), { method: "POST" }).then((r) => r.text());
+  const summary = JSON.parse(harvest.trim().split("\n").at(-1) ?? "{}") as { items?: number; failed?: string[] };
+  say(`first harvest done: ${summary.items ?? 0} items${summary.failed?.length ? `; not harvested: ${summary.failed.join(", ")}` : ""}`);
   const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
   await waitHealthy("gateway", gatewayUrl);
   say(`ready: ${gatewayUrl}`);

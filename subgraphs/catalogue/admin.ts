@@ -1,7 +1,8 @@
-// POST /admin/harvest on the catalogue: runs a harvest now (or joins the one running) and streams
-// its progress as JSON lines, one per page and one per partner, then a summary. `npm run harvest`
-// is its client. Reads nothing from the request, writes nothing but the index, so repeating it is
-// harmless; concurrent calls share one harvest.
+// POST /admin/harvest on the catalogue: runs a harvest that starts after the call (after the one
+// running, if any) and streams its progress as JSON lines, one per page and one per partner, then a
+// summary. `npm run harvest`, the gateway after a write and the demo launcher are its clients.
+// Reads nothing from the request, writes nothing but the index, so repeating it is harmless; calls
+// made during one harvest share the next.
 import type { RouteHandler } from "../../lib/http-server.ts";
 import type { Harvester } from "./harvest/harvester.ts";
 

@@ -14,7 +14,7 @@ export const catalogueService: ServiceDefinition<PrismaClient, CatalogueContext>
   routes: adminRoutes,
   background: async (db, options) => {
     const harvester = new Harvester(db, options.registry, options.partnerTimeoutMs, options.logger, options.checker, options.auth?.signer);
-    return { stop: scheduleHarvests(harvester, options.harvestIntervalMs), handle: harvester };
+    return { stop: scheduleHarvests(harvester, options.harvestIntervalMs, options.harvestAtStart ?? true), handle: harvester };
   },
 };
 

@@ -246,10 +246,10 @@ export class Harvester {
   }
 }
 
-/** Harvests at start (in the background) and then every `intervalMs`; returns how to stop. */
-export function scheduleHarvests(harvester: Harvester, intervalMs: number): () => Promise<void> {
+/** Harvests at start (in the background, unless `atStart` is false) and then every `intervalMs`; returns how to stop. */
+export function scheduleHarvests(harvester: Harvester, intervalMs: number, atStart = true): () => Promise<void> {
   let stopped = false;
-  const first = harvester.harvestAll();
+  const first = atStart ? harvester.harvestAll() : Promise.resolve();
   const timer = setInterval(() => {
     if (!stopped) void harvester.harvestAll();
   }, intervalMs);
