@@ -13,9 +13,11 @@ import { fileURLToPath } from "node:url";
 import { printTable } from "../table.ts";
 import { BENCH_PARTNERS, ONE_PER_KIND, startDeployment, statementCounts, type Deployment } from "./data.ts";
 import { NODE_FLAGS } from "../../../lib/node-flags.ts";
-import { DEEP, DEEP_VARIED, PROJECT_ID, pageQuery, SINGLE, SINGLE_VIA_CATALOGUE, writeBodies } from "./queries.ts";
+import { DEEP, DEEP_VARIED, PROJECT_ID, pageQuery, SINGLE, SINGLE_VIA_CATALOGUE, WRITE_PROJECT_ID, writeBodies } from "./queries.ts";
 import { issueToken } from "../../../lib/auth/dev-tokens.ts";
 import { DEFAULT_AUDIENCE } from "../../../schema/roles.ts";
+import { parseId } from "../../../schema/ids.ts";
+import type { Harvester } from "../../../subgraphs/catalogue/harvest/harvester.ts";
 
 /** Distinct writes prepared for (d): more than the fastest run makes (each is sent once). */
 const WRITES_PREPARED = 20_000;
@@ -266,18 +268,19 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
     if (scenarios.has("d")) {
       // Writes only through ours: the peers cannot sign the caller's identity, so partners refuse
       // their writes. No reference row: the figures are context for the reads above.
-      const owner = urlOf(ONE_PER_KIND.projects);
+      const writeOwner = parseId(WRITE_PROJECT_ID)!.partner;
+      const owner = urlOf(writeOwner);
       const ours = urls.get("ours")!;
-      const measures: string[] = (await post(owner, { query: `query($id: ID!) { projectFromOwner(id: $id) { measures { id } } }`, variables: { id: PROJECT_ID } })).json.data?.projectFromOwner?.measures?.map((m: { id: string }) => m.id) ?? [];
+      const measures: string[] = (await post(owner, { query: `query($id: ID!) { projectFromOwner(id: $id) { measures { id } } }`, variables: { id: WRITE_PROJECT_ID } })).json.data?.projectFromOwner?.measures?.map((m: { id: string }) => m.id) ?? [];
       if (!measures.length) failures.push("d: the project has no measures to write to");
-      const organisation = deployment.registry.get(ONE_PER_KIND.projects)!.organisation;
+      const organisation = deployment.registry.get(writeOwner)!.organisation;
       const token = await issueToken({ user: "bench-editor", organisation, roles: ["editor"] }, { secret: deployment.keys.authSecret, audience: DEFAULT_AUDIENCE, expiresIn: "2h" });
       const headers = { authorization: `Bearer ${token}` };
-      const bodies = writeBodies(PROJECT_ID, measures, WRITES_PREPARED);
+      const bodies = writeBodies(WRITE_PROJECT_ID, measures, WRITES_PREPARED);
       // One of each before timing: answered without errors, and visible in a read through the owner.
       const [recorded, statements] = await counted(() => post(ours, bodies[0], headers));
       const cycle = await post(ours, bodies[3], headers);
-      const readBack = (await post(owner, { query: `query($id: ID!) { projectFromOwner(id: $id) { pdsaCycles { title } measures { id points { date value } } } }`, variables: { id: PROJECT_ID } })).json.data?.projectFromOwner;
+      const readBack = (await post(owner, { query: `query($id: ID!) { projectFromOwner(id: $id) { pdsaCycles { title } measures { id points { date value } } } }`, variables: { id: WRITE_PROJECT_ID } })).json.data?.projectFromOwner;
       const first = bodies[0]!.variables as { m: string; points: { date: string; value: number }[] };
       if (recorded.json.errors || recorded.json.data?.recordMeasurements?.written !== 1) failures.push(`d recordMeasurements: ${recorded.text.slice(0, 300)}`);
       else if (!readBack?.measures?.find((m: { id: string }) => m.id === first.m)?.points?.some((p: { date: string; value: number }) => p.date === first.points[0]!.date && p.value === first.points[0]!.value)) failures.push("d recordMeasurements: the point is not in a read through the owner");
@@ -303,6 +306,11 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
         : undefined;
       worker.child.stdin!.write(`${JSON.stringify(command)}\n`);
       const result = JSON.parse(await nextLine(worker, "the load worker")) as LoadResult;
+      // Each write nudges the catalogue to harvest: let the last of those finish before the next target.
+      if (t.scenario === "d") {
+        await new Promise((r) => setTimeout(r, 300));
+        await (deployment.partners.get(deployment.registry.catalogue().id)!.background as Harvester).idle();
+      }
       clearInterval(sampler);
       if (timed) {
         const sub = process.cpuUsage(sub0);

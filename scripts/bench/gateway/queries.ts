@@ -68,6 +68,12 @@ export const DIRECT_PAGE = {
   } as Record<string, string>,
 };
 
+/**
+ * The project (d) writes to: of a partner no single-URL gateway reads (-c), and titled last in the
+ * search order, so no read scenario's expected answer depends on it.
+ */
+export const WRITE_PROJECT_ID = formatId("bench-proj-c", "projects", "p29");
+
 /** (d) A write mix on one project through our gateway, as an editor of its organisation: three recordMeasurements to one addPdsaCycle. */
 export const WRITE_DOCUMENTS = {
   recordMeasurements: `mutation Record($p: ID!, $m: ID!, $points: [DataPointInput!]!, $k: String!) {
