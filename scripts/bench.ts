@@ -67,7 +67,8 @@ const sections: Record<string, Section> = {
       ["scenario", "measures", "seconds", "measures/s", "ratio", "target"],
       ["analysis functions", String(a.measures), a.functionSeconds.toFixed(2), Math.round(a.functionRate).toString(), "1.00", ""],
       [`projects subgraph, outcomes per measure`, String(a.measures), a.summarySeconds.toFixed(2), Math.round(a.measures / a.summarySeconds).toString(), a.summaryRatio.toFixed(2), "<= 2.00"],
-      [`projects subgraph, every point (${a.requests} requests, ${a.statementsPerRequest.toFixed(1)} statements each)`, String(a.answered), a.subgraphSeconds.toFixed(2), Math.round(a.subgraphRate).toString(), a.ratio.toFixed(2), "<= 2.00"],
+      // Context, not the target: the same analysis with all 2,000,000 per-point results sent as fields.
+      [`projects subgraph, every point sent (${a.requests} requests, ${a.statementsPerRequest.toFixed(1)} statements each)`, String(a.answered), a.subgraphSeconds.toFixed(2), Math.round(a.subgraphRate).toString(), a.ratio.toFixed(2), "(context)"],
     ]);
     for (const m of a.mismatches.slice(0, 10)) console.error(`wrong answer: ${m}`);
     if (a.answered !== a.measures) console.error(`wrong answer: ${a.answered} of ${a.measures} measures answered`);

@@ -65,7 +65,7 @@ export function chartRoutes(db: OpenedDatabase<PrismaClient>): Record<string, Ro
         res.end(JSON.stringify({ errors: [{ message: "No such measure", extensions: { code: "NOT_FOUND" } }] }));
         return;
       }
-      const points = (await seriesOf(db.prisma, [measure.id])).get(measure.id) ?? [];
+      const points = (await seriesOf(db.sql, [measure.id])).get(measure.id) ?? [];
       const phases = url.searchParams.getAll("phase").filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d));
       res.writeHead(200, { "content-type": "image/svg+xml; charset=utf-8", "cache-control": "public, max-age=60" });
       res.end(measureChart(measure, points, url.searchParams.get("type") === "run" ? "RUN" : "XMR", phases));

@@ -27,7 +27,7 @@ export function projectsContext(db: OpenedDatabase<PrismaClient>, partner: Partn
     partner,
     prisma: db.prisma,
     projects: projectLoaders(db.prisma),
-    measures: measureLoaders(db.prisma),
+    measures: measureLoaders(db.prisma, db.sql),
     cycles: cycleLoaders(db.prisma),
   };
 }

@@ -18,6 +18,7 @@ import { pino } from "pino";
 import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../schema/registry.ts";
 import { buildService, startService } from "../../subgraphs/shared/service.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
+import { decodeSeries } from "../../subgraphs/projects/data/measures.ts";
 import type { PrismaClient } from "../../subgraphs/projects/generated/prisma/client.ts";
 import { openDatabase } from "../../lib/db/open.ts";
 import { kindPaths } from "../../lib/db/kind-paths.ts";
@@ -169,7 +170,7 @@ describe("1,000 concurrent recordMeasurements calls", { timeout: 120_000 }, () =
     const series = await prisma.measureSeries.findMany({ where: { measureId: { in: measures } } });
     const expected: Record<string, { date: string; value: number; note: string | null }[]> = {};
     for (const r of [...rows].sort((a, b) => a.date.getTime() - b.date.getTime())) (expected[r.measureId] ??= []).push({ date: r.date.toISOString().slice(0, 10), value: r.value, note: r.note });
-    expect(Object.fromEntries(series.map((s) => [s.measureId, JSON.parse(s.points)]))).toEqual(expected);
+    expect(Object.fromEntries(series.map((s) => [s.measureId, decodeSeries(s.points)]))).toEqual(expected);
 
     const keysSent = ops.map((o) => o.variables.key);
     expect(await prisma.auditEntry.count({ where: { mutation: "recordMeasurements", idempotencyKey: { in: keysSent } } })).toBe(DISTINCT);
@@ -255,7 +256,7 @@ describe("a partner killed in the middle of a batch write", { timeout: 120_000 }
       return {
         points: await prisma.dataPoint.count({ where: { measureId } }),
         // What analysis reads: the trigger-kept series, all or nothing with the points.
-        series: JSON.parse((await prisma.measureSeries.findUnique({ where: { measureId } }))?.points ?? "[]").length,
+        series: decodeSeries((await prisma.measureSeries.findUnique({ where: { measureId } }))?.points ?? '{"d":[],"v":[],"n":null}').length,
         audit: await prisma.auditEntry.count({ where: { idempotencyKey: batchKey } }),
         // A receipt's key names the user and the client's key (subgraphs/shared/writes.ts).
         receipts: await prisma.writeReceipt.count({ where: { key: { contains: batchKey } } }),

@@ -3,9 +3,13 @@
 // each measure's series equal to its rows in date order, and a measure without points has no series.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PGlite } from "@electric-sql/pglite";
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { openEmbedded } from "../../lib/db/embedded.ts";
 import { applyMigrations } from "../../lib/db/migrate.ts";
 import { kindPaths } from "../../lib/db/kind-paths.ts";
+import { decodeSeries } from "../../subgraphs/projects/data/measures.ts";
 
 let db: PGlite;
 beforeAll(async () => {
@@ -17,7 +21,7 @@ beforeAll(async () => {
 afterAll(async () => db?.close());
 
 const series = async () =>
-  Object.fromEntries((await db.query<{ measureId: string; points: string }>(`SELECT "measureId", points FROM "MeasureSeries" ORDER BY 1`)).rows.map((r) => [r.measureId, JSON.parse(r.points)]));
+  Object.fromEntries((await db.query<{ measureId: string; points: string }>(`SELECT "measureId", points FROM "MeasureSeries" ORDER BY 1`)).rows.map((r) => [r.measureId, decodeSeries(r.points)]));
 
 describe("a measure's series", () => {
   it("follows inserts in date order, whatever order the points arrive in", async () => {
@@ -57,4 +61,46 @@ describe("a measure's series", () => {
     })).rejects.toThrow("abandon");
     expect((await series()).m4).toEqual([{ date: "2026-01-01", value: 1, note: null }]);
   });
+});
+
+describe("the stored form", () => {
+  it("keeps notes with quotes, backslashes and non-ASCII text, and values at full precision", async () => {
+    await db.exec(`INSERT INTO "Project" (local, title, aim, status, "updatedAt") VALUES ('s', 'S', 'Aim', 'ACTIVE', now());
+      INSERT INTO "Measure" (id, "projectLocal", name, unit, improvement) VALUES ('m5', 's', 'S', 'count', 'INCREASE');
+      INSERT INTO "DataPoint" ("measureId", date, value, note) VALUES ('m5', '2026-01-01', 1e-300, E'ward "A"\\\\b \u00e9 \\n'), ('m5', '2026-02-01', 123456789.123456789, null)`);
+    expect((await series()).m5).toEqual([
+      { date: "2026-01-01", value: 1e-300, note: 'ward "A"\\b é \n' },
+      { date: "2026-02-01", value: 123456789.123456789, note: null },
+    ]);
+  });
+
+  it("is rebuilt in the column form when a partner's database is upgraded from the object form", async () => {
+    // A database migrated up to *_measure_series only (the object form), holding points...
+    const all = readdirSync(kindPaths("projects").migrations).filter((n) => /^\d/.test(n)).sort();
+    const upTo = all.indexOf("20261127220000_measure_series");
+    expect(upTo).toBeGreaterThan(0);
+    const older = mkdtempSync(join(tmpdir(), "series-migrations-"));
+    for (const name of all.slice(0, upTo + 1)) cpSync(join(kindPaths("projects").migrations, name), join(older, name), { recursive: true });
+    const old = await openEmbedded();
+    const runner = { exec: async (s: string) => void (await old.exec(s)), query: async (s: string, p?: unknown[]) => (await old.query(s, p)).rows as never };
+    try {
+      await applyMigrations(runner, older);
+      await old.exec(`INSERT INTO "Project" (local, title, aim, status, "updatedAt") VALUES ('p', 'P', 'Aim', 'ACTIVE', now());
+        INSERT INTO "Measure" (id, "projectLocal", name, unit, improvement) VALUES ('m1', 'p', 'Falls', 'count', 'DECREASE');
+        INSERT INTO "DataPoint" ("measureId", date, value, note) VALUES ('m1', '2026-02-01', 2, 'second'), ('m1', '2026-01-01', 0.1, null)`);
+      expect(JSON.parse((await old.query<{ points: string }>(`SELECT points FROM "MeasureSeries"`)).rows[0]!.points)).toEqual([
+        { date: "2026-01-01", value: 0.1, note: null },
+        { date: "2026-02-01", value: 2, note: "second" },
+      ]);
+      // ...then upgraded with every migration: the stored series reads back as the same points.
+      await applyMigrations(runner, kindPaths("projects").migrations);
+      const rows = (await old.query<{ measureId: string; points: string }>(`SELECT "measureId", points FROM "MeasureSeries"`)).rows;
+      expect(rows.map((r) => [r.measureId, decodeSeries(r.points)])).toEqual([
+        ["m1", [{ date: "2026-01-01", value: 0.1, note: null }, { date: "2026-02-01", value: 2, note: "second" }]],
+      ]);
+    } finally {
+      await old.close();
+      rmSync(older, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

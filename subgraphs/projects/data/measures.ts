@@ -2,6 +2,7 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import DataLoader from "dataloader";
 import { groupLoader, MAX_BATCH } from "../../shared/loaders.ts";
+import type { SqlRunner } from "../../../lib/db/migrate.ts";
 
 /** A stored data point as the subgraph serves it: dates stay YYYY-MM-DD strings end to end. */
 export interface SeriesPoint {
@@ -10,22 +11,39 @@ export interface SeriesPoint {
   note: string | null;
 }
 
+/** MeasureSeries.points as stored: one array per column (migration *_measure_series_columns). */
+interface StoredSeries {
+  d: string[];
+  v: number[];
+  /** Null when no point has a note. */
+  n: (string | null)[] | null;
+}
+
+/** One stored series as points, oldest first. */
+export function decodeSeries(text: string): SeriesPoint[] {
+  const { d, v, n } = JSON.parse(text) as StoredSeries;
+  const points = new Array<SeriesPoint>(d.length);
+  for (let i = 0; i < d.length; i++) points[i] = { date: d[i]!, value: v[i]!, note: n ? n[i]! : null };
+  return points;
+}
+
 /**
  * All points of the given measures, oldest first, from MeasureSeries: ONE row per measure, kept by
  * a database trigger equal to its DataPoint rows. Why: analysis reads whole series, and reading a
  * row per point (25,000 rows for a page of 250 measures) or aggregating them on every request was
- * most of an analysis request's time (scripts/bench/analysis.ts). The JSON is already an array of
- * point objects, so parsing it is the only work: no per-point copying, grouping or Date objects.
- * JSON keeps float8 values exact (shortest round-trip digits) and nulls as nulls.
+ * most of an analysis request's time (scripts/bench/analysis.ts). The series are stored as columns
+ * (dates, values, notes): parsing them and building the points is the only work, with no Date
+ * objects. JSON keeps float8 values exact (shortest round-trip digits) and nulls as nulls.
+ *
+ * Through the raw SQL runner, not Prisma: Prisma's handling of these long strings (its raw-query
+ * result mapping) cost more than the query itself.
  */
-export async function seriesOf(prisma: PrismaClient, ids: readonly string[]): Promise<Map<string, SeriesPoint[]>> {
-  // Raw SQL: Prisma's row mapping of these long strings cost twice the query itself.
-  const rows = await prisma.$queryRaw<{ measureId: string; points: string }[]>`
-    SELECT "measureId", points FROM "MeasureSeries" WHERE "measureId" = ANY(${[...ids]}::text[])`;
-  return new Map(rows.map((r) => [r.measureId, JSON.parse(r.points) as SeriesPoint[]]));
+export async function seriesOf(sql: SqlRunner, ids: readonly string[]): Promise<Map<string, SeriesPoint[]>> {
+  const rows = await sql.query<{ measureId: string; points: string }>(`SELECT "measureId", points FROM "MeasureSeries" WHERE "measureId" = ANY($1::text[])`, [[...ids]]);
+  return new Map(rows.map((r) => [r.measureId, decodeSeries(r.points)]));
 }
 
-export function measureLoaders(prisma: PrismaClient) {
+export function measureLoaders(prisma: PrismaClient, sql: SqlRunner) {
   return {
     byProject: groupLoader(
       (locals: readonly string[]) => prisma.measure.findMany({ where: { projectLocal: { in: [...locals] } }, orderBy: [{ position: "asc" }, { name: "asc" }] }),
@@ -34,7 +52,7 @@ export function measureLoaders(prisma: PrismaClient) {
     /** A measure's points, oldest first ([] when it has none). */
     points: new DataLoader<string, SeriesPoint[]>(
       async (ids) => {
-        const series = await seriesOf(prisma, ids);
+        const series = await seriesOf(sql, ids);
         return ids.map((id) => series.get(id) ?? []);
       },
       { maxBatchSize: MAX_BATCH },
