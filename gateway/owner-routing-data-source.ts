@@ -12,7 +12,7 @@ import { parseId } from "../schema/ids.ts";
 import type { PartnerKind } from "../schema/kinds.ts";
 import type { Registry } from "../schema/registry.ts";
 import { ErrorCode } from "../lib/errors.ts";
-import { callPartner, PartnerCallError } from "../lib/partner-client.ts";
+import { callPartner, PartnerCallError, type PartnerRequest } from "../lib/partner-client.ts";
 import type { SchemaChecker } from "../lib/schema-checker.ts";
 import { ANONYMOUS, type Identity } from "../lib/auth/identity.ts";
 import type { IdentitySigner } from "../lib/auth/internal-tokens.ts";
@@ -43,6 +43,30 @@ export function identityOf(options: GraphQLDataSourceProcessOptions): Identity {
 }
 
 /**
+ * The answer the single-fetch shortcut (gateway/single-fetch.ts) already got for this request's one
+ * fetch, when it handed the request to Apollo because the answer held errors: Apollo turns it into
+ * the response (paths, codes, null propagation) without asking the partner a second time. Taken
+ * once; only for the very same fetch document.
+ */
+export function takePrefetched(options: GraphQLDataSourceProcessOptions): GatewayGraphQLResponse | undefined {
+  const context = (options as { context?: GatewayContextPrefetch }).context;
+  const pre = context?.prefetched;
+  if (!pre || pre.query !== options.request.query) return undefined;
+  context.prefetched = undefined;
+  return pre.response;
+}
+
+/** The part of the gateway's context (gateway/server.ts) that carries a prefetched answer. */
+export interface GatewayContextPrefetch {
+  prefetched?: { query: string; response: GatewayGraphQLResponse };
+}
+
+/** What the single-fetch shortcut needs from a data source: send one root fetch as the caller. */
+export interface RootFetcher {
+  fetchRoot(request: PartnerRequest, identity: Identity): Promise<GatewayGraphQLResponse>;
+}
+
+/**
  * Whether this fetch may share an identical in-flight call (lib/partner-client.ts): only when the
  * client's whole operation is a query. The entity fetches after a mutation never share, so a
  * writer always reads its own write rather than an answer that was already on its way.
@@ -51,7 +75,7 @@ export function mayShareInflight(options: GraphQLDataSourceProcessOptions): bool
   return "incomingRequestContext" in options && options.incomingRequestContext.operation?.operation === "query";
 }
 
-export class OwnerRoutingDataSource implements GraphQLDataSource {
+export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
   constructor(private readonly options: RoutingOptions) {}
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -61,7 +85,9 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
     const representations = request.variables?.representations;
     if (!request.query) return { errors: [{ message: `Empty fetch for the ${kind} kind`, extensions: { code: "NOT_ROUTABLE" } }] };
     // Root fields (mutations) go to one partner, chosen by schema/write-routes.ts.
-    if (!Array.isArray(representations)) return this.processRoot(request.query, request.variables ?? {}, request.operationName, identity);
+    if (!Array.isArray(representations)) {
+      return takePrefetched(options) ?? this.fetchRoot({ query: request.query, variables: request.variables ?? {}, operationName: request.operationName }, identity);
+    }
     const registry = this.options.registry();
     const entities: unknown[] = new Array(representations.length).fill(null);
     const errors: GraphQLFormattedError[] = [];
@@ -146,7 +172,7 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
    * writes to one partner only. A timeout may hide a write that happened: retrying with the same
    * idempotency key is safe either way.
    */
-  private async processRoot(query: string, variables: Record<string, unknown>, operationName: string | undefined, identity: Identity): Promise<GatewayGraphQLResponse> {
+  async fetchRoot({ query, variables = {}, operationName }: PartnerRequest, identity: Identity): Promise<GatewayGraphQLResponse> {
     const { kind, logger } = this.options;
     const routed = routeRootFetch(query, variables, kind, identity, this.options.registry());
     if ("error" in routed) {
@@ -167,8 +193,11 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
         this.options.writeTimeoutMs ?? this.options.timeoutMs,
         await this.headersFor(identity, partner.id),
       );
-      logger.info({ kind, partner: partner.id, ms: Math.round(performance.now() - started), errors: response.errors?.length ?? 0 }, "partner write");
-      if (isMutation(query) && response.data) this.options.afterWrite?.(partner.id);
+      const write = isMutation(query);
+      // Writes are events worth a line each; owner reads (projectFromOwner...) are as frequent as page views.
+      if (write) logger.info({ kind, partner: partner.id, ms: Math.round(performance.now() - started), errors: response.errors?.length ?? 0 }, "partner write");
+      else logger.debug({ kind, partner: partner.id, ms: Math.round(performance.now() - started), errors: response.errors?.length ?? 0 }, "partner read");
+      if (write && response.data) this.options.afterWrite?.(partner.id);
       if (!response.errors) return response;
       return { ...response, errors: response.errors.map((e) => ({ ...e, extensions: { ...e.extensions, partner: partner.id } })) };
     } catch (e) {

@@ -20,6 +20,8 @@ import { createRateLimiter, type RateLimiter } from "./edge/rate-limit/index.ts"
 import { OwnerRoutingDataSource } from "./owner-routing-data-source.ts";
 import { CatalogueDataSource } from "./catalogue-data-source.ts";
 import { CatalogueNudge } from "./catalogue-nudge.ts";
+import { SingleFetchShortcut } from "./single-fetch.ts";
+import type { GatewayContextPrefetch } from "./owner-routing-data-source.ts";
 import type { SchemaChecker } from "../lib/schema-checker.ts";
 
 export interface GatewayOptions {
@@ -42,10 +44,12 @@ export interface GatewayOptions {
   limiter?: RateLimiter;
   /** What a request counts against in the rate limit (default: its address); see lib/http-server.ts. */
   keyOf?: HttpOptions<GatewayContext>["keyOf"];
+  /** The single-fetch shortcut (gateway/single-fetch.ts); on unless false (tests compare both paths). */
+  singleFetch?: boolean;
 }
 
-/** What every request's resolvers and data sources see: the verified caller. */
-export interface GatewayContext {
+/** What every request's resolvers and data sources see: the verified caller (and a fetch's answer the shortcut already has). */
+export interface GatewayContext extends GatewayContextPrefetch {
   identity: Identity;
 }
 
@@ -75,13 +79,22 @@ export async function identify(auth: GatewayAuth | undefined, authorization: str
 // is the one place the code writes to process.env: the library reads nothing else.
 process.env.APOLLO_TELEMETRY_DISABLED = "true";
 
-export async function buildGateway(options: GatewayOptions): Promise<ApolloServer> {
+export interface BuiltGateway {
+  apollo: ApolloServer<GatewayContext>;
+  /** Answers reads that plan to one unchanged fetch without Apollo (undefined when switched off). */
+  shortcut?: SingleFetchShortcut;
+}
+
+export async function buildGateway(options: GatewayOptions): Promise<BuiltGateway> {
   const { registry, timeoutMs, logger } = options;
   const nudge = new CatalogueNudge(registry, logger);
+  const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, "utf8");
+  // Apollo builds one data source per service; the shortcut sends its fetches through the same ones.
+  const fetchers = new Map<string, OwnerRoutingDataSource | CatalogueDataSource>();
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, "utf8"),
-    buildService: ({ name }) =>
-      (PARTNER_KINDS as readonly string[]).includes(name)
+    supergraphSdl,
+    buildService: ({ name }) => {
+      const source = (PARTNER_KINDS as readonly string[]).includes(name)
         ? new OwnerRoutingDataSource({
             kind: name as PartnerKind,
             registry,
@@ -92,23 +105,40 @@ export async function buildGateway(options: GatewayOptions): Promise<ApolloServe
             writeTimeoutMs: options.writeTimeoutMs,
             afterWrite: () => nudge.nudge(),
           })
-        : new CatalogueDataSource({ registry, timeoutMs, logger, signer: options.auth?.signer }),
+        : new CatalogueDataSource({ registry, timeoutMs, logger, signer: options.auth?.signer });
+      fetchers.set(name, source);
+      return source;
+    },
   });
-  const server = new ApolloServer({
+  const settings = edgeSettings(options.edge);
+  const serverOptions = gatewayServerOptions<GatewayContext>(settings, maskError);
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // Limits, batching, CSRF prevention, introspection, suggestions, masked errors: gateway/edge.
-    ...gatewayServerOptions(edgeSettings(options.edge), maskError),
+    ...serverOptions,
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
-  await server.start();
-  return server;
+  await apollo.start();
+  const shortcut =
+    options.singleFetch === false
+      ? undefined
+      : new SingleFetchShortcut({
+          supergraphSdl,
+          fetchers,
+          validationRules: serverOptions.validationRules,
+          maxTokens: settings.MAX_TOKENS,
+          limits: { maxPageSize: settings.MAX_PAGE_SIZE, maxCost: settings.MAX_QUERY_COST, defaultListSize: settings.COST_DEFAULT_LIST_SIZE },
+        });
+  return { apollo, shortcut };
 }
 
-export async function startGateway(options: GatewayOptions & { port: number; host: string; maxBodyBytes: number }): Promise<RunningServer & { apollo: ApolloServer }> {
-  const apollo = await buildGateway(options);
+export async function startGateway(options: GatewayOptions & { port: number; host: string; maxBodyBytes: number }): Promise<RunningServer & BuiltGateway> {
+  const { apollo, shortcut } = await buildGateway(options);
   const edge = edgeSettings(options.edge);
   // The rate limiter and the context both need the caller: the token is verified once per request.
   const identities = new WeakMap<IncomingMessage, Promise<Identity>>();
+  // A fetch's answer the shortcut got but left to Apollo to turn into the response (errors).
+  const prefetched = new WeakMap<IncomingMessage, NonNullable<GatewayContext["prefetched"]>>();
   const identityOfRequest = (req: IncomingMessage): Promise<Identity> => {
     let identity = identities.get(req);
     if (!identity) {
@@ -133,12 +163,21 @@ export async function startGateway(options: GatewayOptions & { port: number; hos
         return identity?.kind === "user" ? `user:${identity.organisation}:${identity.user}` : `addr:${clientAddress(req)}`;
       }),
     maxBatch: edge.HTTP_BATCH_MAX,
-    context: async ({ req }): Promise<GatewayContext> => ({ identity: await identityOfRequest(req) }),
+    shortcut: shortcut
+      ? async (req, body) => {
+          const outcome = await shortcut.handle(req, body, () => identityOfRequest(req));
+          if (outcome && "answer" in outcome) return outcome.answer;
+          if (outcome?.prefetched) prefetched.set(req, outcome.prefetched);
+          return undefined;
+        }
+      : undefined,
+    context: async ({ req }): Promise<GatewayContext> => ({ identity: await identityOfRequest(req), prefetched: prefetched.get(req) }),
     health: () => ({ service: "gateway" }),
   });
   return {
     ...running,
     apollo,
+    shortcut,
     close: async () => {
       await running.close();
       await apollo.stop();

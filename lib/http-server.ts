@@ -33,6 +33,12 @@ export interface HttpOptions<C extends BaseContext> {
   keyOf?: (req: IncomingMessage) => Promise<string> | string;
   /** Most operations in one batched POST (a JSON array); 0 or absent refuses batches. Keep in step with Apollo's allowBatchedHttpRequests. */
   maxBatch?: number;
+  /**
+   * Tried for a POSTed GraphQL request before Apollo Server, after the rate limit: an answer it
+   * returns is sent as it is (status 200); undefined hands the request to Apollo (the gateway's
+   * single-fetch shortcut, gateway/single-fetch.ts).
+   */
+  shortcut?: (req: IncomingMessage, body: unknown) => Promise<{ headers: Record<string, string>; body: string } | undefined>;
 }
 
 /** The default rate-limit key: the client's address (behind a proxy, the proxy's: pass keyOf). */
@@ -187,6 +193,12 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
           ? `A batch may hold at most ${options.maxBatch} operations; this one holds ${body.length}`
           : `Batched requests are not accepted (this one holds ${body.length} operations): send one operation per request`;
         return requestError(res, 400, ErrorCode.BATCHING_DISABLED, message, req);
+      }
+      const answer = options.shortcut ? await options.shortcut(req, body) : undefined;
+      if (answer) {
+        res.writeHead(200, answer.headers);
+        res.end(answer.body);
+        return;
       }
     } else if (operationType(url.searchParams.get("query"), url.searchParams.get("operationName")) !== "query") {
       res.setHeader("allow", "POST");

@@ -2,6 +2,7 @@
 // a ratio measured side by side in the same run (the machines are shared and noisy; absolute times
 // are for context only). Each section lives in scripts/bench/<section>.ts and returns false on a
 // wrong answer, which makes the whole run exit 1 (CI runs the --quick form for that reason).
+import "./bench/as-deployed.ts";
 import { parseArgs } from "node:util";
 import { benchHarvest } from "./bench/harvest.ts";
 import { printTable } from "./bench/table.ts";

@@ -1,7 +1,7 @@
 // The limits that depend on variables as well as the document (page sizes and cost: `first: $n`
 // costs what `$n` asks for), checked for each request once Apollo Server has resolved its operation
 // and before the gateway plans anything. The structural limits run earlier, as validation rules.
-import { validate, type GraphQLError } from "graphql";
+import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { maxCostRule } from "./cost.ts";
 import { paginationCapRule } from "./pagination.ts";
@@ -12,26 +12,44 @@ export interface RequestLimits {
   defaultListSize: number;
 }
 
+/**
+ * The first page-size or cost limit this request breaks (with HTTP status 400), or undefined. Also
+ * used by the single-fetch shortcut (gateway/single-fetch.ts), which must refuse exactly what this
+ * plugin refuses.
+ */
+export function requestLimitError(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: RequestLimits): GraphQLError | undefined {
+  const only = { ...document, definitions: document.definitions.filter((d) => d.kind !== "OperationDefinition" || d === operation) };
+  const errors = validate(schema, only, [
+    paginationCapRule(limits.maxPageSize, variables),
+    maxCostRule(limits.maxCost, { defaultListSize: limits.defaultListSize, variables }),
+  ]);
+  return errors[0] ? withStatus(errors[0], 400) : undefined;
+}
+
 export function requestLimitsPlugin<C extends BaseContext>(limits: RequestLimits): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, operation }) {
-          if (!operation) return;
-          const variables = request.variables ?? {};
-          const only = { ...document, definitions: document.definitions.filter((d) => d.kind !== "OperationDefinition" || d === operation) };
-          const errors = validate(schema, only, [
-            paginationCapRule(limits.maxPageSize, variables),
-            maxCostRule(limits.maxCost, { defaultListSize: limits.defaultListSize, variables }),
-          ]);
-          const first = errors[0];
+          // No operation to run (several in the document and no or a wrong operationName): the
+          // gateway's executor would throw a plain error, masked as a 500. It is the client's mistake.
+          if (!operation) throw withStatus(operationNotFound(document, request.operationName), 400);
+          const error = requestLimitError(schema, document, operation, request.variables ?? {}, limits);
           // Thrown from here, Apollo Server answers with this one error; 400 is a request error
           // (lib/http-server.ts answers 200 instead when the client only accepts application/json).
-          if (first) throw withStatus(first, 400);
+          if (error) throw error;
         },
       };
     },
   };
+}
+
+function operationNotFound(document: DocumentNode, operationName: string | undefined): GraphQLError {
+  const names = document.definitions.flatMap((d) => (d.kind === "OperationDefinition" && d.name ? [d.name.value] : []));
+  const message = operationName
+    ? `No operation named "${operationName}" in the document (it holds ${names.length ? names.join(", ") : "no named operation"})`
+    : `The document holds several operations (${names.join(", ")}): say which to run with operationName`;
+  return new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE" } });
 }
 
 function withStatus(error: GraphQLError, status: number): GraphQLError {

@@ -49,7 +49,18 @@ export class IdentitySigner {
 
 export type ForwardCheck = { signed: true; identity: Identity } | { signed: false; reason: string };
 
+/** Verified forwards remembered at most (a token per identity per partner per 30 s: a few per user). */
+const MAX_VERIFIED = 10_000;
+
 export class IdentityVerifier {
+  /**
+   * Forwards already verified, by token, until they expire. Why: the gateway sends the same token
+   * for 30 s (IdentitySigner's cache), and verifying its signature again on every request cost more
+   * than serving a small read (scripts/bench/gateway, scenario a). A token's signature, issuer and
+   * audience cannot change; its expiry is checked on every use.
+   */
+  private readonly verified = new Map<string, { identity: Identity; expiresAt: number }>();
+
   constructor(
     private readonly key: KeyObject,
     private readonly partnerId: string,
@@ -57,10 +68,19 @@ export class IdentityVerifier {
 
   async check(header: string | string[] | undefined): Promise<ForwardCheck> {
     if (typeof header !== "string" || header === "") return { signed: false, reason: "no gateway signature" };
+    const known = this.verified.get(header);
+    if (known) {
+      if (known.expiresAt > Date.now()) return { signed: true, identity: known.identity };
+      this.verified.delete(header);
+    }
     try {
       const { payload } = await jwtVerify(header, this.key, { issuer: ISSUER, audience: this.partnerId, algorithms: ["EdDSA"] });
       const parsed = forwarded.safeParse(payload.identity);
       if (!parsed.success) return { signed: false, reason: "malformed forwarded identity" };
+      if (typeof payload.exp === "number") {
+        if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+        this.verified.set(header, { identity: parsed.data as Identity, expiresAt: payload.exp * 1000 });
+      }
       return { signed: true, identity: parsed.data as Identity };
     } catch (e) {
       return { signed: false, reason: `gateway signature refused (${(e as { code?: string }).code ?? "invalid"})` };

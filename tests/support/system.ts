@@ -22,7 +22,7 @@ import { networksService } from "../../subgraphs/networks/server.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
 import { catalogueService } from "../../subgraphs/catalogue/server.ts";
 import type { Harvester } from "../../subgraphs/catalogue/harvest/harvester.ts";
-import { startGateway, type GatewayOptions } from "../../gateway/server.ts";
+import { startGateway, type BuiltGateway, type GatewayOptions } from "../../gateway/server.ts";
 import type { RunningServer } from "../../lib/http-server.ts";
 import { createPrivateKey, createPublicKey, createSecretKey } from "node:crypto";
 import { generateDevKeys, type DevKeys } from "../../lib/auth/keys.ts";
@@ -69,11 +69,15 @@ export interface SystemOptions {
   /** What partners do with unsigned requests (default read-only, as in development). */
   unsigned?: UnsignedPolicy;
   /** Edge limits and rate limiting of the gateway (default: the documented limits, no rate limit). */
-  gateway?: Pick<GatewayOptions, "edge" | "limiter" | "keyOf">;
+  gateway?: Pick<GatewayOptions, "edge" | "limiter" | "keyOf" | "singleFetch">;
 }
 
 export interface TestSystem {
   gatewayUrl: string;
+  /** The running gateway (its single-fetch shortcut's counts, for instance). */
+  gateway: RunningServer & BuiltGateway;
+  /** Another gateway over the same partners, configured the same but for `extra`; closed with the system. */
+  startGateway(extra?: Partial<GatewayOptions>): Promise<RunningServer & BuiltGateway>;
   partners: Map<string, RunningPartner>;
   registry: () => Registry;
   setRegistry(r: Registry): void;
@@ -186,7 +190,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   }
   // The harvest the catalogue starts with reads every partner from the beginning.
   await (catalogue.background as Harvester).idle();
-  const gateway = await startGateway({
+  const startOwnGateway = (extra: Partial<GatewayOptions> = {}) => startGateway({
     registry: current,
     timeoutMs: options.timeoutMs ?? 2000,
     logger,
@@ -199,7 +203,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       signer,
     },
     ...options.gateway,
+    ...extra,
   });
+  const gateway = await startOwnGateway();
+  const extraGateways: RunningServer[] = [];
   const post = async (headers: Record<string, string>, query: string, variables?: Record<string, unknown>) => {
     // A GraphQL-over-HTTP client: request errors come back 4xx (application/json would answer them 200).
     const accept = "application/graphql-response+json, application/json;q=0.9";
@@ -209,6 +216,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
 
   const system: TestSystem = {
     gatewayUrl: gateway.url,
+    gateway,
+    async startGateway(extra) {
+      const g = await startOwnGateway(extra);
+      extraGateways.push(g);
+      return g;
+    },
     registryFile,
     partners,
     registry: current,
@@ -240,6 +253,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     },
     async close() {
       await gateway.close();
+      for (const g of extraGateways) await g.close();
       await Promise.all([...partners.values()].map((p) => p.close()));
       for (const c of cleanups) await c();
     },

@@ -1,5 +1,5 @@
 // User tokens (what the gateway accepts) and the gateway's signed forwards (what a partner accepts).
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createPrivateKey, createPublicKey, createSecretKey } from "node:crypto";
 import { userTokenVerifier, TokenError } from "../../../lib/auth/user-tokens.ts";
 import { issueToken } from "../../../lib/auth/dev-tokens.ts";
@@ -67,6 +67,26 @@ describe("gateway forwards", () => {
   });
   it("no header is unsigned", async () => {
     expect(await new IdentityVerifier(createPublicKey(keys.verifyKey), "essex-cc").check(undefined)).toMatchObject({ signed: false });
+  });
+  it("a forward verified once is accepted again until it expires, and refused after (the verifier remembers it)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const partner = new IdentityVerifier(createPublicKey(keys.verifyKey), "essex-cc");
+      const forward = await new IdentitySigner(createPrivateKey(keys.signingKey)).sign(identity, "essex-cc");
+      expect(await partner.check(forward)).toEqual({ signed: true, identity });
+      vi.advanceTimersByTime(59_000);
+      expect(await partner.check(forward)).toEqual({ signed: true, identity });
+      vi.advanceTimersByTime(2_000);
+      expect(await partner.check(forward)).toMatchObject({ signed: false, reason: expect.stringContaining("ERR_JWT_EXPIRED") });
+      // A remembered forward for one partner still means nothing to another.
+      expect((await new IdentityVerifier(createPublicKey(keys.verifyKey), "bridgewater").check(forward)).signed).toBe(false);
+      // Nor does a tampered copy of a remembered one.
+      const fresh = await new IdentitySigner(createPrivateKey(keys.signingKey)).sign(identity, "essex-cc");
+      expect((await partner.check(fresh)).signed).toBe(true);
+      expect((await partner.check(`${fresh.slice(0, -2)}AA`)).signed).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
