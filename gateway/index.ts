@@ -1,7 +1,7 @@
 // Starts the national gateway: reads config, loads the registry, listens.
 import { loadConfigOrExit } from "../lib/config.ts";
 import { createLogger } from "../lib/logger.ts";
-import { RegistrySource } from "../lib/registry-source.ts";
+import { lastGoodRegistryFile, RegistrySource, RegistryStartError } from "../lib/registry-source.ts";
 import { SchemaChecker } from "../lib/schema-checker.ts";
 import { startGateway } from "./server.ts";
 import { gatewayAuth } from "../lib/auth/setup.ts";
@@ -9,7 +9,16 @@ import { MissingKeyError } from "../lib/auth/keys.ts";
 
 const config = loadConfigOrExit();
 const logger = createLogger("gateway", config.LOG_LEVEL);
-const registry = new RegistrySource(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE, logger).watch(config.REGISTRY_POLL_MS);
+let registry: RegistrySource;
+try {
+  registry = new RegistrySource(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE, logger, {
+    lastGoodFile: lastGoodRegistryFile(config.DATA_DIR, "gateway"),
+  }).watch(config.REGISTRY_POLL_MS);
+} catch (e) {
+  if (!(e instanceof RegistryStartError)) throw e;
+  console.error(e.message);
+  process.exit(1);
+}
 let auth;
 try {
   auth = gatewayAuth(config);

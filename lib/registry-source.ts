@@ -3,23 +3,57 @@
 // within one poll interval, without a restart. A file that does not validate is refused with a log
 // line and the last good registry stays in force. Requests read the registry once per fetch, so a
 // query in flight during a change completes against what it started with or the new one, whole.
-import { readFileSync, statSync } from "node:fs";
+//
+// The last good registry is also kept on disk (`lastGoodFile`, a copy of the file's text written
+// each time one takes effect), so that a service restarted while the file is broken starts from it
+// instead of not starting at all: one bad edit must not take a national service dark at its next
+// restart. With no last good copy yet, start-up is refused with one line naming the fault.
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Logger } from "pino";
-import { parseRegistry, type Registry } from "../schema/registry.ts";
+import { parseRegistryText, RegistryError, type Registry } from "../schema/registry.ts";
+
+export interface RegistrySourceOptions {
+  /**
+   * Where the last registry that took effect is copied, and started from when the file is broken
+   * at start-up. Default: none (tests); services use `lastGoodRegistryFile`.
+   */
+  lastGoodFile?: string;
+}
+
+/** A service's copy of its last good registry: one file per service, so no two processes write the same one. */
+export function lastGoodRegistryFile(dataDir: string, service: string): string {
+  // A dot cannot occur in a partner id, so this never collides with a partner's database folder.
+  return join(dataDir, `registry.last-good.${service}.json`);
+}
+
+/** The registry file is broken at start-up and there is no last good copy to start from. */
+export class RegistryStartError extends Error {}
 
 export class RegistrySource {
   private registry: Registry;
   private stamp: string;
   private timer: NodeJS.Timeout | undefined;
+  private readonly lastGoodFile: string | undefined;
 
   constructor(
     private readonly file: string,
     private readonly urlTemplate: string,
     private readonly logger: Logger,
+    options: RegistrySourceOptions = {},
   ) {
-    // At start a bad registry is fatal: there is no last good one to keep.
-    this.registry = parseRegistry(JSON.parse(readFileSync(file, "utf8")), urlTemplate);
-    this.stamp = this.currentStamp();
+    this.lastGoodFile = options.lastGoodFile;
+    this.stamp = this.stampOrMissing();
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+      this.registry = parseRegistryText(text, urlTemplate);
+    } catch (e) {
+      const reason = e instanceof RegistryError ? e.message : `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      this.registry = this.startFromLastGood(reason);
+      return;
+    }
+    this.keep(text);
   }
 
   current = (): Registry => this.registry;
@@ -27,6 +61,47 @@ export class RegistrySource {
   private currentStamp(): string {
     const s = statSync(this.file);
     return `${s.mtimeMs}:${s.size}`;
+  }
+
+  private stampOrMissing(): string {
+    try {
+      return this.currentStamp();
+    } catch {
+      return "missing";
+    }
+  }
+
+  private startFromLastGood(reason: string): Registry {
+    const copy = this.lastGoodFile;
+    if (!copy || !existsSync(copy)) {
+      throw new RegistryStartError(`${this.file}: ${reason}${copy ? `; no last good registry at ${copy} to start from` : ""}`);
+    }
+    let registry: Registry;
+    try {
+      registry = parseRegistryText(readFileSync(copy, "utf8"), this.urlTemplate);
+    } catch (e) {
+      throw new RegistryStartError(`${this.file}: ${reason}; the last good copy ${copy} is unusable too: ${(e as Error).message}`);
+    }
+    this.logger.error(
+      { file: this.file, reason, lastGood: copy, lastGoodAt: statSync(copy).mtime.toISOString(), partners: registry.partners.length },
+      "registry refused at start; starting from the last good registry",
+    );
+    return registry;
+  }
+
+  /** Copies a registry that took effect beside the data (temp file + rename: never half written). */
+  private keep(text: string): void {
+    const copy = this.lastGoodFile;
+    if (!copy) return;
+    try {
+      mkdirSync(dirname(copy), { recursive: true });
+      const temp = `${copy}.${process.pid}.tmp`;
+      writeFileSync(temp, text);
+      renameSync(temp, copy);
+    } catch (e) {
+      // Serving goes on with the registry in memory; only the next start's fallback is at risk.
+      this.logger.warn({ lastGood: copy, reason: (e as Error).message }, "could not keep a copy of the registry");
+    }
   }
 
   /** Re-reads the file if it changed; returns true when a new registry took effect. */
@@ -41,8 +116,10 @@ export class RegistrySource {
     if (stamp === this.stamp) return false;
     this.stamp = stamp;
     let next: Registry;
+    let text: string;
     try {
-      next = parseRegistry(JSON.parse(readFileSync(this.file, "utf8")), this.urlTemplate);
+      text = readFileSync(this.file, "utf8");
+      next = parseRegistryText(text, this.urlTemplate);
     } catch (e) {
       this.logger.error({ file: this.file, reason: (e as Error).message }, "registry refused; keeping the last good one");
       return false;
@@ -53,6 +130,7 @@ export class RegistrySource {
     const removed = [...before.keys()].filter((id) => !after.has(id));
     const changed = [...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id));
     this.registry = next;
+    this.keep(text);
     this.logger.info({ added, removed, changed }, "registry reloaded");
     return true;
   }

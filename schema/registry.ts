@@ -9,6 +9,23 @@ import organisations from "./organisations.json" with { type: "json" };
 
 const organisationIds = new Set(organisations.organisations.map((o) => o.id));
 
+/**
+ * An address the gateway can call: http or https, with a host, written out in full. `z.url()`
+ * alone takes any scheme (`htp:/not a url` parsed as a valid URL and took its partner offline), and
+ * the WHATWG parser repairs `http:/host` and `http:///host` into a host it was never given.
+ */
+export function isHttpUrl(s: string): boolean {
+  if (!/^https?:\/\/[^/?#\s@]/i.test(s)) return false;
+  try {
+    const u = new URL(s);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+export const HTTP_URL_MESSAGE = "must be an http:// or https:// URL with a host";
+export const httpUrl = z.string().refine(isHttpUrl, HTTP_URL_MESSAGE);
+
 export const partnerEntry = z
   .object({
     id: z.string().regex(PARTNER_ID_PATTERN, "partner ids are lowercase letters, digits and '-'"),
@@ -19,7 +36,7 @@ export const partnerEntry = z
     region: z.enum(REGION_IDS),
     enabled: z.boolean().default(true),
     /** Overrides the URL built from PARTNER_URL_TEMPLATE. */
-    url: z.url().optional(),
+    url: httpUrl.optional(),
   })
   .strict();
 
@@ -79,16 +96,36 @@ export class Registry {
   }
 }
 
+/** A registry that does not validate; the message names every problem on one line. */
+export class RegistryError extends Error {}
+
 export function parseRegistry(json: unknown, urlTemplate: string): Registry {
   const parsed = registryFile.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`invalid partner registry: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new RegistryError(`invalid partner registry: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
   return new Registry(parsed.data.partners, urlTemplate);
 }
 
+/** Parses a registry file's text; a file that is not JSON is a RegistryError too. */
+export function parseRegistryText(text: string, urlTemplate: string): Registry {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new RegistryError(`invalid partner registry: not JSON (${(e as Error).message})`);
+  }
+  return parseRegistry(json, urlTemplate);
+}
+
 export function loadRegistry(file: string, urlTemplate: string): Registry {
-  return parseRegistry(JSON.parse(readFileSync(file, "utf8")), urlTemplate);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new RegistryError(`partner registry ${file} unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseRegistryText(text, urlTemplate);
 }
 
 export const DEFAULT_REGISTRY_FILE = new URL("./partners.json", import.meta.url).pathname;

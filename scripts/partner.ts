@@ -6,7 +6,7 @@ import { pino } from "pino";
 import { loadConfigOrExit } from "../lib/config.ts";
 import { addPartner, RegistryEditError, removePartner, setEnabled } from "../lib/registry-edit.ts";
 import { SchemaChecker } from "../lib/schema-checker.ts";
-import { loadRegistry } from "../schema/registry.ts";
+import { loadRegistry, RegistryError } from "../schema/registry.ts";
 
 const config = loadConfigOrExit();
 const file = config.REGISTRY_FILE;
@@ -73,7 +73,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e) => {
-    console.error(e instanceof RegistryEditError ? `partner: ${e.message}` : e);
+    console.error(e instanceof RegistryEditError || e instanceof RegistryError ? `partner: ${e.message}` : e);
     process.exit(1);
   },
 );

@@ -5,13 +5,20 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadConfigOrExit } from "../lib/config.ts";
 import { loadDevKeys } from "../lib/auth/keys.ts";
-import { loadRegistry, type Partner } from "../schema/registry.ts";
+import { loadRegistry, RegistryError, type Partner, type Registry } from "../schema/registry.ts";
 import { PARTNER_KINDS } from "../schema/kinds.ts";
 import { templateDir } from "../lib/db/embedded.ts";
 import { nodeCommand, type Service } from "../lib/node-flags.ts";
 
 const config = loadConfigOrExit();
-const registry = loadRegistry(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE);
+let registry: Registry;
+try {
+  registry = loadRegistry(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE);
+} catch (e) {
+  if (!(e instanceof RegistryError)) throw e;
+  console.error(`${config.REGISTRY_FILE}: ${e.message}`);
+  process.exit(1);
+}
 // Partners, the catalogue, the gateway and `npm run token` must share one set of development keys
 // (lib/auth/keys.ts): made here, before any of them starts, unless real keys are configured.
 if (config.NODE_ENV !== "production") loadDevKeys(config.DATA_DIR);

@@ -10,6 +10,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import pkg from "../../package.json" with { type: "json" };
+import { DurableNodeFS, durableStartParams, fsyncDir, fsyncTree } from "./durable-fs.ts";
 
 // The template is only valid for the PGlite version that wrote it: key the cache by it.
 const pgliteVersion = pkg.dependencies["@electric-sql/pglite"];
@@ -65,22 +66,37 @@ export async function template(): Promise<Blob> {
   return templatePromise;
 }
 
+export interface EmbeddedOptions {
+  /**
+   * Flush every commit to disk (lib/db/durable-fs.ts), so that an OS crash or power loss loses no
+   * committed write. Only for a folder (memory has nothing to flush). Default true; config
+   * EMBEDDED_FSYNC=off turns it off for tests and benchmarks.
+   */
+  fsync?: boolean;
+}
+
+async function openFolder(dataDir: string, fsync: boolean): Promise<PGlite> {
+  const db = fsync ? new PGlite({ dataDir, fs: new DurableNodeFS(dataDir), startParams: durableStartParams() }) : new PGlite(dataDir);
+  await db.waitReady;
+  return db;
+}
+
 /**
  * Opens an embedded database: in memory when `dataDir` is undefined, else persisted in `dataDir`
  * (created from the template the first time).
  */
-export async function openEmbedded(dataDir?: string): Promise<PGlite> {
-  if (dataDir && existsSync(join(dataDir, "PG_VERSION"))) {
-    const db = new PGlite(dataDir);
-    await db.waitReady;
-    return db;
-  }
+export async function openEmbedded(dataDir?: string, options: EmbeddedOptions = {}): Promise<PGlite> {
+  const fsync = options.fsync ?? true;
+  if (dataDir && existsSync(join(dataDir, "PG_VERSION"))) return openFolder(dataDir, fsync);
   if (dataDir) {
     await mkdir(dirname(dataDir), { recursive: true });
     // Copied aside then renamed: a process killed mid-copy leaves no half cluster at dataDir.
     const partial = `${dataDir}.${process.pid}.partial`;
     rmSync(partial, { recursive: true, force: true });
     cpSync(await templateDir(), partial, { recursive: true });
+    // The copy must be on disk before the rename makes it the database: else a power loss could
+    // leave a named but torn cluster.
+    if (fsync) fsyncTree(partial);
     if (existsSync(dataDir)) {
       // Never delete what we did not make: an empty folder is fine, anything else is a mistake.
       if (readdirSync(dataDir).length > 0) {
@@ -90,9 +106,8 @@ export async function openEmbedded(dataDir?: string): Promise<PGlite> {
       rmdirSync(dataDir);
     }
     await rename(partial, dataDir);
-    const db = new PGlite(dataDir);
-    await db.waitReady;
-    return db;
+    if (fsync) fsyncDir(dirname(dataDir)); // the rename itself
+    return openFolder(dataDir, fsync);
   }
   const db = new PGlite({ loadDataDir: await template() });
   await db.waitReady;

@@ -13,7 +13,8 @@ export interface StatementCounter {
   count: number;
 }
 
-export type Store = { kind: "embedded"; dataDir?: string } | { kind: "postgres"; url: string };
+/** `fsync` (default true) flushes each commit of a folder store to disk: see lib/db/embedded.ts. */
+export type Store = { kind: "embedded"; dataDir?: string; fsync?: boolean } | { kind: "postgres"; url: string };
 
 export interface OpenedDatabase<C> {
   prisma: C;
@@ -73,7 +74,7 @@ export async function openDatabase<C extends { $disconnect(): Promise<void> }>(
 ): Promise<OpenedDatabase<C>> {
   const statements: StatementCounter = { count: 0 };
   if (store.kind === "embedded") {
-    const db = await openEmbedded(store.dataDir);
+    const db = await openEmbedded(store.dataDir, { fsync: store.fsync });
     const sql = pgliteRunner(db);
     await applyMigrations(sql, migrationsDir);
     const prisma = makeClient({ adapter: counted(new PrismaPGlite(db), statements) as never });

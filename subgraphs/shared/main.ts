@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { loadConfigOrExit } from "../../lib/config.ts";
 import { createLogger } from "../../lib/logger.ts";
-import { RegistrySource } from "../../lib/registry-source.ts";
+import { lastGoodRegistryFile, RegistrySource, RegistryStartError } from "../../lib/registry-source.ts";
 import { SchemaChecker } from "../../lib/schema-checker.ts";
 import type { Kind } from "../../schema/kinds.ts";
 import { buildService, startService, type ServiceDefinition } from "./service.ts";
@@ -14,7 +14,16 @@ import { MissingKeyError } from "../../lib/auth/keys.ts";
 export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promise<void> {
   const config = loadConfigOrExit();
   const bootLogger = createLogger(kind, config.LOG_LEVEL, config.PARTNER_ID);
-  const registry = new RegistrySource(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE, bootLogger).watch(config.REGISTRY_POLL_MS);
+  let registry: RegistrySource;
+  try {
+    registry = new RegistrySource(config.REGISTRY_FILE, config.PARTNER_URL_TEMPLATE, bootLogger, {
+      lastGoodFile: lastGoodRegistryFile(config.DATA_DIR, config.PARTNER_ID ?? kind),
+    }).watch(config.REGISTRY_POLL_MS);
+  } catch (e) {
+    if (!(e instanceof RegistryStartError)) throw e;
+    console.error(e.message);
+    process.exit(1);
+  }
   const partner = config.PARTNER_ID ? registry.current().get(config.PARTNER_ID) : undefined;
   if (!partner || partner.kind !== kind) {
     console.error(`PARTNER_ID: must name a ${kind} partner in ${config.REGISTRY_FILE} (got ${config.PARTNER_ID ?? "nothing"})`);
@@ -23,7 +32,7 @@ export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promis
   const logger = bootLogger;
   const store = config.DATABASE_URL
     ? ({ kind: "postgres", url: config.DATABASE_URL } as const)
-    : ({ kind: "embedded", dataDir: join(config.DATA_DIR, partner.id) } as const);
+    : ({ kind: "embedded", dataDir: join(config.DATA_DIR, partner.id), fsync: config.EMBEDDED_FSYNC } as const);
   let auth;
   try {
     // The national catalogue signs its own calls to partners (harvest, schema checks).

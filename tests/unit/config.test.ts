@@ -109,5 +109,6 @@ describe("loadConfig", () => {
   it("says what is wrong with the URL settings", () => {
     expect(configError({ DATABASE_URL: "mysql://x" }).message).toContain("must be a postgres:// URL");
     expect(configError({ PARTNER_URL_TEMPLATE: "http://x/graphql" }).message).toContain("must contain {port} or {id}");
+    expect(configError({ PARTNER_URL_TEMPLATE: "htp:/{id}:{port}/graphql" }).message).toContain("PARTNER_URL_TEMPLATE: must be an http:// or https:// URL with a host");
   });
 });

@@ -1,10 +1,14 @@
 // The embedded store's folders: a new partner database is a copy of the template cluster, what is
 // written survives a restart, and a folder that is not a database is never overwritten.
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import fs from "node:fs";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEmbedded } from "../../lib/db/embedded.ts";
+import { openDatabase } from "../../lib/db/open.ts";
+import { kindPaths } from "../../lib/db/kind-paths.ts";
+import { loadConfig } from "../../lib/config.ts";
 
 const root = mkdtempSync(join(tmpdir(), "embedded-store-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -41,5 +45,45 @@ describe("an embedded database in a folder", { timeout: 60_000 }, () => {
     await expect(openEmbedded(other)).rejects.toThrow(/is not a database folder/);
     expect(readdirSync(other)).toEqual(["notes.txt"]);
     expect(readdirSync(root).filter((f) => f.includes("partial"))).toEqual([]);
+  });
+});
+
+// PGlite's defaults start PostgreSQL with -F (fsync off), and its WASM file system drops fsync and
+// fdatasync: a commit was only in the OS page cache. These prove a commit now reaches the disk.
+describe("durability of an embedded database in a folder", { timeout: 60_000 }, () => {
+  afterEach(() => vi.restoreAllMocks());
+  const commits = async (db: Awaited<ReturnType<typeof openEmbedded>>, n: number) => {
+    await db.exec(`CREATE TABLE IF NOT EXISTS t (id serial PRIMARY KEY, v text)`);
+    const sync = vi.spyOn(fs, "fsyncSync");
+    for (let i = 0; i < n; i++) await db.query(`INSERT INTO t (v) VALUES ($1)`, [`row ${i}`]);
+    const calls = sync.mock.calls.length;
+    sync.mockRestore();
+    return calls;
+  };
+
+  it("runs with fsync on by default and flushes every commit to the host disk", async () => {
+    const db = await openEmbedded(join(root, "durable"));
+    expect((await db.query(`SHOW fsync`)).rows).toEqual([{ fsync: "on" }]);
+    expect((await db.query(`SHOW wal_sync_method`)).rows).toEqual([{ wal_sync_method: "fsync" }]);
+    expect(await commits(db, 10)).toBeGreaterThanOrEqual(10);
+    await db.close();
+    const again = await openEmbedded(join(root, "durable"));
+    expect((await again.query(`SELECT count(*)::int AS n FROM t`)).rows).toEqual([{ n: 10 }]);
+    await again.close();
+  });
+
+  it("with fsync off (EMBEDDED_FSYNC=off, for tests and benchmarks) flushes nothing", async () => {
+    const db = await openEmbedded(join(root, "fast"), { fsync: false });
+    expect((await db.query(`SHOW fsync`)).rows).toEqual([{ fsync: "off" }]);
+    expect(await commits(db, 10)).toBe(0);
+    await db.close();
+  });
+
+  it("a partner's store opened as services open it has fsync on unless the setting turns it off", async () => {
+    expect(loadConfig({}).EMBEDDED_FSYNC).toBe(true);
+    expect(loadConfig({ EMBEDDED_FSYNC: "off" }).EMBEDDED_FSYNC).toBe(false);
+    const db = await openDatabase({ kind: "embedded", dataDir: join(root, "service"), fsync: loadConfig({}).EMBEDDED_FSYNC }, kindPaths("resources").migrations, () => ({ $disconnect: async () => undefined }));
+    expect(await db.sql.query(`SHOW fsync`)).toEqual([{ fsync: "on" }]);
+    await db.close();
   });
 });

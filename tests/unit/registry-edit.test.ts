@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { addPartner, RegistryEditError, removePartner, setEnabled } from "../../lib/registry-edit.ts";
-import { RegistrySource } from "../../lib/registry-source.ts";
+import { lastGoodRegistryFile, RegistrySource, RegistryStartError } from "../../lib/registry-source.ts";
 import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../schema/registry.ts";
 
 let dir: string;
@@ -33,6 +33,7 @@ describe("registry edits", () => {
     expect(() => addPartner(file, { ...leeds, port: 4121 })).toThrow(/duplicate port 4121/);
     expect(() => addPartner(file, { ...leeds, organisation: "nobody" })).toThrow(/organisation: unknown organisation/);
     expect(() => addPartner(file, { ...leeds, kind: "recipes" })).toThrow(RegistryEditError);
+    expect(() => addPartner(file, { ...leeds, url: "htp:/not a url" })).toThrow(/url: must be an http:\/\/ or https:\/\/ URL with a host/);
     expect(readFileSync(file, "utf8")).toBe(before);
   });
 
@@ -70,5 +71,60 @@ describe("RegistrySource", () => {
   it("fails at start on a broken file, naming the problem", () => {
     writeFileSync(file, JSON.stringify({ partners: [] }));
     expect(() => new RegistrySource(file, template, pino({ level: "silent" }))).toThrow(/exactly one enabled catalogue/);
+  });
+});
+
+// A restart while the registry file is broken: the service starts from the last registry it had in
+// force (kept on disk), says so in one log line naming the fault, and takes the file again once fixed.
+describe("RegistrySource's last good registry on disk", () => {
+  const bump = (f: string, seconds: number) => utimesSync(f, new Date(), new Date(Date.now() + seconds * 1000));
+  function capture() {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    return { logger, lines };
+  }
+
+  it("starts from the last good registry when the file is broken at start, then takes the fixed file", () => {
+    const lastGood = lastGoodRegistryFile(dir, "gateway");
+    addPartner(file, leeds);
+    new RegistrySource(file, template, pino({ level: "silent" }), { lastGoodFile: lastGood }).stop();
+    const good = readFileSync(file, "utf8");
+    expect(readFileSync(lastGood, "utf8")).toBe(good);
+
+    // The bad edit of the issue: a URL that is no URL, then a restart.
+    writeFileSync(file, good.replace(`"port": 4125`, `"port": 4125, "url": "htp:/not a url"`));
+    const { logger, lines } = capture();
+    const restarted = new RegistrySource(file, template, logger, { lastGoodFile: lastGood });
+    expect(restarted.current().get("leeds-th")?.url).toBe("http://127.0.0.1:4125/graphql");
+    expect(restarted.current().ofKind("projects").length).toBeGreaterThan(1);
+    const errors = lines.filter((l) => (l.level as number) >= 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ msg: "registry refused at start; starting from the last good registry", file, lastGood });
+    expect(errors[0]!.reason).toMatch(/partners\.\d+\.url: must be an http/);
+    // The broken file did not overwrite the copy.
+    expect(readFileSync(lastGood, "utf8")).toBe(good);
+
+    removePartner(file, "leeds-th");
+    bump(file, 3);
+    expect(restarted.reload()).toBe(true);
+    expect(restarted.current().get("leeds-th")).toBeUndefined();
+    expect(readFileSync(lastGood, "utf8")).toBe(readFileSync(file, "utf8"));
+  });
+
+  it("refuses to start with one line naming the fault when there is no last good copy", () => {
+    writeFileSync(file, "{ not json");
+    const lastGood = lastGoodRegistryFile(dir, "gateway");
+    let error: unknown;
+    try {
+      new RegistrySource(file, template, pino({ level: "silent" }), { lastGoodFile: lastGood });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RegistryStartError);
+    const message = (error as Error).message;
+    expect(message).not.toContain("\n");
+    expect(message).toContain(file);
+    expect(message).toMatch(/not JSON/);
+    expect(message).toContain(`no last good registry at ${lastGood}`);
   });
 });

@@ -126,10 +126,22 @@ describe("parseRegistry", () => {
     ["an unknown region", { region: "atlantis" }, "partners.1.region"],
     ["an unexpected field", { colour: "blue" }, "partners.1"],
     ["a url that is not a URL", { url: "not a url" }, "partners.1.url"],
+    // Each of these parsed as a URL and took its partner offline.
+    ["a url with a misspelt scheme", { url: "htp:/not a url" }, "partners.1.url: must be an http:// or https:// URL with a host"],
+    ["a url of another scheme", { url: "ftp://hub.example.org/graphql" }, "partners.1.url: must be an http"],
+    ["a file url", { url: "file:///etc/passwd" }, "partners.1.url: must be an http"],
+    ["a url without a host", { url: "http:///graphql" }, "partners.1.url: must be an http"],
+    ["a url whose host the parser would invent", { url: "http:/hub/graphql" }, "partners.1.url: must be an http"],
   ])("rejects %s", (_what, change, path) => {
     const file = validFile();
     file.partners[1] = { ...file.partners[1], ...change };
     expect(parseError(file)).toContain(path);
+  });
+
+  it.each([["https://hub.example.org/graphql"], ["http://resources-a:4111/graphql"], ["http://127.0.0.1:5001/graphql"]])("accepts the url %s", (url) => {
+    const file = validFile();
+    file.partners[1] = { ...file.partners[1], url };
+    expect(parseRegistry(file, TEMPLATE).get("hub")?.url).toBe(url);
   });
 
   it("reports every problem, not only the first", () => {
