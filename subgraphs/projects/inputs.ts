@@ -4,9 +4,8 @@ import { z } from "zod";
 import { globalIdOf } from "../../schema/ids.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
 import { contractEnumOf, driverId, isoDate, organisationId, regionId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
+import { optionalText, storableString, text } from "../../lib/text-zod.ts";
 
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).nullable();
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(30, "at most 30 values");
 
 /** The last calendar day that has begun somewhere on Earth (UTC+14): a date after it is in the future. */
@@ -83,7 +82,7 @@ export const teamMemberInput = z
     name: text(200),
     role: optionalText(200).optional(),
     // The token subject the identity provider gives the user (what the gateway forwards as `user`).
-    userId: z.string().trim().min(1).max(200).nullable().optional(),
+    userId: text(200).nullable().optional(),
   })
   .strict();
 

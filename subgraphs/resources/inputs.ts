@@ -2,17 +2,17 @@
 // shared vocabulary (schema/), so a bad value is a BAD_USER_INPUT naming its path, never a row.
 import { z } from "zod";
 import { contractEnumOf, driverId, httpUrl, isoDate, organisationId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
+import { optionalText, storableString, text } from "../../lib/text-zod.ts";
 
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(30, "at most 30 values");
 
 const fields = {
   title: text(300),
-  summary: z.string().trim().max(2000).nullable(),
+  summary: optionalText(2000),
   kind: contractEnumOf("resources", "ResourceKind"),
   url: httpUrl.nullable(),
   publisher: organisationId.nullable(),
-  body: z.string().max(20_000).nullable(),
+  body: storableString().max(20_000, "must be at most 20000 characters").nullable(),
   topics: list(topicId),
   drivers: list(driverId),
   settings: list(settingId),

@@ -202,6 +202,17 @@ describe("bad input gets a clear error with a code and no stack trace", () => {
     expectClean(body);
   });
 
+  // PostgreSQL cannot take a NUL in text, and a lone surrogate is not Unicode: both were INTERNAL_SERVER_ERROR.
+  it.each([
+    ["a NUL character", "falls\u0000"],
+    ["a lone surrogate", "falls \uDC00"],
+  ])("%s in the search text", async (_what, q) => {
+    const { body } = await sys.query(`query($q: String) { search(query: $q) { totalCount } }`, { q });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["query"] });
+    expect(body.errors[0].message).toMatch(/NUL characters or unpaired surrogates/);
+    expectClean(body);
+  });
+
   it("a missing required variable", async () => {
     const { status, body } = await sys.query(`query($id: ID!) { project(id: $id) { title } }`, {});
     expect(status).toBe(400);

@@ -335,3 +335,25 @@ describe("the audit trail", () => {
     expect(await prisma.auditEntry.count()).toBe(count);
   });
 });
+
+// PostgreSQL cannot store a NUL character, and a lone surrogate is not Unicode at all: both used to
+// reach the database and come back as INTERNAL_SERVER_ERROR. They are refused at the edge.
+describe("text a database cannot store", () => {
+  it.each([
+    ["a NUL character", "Poole\u0000network"],
+    ["a lone surrogate", "Poole \uD83D network"],
+  ])("%s in a title or any text field is BAD_USER_INPUT naming the path, and writes nothing", async (_what, bad) => {
+    const before = await snapshot();
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ title: bad, type: "PRACTITIONER_NETWORK" }, ["input", "title"]],
+      [{ title: "Poole", type: "PRACTITIONER_NETWORK", meets: bad }, ["input", "meets"]],
+    ];
+    for (const [input, path] of cases) {
+      const body = await gql("editor", M.createNetwork, { input, key: key() });
+      expect(codeOf(body), JSON.stringify(body.errors)).toBe("BAD_USER_INPUT");
+      expect(body.errors[0].extensions.argumentPath).toEqual(path);
+      expect(body.errors[0].message).toMatch(/NUL characters or unpaired surrogates/);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+});

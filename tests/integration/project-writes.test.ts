@@ -564,3 +564,25 @@ describe("the audit trail", () => {
     expect(await prisma.auditEntry.count({ where: { actor: "someone-else" } })).toBe(0);
   });
 });
+
+// PostgreSQL cannot store a NUL character, and a lone surrogate is not Unicode at all: both used to
+// reach the database and come back as INTERNAL_SERVER_ERROR. They are refused at the edge.
+describe("text a database cannot store", () => {
+  it.each([
+    ["a NUL character", "Safer\u0000discharge"],
+    ["a lone surrogate", "Safer \uDE00 discharge"],
+  ])("%s in a title or any text field is BAD_USER_INPUT naming the path, and writes nothing", async (_what, bad) => {
+    const before = await snapshot();
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ title: bad, aim: "Fewer readmissions" }, ["input", "title"]],
+      [{ title: "Safer discharge", aim: "Fewer readmissions", outcomes: ["fine", bad] }, ["input", "outcomes", "1"]],
+    ];
+    for (const [input, path] of cases) {
+      const body = await gql("editor", M.createProject, { input, key: key() });
+      expect(codeOf(body), JSON.stringify(body.errors)).toBe("BAD_USER_INPUT");
+      expect(body.errors[0].extensions.argumentPath).toEqual(path);
+      expect(body.errors[0].message).toMatch(/NUL characters or unpaired surrogates/);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+});

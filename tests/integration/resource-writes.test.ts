@@ -35,6 +35,10 @@ describe("bad input gets a clear error naming the path, and writes nothing", () 
     [{ title: "Toolkit", kind: "GUIDE", topics: ["not-a-topic"] }, "input.topics.0"],
     [{ title: "Toolkit", kind: "GUIDE", publishedOn: "2021-02-30" }, "input.publishedOn"],
     [{ title: "Toolkit", kind: "GUIDE", publisher: "acme-ltd" }, "input.publisher"],
+    // PostgreSQL cannot store NUL, and a lone surrogate is not Unicode: both were INTERNAL_SERVER_ERROR.
+    [{ title: "Tool\u0000kit", kind: "GUIDE" }, "input.title"],
+    [{ title: "Toolkit \uD800", kind: "GUIDE" }, "input.title"],
+    [{ title: "Toolkit", kind: "GUIDE", body: "Steps\u0000" }, "input.body"],
   ])("%j → BAD_USER_INPUT at %s", async (input, path) => {
     const before = await searchTitles("Toolkit");
     const { body } = await sys.queryAs(editor, CREATE, { input, key: key() });

@@ -10,6 +10,7 @@ import { CONDITION_IDS } from "../../../schema/vocabulary.ts";
 import { PARTNER_ID_PATTERN } from "../../../schema/ids.ts";
 import { ENTITY_OF_KIND, PARTNER_KINDS } from "../../../schema/kinds.ts";
 import { badInput, fromZod } from "../../../lib/errors.ts";
+import { storableString } from "../../../lib/text-zod.ts";
 import { FACET_DIMENSIONS, facet, type FacetDimension } from "../harvest/facets.ts";
 import { facetCountsStatement, type FacetCountRow } from "./facets-sql.ts";
 
@@ -38,9 +39,9 @@ export const searchFilter = z.object({
 });
 
 export const searchArgs = z.object({
-  query: z.string().max(SEARCH_MAX_QUERY, `must be at most ${SEARCH_MAX_QUERY} characters`).optional().nullable(),
+  query: storableString().max(SEARCH_MAX_QUERY, `must be at most ${SEARCH_MAX_QUERY} characters`).optional().nullable(),
   first: z.number().int().min(1, "must be between 1 and 100").max(SEARCH_MAX_PAGE, "must be between 1 and 100").default(20),
-  after: z.string().max(200).optional().nullable(),
+  after: storableString().max(200).optional().nullable(),
   filter: searchFilter.optional().nullable(),
   // GraphQL gives the default (RELEVANCE) when the argument is absent; an explicit null means the same.
   sort: z
