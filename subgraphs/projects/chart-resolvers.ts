@@ -52,6 +52,17 @@ export const chartResolvers = {
   },
 };
 
+/**
+ * Headers of every chart route answer. An SVG opened by its URL is a document a browser renders,
+ * scripts and fetches included: the policy lets it load nothing and run nothing (the charts draw
+ * with presentation attributes only, so they need no style-src either), may not be framed, and
+ * nosniff stops a browser from reading a body as another type than the one declared.
+ */
+export const CHART_SECURITY_HEADERS = {
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  "x-content-type-options": "nosniff",
+} as const;
+
 /** GET /charts/measures/<id>.svg[?type=run][&phase=YYYY-MM-DD…]: the chart as image/svg+xml. */
 export function chartRoutes(db: OpenedDatabase<PrismaClient>): Record<string, RouteHandler> {
   return {
@@ -61,13 +72,13 @@ export function chartRoutes(db: OpenedDatabase<PrismaClient>): Record<string, Ro
       // A draft project's charts are not served: an <img> request carries no identity to show them to.
       const measure = match ? await db.prisma.measure.findFirst({ where: { id: match[1]!, project: { publication: "PUBLISHED" } } }) : null;
       if (!measure) {
-        res.writeHead(404, { "content-type": "application/json" });
+        res.writeHead(404, { "content-type": "application/json", ...CHART_SECURITY_HEADERS });
         res.end(JSON.stringify({ errors: [{ message: "No such measure", extensions: { code: "NOT_FOUND" } }] }));
         return;
       }
       const points = (await seriesOf(db.sql, [measure.id])).get(measure.id) ?? [];
       const phases = url.searchParams.getAll("phase").filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d));
-      res.writeHead(200, { "content-type": "image/svg+xml; charset=utf-8", "cache-control": "public, max-age=60" });
+      res.writeHead(200, { "content-type": "image/svg+xml; charset=utf-8", "cache-control": "public, max-age=60", ...CHART_SECURITY_HEADERS });
       res.end(measureChart(measure, points, url.searchParams.get("type") === "run" ? "RUN" : "XMR", phases));
     },
   };

@@ -586,3 +586,29 @@ describe("text a database cannot store", () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+// Charts are SVG documents served by URL: opened directly, an SVG is a document that could run
+// script or load anything, and a browser may sniff a body into another type. The routes forbid both.
+describe("chart routes", () => {
+  it("serve SVG with a strict Content-Security-Policy (no script, nothing loaded) and nosniff, the 404 too", async () => {
+    const f = await fresh("A chart with headers");
+    await ok("team", M.publishProject, { id: f.projectId, key: key() });
+    for (const path of [`/charts/measures/${f.measureId}.svg`, `/charts/measures/${f.measureId}.svg?type=run`]) {
+      const res = await fetch(new URL(path, partner.url));
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp).toMatch(/(^|; )default-src 'none'(;|$)/);
+      expect(csp).not.toMatch(/script-src|unsafe-eval/);
+      // The policy does not break the chart: it draws with presentation attributes, no inline style or script.
+      const svg = await res.text();
+      expect(svg).toMatch(/^<svg/);
+      expect(svg).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i);
+    }
+    const missing = await fetch(new URL(`/charts/measures/00000000-0000-0000-0000-000000000000.svg`, partner.url));
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(missing.headers.get("content-security-policy")).toMatch(/default-src 'none'/);
+  });
+});
