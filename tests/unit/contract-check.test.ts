@@ -33,6 +33,13 @@ describe("contractProblems", () => {
     expect(problems.join("\n")).toMatch(/Project must be an entity with @key\(fields: "id"\)/);
   });
 
+  it("still accepts a projects partner built before resources' items became nullable (a stricter output is compatible)", () => {
+    const c = contractSdl("projects");
+    const before = c.replace("  resources: [Resource]\n", "  resources: [Resource!]\n").replace("  resource: Resource\n", "  resource: Resource!\n");
+    expect(before).not.toBe(c);
+    expect(contractProblems(c, before)).toEqual([]);
+  });
+
   it("refuses a schema that does not parse", () => {
     expect(contractProblems(contractSdl("networks"), "type {")[0]).toMatch(/does not parse/);
   });
