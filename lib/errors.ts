@@ -27,6 +27,10 @@ export const ErrorCode = {
   RATE_LIMITED: "RATE_LIMITED",
   BATCHING_DISABLED: "BATCHING_DISABLED",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  /** An automatic persisted query whose extensions.persistedQuery.sha256Hash is not the query's SHA-256. */
+  PERSISTED_QUERY_HASH_MISMATCH: "PERSISTED_QUERY_HASH_MISMATCH",
+  /** An automatic persisted query of a version other than 1. */
+  PERSISTED_QUERY_VERSION_UNSUPPORTED: "PERSISTED_QUERY_VERSION_UNSUPPORTED",
 } as const;
 
 /** The edge's rejections of a document (a GraphQL request error: 4xx with application/graphql-response+json). */
@@ -85,6 +89,8 @@ const EXPOSED_CODES = new Set<string>([
   "BAD_REQUEST",
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
+  ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
+  ErrorCode.PERSISTED_QUERY_VERSION_UNSUPPORTED,
   "OPERATION_RESOLUTION_FAILURE",
 ]);
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSystem, type TestSystem } from "../support/system.ts";
 import { startGateway } from "../../gateway/server.ts";
 import { pino } from "pino";
+import { createHash } from "node:crypto";
 
 let sys: TestSystem;
 const targets: Record<string, string> = {};
@@ -89,6 +90,30 @@ describe.each(["gateway", "subgraph"])("the %s", (target) => {
       const legacy = await post(url(), { query }, { accept: LEGACY });
       expect(legacy.status).toBe(200);
       expect(legacy.body.errors[0].extensions.code).toBe("TOO_MANY_ALIASES");
+    });
+
+    // Apollo Server answered both with 400 "Internal server error" and no code.
+    it.each([
+      ["a hash that does not match the query", { version: 1, sha256Hash: "0".repeat(64) }, "PERSISTED_QUERY_HASH_MISMATCH", /sha256Hash does not match the query/],
+      ["an unsupported version", { version: 2, sha256Hash: "0".repeat(64) }, "PERSISTED_QUERY_VERSION_UNSUPPORTED", /version must be 1/],
+    ])("an automatic persisted query with %s: 400 with a clear message and a stable code", async (_what, persistedQuery, code, message) => {
+      for (const accept of [MODERN, LEGACY]) {
+        const r = await post(url(), { query: "{ __typename }", extensions: { persistedQuery } }, { accept });
+        expect(r.status).toBe(400);
+        expect(r.body.errors[0].extensions.code).toBe(code);
+        expect(r.body.errors[0].message).toMatch(message);
+        expect(r.body).not.toHaveProperty("data");
+      }
+    });
+
+    it("an automatic persisted query with the right hash is answered, then found by its hash alone", async () => {
+      const query = "{ __typename }";
+      const sha256Hash = createHash("sha256").update(query).digest("hex");
+      const registered = await post(url(), { query, extensions: { persistedQuery: { version: 1, sha256Hash } } });
+      expect(registered.status).toBe(200);
+      expect(registered.body.data.__typename).toBe("Query");
+      const byHash = await post(url(), { extensions: { persistedQuery: { version: 1, sha256Hash } } });
+      expect(byHash.body.data?.__typename, JSON.stringify(byHash.body)).toBe("Query");
     });
 
     it("400 whatever the media type for a request that is not well-formed", async () => {
