@@ -1,13 +1,18 @@
 // The README's first command, end to end: the launcher starts every partner, the catalogue and the
 // gateway as separate processes on loopback, on a fresh data folder; the README's example query
 // then returns items from at least two partners of each kind.
+//
+// It runs beside a user's own `npm start`: the system under test gets a copy of the registry on free
+// ports (REGISTRY_FILE, the setting a user has) and a free GATEWAY_PORT, and never binds the demo's.
+// To prove it, the test itself holds the gateway's port 4000 and every port of the committed registry.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createServer } from "node:net";
+import { createServer, type Server } from "node:net";
+import { DEFAULT_REGISTRY_FILE } from "../../schema/registry.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), "dpic-demo-"));
@@ -15,6 +20,30 @@ let launcher: ChildProcess;
 let output = "";
 let readyAfterMs = 0;
 let gatewayUrl = "";
+const held: Server[] = [];
+const committed = JSON.parse(readFileSync(DEFAULT_REGISTRY_FILE, "utf8")) as { partners: { id: string; port: number }[] };
+const demoPorts = [4000, ...committed.partners.map((p) => p.port)];
+
+/** Listens on a port as the demo would; a port already taken (the demo running) is held anyway. */
+function hold(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => {
+      held.push(s);
+      resolve(true);
+    });
+  });
+}
+
+/** A copy of the registry with every partner on a free port: the system under test's REGISTRY_FILE. */
+async function registryOnFreePorts(): Promise<string> {
+  const partners = [];
+  for (const p of committed.partners) partners.push({ ...p, port: await freePort() });
+  const file = join(dataDir, "partners.json");
+  writeFileSync(file, JSON.stringify({ ...committed, partners }, null, 2));
+  return file;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -33,11 +62,13 @@ function exampleQuery(): string {
 }
 
 beforeAll(async () => {
+  for (const p of demoPorts) await hold(p);
   const port = await freePort();
+  const registryFile = await registryOnFreePorts();
   const started = performance.now();
   launcher = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(port), LOG_LEVEL: "warn" },
+    env: { ...process.env, DATA_DIR: dataDir, REGISTRY_FILE: registryFile, GATEWAY_PORT: String(port), LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -64,9 +95,17 @@ afterAll(async () => {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
   }
   rmSync(dataDir, { recursive: true, force: true });
+  await Promise.all(held.map((s) => new Promise((r) => s.close(r))));
 });
 
 describe("npm start", () => {
+  it("runs beside the demo: none of the demo's ports (4000, the registry's 41xx) is needed", async () => {
+    // Every demo port is taken (by this test, or by a demo already running) and the system still came up.
+    for (const p of demoPorts) expect(await hold(p), `port ${p} is free, so nothing proves the system avoided it`).toBe(false);
+    expect(new URL(gatewayUrl).port).not.toBe("4000");
+    expect(output).not.toMatch(/EADDRINUSE/);
+  });
+
   it("brings the gateway up within 60 s on a fresh data folder", () => {
     console.log(`gateway ready after ${(readyAfterMs / 1000).toFixed(1)} s`);
     expect(readyAfterMs).toBeLessThan(60_000);
