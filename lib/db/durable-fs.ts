@@ -5,7 +5,8 @@
 // OS crash or power loss. This file system gives NODEFS a real fsync (fs.fsyncSync on the host
 // file, or on the folder for a directory), and `durableStartParams` turns PostgreSQL's fsync on
 // with wal_sync_method=fsync, the one sync method that reaches that operation. Measured on this
-// project's machine (ext4): one fsync per commit, +0.65 ms per small transaction (README "Storage").
+// project's shared machine (ext4, scripts/bench/fsync.ts): one fsync per commit, +0.7 to +3.4 ms
+// per small transaction; restarts cost the same (README "Storage and migrations").
 import { PGlite } from "@electric-sql/pglite";
 import { NodeFS } from "@electric-sql/pglite/nodefs";
 import fs from "node:fs";
