@@ -16,8 +16,12 @@ interface EmscriptenStream {
   nfd?: number;
   node: { mode: number };
 }
+/** EIO in emscripten's errno numbering. */
+const EMSCRIPTEN_EIO = 29;
+
 interface EmscriptenModule {
   FS: {
+    ErrnoError: new (errno: number) => Error;
     isDir(mode: number): boolean;
     filesystems: { NODEFS: { realPath(node: unknown): string; stream_ops: Record<string, unknown> } };
   };
@@ -43,8 +47,15 @@ export class DurableNodeFS extends NodeFS {
         const nodefs = mod.FS.filesystems.NODEFS;
         // Every NODEFS node shares this one stream_ops object, so this reaches every file opened later.
         nodefs.stream_ops.fsync = (stream: EmscriptenStream) => {
-          if (stream.nfd !== undefined) fs.fsyncSync(stream.nfd);
-          else if (mod.FS.isDir(stream.node.mode)) fsyncDir(nodefs.realPath(stream.node));
+          try {
+            if (stream.nfd !== undefined) fs.fsyncSync(stream.nfd);
+            else if (mod.FS.isDir(stream.node.mode)) fsyncDir(nodefs.realPath(stream.node));
+          } catch {
+            // A failed flush must reach PostgreSQL as a failed fsync (EIO), which it treats as fatal
+            // rather than carrying on with data that may not be on disk; a raw Node error would
+            // abort the WASM runtime instead.
+            throw new mod.FS.ErrnoError(EMSCRIPTEN_EIO);
+          }
         };
       },
     ];

@@ -22,6 +22,8 @@ export interface OpenedDatabase<C> {
   /** A runner on the same database, for raw SQL the Prisma client cannot express (search). */
   sql: SqlRunner;
   store: Store["kind"];
+  /** The database's own `SHOW fsync` at open ("on" or "off"): reported on /health, so an operator sees it. */
+  fsync: string;
   close(): Promise<void>;
 }
 
@@ -77,12 +79,14 @@ export async function openDatabase<C extends { $disconnect(): Promise<void> }>(
     const db = await openEmbedded(store.dataDir, { fsync: store.fsync });
     const sql = pgliteRunner(db);
     await applyMigrations(sql, migrationsDir);
+    const [fsync] = await sql.query<{ fsync: string }>(`SHOW fsync`);
     const prisma = makeClient({ adapter: counted(new PrismaPGlite(db), statements) as never });
     return {
       prisma,
       statements,
       sql: countedRunner(sql, statements),
       store: "embedded",
+      fsync: fsync!.fsync,
       close: async () => {
         await prisma.$disconnect();
         await db.close();
@@ -96,12 +100,14 @@ export async function openDatabase<C extends { $disconnect(): Promise<void> }>(
   pool.on("error", () => undefined);
   const sql = poolRunner(pool);
   await applyMigrations(sql, migrationsDir);
+  const [fsync] = await sql.query<{ fsync: string }>(`SHOW fsync`);
   const prisma = makeClient({ adapter: counted(new PrismaPg(pool), statements) as never });
   return {
     prisma,
     statements,
     sql: countedRunner(sql, statements),
     store: "postgres",
+    fsync: fsync!.fsync,
     close: async () => {
       await prisma.$disconnect();
       await pool.end();

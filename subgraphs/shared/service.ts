@@ -129,7 +129,7 @@ export async function startService<C extends { $disconnect(): Promise<void> }>(
   const running = await listen(built.apollo, {
     ...options,
     context: async ({ req }) => built.context(await callerOf(req, built.auth)) as never,
-    health: () => ({ partner: built.partner.id, kind: built.partner.kind, store: built.db.store }),
+    health: () => ({ partner: built.partner.id, kind: built.partner.kind, store: built.db.store, fsync: built.db.fsync }),
     routes: built.routes,
   });
   return {
