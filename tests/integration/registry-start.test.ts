@@ -23,17 +23,17 @@ interface Run {
   health?: number;
 }
 
-/** Starts the gateway on a free port; once it listens, asks /health and stops it. */
-function runGateway(dataDir: string): Promise<Run> {
+/** Starts a service on a free port; once it listens, asks /health and stops it. */
+function runService(entry: string, listening: string, dataDir: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "gateway/index.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", entry], {
       cwd: root,
-      env: { ...process.env, REGISTRY_FILE: registryFile, DATA_DIR: dataDir, GATEWAY_PORT: "0", LOG_LEVEL: "info", NODE_ENV: "development" },
+      env: { ...process.env, REGISTRY_FILE: registryFile, DATA_DIR: dataDir, GATEWAY_PORT: "0", PORT: "0", LOG_LEVEL: "info", NODE_ENV: "development", ...env },
     });
     const run: Run = { code: null, out: "", err: "" };
     child.stdout.on("data", async (c) => {
       run.out += c;
-      const url = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"gateway listening"/.exec(run.out)?.[1];
+      const url = new RegExp(`"url":"(http://[^"]+)"[^\\n]*"msg":"${listening}"`).exec(run.out)?.[1];
       if (url && run.health === undefined) {
         run.health = 0;
         run.health = (await fetch(new URL("/health", url))).status;
@@ -44,6 +44,10 @@ function runGateway(dataDir: string): Promise<Run> {
     child.on("exit", (code) => resolve({ ...run, code }));
   });
 }
+
+const runGateway = (dataDir: string) => runService("gateway/index.ts", "gateway listening", dataDir);
+const runCatalogue = (dataDir: string) =>
+  runService("subgraphs/catalogue/index.ts", "listening", dataDir, { PARTNER_ID: "national-catalogue", HARVEST_AT_START: "false", EMBEDDED_FSYNC: "off" });
 
 function runPartnerCli(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
@@ -67,23 +71,28 @@ describe("a partner URL that is not http(s) with a host", { timeout: 90_000 }, (
   });
 });
 
-describe("a gateway restarted while the registry file is broken", { timeout: 90_000 }, () => {
+describe("a gateway and a catalogue restarted while the registry file is broken", { timeout: 180_000 }, () => {
   const dataDir = join(dir, "data");
+  let good = "";
 
   it("starts from the last good registry, logging one line that names the fault", async () => {
-    const first = await runGateway(dataDir);
-    expect(first.health).toBe(200);
-    expect(existsSync(lastGoodRegistryFile(dataDir, "gateway"))).toBe(true);
+    for (const [run, service] of [[runGateway, "gateway"], [runCatalogue, "national-catalogue"]] as const) {
+      const first = await run(dataDir);
+      expect(first.health, first.err).toBe(200);
+      expect(existsSync(lastGoodRegistryFile(dataDir, service))).toBe(true);
+    }
 
-    // The bad edit, by hand (npm run partner would refuse it), then a restart.
-    const good = readFileSync(registryFile, "utf8");
+    // The bad edit, by hand (npm run partner would refuse it), then a restart of each.
+    good = readFileSync(registryFile, "utf8");
     writeFileSync(registryFile, good.replace(/"port": 4121,/, `"port": 4121, "url": "htp:/not a url",`));
-    const second = await runGateway(dataDir);
-    expect(second.health, second.err).toBe(200);
-    const refused = second.out.split("\n").filter((l) => l.includes("registry refused"));
-    expect(refused).toHaveLength(1);
-    expect(JSON.parse(refused[0]!)).toMatchObject({ msg: "registry refused at start; starting from the last good registry", file: registryFile });
-    expect(refused[0]).toMatch(/partners\.\d+\.url: must be an http/);
+    for (const run of [runGateway, runCatalogue]) {
+      const second = await run(dataDir);
+      expect(second.health, second.err).toBe(200);
+      const refused = second.out.split("\n").filter((l) => l.includes("registry refused"));
+      expect(refused).toHaveLength(1);
+      expect(JSON.parse(refused[0]!)).toMatchObject({ msg: "registry refused at start; starting from the last good registry", file: registryFile });
+      expect(refused[0]).toMatch(/partners\.\d+\.url: must be an http/);
+    }
   });
 
   it("refuses to start, with one line naming the fault, when it has no last good registry", async () => {
