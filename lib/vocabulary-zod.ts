@@ -4,6 +4,7 @@ import { z } from "zod";
 import { DRIVER_IDS, REGION_IDS, SETTING_IDS, TOPIC_IDS } from "../schema/vocabulary.ts";
 import { contractEnum } from "../schema/contracts.ts";
 import type { Kind } from "../schema/kinds.ts";
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "./text-zod.ts";
 import organisations from "../schema/organisations.json" with { type: "json" };
 
 export const topicId = z.enum(TOPIC_IDS);
@@ -21,5 +22,7 @@ export const contractEnumOf = (kind: Kind, name: string) => z.enum(contractEnum(
 /** A calendar date, YYYY-MM-DD, that exists. */
 export const isoDate = z.iso.date();
 export const isoDateTime = z.iso.datetime({ offset: true });
-export const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+// The URL parser accepts a NUL or a lone surrogate in the path and zod returns the text unchanged:
+// refused like any other text the database cannot store.
+export const httpUrl = z.url({ protocol: /^https?$/ }).max(2048).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 export const localId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/, "local ids are 1-80 letters, digits, '-' or '_'");

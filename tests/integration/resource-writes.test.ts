@@ -39,6 +39,7 @@ describe("bad input gets a clear error naming the path, and writes nothing", () 
     [{ title: "Tool\u0000kit", kind: "GUIDE" }, "input.title"],
     [{ title: "Toolkit \uD800", kind: "GUIDE" }, "input.title"],
     [{ title: "Toolkit", kind: "GUIDE", body: "Steps\u0000" }, "input.body"],
+    [{ title: "Toolkit", kind: "GUIDE", url: "https://example.org/a\u0000b" }, "input.url"],
   ])("%j → BAD_USER_INPUT at %s", async (input, path) => {
     const before = await searchTitles("Toolkit");
     const { body } = await sys.queryAs(editor, CREATE, { input, key: key() });
