@@ -23,8 +23,9 @@ export interface RegistrySourceOptions {
 
 /** A service's copy of its last good registry: one file per service, so no two processes write the same one. */
 export function lastGoodRegistryFile(dataDir: string, service: string): string {
-  // A dot cannot occur in a partner id, so this never collides with a partner's database folder.
-  return join(dataDir, `registry.last-good.${service}.json`);
+  // A dot cannot occur in a partner id, so this never collides with a partner's database folder;
+  // anything but id characters is replaced, so a stray PARTNER_ID cannot name a path outside DATA_DIR.
+  return join(dataDir, `registry.last-good.${service.replace(/[^a-z0-9-]/g, "_")}.json`);
 }
 
 /** The registry file is broken at start-up and there is no last good copy to start from. */
