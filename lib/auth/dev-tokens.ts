@@ -11,9 +11,13 @@ export interface TokenClaims {
   roles: Role[];
 }
 
+/** The issuer of development tokens when AUTH_ISSUER names none (every user token carries one). */
+export const DEV_TOKEN_ISSUER = "dev-tokens";
+
 export interface TokenOptions {
   secret: string;
   audience: string;
+  /** Default DEV_TOKEN_ISSUER. */
   issuer?: string;
   /** Lifetime, e.g. "8h" or a number of seconds; negative for an already expired token (tests). */
   expiresIn?: string | number;
@@ -25,7 +29,8 @@ export function issueToken(claims: TokenClaims, options: TokenOptions): Promise<
     .setSubject(claims.user)
     .setAudience(options.audience)
     .setIssuedAt();
-  if (options.issuer) jwt.setIssuer(options.issuer);
+  jwt.setIssuer(options.issuer ?? DEV_TOKEN_ISSUER);
+  // Always an expiry: the gateway refuses tokens without one.
   const expires = options.expiresIn ?? "8h";
   jwt.setExpirationTime(typeof expires === "number" ? Math.floor(Date.now() / 1000) + expires : expires);
   return jwt.sign(createSecretKey(Buffer.from(options.secret, "utf8")));

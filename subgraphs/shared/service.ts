@@ -16,6 +16,7 @@ import { kindPaths } from "../../lib/db/kind-paths.ts";
 import { listen, type RouteHandler, type RunningServer } from "../../lib/http-server.ts";
 import type { PartnerAuth } from "../../lib/auth/setup.ts";
 import { callerOf, UNSIGNED_ANONYMOUS, type Caller } from "./caller.ts";
+import { catalogueScopePlugin } from "./catalogue-scope-plugin.ts";
 
 export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, Ctx> {
   kind: Kind;
@@ -79,6 +80,8 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     if (written > 0) logger.info({ items: written }, "seeded");
   }
   const schema = buildSubgraphSchema({ typeDefs: contractDocument(def.kind), resolvers: def.resolvers as never });
+  // Each request's caller, by its context (not every kind's context carries it).
+  const callers = new WeakMap<object, Caller>();
   const apollo = new ApolloServer<Ctx>({
     schema,
     // Cheap limits (depth, aliases, tokens) loose enough for the gateway's own queries; masked errors.
@@ -90,6 +93,8 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
       // Cache hints are computed per field: 40% of a measure-analysis request's time (hundreds of
       // thousands of per-point fields), for hints nobody reads (the gateway caches by its own rules).
       ApolloServerPluginCacheControlDisabled(),
+      // The national catalogue's signature is good for its feeds and schema checks only.
+      catalogueScopePlugin<Ctx>((ctx) => callers.get(ctx)),
       {
         async requestDidStart() {
           return {
@@ -113,7 +118,11 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     background: background.handle,
     routes: def.routes?.(db, background.handle) ?? {},
     auth: options.auth,
-    context: (caller = UNSIGNED_ANONYMOUS) => def.context(db, partner, options, caller),
+    context: (caller = UNSIGNED_ANONYMOUS) => {
+      const ctx = def.context(db, partner, options, caller);
+      callers.set(ctx, caller);
+      return ctx;
+    },
     shutdown: async () => {
       await background.stop();
       await apollo.stop();

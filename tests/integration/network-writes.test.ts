@@ -17,16 +17,20 @@ import type { Identity } from "../../lib/auth/identity.ts";
 
 const PARTNER = "pic-networks";
 const ORG = "partners-in-care";
+const ISSUER = "test-idp";
 const keys = generateDevKeys();
 const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
 const forger = new IdentitySigner(createPrivateKey(generateDevKeys().signingKey));
 
 const WHO = {
-  editor: { kind: "user", user: "pat", organisation: ORG, roles: ["admin"] },
-  viewer: { kind: "user", user: "val", organisation: ORG, roles: ["viewer"] },
-  otherOrganisation: { kind: "user", user: "otto", organisation: "essex-cc", roles: ["editor"] },
+  editor: { kind: "user", issuer: ISSUER, user: "pat", organisation: ORG, roles: ["admin"] },
+  viewer: { kind: "user", issuer: ISSUER, user: "val", organisation: ORG, roles: ["viewer"] },
+  otherOrganisation: { kind: "user", issuer: ISSUER, user: "otto", organisation: "essex-cc", roles: ["editor"] },
   // Someone from another organisation with no writer role anywhere: may still join.
-  joiner: { kind: "user", user: "jo", organisation: "bridgewater", roles: ["viewer"] },
+  joiner: { kind: "user", issuer: ISSUER, user: "jo", organisation: "bridgewater", roles: ["viewer"] },
+  // The joiner's `sub` for another organisation, and at another issuer: neither is the joiner.
+  joOfOtherOrganisation: { kind: "user", issuer: ISSUER, user: "jo", organisation: "essex-cc", roles: ["editor"] },
+  joOfOtherIssuer: { kind: "user", issuer: "other-idp", user: "jo", organisation: "bridgewater", roles: ["viewer"] },
   anonymous: { kind: "anonymous" },
   service: { kind: "service", service: "national-catalogue" },
 } satisfies Record<string, Identity>;
@@ -293,6 +297,25 @@ describe("joinNetwork", () => {
 });
 
 const FEED = `query($after: String) { networkFeed(after: $after, first: 500) { entries { id removed node { id } } endCursor } }`;
+
+describe("membership is the whole user", () => {
+  it("the joiner's subject for another organisation or issuer cannot leave for them, and joins as someone else", async () => {
+    const id = await fresh();
+    const local = id.split(":")[2];
+    await ok("joiner", M.joinNetwork, { networkId: id, input: JOIN, key: key() });
+    for (const as of ["joOfOtherOrganisation", "joOfOtherIssuer"] as const) {
+      expect((await ok(as, M.leaveNetwork, { networkId: id, key: key() })).leaveNetwork.memberCount, as).toBe(1);
+    }
+    const rows = await prisma.member.findMany({ where: { networkLocal: local } });
+    expect(rows.map((r) => [r.userIssuer, r.userOrganisation, r.userId])).toEqual([[ISSUER, "bridgewater", "jo"]]);
+    // Joining, they are a member of their own: three rows, one per user.
+    await ok("joOfOtherIssuer", M.joinNetwork, { networkId: id, input: { name: "Another Jo" }, key: key() });
+    await ok("joOfOtherOrganisation", M.joinNetwork, { networkId: id, input: { name: "Jo of Essex" }, key: key() });
+    expect(await prisma.member.count({ where: { networkLocal: local, userId: "jo" } })).toBe(3);
+    // The joiner leaving removes their row only.
+    expect((await ok("joiner", M.leaveNetwork, { networkId: id, key: key() })).leaveNetwork.memberCount).toBe(2);
+  });
+});
 
 describe("the change feed", () => {
   it("carries a new network at once (networks have no drafts) and a deleted one as a removal", async () => {

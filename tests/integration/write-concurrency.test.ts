@@ -32,8 +32,8 @@ const PROJECT = `${PARTNER}:project:care-home-safety`;
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const keys = generateDevKeys();
 const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
-const EDITOR: UserIdentity = { kind: "user", user: "eve", organisation: PARTNER, roles: ["editor"] };
-const TEAM: UserIdentity = { kind: "user", user: "tam", organisation: "bridgewater", roles: ["viewer"] };
+const EDITOR: UserIdentity = { kind: "user", issuer: "test-idp", user: "eve", organisation: PARTNER, roles: ["editor"] };
+const TEAM: UserIdentity = { kind: "user", issuer: "test-idp", user: "tam", organisation: "bridgewater", roles: ["viewer"] };
 
 const key = () => `conc-${randomUUID()}`;
 const dayOf = (n: number) => new Date(Date.UTC(2021, 0, 1 + n)).toISOString().slice(0, 10);

@@ -24,7 +24,7 @@ const registry = new Registry(
   ],
   "http://127.0.0.1:{port}/graphql",
 );
-const editor = (organisation: string): UserIdentity => ({ kind: "user", user: "u1", organisation, roles: ["editor"] });
+const editor = (organisation: string): UserIdentity => ({ kind: "user", issuer: "test-idp", user: "u1", organisation, roles: ["editor"] });
 const route = (query: string, variables: Record<string, unknown>, identity = editor("nhs-leadership-academy")) =>
   routeRootFetch(query, variables, "resources", identity, registry);
 const partnerOf = (r: ReturnType<typeof route>) => ("partner" in r ? r.partner.id : r.error.code);

@@ -1,0 +1,27 @@
+// Refuses, before anything runs, an operation signed by the national catalogue that is not one of
+// the catalogue's own calls (lib/auth/catalogue-scope.ts): a mutation, an entity fetch, a read of an
+// item (drafts included) by id. The catalogue's key can harvest and check schemas, nothing more.
+import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import { GraphQLError } from "graphql";
+import { catalogueScopeViolation } from "../../lib/auth/catalogue-scope.ts";
+import { ErrorCode } from "../../lib/errors.ts";
+import type { Caller } from "./caller.ts";
+
+export function catalogueScopePlugin<C extends BaseContext>(callerOf: (context: C) => Caller | undefined): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart({ contextValue }) {
+      if (callerOf(contextValue)?.by !== "catalogue") return;
+      return {
+        async didResolveOperation({ document, operation, request }) {
+          if (!operation) return;
+          const violation = catalogueScopeViolation(document, operation, request.variables ?? {});
+          if (!violation) return;
+          throw new GraphQLError(violation.message, {
+            ...(violation.path ? { path: violation.path } : {}),
+            extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } },
+          });
+        },
+      };
+    },
+  };
+}
