@@ -11,7 +11,7 @@ import { decodeJwt, jwtVerify, SignJWT } from "jose";
 import type { KeyObject } from "node:crypto";
 import { z } from "zod";
 import { ROLES } from "../../schema/roles.ts";
-import type { Identity } from "./identity.ts";
+import type { Identity, ServiceIdentity } from "./identity.ts";
 
 /** The header that carries the forward. */
 export const IDENTITY_HEADER = "x-catalogue-identity";
@@ -21,6 +21,8 @@ export const FORWARD_ISSUERS: Record<ForwardSigner, string> = {
   gateway: "national-catalogue-gateway",
   catalogue: "national-catalogue-harvester",
 };
+/** The service identity the gateway signs its "harvest now" requests to the catalogue with, after a write. */
+export const HARVEST_NUDGE: ServiceIdentity = { kind: "service", service: "gateway-write-nudge" };
 /** A forward's lifetime. Partners refuse one without `exp` and `iat`, or that claims to live longer. */
 export const FORWARD_LIFETIME_S = 60;
 /** Clock difference tolerated between the gateway (or catalogue) and a partner for forwards, seconds. */

@@ -7,10 +7,16 @@ import { catalogueScopeViolation } from "../../lib/auth/catalogue-scope.ts";
 import { ErrorCode } from "../../lib/errors.ts";
 import type { Caller } from "./caller.ts";
 
-export function catalogueScopePlugin<C extends BaseContext>(callerOf: (context: C) => Caller | undefined): ApolloServerPlugin<C> {
+/**
+ * Where a request's context carries its caller for this plugin: a symbol, as not every kind's context
+ * has a `caller` field, and Apollo Server hands plugins a shallow copy of the context (symbols survive it).
+ */
+export const CALLER = Symbol("caller");
+
+export function catalogueScopePlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
   return {
     async requestDidStart({ contextValue }) {
-      if (callerOf(contextValue)?.by !== "catalogue") return;
+      if ((contextValue as { [CALLER]?: Caller })[CALLER]?.by !== "catalogue") return;
       return {
         async didResolveOperation({ document, operation, request }) {
           if (!operation) return;
