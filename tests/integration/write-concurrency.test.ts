@@ -73,7 +73,7 @@ async function ok(url: string, as: UserIdentity, query: string, variables: Recor
 
 const ADD_MEASURE = `mutation($projectId: ID!, $name: String!, $key: String!) {
   addMeasure(projectId: $projectId, input: { name: $name, unit: "count", improvement: DECREASE }, idempotencyKey: $key) { measure { id } } }`;
-const ADD_TEAM = `mutation($projectId: ID!, $key: String!) { addTeamMember(projectId: $projectId, name: "Tam", userId: "tam", idempotencyKey: $key) { member { id } } }`;
+const ADD_TEAM = `mutation($projectId: ID!, $key: String!) { addTeamMember(projectId: $projectId, name: "Tam", userId: "tam", userOrganisation: "bridgewater", idempotencyKey: $key) { member { id } } }`;
 const RECORD = `mutation($projectId: ID!, $measureId: ID!, $points: [DataPointInput!]!, $key: String!) {
   recordMeasurements(projectId: $projectId, measureId: $measureId, points: $points, idempotencyKey: $key) { written inserted } }`;
 
