@@ -10,6 +10,7 @@ import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../schema/registry.ts";
 import { buildService, startService } from "../../subgraphs/shared/service.ts";
+import { storeFor } from "../support/system.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
 import type { PrismaClient } from "../../subgraphs/projects/generated/prisma/client.ts";
 import { generateDevKeys } from "../../lib/auth/keys.ts";
@@ -41,6 +42,7 @@ const WHO = {
 type Caller = keyof typeof WHO | "unsigned" | "forged";
 
 let partner: Awaited<ReturnType<typeof startService>>;
+const cleanups: (() => Promise<void>)[] = [];
 let prisma: PrismaClient;
 
 beforeAll(async () => {
@@ -48,7 +50,8 @@ beforeAll(async () => {
   const p = registry.get(PARTNER)!;
   const built = await buildService(projectsService, {
     partner: p,
-    store: { kind: "embedded" },
+    // Embedded, or a fresh database on TEST_DATABASE_URL's PostgreSQL server.
+    store: await storeFor(PARTNER, cleanups),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
     seed: true,
     registry: () => registry,
@@ -61,6 +64,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await partner?.close();
+  for (const c of cleanups) await c();
 });
 
 const key = () => `test-${randomUUID()}`;

@@ -106,7 +106,8 @@ export interface TestSystem {
   catalogueSigner: IdentitySigner;
 }
 
-async function storeFor(partnerId: string, cleanups: (() => Promise<void>)[]): Promise<Store> {
+/** A partner's store for a test: embedded, or a fresh database on TEST_DATABASE_URL (dropped by a cleanup pushed here). */
+export async function storeFor(partnerId: string, cleanups: (() => Promise<void>)[]): Promise<Store> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) return { kind: "embedded" };
   const name = `t_${partnerId.replace(/-/g, "_")}_${randomUUID().slice(0, 8)}`;
