@@ -10,14 +10,13 @@ import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { parseId } from "../schema/ids.ts";
 import type { PartnerKind } from "../schema/kinds.ts";
-import type { Registry } from "../schema/registry.ts";
+import type { Partner, Registry } from "../schema/registry.ts";
 import { ErrorCode } from "../lib/errors.ts";
 import { callPartner, PartnerCallError, type PartnerRequest } from "../lib/partner-client.ts";
 import type { SchemaChecker } from "../lib/schema-checker.ts";
 import { ANONYMOUS, type Identity } from "../lib/auth/identity.ts";
 import type { IdentitySigner } from "../lib/auth/internal-tokens.ts";
 import { isMutation, planRootFetch, type RootPart } from "./root-routing.ts";
-import type { Partner } from "../schema/registry.ts";
 
 type Representation = { __typename: string; id?: unknown } & Record<string, unknown>;
 

@@ -154,3 +154,14 @@ describe("the national catalogue's own key", () => {
     expect(real.body.errors).toBeUndefined();
   });
 });
+
+describe("a read across partners with one partner down", () => {
+  it("still answers the other partner's field, and names the one that failed", async () => {
+    await sys.stopPartner("leadership-academy");
+    const { body } = await sys.query(`query($a: ID!, $b: ID!) { first: resourceFromOwner(id: $a) { id } second: resourceFromOwner(id: $b) { id } }`, { a: HUB, b: ACADEMY });
+    expect(body.data).toEqual({ first: { id: HUB }, second: null });
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]).toMatchObject({ path: ["second"], extensions: { code: "PARTNER_UNAVAILABLE" } });
+    expect(JSON.stringify(body.errors[0])).toContain("leadership-academy");
+  });
+});
