@@ -6,6 +6,7 @@
 // harvests, not a thousand.
 import type { Logger } from "pino";
 import type { Registry } from "../schema/registry.ts";
+import { HARVEST_NUDGE, type IdentitySigner } from "../lib/auth/internal-tokens.ts";
 
 export class CatalogueNudge {
   private running = false;
@@ -14,6 +15,8 @@ export class CatalogueNudge {
   constructor(
     private readonly registry: () => Registry,
     private readonly logger: Logger,
+    /** Signs the request as the gateway's own; without it the catalogue refuses it (and the scheduled harvest indexes the write). */
+    private readonly signer?: IdentitySigner,
   ) {}
 
   /** Fire and forget: a failed nudge only delays indexing until the scheduled harvest. */
@@ -30,9 +33,11 @@ export class CatalogueNudge {
     do {
       this.again = false;
       try {
-        const url = new URL("/admin/harvest", this.registry().catalogue().url);
-        const res = await fetch(url, { method: "POST", signal: AbortSignal.timeout(60_000) });
+        const catalogue = this.registry().catalogue();
+        const headers = this.signer ? await this.signer.headers(HARVEST_NUDGE, catalogue.id) : {};
+        const res = await fetch(new URL("/admin/harvest", catalogue.url), { method: "POST", headers, signal: AbortSignal.timeout(60_000) });
         await res.text();
+        if (!res.ok) this.logger.warn({ status: res.status }, "the catalogue refused to harvest after a write");
       } catch (e) {
         this.logger.warn({ reason: (e as Error).message }, "could not ask the catalogue to harvest after a write");
       }

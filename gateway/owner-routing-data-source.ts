@@ -10,13 +10,13 @@ import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { parseId } from "../schema/ids.ts";
 import type { PartnerKind } from "../schema/kinds.ts";
-import type { Registry } from "../schema/registry.ts";
+import type { Partner, Registry } from "../schema/registry.ts";
 import { ErrorCode } from "../lib/errors.ts";
 import { callPartner, PartnerCallError, type PartnerRequest } from "../lib/partner-client.ts";
 import type { SchemaChecker } from "../lib/schema-checker.ts";
 import { ANONYMOUS, type Identity } from "../lib/auth/identity.ts";
 import type { IdentitySigner } from "../lib/auth/internal-tokens.ts";
-import { isMutation, routeRootFetch } from "./root-routing.ts";
+import { isMutation, planRootFetch, type RootPart } from "./root-routing.ts";
 
 type Representation = { __typename: string; id?: unknown } & Record<string, unknown>;
 
@@ -173,13 +173,42 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
    * idempotency key is safe either way.
    */
   async fetchRoot({ query, variables = {}, operationName }: PartnerRequest, identity: Identity): Promise<GatewayGraphQLResponse> {
-    const { kind, logger } = this.options;
-    const routed = routeRootFetch(query, variables, kind, identity, this.options.registry());
+    const routed = planRootFetch(query, variables, this.options.kind, identity, this.options.registry());
     if ("error" in routed) {
       const { message, code, path, partner } = routed.error;
       return { errors: [{ message, ...(path ? { path } : {}), extensions: { code, ...(partner ? { partner } : {}) } }] };
     }
-    const partner = routed.partner;
+    if ("parts" in routed) return this.fetchParts(routed.parts, routed.keys, variables, identity);
+    return this.fetchFromPartner(routed.partner, { query, variables, operationName }, identity);
+  }
+
+  /**
+   * A read whose root fields name several partners: each partner is asked for its own fields in
+   * parallel, and the answers merged in the order of the fields (`keys`: the single-fetch shortcut
+   * answers this data as it is). A partner that fails nulls its fields only, with its error.
+   */
+  private async fetchParts(parts: RootPart[], keys: string[], variables: Record<string, unknown>, identity: Identity): Promise<GatewayGraphQLResponse> {
+    const answers = await Promise.all(
+      parts.map((part) => {
+        const own = Object.fromEntries(part.variables.filter((v) => v in variables).map((v) => [v, variables[v]]));
+        return this.fetchFromPartner(part.partner, { query: part.query, variables: own }, identity);
+      }),
+    );
+    const got = new Map<string, unknown>();
+    const errors: GraphQLFormattedError[] = [];
+    answers.forEach((answer, i) => {
+      const part = parts[i]!;
+      const data = (answer.data ?? {}) as Record<string, unknown>;
+      for (const key of part.keys) got.set(key, data[key] ?? null);
+      for (const e of answer.errors ?? []) errors.push(e.path ? e : { ...e, path: [part.keys.find((k) => k !== "__typename") ?? part.keys[0]!] });
+    });
+    const data = Object.fromEntries(keys.map((k) => [k, got.get(k) ?? null]));
+    return errors.length > 0 ? { data, errors } : { data };
+  }
+
+  /** One root fetch to one partner, as the caller. */
+  private async fetchFromPartner(partner: Partner, { query, variables = {}, operationName }: PartnerRequest, identity: Identity): Promise<GatewayGraphQLResponse> {
+    const { kind, logger } = this.options;
     const started = performance.now();
     try {
       const verdict = await this.options.checker?.check(partner);

@@ -2,7 +2,18 @@
 // route table in schema/write-routes.ts: a create to the caller's organisation's partner of the
 // kind, anything about an existing item to the partner its id names. Pure: the gateway's data
 // source calls it with the fetch the query planner built and the verified identity.
-import { Kind, parse, valueFromASTUntyped, type DocumentNode, type FieldNode, type OperationDefinitionNode } from "graphql";
+import {
+  Kind,
+  parse,
+  print,
+  valueFromASTUntyped,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+} from "graphql";
 import { parseId } from "../schema/ids.ts";
 import type { PartnerKind } from "../schema/kinds.ts";
 import type { Partner, Registry } from "../schema/registry.ts";
@@ -98,6 +109,80 @@ export function routeRootFetch(query: string, variables: Record<string, unknown>
     target = routed.partner;
   }
   return { partner: target! };
+}
+
+/** One partner's share of a read whose root fields name several partners: its own document, and the response keys it answers. */
+export interface RootPart {
+  partner: Partner;
+  query: string;
+  /** The variables its document declares. */
+  variables: string[];
+  keys: string[];
+}
+
+/**
+ * Where a root fetch goes. A mutation goes to one partner or is refused (routeRootFetch). A read
+ * whose fields name several partners (two `resourceFromOwner` of two partners) is split: each
+ * partner gets a document with its own fields only, and the answers are merged in the order of the
+ * fields. Reads may span partners; the one-partner rule is for writes.
+ */
+export function planRootFetch(
+  query: string,
+  variables: Record<string, unknown>,
+  kind: PartnerKind,
+  identity: Identity,
+  registry: Registry,
+): RootRouting | { parts: RootPart[]; keys: string[] } {
+  const document = documentOf(query);
+  const op = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (op?.operation !== "query" || op.selectionSet.selections.some((s) => s.kind !== Kind.FIELD)) return routeRootFetch(query, variables, kind, identity, registry);
+  const groups = new Map<string, { partner: Partner; fields: FieldNode[] }>();
+  const typenames: FieldNode[] = [];
+  for (const field of op.selectionSet.selections as FieldNode[]) {
+    if (field.name.value === "__typename") {
+      typenames.push(field);
+      continue;
+    }
+    const routed = targetOf(field, kind, identity, registry, variables);
+    if ("error" in routed) return routed;
+    const group = groups.get(routed.partner.id);
+    if (group) group.fields.push(field);
+    else groups.set(routed.partner.id, { partner: routed.partner, fields: [field] });
+  }
+  if (groups.size === 0) return { error: { message: `The ${kind} kind has no root field in this request`, code: "NOT_ROUTABLE" } };
+  if (groups.size === 1) return { partner: [...groups.values()][0]!.partner };
+  const keyOf = (f: FieldNode) => f.alias?.value ?? f.name.value;
+  const parts = [...groups.values()].map(({ partner, fields }, i) => {
+    const selections = i === 0 ? [...typenames, ...fields] : fields;
+    const sub = subDocument(document, op, selections);
+    const variables = (sub.definitions[0] as OperationDefinitionNode).variableDefinitions?.map((v) => v.variable.name.value) ?? [];
+    return { partner, query: print(sub), variables, keys: selections.map(keyOf) };
+  });
+  return { parts, keys: [...new Set((op.selectionSet.selections as FieldNode[]).map(keyOf))] };
+}
+
+/** The operation with only these root fields, and only the variables and fragments they use (unused ones are invalid GraphQL). */
+function subDocument(document: DocumentNode, op: OperationDefinitionNode, selections: readonly SelectionNode[]): DocumentNode {
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  const usedFragments = new Set<string>();
+  const usedVariables = new Set<string>();
+  const collect = (node: SelectionNode | FragmentDefinitionNode) =>
+    visit(node, {
+      Variable: (v) => void usedVariables.add(v.name.value),
+      FragmentSpread: (f) => {
+        if (usedFragments.has(f.name.value)) return;
+        usedFragments.add(f.name.value);
+        const definition = fragments.get(f.name.value);
+        if (definition) collect(definition);
+      },
+    });
+  for (const s of selections) collect(s);
+  const operation: OperationDefinitionNode = {
+    ...op,
+    variableDefinitions: op.variableDefinitions?.filter((v) => usedVariables.has(v.variable.name.value)),
+    selectionSet: { ...op.selectionSet, selections },
+  };
+  return { kind: Kind.DOCUMENT, definitions: [operation, ...[...fragments.values()].filter((f) => usedFragments.has(f.name.value))] };
 }
 
 /** Whether a fetch document is a mutation (and so changes what reads and search see). */

@@ -10,7 +10,7 @@ import { SUPERGRAPH_PATH } from "../schema/compose.ts";
 import type { Registry } from "../schema/registry.ts";
 import { ErrorCode, maskError } from "../lib/errors.ts";
 import { GraphQLError } from "graphql";
-import { ANONYMOUS, type Identity } from "../lib/auth/identity.ts";
+import { ANONYMOUS, userKey, type Identity } from "../lib/auth/identity.ts";
 import type { GatewayAuth } from "../lib/auth/setup.ts";
 import { TokenError } from "../lib/auth/user-tokens.ts";
 import type { IncomingMessage } from "node:http";
@@ -21,6 +21,7 @@ import { OwnerRoutingDataSource } from "./owner-routing-data-source.ts";
 import { CatalogueDataSource } from "./catalogue-data-source.ts";
 import { CatalogueNudge } from "./catalogue-nudge.ts";
 import { SingleFetchShortcut } from "./single-fetch.ts";
+import { onePartnerWritesPlugin } from "./one-partner-writes.ts";
 import type { GatewayContextPrefetch } from "./owner-routing-data-source.ts";
 import type { SchemaChecker } from "../lib/schema-checker.ts";
 
@@ -87,7 +88,7 @@ export interface BuiltGateway {
 
 export async function buildGateway(options: GatewayOptions): Promise<BuiltGateway> {
   const { registry, timeoutMs, logger } = options;
-  const nudge = new CatalogueNudge(registry, logger);
+  const nudge = new CatalogueNudge(registry, logger, options.auth?.signer);
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, "utf8");
   // Apollo builds one data source per service; the shortcut sends its fetches through the same ones.
   const fetchers = new Map<string, OwnerRoutingDataSource | CatalogueDataSource>();
@@ -116,6 +117,8 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     gateway,
     // Limits, batching, CSRF prevention, introspection, suggestions, masked errors: gateway/edge.
     ...serverOptions,
+    // A mutation across kinds is refused before anything is written (gateway/one-partner-writes.ts).
+    plugins: [...serverOptions.plugins, onePartnerWritesPlugin<GatewayContext>()],
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
@@ -160,7 +163,7 @@ export async function startGateway(options: GatewayOptions & { port: number; hos
       options.keyOf ??
       (async (req) => {
         const identity = await identityOfRequest(req).catch(() => undefined);
-        return identity?.kind === "user" ? `user:${identity.organisation}:${identity.user}` : `addr:${clientAddress(req)}`;
+        return identity?.kind === "user" ? `user:${userKey(identity)}` : `addr:${clientAddress(req)}`;
       }),
     maxBatch: edge.HTTP_BATCH_MAX,
     shortcut: shortcut

@@ -65,14 +65,34 @@ export const configSchema = z.object({
   AUTH_PUBLIC_KEY: pem.optional(),
   /** The identity provider's JWKS endpoint; keys are fetched and cached by kid. */
   AUTH_JWKS_URL: z.url().optional(),
-  /** When set, user tokens must carry this issuer (`iss`). */
+  /**
+   * User tokens must carry this issuer (`iss`). Required when NODE_ENV=production (the gateway and
+   * the catalogue refuse to start without it: any issuer the key verifies would be believed);
+   * unset in development, where any `iss` is accepted (and recorded as part of the user's identity).
+   */
   AUTH_ISSUER: z.string().min(1).optional(),
+  /**
+   * Longest a user token may live, `exp` minus `iat` (or minus now, without `iat`), in seconds.
+   * Default 12 h: a working day of the 8 h development tokens, far above identity providers'
+   * access tokens (minutes to an hour); a stolen token is worth at most this long.
+   */
+  AUTH_MAX_TOKEN_LIFETIME_S: z.coerce.number().int().min(60).max(7 * 86_400).default(43_200),
+  /**
+   * Clock difference tolerated between the token's issuer (or the gateway) and this host, in
+   * seconds: for `exp`, and for an `iat` in the future (refused beyond this). Default 60 s: NTP keeps
+   * hosts within a second; a minute absorbs a badly kept one without letting a token live longer.
+   */
+  AUTH_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(600).default(60),
   /** User tokens must carry this audience (`aud`): a token minted for another service is refused. */
   AUTH_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
-  /** PEM PKCS#8 Ed25519 private key the gateway (and the catalogue) sign forwarded identities with. */
+  /** PEM PKCS#8 Ed25519 private key the gateway signs forwarded identities with (the gateway only). */
   GATEWAY_SIGNING_KEY: pem.optional(),
   /** PEM SPKI public half of GATEWAY_SIGNING_KEY: partners verify forwarded identities with it. */
   GATEWAY_VERIFY_KEY: pem.optional(),
+  /** PEM PKCS#8 Ed25519 private key the national catalogue signs its own calls (harvest, schema checks) with. */
+  CATALOGUE_SIGNING_KEY: pem.optional(),
+  /** PEM SPKI public half of CATALOGUE_SIGNING_KEY: partners accept it for feeds and SDL only (lib/auth/catalogue-scope.ts). */
+  CATALOGUE_VERIFY_KEY: pem.optional(),
   /**
    * What a partner does with a request that carries no valid gateway signature: `reject` it (401), or
    * treat it as `read-only` anonymous (published items only, no writes; for local testing). Default:

@@ -50,6 +50,8 @@ export const EDGE_LIMIT_CODES = new Set<string>([
 export const REQUEST_ERROR_CODES = new Set<string>([
   ...EDGE_LIMIT_CODES,
   ErrorCode.BAD_USER_INPUT,
+  // A mutation whose fields write to two partners (gateway/one-partner-writes.ts).
+  ErrorCode.WRITE_SPANS_PARTNERS,
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
   "OPERATION_RESOLUTION_FAILURE",

@@ -8,3 +8,9 @@ export const WRITER_ROLES: readonly Role[] = ["editor", "admin"];
 
 /** The audience user tokens must name (a token minted for another service is refused). */
 export const DEFAULT_AUDIENCE = "national-improvement-catalogue";
+
+/**
+ * The role that may run the national catalogue's operations (POST /admin/harvest), held for the
+ * organisation that runs the catalogue (its registry entry's `organisation`): a national admin.
+ */
+export const NATIONAL_ADMIN_ROLE: Role = "admin";

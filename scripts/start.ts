@@ -5,6 +5,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadConfigOrExit } from "../lib/config.ts";
 import { loadDevKeys } from "../lib/auth/keys.ts";
+import { devToken } from "../lib/auth/dev-tokens.ts";
+import { NATIONAL_ADMIN_ROLE } from "../schema/roles.ts";
 import { loadRegistry, RegistryError, type Partner, type Registry } from "../schema/registry.ts";
 import { PARTNER_KINDS } from "../schema/kinds.ts";
 import { templateDir } from "../lib/db/embedded.ts";
@@ -92,7 +94,9 @@ try {
   await Promise.all(partners.map((p) => waitHealthy(p.id, p.url)));
   say("partners up; harvesting them into the national catalogue");
   await waitHealthy(catalogue.id, catalogue.url);
-  const harvest = await fetch(new URL("/admin/harvest", catalogue.url), { method: "POST" }).then((r) => r.text());
+  // The catalogue harvests for a national admin only: the launcher is one, with a development token.
+  const admin = await devToken(config, { user: "npm-start", organisation: catalogue.organisation, roles: [NATIONAL_ADMIN_ROLE] });
+  const harvest = await fetch(new URL("/admin/harvest", catalogue.url), { method: "POST", headers: { authorization: `Bearer ${admin}` } }).then((r) => r.text());
   const summary = JSON.parse(harvest.trim().split("\n").at(-1) ?? "{}") as { items?: number; failed?: string[] };
   say(`first harvest done: ${summary.items ?? 0} items${summary.failed?.length ? `; not harvested: ${summary.failed.join(", ")}` : ""}`);
   const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;

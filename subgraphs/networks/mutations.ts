@@ -30,7 +30,7 @@ type Args = Record<string, unknown> & { idempotencyKey: string };
  */
 function selfService(caller: Caller): () => Promise<UserIdentity> {
   return async () => {
-    if (!caller.signed) {
+    if (!caller.signed || caller.by !== "gateway") {
       throw new GraphQLError("Writes must come through the national gateway (no valid gateway signature)", {
         extensions: { code: ErrorCode.UNAUTHENTICATED },
       });

@@ -83,6 +83,8 @@ export const teamMemberInput = z
     role: optionalText(200).optional(),
     // The token subject the identity provider gives the user (what the gateway forwards as `user`).
     userId: text(200).nullable().optional(),
+    // The organisation that user signs in for (default: the caller's): with the issuer, part of who they are.
+    userOrganisation: organisationId.nullable().optional(),
   })
   .strict();
 

@@ -10,7 +10,7 @@ import type DataLoader from "dataloader";
 import type { z } from "zod";
 import { globalIdOf, parseId } from "../../schema/ids.ts";
 import { badInput } from "../../lib/errors.ts";
-import { canWriteFor } from "../../lib/auth/identity.ts";
+import { canWriteFor, type UserIdentity } from "../../lib/auth/identity.ts";
 import { notFound, parseArg, ownLocalId } from "../shared/mutation-args.ts";
 import { requireWriter, runWrite, type WriteOutcome } from "../shared/writes.ts";
 import type { ProjectsContext } from "./context.ts";
@@ -33,7 +33,7 @@ import type { Prisma } from "./generated/prisma/client.ts";
 
 type Tx = Prisma.TransactionClient;
 type Args = Record<string, unknown> & { idempotencyKey: string };
-type Work = (tx: Tx) => Promise<WriteOutcome<ProjectResult>>;
+type Work = (tx: Tx, identity: UserIdentity) => Promise<WriteOutcome<ProjectResult>>;
 
 /** Organisation editors only (the default of runWrite). */
 function asEditor(ctx: ProjectsContext, mutation: string, args: Args, work: Work) {
@@ -46,7 +46,7 @@ function asTeam(ctx: ProjectsContext, mutation: string, args: Args, local: strin
   return runWrite(ctx.prisma, { caller, partner, mutation, idempotencyKey: args.idempotencyKey, args }, work, async (tx) =>
     caller.signed && canWriteFor(caller.identity, partner.organisation)
       ? requireWriter(caller, partner)
-      : requireWriter(caller, partner, await writes.teamUserIds(tx, local)),
+      : requireWriter(caller, partner, await writes.teamUsers(tx, local)),
   );
 }
 
@@ -101,8 +101,8 @@ export const mutations = {
   },
   addTeamMember: async (_: unknown, args: Args, ctx: ProjectsContext) => {
     const local = projectId(ctx, args);
-    const input = parseArgs(teamMemberInput, { name: args.name, role: args.role, userId: args.userId });
-    const result = await asEditor(ctx, "addTeamMember", args, (tx) => writes.addTeamMember(tx, ctx.partner.id, local, input));
+    const input = parseArgs(teamMemberInput, { name: args.name, role: args.role, userId: args.userId, userOrganisation: args.userOrganisation });
+    const result = await asEditor(ctx, "addTeamMember", args, (tx, editor) => writes.addTeamMember(tx, ctx.partner.id, local, input, editor));
     const row = await project(ctx, result);
     return { project: row, member: (await ctx.projects.team.load(local)).find((m) => m.id === result.memberId) };
   },

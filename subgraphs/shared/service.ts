@@ -16,6 +16,7 @@ import { kindPaths } from "../../lib/db/kind-paths.ts";
 import { listen, type RouteHandler, type RunningServer } from "../../lib/http-server.ts";
 import type { PartnerAuth } from "../../lib/auth/setup.ts";
 import { callerOf, UNSIGNED_ANONYMOUS, type Caller } from "./caller.ts";
+import { CALLER, catalogueScopePlugin } from "./catalogue-scope-plugin.ts";
 
 export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, Ctx> {
   kind: Kind;
@@ -25,7 +26,7 @@ export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, C
   /** A fresh context per request: loaders must never be shared between requests. */
   context: (db: OpenedDatabase<C>, partner: Partner, options: ServiceOptions, caller: Caller) => Ctx;
   /** Extra HTTP routes, given the background handle (the catalogue's POST /admin/harvest). */
-  routes?: (db: OpenedDatabase<C>, handle: unknown) => Record<string, RouteHandler>;
+  routes?: (db: OpenedDatabase<C>, handle: unknown, options: ServiceOptions) => Record<string, RouteHandler>;
   /** Background work (the catalogue's harvester): how to stop it, and a handle tests and tools may use. */
   background?: (db: OpenedDatabase<C>, options: ServiceOptions) => Promise<{ stop(): Promise<void>; handle: unknown }>;
   /** Fills an empty database with the partner's demo data; returns how many items it wrote. */
@@ -90,6 +91,8 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
       // Cache hints are computed per field: 40% of a measure-analysis request's time (hundreds of
       // thousands of per-point fields), for hints nobody reads (the gateway caches by its own rules).
       ApolloServerPluginCacheControlDisabled(),
+      // The national catalogue's signature is good for its feeds and schema checks only.
+      catalogueScopePlugin<Ctx>(),
       {
         async requestDidStart() {
           return {
@@ -111,9 +114,13 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     db,
     partner,
     background: background.handle,
-    routes: def.routes?.(db, background.handle) ?? {},
+    routes: def.routes?.(db, background.handle, options) ?? {},
     auth: options.auth,
-    context: (caller = UNSIGNED_ANONYMOUS) => def.context(db, partner, options, caller),
+    context: (caller = UNSIGNED_ANONYMOUS) => {
+      const ctx = def.context(db, partner, options, caller);
+      Object.defineProperty(ctx, CALLER, { value: caller, enumerable: true });
+      return ctx;
+    },
     shutdown: async () => {
       await background.stop();
       await apollo.stop();

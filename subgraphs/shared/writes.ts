@@ -3,11 +3,12 @@
 // result, all in ONE transaction. So a failed write changes nothing (the key is released with it),
 // and a retry with the same key returns the first result without writing again. Concurrent retries
 // queue on the key's primary key: the second INSERT waits for the first transaction and then finds
-// its receipt.
+// its receipt. Users are (issuer, organisation, subject) everywhere here: receipts, team checks and
+// the audit row (lib/auth/identity.ts).
 import { createHash } from "node:crypto";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
-import { canWriteFor, describe, type UserIdentity } from "../../lib/auth/identity.ts";
+import { canWriteFor, describe, sameUser, userKey, type UserIdentity, type UserRef } from "../../lib/auth/identity.ts";
 import { badInput, ErrorCode } from "../../lib/errors.ts";
 import type { Partner } from "../../schema/registry.ts";
 import type { Caller } from "./caller.ts";
@@ -45,9 +46,10 @@ export interface WriteOutcome<R> {
   changes: unknown;
 }
 
-/** Only callers signed by the gateway, of the partner's organisation, with a writer role. */
-export function requireWriter(caller: Caller, partner: Partner, team: readonly string[] = []): UserIdentity {
-  if (!caller.signed) {
+/** Only callers signed by the gateway, of the partner's organisation with a writer role, or of the item's team. */
+export function requireWriter(caller: Caller, partner: Partner, team: readonly UserRef[] = []): UserIdentity {
+  // The catalogue's signature is not the gateway's: it never writes (lib/auth/catalogue-scope.ts).
+  if (!caller.signed || caller.by !== "gateway") {
     throw new GraphQLError("Writes must come through the national gateway (no valid gateway signature)", {
       extensions: { code: ErrorCode.UNAUTHENTICATED },
     });
@@ -56,7 +58,7 @@ export function requireWriter(caller: Caller, partner: Partner, team: readonly s
   if (identity.kind !== "user") {
     throw new GraphQLError("Sign in to write: send an Authorization: Bearer token", { extensions: { code: ErrorCode.UNAUTHENTICATED } });
   }
-  if (canWriteFor(identity, partner.organisation) || team.includes(identity.user)) return identity;
+  if (canWriteFor(identity, partner.organisation) || team.some((member) => sameUser(member, identity))) return identity;
   throw new GraphQLError(`Only editors of ${partner.organisation} (or the item's team) may write to partner ${partner.id}`, {
     extensions: { code: ErrorCode.FORBIDDEN, partner: partner.id },
   });
@@ -89,18 +91,25 @@ export async function runWrite<Tx extends RawTx, R>(
   const key = idempotencyKey.safeParse(request.idempotencyKey);
   if (!key.success) throw badInput(`Invalid idempotencyKey: ${key.error.issues[0]!.message}`, ["idempotencyKey"]);
   // Checked before the transaction too, so an anonymous burst costs no connection.
-  if (!request.caller.signed || request.caller.identity.kind !== "user") requireWriter(request.caller, request.partner);
+  if (!request.caller.signed || request.caller.by !== "gateway" || request.caller.identity.kind !== "user") requireWriter(request.caller, request.partner);
   const hash = requestHash(request.mutation, request.args);
   return prisma.$transaction(async (tx) => {
     const identity = await authorise(tx);
-    // Keys are per user: two users may pick the same key without seeing each other's results. The
-    // user id's length prefix keeps "a:b"+"c" and "a"+"b:c" apart.
-    const receiptKey = `${identity.user.length}:${identity.user}:${key.data}`;
+    // Keys are per user, the whole (issuer, organisation, subject): two users may pick the same key
+    // without seeing each other's results, even when their tokens say the same `sub`.
+    const receiptKey = `u2:${userKey(identity)}${key.data}`;
+    // Receipts written before identities had an issuer and organisation were keyed by subject alone
+    // (`<length>:<sub>:<key>`). Nobody can be matched to one any more, so such a key is refused
+    // rather than run a second time: a retry across the upgrade does not write twice.
+    const legacyKey = `${identity.user.length}:${identity.user}:${key.data}`;
     const claimed = await tx.$queryRawUnsafe<{ key: string }[]>(
-      `INSERT INTO "WriteReceipt" ("key", "mutation", "requestHash") VALUES ($1, $2, $3) ON CONFLICT ("key") DO NOTHING RETURNING "key"`,
+      `INSERT INTO "WriteReceipt" ("key", "mutation", "requestHash")
+       SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM "WriteReceipt" WHERE "key" = $4)
+       ON CONFLICT ("key") DO NOTHING RETURNING "key"`,
       receiptKey,
       request.mutation,
       hash,
+      legacyKey,
     );
     if (claimed.length === 0) {
       const [first] = await tx.$queryRawUnsafe<{ mutation: string; requestHash: string; result: unknown }[]>(
@@ -108,18 +117,20 @@ export async function runWrite<Tx extends RawTx, R>(
         receiptKey,
       );
       if (!first || first.requestHash !== hash) {
-        throw new GraphQLError(
-          `idempotencyKey "${key.data}" was already used for a different ${first?.mutation === request.mutation ? "request" : `mutation (${first?.mutation})`}: use a new key for a new write`,
-          { extensions: { code: ErrorCode.IDEMPOTENCY_KEY_REUSED, argumentPath: ["idempotencyKey"] } },
-        );
+        const what = !first ? "write before this partner's upgrade" : first.mutation === request.mutation ? "request" : `mutation (${first.mutation})`;
+        throw new GraphQLError(`idempotencyKey "${key.data}" was already used for a different ${what}: use a new key for a new write`, {
+          extensions: { code: ErrorCode.IDEMPOTENCY_KEY_REUSED, argumentPath: ["idempotencyKey"] },
+        });
       }
       return first.result as R;
     }
     const outcome = await work(tx, identity);
     await tx.$executeRawUnsafe(
-      `INSERT INTO "AuditEntry" ("actor", "organisation", "mutation", "item", "changes", "idempotencyKey") VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
+      `INSERT INTO "AuditEntry" ("actor", "issuer", "organisation", "subject", "mutation", "item", "changes", "idempotencyKey") VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
       describe(identity),
+      identity.issuer,
       identity.organisation,
+      identity.user,
       request.mutation,
       outcome.item,
       JSON.stringify(outcome.changes ?? {}),

@@ -17,7 +17,7 @@ beforeAll(async () => {
   tokens.anonymous = undefined;
   tokens.member = await sys.token({ user: "amira", organisation: "nhs-england", roles: ["editor"] });
   tokens.otherOrganisation = await sys.token({ user: "lee", organisation: "nhs-leadership-academy", roles: ["editor"] });
-  tokens.expired = await sys.token({ user: "amira", organisation: "nhs-england", roles: ["editor"] }, { expiresIn: -60 });
+  tokens.expired = await sys.token({ user: "amira", organisation: "nhs-england", roles: ["editor"] }, { expiresIn: -120 });
   tokens.forgedSignature = await sys.token({ user: "amira", organisation: "nhs-england", roles: ["editor"] }, { secret: "x".repeat(43) });
   tokens.otherAudience = await sys.token({ user: "amira", organisation: "nhs-england", roles: ["editor"] }, { audience: "some-other-api" });
 }, 120_000);
@@ -151,7 +151,7 @@ describe("a partner called directly, not through the gateway", () => {
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ query: mutation }),
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
-  const member: UserIdentity = { kind: "user", user: "amira", organisation: "nhs-england", roles: ["editor"] };
+  const member: UserIdentity = { kind: "user", issuer: "test-idp", user: "amira", organisation: "nhs-england", roles: ["editor"] };
 
   it("refuses a write without the gateway's signature", async () => {
     const { body } = await post({});

@@ -4,15 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startSystem, type TestSystem } from "../support/system.ts";
+import { HARVEST_NUDGE } from "../../lib/auth/internal-tokens.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 let sys: TestSystem;
 
-function runHarvest(): Promise<{ code: number | null; out: string }> {
+function runHarvest(args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/harvest.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/harvest.ts", ...args], {
       cwd: root,
-      env: { ...process.env, REGISTRY_FILE: sys.registryFile!, LOG_LEVEL: "silent" },
+      // The script makes a development token of a national admin with this system's secret.
+      env: { ...process.env, REGISTRY_FILE: sys.registryFile!, LOG_LEVEL: "silent", AUTH_JWT_SECRET: sys.keys.authSecret, ...env },
     });
     let out = "";
     child.stdout.on("data", (c) => (out += c));
@@ -40,11 +42,63 @@ describe("npm run harvest", () => {
     expect(code).toBe(0);
   });
 
+  it("with a token that is not a national admin's, says the catalogue refused and exits 1", async () => {
+    const editor = await sys.token({ user: "amira", organisation: "nhs-england", roles: ["editor"] });
+    const { code, out } = await runHarvest(["--token", editor]);
+    expect(out).toMatch(/the catalogue answered HTTP 403: Only admins of nhs-england/);
+    expect(code).toBe(1);
+  });
+
+  it("in production it makes no token of its own: it asks for one", async () => {
+    const { code, out } = await runHarvest([], { NODE_ENV: "production" });
+    expect(out).toMatch(/pass --token/);
+    expect(code).toBe(2);
+  });
+
   it("names a partner it could not harvest and exits 1", async () => {
     await sys.stopPartner("essex-cc");
     const { code, out } = await runHarvest();
     expect(out).toMatch(/essex-cc\s+FAILED: unreachable/);
     expect(out).toMatch(/failed: essex-cc/);
     expect(code).toBe(1);
+  });
+});
+
+describe("POST /admin/harvest", () => {
+  const post = (headers: Record<string, string> = {}) =>
+    fetch(new URL("/admin/harvest", sys.partners.get("national-catalogue")!.url), { method: "POST", headers }).then(async (r) => ({ status: r.status, text: await r.text() }));
+  const codeOf = (text: string) => (JSON.parse(text) as any).errors[0].extensions.code;
+
+  it("refuses a caller without a token: 401 UNAUTHENTICATED, and harvests nothing", async () => {
+    const before = sys.harvester.feedRequests.get("improvement-hub") ?? 0;
+    const res = await post();
+    expect(res.status).toBe(401);
+    expect(codeOf(res.text)).toBe("UNAUTHENTICATED");
+    expect(sys.harvester.feedRequests.get("improvement-hub") ?? 0).toBe(before);
+  });
+
+  it("refuses a bad token with 401, and anyone but an admin of the catalogue's organisation with 403 FORBIDDEN", async () => {
+    const forged = await sys.token({ user: "a", organisation: "nhs-england", roles: ["admin"] }, { secret: "x".repeat(43) });
+    expect(await post({ authorization: `Bearer ${forged}` })).toMatchObject({ status: 401 });
+    for (const claims of [
+      { user: "e", organisation: "nhs-england", roles: ["editor"] as const },
+      { user: "a", organisation: "essex-cc", roles: ["admin"] as const },
+    ]) {
+      const res = await post({ authorization: `Bearer ${await sys.token({ ...claims, roles: [...claims.roles] })}` });
+      expect(res.status).toBe(403);
+      expect(codeOf(res.text)).toBe("FORBIDDEN");
+    }
+    // The gateway's signature on anything but its own "harvest now" is not enough either.
+    const forward = await sys.signer.headers({ kind: "service", service: "schema-check" }, "national-catalogue");
+    expect((await post(forward)).status).toBe(401);
+  });
+
+  it("harvests for a national admin, and for the gateway's own request after a write", async () => {
+    const admin = await sys.token({ user: "a", organisation: "nhs-england", roles: ["admin"] });
+    const res = await post({ authorization: `Bearer ${admin}` });
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/"type":"summary"/);
+    const nudge = await post(await sys.signer.headers(HARVEST_NUDGE, "national-catalogue"));
+    expect(nudge.status).toBe(200);
   });
 });

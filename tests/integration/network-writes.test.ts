@@ -9,6 +9,7 @@ import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../schema/registry.ts";
 import { buildService, startService } from "../../subgraphs/shared/service.ts";
+import { storeFor } from "../support/system.ts";
 import { networksService } from "../../subgraphs/networks/server.ts";
 import type { PrismaClient } from "../../subgraphs/networks/generated/prisma/client.ts";
 import { generateDevKeys } from "../../lib/auth/keys.ts";
@@ -17,22 +18,27 @@ import type { Identity } from "../../lib/auth/identity.ts";
 
 const PARTNER = "pic-networks";
 const ORG = "partners-in-care";
+const ISSUER = "test-idp";
 const keys = generateDevKeys();
 const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
 const forger = new IdentitySigner(createPrivateKey(generateDevKeys().signingKey));
 
 const WHO = {
-  editor: { kind: "user", user: "pat", organisation: ORG, roles: ["admin"] },
-  viewer: { kind: "user", user: "val", organisation: ORG, roles: ["viewer"] },
-  otherOrganisation: { kind: "user", user: "otto", organisation: "essex-cc", roles: ["editor"] },
+  editor: { kind: "user", issuer: ISSUER, user: "pat", organisation: ORG, roles: ["admin"] },
+  viewer: { kind: "user", issuer: ISSUER, user: "val", organisation: ORG, roles: ["viewer"] },
+  otherOrganisation: { kind: "user", issuer: ISSUER, user: "otto", organisation: "essex-cc", roles: ["editor"] },
   // Someone from another organisation with no writer role anywhere: may still join.
-  joiner: { kind: "user", user: "jo", organisation: "bridgewater", roles: ["viewer"] },
+  joiner: { kind: "user", issuer: ISSUER, user: "jo", organisation: "bridgewater", roles: ["viewer"] },
+  // The joiner's `sub` for another organisation, and at another issuer: neither is the joiner.
+  joOfOtherOrganisation: { kind: "user", issuer: ISSUER, user: "jo", organisation: "essex-cc", roles: ["editor"] },
+  joOfOtherIssuer: { kind: "user", issuer: "other-idp", user: "jo", organisation: "bridgewater", roles: ["viewer"] },
   anonymous: { kind: "anonymous" },
   service: { kind: "service", service: "national-catalogue" },
 } satisfies Record<string, Identity>;
 type Caller = keyof typeof WHO | "unsigned" | "forged";
 
 let partner: Awaited<ReturnType<typeof startService>>;
+const cleanups: (() => Promise<void>)[] = [];
 let prisma: PrismaClient;
 
 beforeAll(async () => {
@@ -40,7 +46,8 @@ beforeAll(async () => {
   const p = registry.get(PARTNER)!;
   const built = await buildService(networksService, {
     partner: p,
-    store: { kind: "embedded" },
+    // Embedded, or a fresh database on TEST_DATABASE_URL's PostgreSQL server.
+    store: await storeFor(PARTNER, cleanups),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
     seed: true,
     registry: () => registry,
@@ -53,6 +60,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await partner?.close();
+  for (const c of cleanups) await c();
 });
 
 const key = () => `test-${randomUUID()}`;
@@ -293,6 +301,25 @@ describe("joinNetwork", () => {
 });
 
 const FEED = `query($after: String) { networkFeed(after: $after, first: 500) { entries { id removed node { id } } endCursor } }`;
+
+describe("membership is the whole user", () => {
+  it("the joiner's subject for another organisation or issuer cannot leave for them, and joins as someone else", async () => {
+    const id = await fresh();
+    const local = id.split(":")[2];
+    await ok("joiner", M.joinNetwork, { networkId: id, input: JOIN, key: key() });
+    for (const as of ["joOfOtherOrganisation", "joOfOtherIssuer"] as const) {
+      expect((await ok(as, M.leaveNetwork, { networkId: id, key: key() })).leaveNetwork.memberCount, as).toBe(1);
+    }
+    const rows = await prisma.member.findMany({ where: { networkLocal: local } });
+    expect(rows.map((r) => [r.userIssuer, r.userOrganisation, r.userId])).toEqual([[ISSUER, "bridgewater", "jo"]]);
+    // Joining, they are a member of their own: three rows, one per user.
+    await ok("joOfOtherIssuer", M.joinNetwork, { networkId: id, input: { name: "Another Jo" }, key: key() });
+    await ok("joOfOtherOrganisation", M.joinNetwork, { networkId: id, input: { name: "Jo of Essex" }, key: key() });
+    expect(await prisma.member.count({ where: { networkLocal: local, userId: "jo" } })).toBe(3);
+    // The joiner leaving removes their row only.
+    expect((await ok("joiner", M.leaveNetwork, { networkId: id, key: key() })).leaveNetwork.memberCount).toBe(2);
+  });
+});
 
 describe("the change feed", () => {
   it("carries a new network at once (networks have no drafts) and a deleted one as a removal", async () => {

@@ -10,6 +10,7 @@ import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../schema/registry.ts";
 import { buildService, startService } from "../../subgraphs/shared/service.ts";
+import { storeFor } from "../support/system.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
 import type { PrismaClient } from "../../subgraphs/projects/generated/prisma/client.ts";
 import { generateDevKeys } from "../../lib/auth/keys.ts";
@@ -17,23 +18,31 @@ import { IDENTITY_HEADER, IdentitySigner, IdentityVerifier } from "../../lib/aut
 import type { Identity } from "../../lib/auth/identity.ts";
 
 const PARTNER = "essex-cc";
+const ISSUER = "test-idp";
 const keys = generateDevKeys();
 const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
 // A key the partner does not trust: what a forger without the gateway's key could sign with.
 const forger = new IdentitySigner(createPrivateKey(generateDevKeys().signingKey));
 
 const WHO = {
-  editor: { kind: "user", user: "eve", organisation: PARTNER, roles: ["editor"] },
-  viewer: { kind: "user", user: "vic", organisation: PARTNER, roles: ["viewer"] },
-  otherOrganisation: { kind: "user", user: "otto", organisation: "bridgewater", roles: ["editor", "admin"] },
+  editor: { kind: "user", issuer: ISSUER, user: "eve", organisation: PARTNER, roles: ["editor"] },
+  viewer: { kind: "user", issuer: ISSUER, user: "vic", organisation: PARTNER, roles: ["viewer"] },
+  otherOrganisation: { kind: "user", issuer: ISSUER, user: "otto", organisation: "bridgewater", roles: ["editor", "admin"] },
   // A team member from another organisation, with no writer role anywhere: the team is what admits them.
-  team: { kind: "user", user: "tam", organisation: "bridgewater", roles: ["viewer"] },
+  team: { kind: "user", issuer: ISSUER, user: "tam", organisation: "bridgewater", roles: ["viewer"] },
+  // Tokens whose `sub` is the team member's, from another organisation (an editor there) or another
+  // issuer: neither is that user (lib/auth/identity.ts).
+  tamOfOtherOrganisation: { kind: "user", issuer: ISSUER, user: "tam", organisation: "nhs-leadership-academy", roles: ["editor"] },
+  tamOfOtherIssuer: { kind: "user", issuer: "other-idp", user: "tam", organisation: "bridgewater", roles: ["viewer"] },
+  // The editor's `sub` at another identity provider, an editor of the same organisation there.
+  eveOfOtherIssuer: { kind: "user", issuer: "other-idp", user: "eve", organisation: PARTNER, roles: ["editor"] },
   anonymous: { kind: "anonymous" },
   service: { kind: "service", service: "national-catalogue" },
 } satisfies Record<string, Identity>;
 type Caller = keyof typeof WHO | "unsigned" | "forged";
 
 let partner: Awaited<ReturnType<typeof startService>>;
+const cleanups: (() => Promise<void>)[] = [];
 let prisma: PrismaClient;
 
 beforeAll(async () => {
@@ -41,7 +50,8 @@ beforeAll(async () => {
   const p = registry.get(PARTNER)!;
   const built = await buildService(projectsService, {
     partner: p,
-    store: { kind: "embedded" },
+    // Embedded, or a fresh database on TEST_DATABASE_URL's PostgreSQL server.
+    store: await storeFor(PARTNER, cleanups),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
     seed: true,
     registry: () => registry,
@@ -54,6 +64,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await partner?.close();
+  for (const c of cleanups) await c();
 });
 
 const key = () => `test-${randomUUID()}`;
@@ -106,8 +117,8 @@ const M = {
   updateProject: `mutation($id: ID!, $input: UpdateProjectInput!, $key: String!) { updateProject(id: $id, input: $input, idempotencyKey: $key) { id aim status } }`,
   publishProject: `mutation($id: ID!, $key: String!) { publishProject(id: $id, idempotencyKey: $key) { id publication } }`,
   deleteProject: `mutation($id: ID!, $key: String!) { deleteProject(id: $id, idempotencyKey: $key) { id } }`,
-  addTeamMember: `mutation($projectId: ID!, $name: String!, $role: String, $userId: ID, $key: String!) {
-    addTeamMember(projectId: $projectId, name: $name, role: $role, userId: $userId, idempotencyKey: $key) { project { id } member { id name userId } } }`,
+  addTeamMember: `mutation($projectId: ID!, $name: String!, $role: String, $userId: ID, $userOrganisation: ID, $key: String!) {
+    addTeamMember(projectId: $projectId, name: $name, role: $role, userId: $userId, userOrganisation: $userOrganisation, idempotencyKey: $key) { project { id } member { id name userId } } }`,
   removeTeamMember: `mutation($projectId: ID!, $memberId: ID!, $key: String!) { removeTeamMember(projectId: $projectId, memberId: $memberId, idempotencyKey: $key) { id team { id } } }`,
   addMeasure: `mutation($projectId: ID!, $input: MeasureInput!, $key: String!) { addMeasure(projectId: $projectId, input: $input, idempotencyKey: $key) { project { id } measure { id name } } }`,
   recordMeasurements: `mutation($projectId: ID!, $measureId: ID!, $points: [DataPointInput!]!, $key: String!) {
@@ -134,7 +145,7 @@ interface Fixture {
 async function fresh(title = "Hydration rounds in care homes"): Promise<Fixture> {
   const created = await ok("editor", M.createProject, { input: { title, aim: "Cut UTIs by 30% by March" }, key: key() });
   const projectId = created.createProject.id;
-  const member = await ok("editor", M.addTeamMember, { projectId, name: "Tam Okafor", role: "Care home manager", userId: WHO.team.user, key: key() });
+  const member = await ok("editor", M.addTeamMember, { projectId, name: "Tam Okafor", role: "Care home manager", userId: WHO.team.user, userOrganisation: WHO.team.organisation, key: key() });
   const measure = await ok("editor", M.addMeasure, { projectId, input: { name: "UTIs per month", unit: "count", improvement: "DECREASE" }, key: key() });
   return { projectId, measureId: measure.addMeasure.measure.id, memberId: member.addTeamMember.member.id };
 }
@@ -455,9 +466,28 @@ describe("the project's team", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("is the whole user: the member's subject for another organisation or another issuer may not write", async () => {
+    const f = await fresh();
+    const before = await snapshot();
+    for (const as of ["tamOfOtherOrganisation", "tamOfOtherIssuer"] as const) {
+      expect(codeOf(await gql(as, M.updateProject, { id: f.projectId, input: { aim: "Taken over" }, key: key() })), as).toBe("FORBIDDEN");
+      expect(codeOf(await gql(as, M.recordMeasurements, { ...f, points: [{ date: "2026-01-01", value: 9 }], key: key() })), as).toBe("FORBIDDEN");
+    }
+    expect(await snapshot()).toEqual(before);
+    // The member themself still may.
+    expect((await ok("team", M.updateProject, { id: f.projectId, input: { aim: "Their own aim" }, key: key() })).updateProject.aim).toBe("Their own aim");
+  });
+
+  it("a member added for another organisation is that organisation's user, not the same subject here", async () => {
+    const f = await fresh();
+    await ok("editor", M.addTeamMember, { projectId: f.projectId, name: "Eve elsewhere", userId: "sam", userOrganisation: "bridgewater", key: key() });
+    const rows = await prisma.teamMember.findMany({ where: { projectLocal: f.projectId.split(":")[2], userId: "sam" } });
+    expect(rows.map((r) => [r.userIssuer, r.userOrganisation, r.userId])).toEqual([[ISSUER, "bridgewater", "sam"]]);
+  });
+
   it("gets one row per user: adding the same user again is a CONFLICT", async () => {
     const f = await fresh();
-    const body = await gql("editor", M.addTeamMember, { projectId: f.projectId, name: "Tam again", userId: WHO.team.user, key: key() });
+    const body = await gql("editor", M.addTeamMember, { projectId: f.projectId, name: "Tam again", userId: WHO.team.user, userOrganisation: WHO.team.organisation, key: key() });
     expect(codeOf(body)).toBe("CONFLICT");
     expect((await read(f.projectId)).team).toHaveLength(1);
   });
@@ -488,6 +518,34 @@ describe("the project's team", () => {
 });
 
 const FEED = `query($after: String) { projectFeed(after: $after, first: 500) { entries { id removed node { id } } endCursor } }`;
+
+describe("idempotency keys", () => {
+  it("belong to the whole user: the same subject and key from another issuer is that user's own write, not a replay", async () => {
+    const k = key();
+    const input = { title: "Same key, two users", aim: "An aim" };
+    const mine = (await ok("editor", M.createProject, { input, key: k })).createProject.id;
+    const theirs = (await ok("eveOfOtherIssuer", M.createProject, { input, key: k })).createProject.id;
+    expect(theirs).not.toBe(mine);
+    // Each audit row names its writer whole.
+    const rows = await prisma.auditEntry.findMany({ where: { item: { in: [mine, theirs] } }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.item, r.issuer, r.organisation, r.subject])).toEqual([
+      [mine, ISSUER, PARTNER, "eve"],
+      [theirs, "other-idp", PARTNER, "eve"],
+    ]);
+    // The first user's retry is still answered from their own receipt.
+    expect((await ok("editor", M.createProject, { input, key: k })).createProject.id).toBe(mine);
+  });
+
+  it("a key held by a receipt from before receipts named the whole user is refused, writing nothing", async () => {
+    const k = key();
+    // The old format: `<length of sub>:<sub>:<key>`, see the 20261201200000 migration.
+    await prisma.writeReceipt.create({ data: { key: `3:eve:${k}`, mutation: "createProject", requestHash: "old", result: { id: "essex-cc:project:old" } } });
+    const before = await snapshot();
+    const body = await gql("editor", M.createProject, { input: { title: "Retry across the upgrade", aim: "An aim" }, key: k });
+    expect(codeOf(body)).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect(await snapshot()).toEqual(before);
+  });
+});
 
 describe("drafts", () => {
   it("are seen by the owning organisation only, never by the change feed, until published", async () => {

@@ -32,8 +32,8 @@ const PROJECT = `${PARTNER}:project:care-home-safety`;
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const keys = generateDevKeys();
 const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
-const EDITOR: UserIdentity = { kind: "user", user: "eve", organisation: PARTNER, roles: ["editor"] };
-const TEAM: UserIdentity = { kind: "user", user: "tam", organisation: "bridgewater", roles: ["viewer"] };
+const EDITOR: UserIdentity = { kind: "user", issuer: "test-idp", user: "eve", organisation: PARTNER, roles: ["editor"] };
+const TEAM: UserIdentity = { kind: "user", issuer: "test-idp", user: "tam", organisation: "bridgewater", roles: ["viewer"] };
 
 const key = () => `conc-${randomUUID()}`;
 const dayOf = (n: number) => new Date(Date.UTC(2021, 0, 1 + n)).toISOString().slice(0, 10);
@@ -73,7 +73,7 @@ async function ok(url: string, as: UserIdentity, query: string, variables: Recor
 
 const ADD_MEASURE = `mutation($projectId: ID!, $name: String!, $key: String!) {
   addMeasure(projectId: $projectId, input: { name: $name, unit: "count", improvement: DECREASE }, idempotencyKey: $key) { measure { id } } }`;
-const ADD_TEAM = `mutation($projectId: ID!, $key: String!) { addTeamMember(projectId: $projectId, name: "Tam", userId: "tam", idempotencyKey: $key) { member { id } } }`;
+const ADD_TEAM = `mutation($projectId: ID!, $key: String!) { addTeamMember(projectId: $projectId, name: "Tam", userId: "tam", userOrganisation: "bridgewater", idempotencyKey: $key) { member { id } } }`;
 const RECORD = `mutation($projectId: ID!, $measureId: ID!, $points: [DataPointInput!]!, $key: String!) {
   recordMeasurements(projectId: $projectId, measureId: $measureId, points: $points, idempotencyKey: $key) { written inserted } }`;
 

@@ -102,9 +102,12 @@ export interface TestSystem {
   queryAs(token: string | undefined, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }>;
   /** A signer with the gateway's key, to call a partner directly as the gateway would. */
   signer: IdentitySigner;
+  /** A signer with the national catalogue's own key, to call a partner as the catalogue would. */
+  catalogueSigner: IdentitySigner;
 }
 
-async function storeFor(partnerId: string, cleanups: (() => Promise<void>)[]): Promise<Store> {
+/** A partner's store for a test: embedded, or a fresh database on TEST_DATABASE_URL (dropped by a cleanup pushed here). */
+export async function storeFor(partnerId: string, cleanups: (() => Promise<void>)[]): Promise<Store> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) return { kind: "embedded" };
   const name = `t_${partnerId.replace(/-/g, "_")}_${randomUUID().slice(0, 8)}`;
@@ -132,13 +135,17 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const cleanups: (() => Promise<void>)[] = [];
   const keys = generateDevKeys();
   const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
+  // The national catalogue signs its own calls with its own key, as deployed (lib/auth/setup.ts).
+  const catalogueSigner = new IdentitySigner(createPrivateKey(keys.catalogueSigningKey), "catalogue");
   const checker = options.schemaChecks ? new SchemaChecker(options.timeoutMs ?? 2000, 300_000, logger, signer) : undefined;
-  const verifyKey = createPublicKey(keys.verifyKey);
+  const catalogueChecker = options.schemaChecks ? new SchemaChecker(options.timeoutMs ?? 2000, 300_000, logger, catalogueSigner) : undefined;
+  const verifyKeys = { gateway: createPublicKey(keys.verifyKey), catalogue: createPublicKey(keys.catalogueVerifyKey) };
+  const users = userTokenVerifier({ kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret, "utf8")) }, { audience: DEFAULT_AUDIENCE });
   const serviceOptions = (partner: Partner, store: Store) => ({
     auth: {
-      verifier: new IdentityVerifier(verifyKey, partner.id),
+      verifier: new IdentityVerifier(verifyKeys, partner.id),
       unsigned: options.unsigned ?? ("read-only" as const),
-      ...(partner.kind === "catalogue" ? { signer } : {}),
+      ...(partner.kind === "catalogue" ? { signer: catalogueSigner, users } : {}),
     },
     partner,
     store,
@@ -146,7 +153,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     seed: options.seed ?? true,
     registry: current,
     partnerTimeoutMs: options.timeoutMs ?? 2000,
-    checker,
+    checker: partner.kind === "catalogue" ? catalogueChecker : checker,
     // Tests harvest explicitly; the interval only matters for tests that exercise it.
     harvestIntervalMs: options.harvestIntervalMs ?? 3_600_000,
   });
@@ -198,10 +205,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     host: "127.0.0.1",
     maxBodyBytes: 262_144,
     checker: checker,
-    auth: {
-      users: userTokenVerifier({ kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret, "utf8")) }, { audience: DEFAULT_AUDIENCE }),
-      signer,
-    },
+    auth: { users, signer },
     ...options.gateway,
     ...extra,
   });
@@ -243,6 +247,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     queryAs: (token, query, variables) => post(token ? { authorization: `Bearer ${token}` } : {}, query, variables),
     keys,
     signer,
+    catalogueSigner,
     token: (claims, o = {}) =>
       issueToken(claims, { secret: o.secret ?? keys.authSecret, audience: o.audience ?? DEFAULT_AUDIENCE, expiresIn: o.expiresIn ?? "1h" }),
     async stopPartner(id) {

@@ -44,7 +44,14 @@ const enabledIds = new Set(enabled.map((p) => p.id));
 const dotEnv: Record<string, string> = (() => {
   const keys = generateDevKeys();
   const oneLine = (pem: string) => pem.trim().replaceAll("\n", "\\n");
-  return { AUTH_JWT_SECRET: keys.authSecret, GATEWAY_SIGNING_KEY: oneLine(keys.signingKey), GATEWAY_VERIFY_KEY: oneLine(keys.verifyKey) };
+  return {
+    AUTH_JWT_SECRET: keys.authSecret,
+    AUTH_ISSUER: "national-catalogue-local",
+    GATEWAY_SIGNING_KEY: oneLine(keys.signingKey),
+    GATEWAY_VERIFY_KEY: oneLine(keys.verifyKey),
+    CATALOGUE_SIGNING_KEY: oneLine(keys.catalogueSigningKey),
+    CATALOGUE_VERIFY_KEY: oneLine(keys.catalogueVerifyKey),
+  };
 })();
 const interpolate = (value: string) =>
   value.replace(/\$\{([A-Z_]+)(?::\?[^}]*)?\}/g, (_, name: string) => {

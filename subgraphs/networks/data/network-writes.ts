@@ -21,6 +21,9 @@ export interface NetworkResult {
 
 const gid = (partnerId: string, local: string) => formatId(partnerId, "networks", local);
 
+/** The member row's columns that name the user: all three parts of who they are (lib/auth/identity.ts). */
+const memberUser = (user: UserIdentity) => ({ userIssuer: user.issuer, userOrganisation: user.organisation, userId: user.user });
+
 async function touch(tx: Tx, partnerId: string, local: string): Promise<void> {
   const { count } = await tx.network.updateMany({ where: { local }, data: { updatedAt: new Date() } });
   if (count === 0) throw notFound("network", gid(partnerId, local));
@@ -86,7 +89,7 @@ export async function addEvent(tx: Tx, partnerId: string, local: string, input: 
 export async function joinNetwork(tx: Tx, partnerId: string, local: string, user: UserIdentity, input: JoinNetworkInput): Promise<WriteOutcome<NetworkResult>> {
   const id = gid(partnerId, local);
   await lock(tx, partnerId, local);
-  const existing = await tx.member.findFirst({ where: { networkLocal: local, userId: user.user }, select: { id: true } });
+  const existing = await tx.member.findFirst({ where: { networkLocal: local, ...memberUser(user) }, select: { id: true } });
   if (existing) return { result: { id }, item: id, changes: { members: { alreadyMember: user.user } } };
   await touch(tx, partnerId, local);
   const last = await tx.member.aggregate({ where: { networkLocal: local }, _max: { position: true } });
@@ -98,16 +101,19 @@ export async function joinNetwork(tx: Tx, partnerId: string, local: string, user
     offersDataAnalysis: input.offersDataAnalysis ?? false,
   };
   await tx.member.create({
-    data: { ...member, networkLocal: local, position: (last._max.position ?? -1) + 1, userId: user.user, organisationId: user.organisation },
+    data: { ...member, networkLocal: local, position: (last._max.position ?? -1) + 1, ...memberUser(user), organisationId: user.organisation },
   });
-  return { result: { id }, item: id, changes: { members: { joined: { userId: user.user, organisation: user.organisation, ...member } } } };
+  return { result: { id }, item: id, changes: { members: { joined: { userId: user.user, issuer: user.issuer, organisation: user.organisation, ...member } } } };
 }
 
-/** Removes the caller's own membership; not being a member is not an error (the outcome is the same). */
+/**
+ * Removes the caller's own membership (all three parts must match: another organisation's user with
+ * the same subject is not the member); not being a member is not an error (the outcome is the same).
+ */
 export async function leaveNetwork(tx: Tx, partnerId: string, local: string, user: UserIdentity): Promise<WriteOutcome<NetworkResult>> {
   const id = gid(partnerId, local);
   await lock(tx, partnerId, local);
-  const { count } = await tx.member.deleteMany({ where: { networkLocal: local, userId: user.user } });
+  const { count } = await tx.member.deleteMany({ where: { networkLocal: local, ...memberUser(user) } });
   if (count > 0) await touch(tx, partnerId, local);
   return { result: { id }, item: id, changes: { members: count > 0 ? { left: user.user } : { notAMember: user.user } } };
 }

@@ -10,6 +10,7 @@ import { ErrorCode } from "../../../lib/errors.ts";
 import { day } from "../../shared/values.ts";
 import { newLocalId, notFound } from "../../shared/mutation-args.ts";
 import type { WriteOutcome } from "../../shared/writes.ts";
+import type { UserIdentity, UserRef } from "../../../lib/auth/identity.ts";
 import type {
   CreateProjectInput,
   DataPointInput,
@@ -42,10 +43,17 @@ const DRAFT = "DRAFT";
 const gid = (partnerId: string, local: string) => formatId(partnerId, "projects", local);
 const dateOrNull = (s: string | null) => (s === null ? null : day(s)!);
 
-/** The user ids of the project's team: they may write to it (requireWriter's team). */
-export async function teamUserIds(tx: Tx, local: string): Promise<string[]> {
-  const rows = await tx.teamMember.findMany({ where: { projectLocal: local, userId: { not: null } }, select: { userId: true } });
-  return rows.map((r) => r.userId!);
+/**
+ * The users of the project's team: they may write to it (requireWriter's team). Each is the whole
+ * (issuer, organisation, subject); rows from before identities had all three (issuer null) name
+ * nobody and are skipped, see the 20261201200000 migration.
+ */
+export async function teamUsers(tx: Tx, local: string): Promise<UserRef[]> {
+  const rows = await tx.teamMember.findMany({
+    where: { projectLocal: local, userId: { not: null }, userIssuer: { not: null }, userOrganisation: { not: null } },
+    select: { userId: true, userIssuer: true, userOrganisation: true },
+  });
+  return rows.map((r) => ({ issuer: r.userIssuer!, organisation: r.userOrganisation!, user: r.userId! }));
 }
 
 /** Bumps the project's updatedAt (locking its row) or fails with NOT_FOUND. */
@@ -99,17 +107,22 @@ async function nextPosition(rows: Promise<{ _max: { position: number | null } }>
   return ((await rows)._max.position ?? -1) + 1;
 }
 
-export async function addTeamMember(tx: Tx, partnerId: string, local: string, input: TeamMemberInput): Promise<WriteOutcome<ProjectResult>> {
+/**
+ * Adds a member; one with a userId is the user (caller's issuer, userOrganisation or the caller's
+ * organisation, userId), and may then write to the project.
+ */
+export async function addTeamMember(tx: Tx, partnerId: string, local: string, input: TeamMemberInput, editor: UserIdentity): Promise<WriteOutcome<ProjectResult>> {
   await touch(tx, partnerId, local);
   const id = gid(partnerId, local);
-  if (input.userId && (await tx.teamMember.findFirst({ where: { projectLocal: local, userId: input.userId }, select: { id: true } }))) {
-    throw new GraphQLError(`User ${input.userId} is already in the team of ${id}`, { extensions: { code: ErrorCode.CONFLICT, argumentPath: ["userId"] } });
+  const user = input.userId ? { userId: input.userId, userIssuer: editor.issuer, userOrganisation: input.userOrganisation ?? editor.organisation } : undefined;
+  if (user && (await tx.teamMember.findFirst({ where: { projectLocal: local, ...user }, select: { id: true } }))) {
+    throw new GraphQLError(`User ${user.userId} of ${user.userOrganisation} is already in the team of ${id}`, { extensions: { code: ErrorCode.CONFLICT, argumentPath: ["userId"] } });
   }
   const position = await nextPosition(tx.teamMember.aggregate({ where: { projectLocal: local }, _max: { position: true } }));
   const member = await tx.teamMember.create({
-    data: { projectLocal: local, position, name: input.name, role: input.role ?? null, userId: input.userId ?? null },
+    data: { projectLocal: local, position, name: input.name, role: input.role ?? null, userId: null, userIssuer: null, userOrganisation: null, ...user },
   });
-  return { result: { id, memberId: member.id }, item: id, changes: { team: { added: { id: member.id, ...input } } } };
+  return { result: { id, memberId: member.id }, item: id, changes: { team: { added: { id: member.id, name: input.name, role: input.role ?? null, ...user } } } };
 }
 
 export async function removeTeamMember(tx: Tx, partnerId: string, local: string, memberId: string): Promise<WriteOutcome<ProjectResult>> {
@@ -118,7 +131,11 @@ export async function removeTeamMember(tx: Tx, partnerId: string, local: string,
   const member = await tx.teamMember.findFirst({ where: { id: memberId, projectLocal: local } });
   if (!member) throw notFound("team member", `${memberId} in ${id}`);
   await tx.teamMember.delete({ where: { id: memberId } });
-  return { result: { id }, item: id, changes: { team: { removed: { id: member.id, name: member.name, userId: member.userId } } } };
+  return {
+    result: { id },
+    item: id,
+    changes: { team: { removed: { id: member.id, name: member.name, userId: member.userId, userIssuer: member.userIssuer, userOrganisation: member.userOrganisation } } },
+  };
 }
 
 export async function addMeasure(tx: Tx, partnerId: string, local: string, input: MeasureInput): Promise<WriteOutcome<ProjectResult>> {

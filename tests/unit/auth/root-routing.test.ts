@@ -1,7 +1,8 @@
 // Where the gateway sends a mutation: the caller's own partner for a create, the owner named by
 // the id otherwise, and never another organisation's partner.
 import { describe, expect, it } from "vitest";
-import { routeRootFetch } from "../../../gateway/root-routing.ts";
+import { planRootFetch, routeRootFetch } from "../../../gateway/root-routing.ts";
+import { parse } from "graphql";
 import { Registry, type PartnerEntry } from "../../../schema/registry.ts";
 import { ANONYMOUS, type UserIdentity } from "../../../lib/auth/identity.ts";
 
@@ -24,7 +25,7 @@ const registry = new Registry(
   ],
   "http://127.0.0.1:{port}/graphql",
 );
-const editor = (organisation: string): UserIdentity => ({ kind: "user", user: "u1", organisation, roles: ["editor"] });
+const editor = (organisation: string): UserIdentity => ({ kind: "user", issuer: "test-idp", user: "u1", organisation, roles: ["editor"] });
 const route = (query: string, variables: Record<string, unknown>, identity = editor("nhs-leadership-academy")) =>
   routeRootFetch(query, variables, "resources", identity, registry);
 const partnerOf = (r: ReturnType<typeof route>) => ("partner" in r ? r.partner.id : r.error.code);
@@ -72,5 +73,34 @@ describe("routing root fields", () => {
       {},
     );
     expect(partnerOf(same)).toBe("improvement-hub");
+  });
+});
+
+describe("a read whose owner fields name several partners", () => {
+  const query = `query Two($a: ID!, $b: ID!, $unused: Int) {
+    __typename
+    x: resourceFromOwner(id: $a) { ...Core }
+    y: resourceFromOwner(id: $b) { id kind }
+  }
+  fragment Core on Resource { id title }`;
+  const plan = planRootFetch(query, { a: "improvement-hub:resource:x", b: "leadership-academy:resource:y" }, "resources", ANONYMOUS, registry);
+
+  it("is split per partner, each document with only its own fields, variables and fragments", () => {
+    if (!("parts" in plan)) throw new Error(`not split: ${JSON.stringify(plan)}`);
+    expect(plan.keys).toEqual(["__typename", "x", "y"]);
+    expect(plan.parts.map((p) => [p.partner.id, p.keys, p.variables])).toEqual([
+      ["improvement-hub", ["__typename", "x"], ["a"]],
+      ["leadership-academy", ["y"], ["b"]],
+    ]);
+    // Each part is a valid document on its own: no unused variable or fragment.
+    const [first, second] = plan.parts.map((p) => parse(p.query));
+    expect(first!.definitions.map((d) => d.kind)).toEqual(["OperationDefinition", "FragmentDefinition"]);
+    expect(second!.definitions.map((d) => d.kind)).toEqual(["OperationDefinition"]);
+  });
+
+  it("is one fetch when one partner owns every field, and a mutation still may not span partners", () => {
+    expect(planRootFetch(query, { a: "improvement-hub:resource:x", b: "improvement-hub:resource:y" }, "resources", ANONYMOUS, registry)).toMatchObject({ partner: { id: "improvement-hub" } });
+    const write = `mutation { a: deleteResource(id: "improvement-hub:resource:x", idempotencyKey: "k1") { id } b: deleteResource(id: "leadership-academy:resource:y", idempotencyKey: "k2") { id } }`;
+    expect(planRootFetch(write, {}, "resources", editor("nhs-england"), registry)).toMatchObject({ error: { code: "WRITE_SPANS_PARTNERS" } });
   });
 });
