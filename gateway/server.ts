@@ -21,6 +21,7 @@ import { OwnerRoutingDataSource } from "./owner-routing-data-source.ts";
 import { CatalogueDataSource } from "./catalogue-data-source.ts";
 import { CatalogueNudge } from "./catalogue-nudge.ts";
 import { SingleFetchShortcut } from "./single-fetch.ts";
+import { costDirectivesOf } from "../lib/limits/cost-directives.ts";
 import type { GatewayContextPrefetch } from "./owner-routing-data-source.ts";
 import type { SchemaChecker } from "../lib/schema-checker.ts";
 
@@ -111,7 +112,9 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     },
   });
   const settings = edgeSettings(options.edge);
-  const serverOptions = gatewayServerOptions<GatewayContext>(settings, maskError);
+  // Field costs and list sizes as the contracts declare them (@cost, @listSize), read from the supergraph.
+  const directives = costDirectivesOf(supergraphSdl);
+  const serverOptions = gatewayServerOptions<GatewayContext>(settings, maskError, directives);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // Limits, batching, CSRF prevention, introspection, suggestions, masked errors: gateway/edge.
@@ -127,7 +130,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
           fetchers,
           validationRules: serverOptions.validationRules,
           maxTokens: settings.MAX_TOKENS,
-          limits: { maxPageSize: settings.MAX_PAGE_SIZE, maxCost: settings.MAX_QUERY_COST, defaultListSize: settings.COST_DEFAULT_LIST_SIZE },
+          limits: { maxPageSize: settings.MAX_PAGE_SIZE, maxCost: settings.MAX_QUERY_COST, defaultListSize: settings.COST_DEFAULT_LIST_SIZE, directives },
         });
   return { apollo, shortcut };
 }

@@ -37,7 +37,7 @@ import {
 } from "graphql";
 import type { Identity } from "../lib/auth/identity.ts";
 import { requestLimitError, type RequestLimits } from "./edge/plugin.ts";
-import { PAGE_ARGUMENTS } from "./edge/cost.ts";
+import { PAGE_ARGUMENTS } from "../lib/limits/cost.ts";
 import type { RootFetcher } from "./owner-routing-data-source.ts";
 
 export interface SingleFetchOptions {
@@ -100,6 +100,8 @@ export class SingleFetchShortcut {
   private readonly schema: GraphQLSchema;
   private readonly rules: readonly ValidationRule[];
   private readonly verdicts = new Map<string, Verdict>();
+  /** Arguments the cost and page limits read: first/last/limit and every declared @listSize slicing argument. */
+  private readonly sizeArguments: ReadonlySet<string>;
   /** Requests answered by the shortcut, and handed to Apollo (tests and the bench read these). */
   readonly counts = { answered: 0, handedOver: 0 };
 
@@ -108,6 +110,7 @@ export class SingleFetchShortcut {
     this.planner = new QueryPlanner(this.supergraph);
     this.schema = this.supergraph.apiSchema().toGraphQLJSSchema();
     this.rules = [...specifiedRules, ...options.validationRules];
+    this.sizeArguments = new Set([...PAGE_ARGUMENTS, ...[...(options.limits.directives?.values() ?? [])].flatMap((c) => c.slicingArguments ?? [])]);
   }
 
   /** Why a document does or does not take the shortcut (computed once per document and operation name). */
@@ -146,10 +149,10 @@ export class SingleFetchShortcut {
     if (!fetcher) return { ok: false, why: `no data source for ${node.serviceName}` };
     const fetched = getOperationAST(parse(node.operation), node.operationName);
     if (!fetched || shapeOf(fetched) !== shapeOf(operation)) return { ok: false, why: "the fetch differs from the operation" };
-    // The limits read a variable only through a page argument (gateway/edge/cost.ts): without one,
-    // their verdict is the document's, taken once here.
+    // The limits read a variable only through a page or slicing argument (lib/limits/cost.ts):
+    // without one, their verdict is the document's, taken once here.
     let limitsReadVariables = false;
-    visit(operation, { Argument: (arg) => void (((PAGE_ARGUMENTS as readonly string[]).includes(arg.name.value) && arg.value.kind === Kind.VARIABLE) && (limitsReadVariables = true)) });
+    visit(operation, { Argument: (arg) => void ((this.sizeArguments.has(arg.name.value) && arg.value.kind === Kind.VARIABLE) && (limitsReadVariables = true)) });
     if (!limitsReadVariables && requestLimitError(this.schema, document, operation, {}, this.options.limits)) return { ok: false, why: "breaks a limit" };
     return { ok: true, document, operation, fetch: node, fetcher, limitsReadVariables };
   }

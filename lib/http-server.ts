@@ -15,7 +15,7 @@ import type { AddressInfo } from "node:net";
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from "@apollo/server";
 import { getOperationAST, parse } from "graphql";
 import { ErrorCode, REQUEST_ERROR_CODES } from "./errors.ts";
-import type { RateLimiter } from "../gateway/edge/rate-limit/types.ts";
+import type { RateLimiter } from "./rate-limit/types.ts";
 
 export interface HttpOptions<C extends BaseContext> {
   context: ContextFunction<[{ req: IncomingMessage }], C>;

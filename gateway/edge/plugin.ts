@@ -3,13 +3,16 @@
 // and before the gateway plans anything. The structural limits run earlier, as validation rules.
 import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
-import { maxCostRule } from "./cost.ts";
+import { maxCostRule } from "../../lib/limits/cost.ts";
+import type { CostDirectives } from "../../lib/limits/cost-directives.ts";
 import { paginationCapRule } from "./pagination.ts";
 
 export interface RequestLimits {
   maxPageSize: number;
   maxCost: number;
   defaultListSize: number;
+  /** The supergraph's `@cost` and `@listSize` (lib/limits/cost-directives.ts). */
+  directives?: CostDirectives;
 }
 
 /**
@@ -21,7 +24,7 @@ export function requestLimitError(schema: GraphQLSchema, document: DocumentNode,
   const only = { ...document, definitions: document.definitions.filter((d) => d.kind !== "OperationDefinition" || d === operation) };
   const errors = validate(schema, only, [
     paginationCapRule(limits.maxPageSize, variables),
-    maxCostRule(limits.maxCost, { defaultListSize: limits.defaultListSize, variables }),
+    maxCostRule(limits.maxCost, { defaultListSize: limits.defaultListSize, variables, directives: limits.directives }),
   ]);
   return errors[0] ? withStatus(errors[0], 400) : undefined;
 }
