@@ -38,6 +38,7 @@ import {
 import type { Identity } from "../lib/auth/identity.ts";
 import { requestLimitError, type RequestLimits } from "./edge/plugin.ts";
 import { PAGE_ARGUMENTS } from "../lib/limits/cost.ts";
+import { resultCost } from "../lib/limits/actual-cost.ts";
 import type { RootFetcher } from "./owner-routing-data-source.ts";
 
 export interface SingleFetchOptions {
@@ -189,7 +190,8 @@ export class SingleFetchShortcut {
     const fetch = { query: verdict.fetch.operation, variables: sent, operationName: verdict.fetch.operationName };
     const response = await verdict.fetcher.fetchRoot(fetch, caller);
     const { data, errors, extensions } = response;
-    if (errors?.length || extensions || !data || typeof data !== "object") {
+    // An answer over the actual-cost cap is Apollo's to refuse (gateway/edge/plugin.ts), with this answer.
+    if (errors?.length || extensions || !data || typeof data !== "object" || resultCost(this.schema, verdict.document, verdict.operation, data, this.options.limits.directives) > this.options.limits.maxCost) {
       this.counts.handedOver++;
       return { prefetched: { query: fetch.query, response } };
     }

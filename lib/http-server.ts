@@ -28,9 +28,10 @@ export interface HttpOptions<C extends BaseContext> {
   limiter?: RateLimiter;
   /**
    * The client a request is counted against: by default its address. Async so that it may verify
-   * a bearer token and count by user; a failure counts the request against its address.
+   * a bearer token and count by user; a failure counts the request against its address. Undefined:
+   * the request is not counted (a partner's signed forwards, counted at the gateway).
    */
-  keyOf?: (req: IncomingMessage) => Promise<string> | string;
+  keyOf?: (req: IncomingMessage) => Promise<string | undefined> | string | undefined;
   /** Most operations in one batched POST (a JSON array); 0 or absent refuses batches. Keep in step with Apollo's allowBatchedHttpRequests. */
   maxBatch?: number;
   /**
@@ -127,12 +128,13 @@ function statusFor(status: number, contentType: string | undefined, body: string
 
 /** Counts the request; false when it is over budget (and answered 429). Never fails a request: a limiter error lets it through. */
 async function withinRateLimit(req: IncomingMessage, res: ServerResponse, limiter: RateLimiter, keyOf: HttpOptions<BaseContext>["keyOf"]): Promise<boolean> {
-  let key: string;
+  let key: string | undefined;
   try {
     key = await (keyOf ?? clientAddress)(req);
   } catch {
     key = clientAddress(req);
   }
+  if (key === undefined) return true;
   let decision;
   try {
     decision = await limiter.consume(key);

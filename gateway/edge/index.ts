@@ -1,13 +1,13 @@
 // The edge's part of an Apollo Server's options: limits, batching, CSRF prevention, introspection,
-// suggestions. gateway/server.ts spreads gatewayServerOptions() into its ApolloServer; every subgraph
-// service spreads subgraphServerOptions() (subgraphs/shared/service.ts).
+// suggestions. gateway/server.ts spreads gatewayServerOptions() into its ApolloServer (a partner's
+// own limits are lib/limits/partner.ts).
 import type { ApolloServerOptions, BaseContext } from "@apollo/server";
 import type { GraphQLFormattedError } from "graphql";
 import { withEdgeCodes } from "../../lib/limits/errors.ts";
 import { maxAliasesRule, maxDepthRule, maxDirectivesRule, maxRootFieldsRule } from "../../lib/limits/rules.ts";
 import { requestLimitsPlugin } from "./plugin.ts";
 import type { CostDirectives } from "../../lib/limits/cost-directives.ts";
-import { SUBGRAPH_LIMITS, type EdgeSettings } from "./settings.ts";
+import type { EdgeSettings } from "./settings.ts";
 
 export { edgeSettings, EDGE_DEFAULTS, type EdgeSettings } from "./settings.ts";
 
@@ -35,17 +35,6 @@ export function gatewayServerOptions<C extends BaseContext>(settings: EdgeSettin
     introspection: settings.INTROSPECTION,
     // "Did you mean ...?" names fields a client did not ask about: only in development.
     hideSchemaDetailsFromClientErrors: settings.NODE_ENV !== "development",
-    includeStacktraceInErrorResponses: false,
-  } satisfies Partial<ApolloServerOptions<C>>;
-}
-
-/** A subgraph's cheap limits (depth, aliases, tokens); its body limit is the HTTP front's. */
-export function subgraphServerOptions<C extends BaseContext>(formatError: Format) {
-  return {
-    validationRules: [maxDepthRule(SUBGRAPH_LIMITS.depth), maxAliasesRule(SUBGRAPH_LIMITS.aliases)],
-    parseOptions: { maxTokens: SUBGRAPH_LIMITS.tokens },
-    formatError: withEdgeCodes(formatError),
-    csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
   } satisfies Partial<ApolloServerOptions<C>>;
 }
