@@ -18,6 +18,8 @@ export const EDGE_KEYS = [
   "RATE_LIMIT_WINDOW_MS",
   "REDIS_URL",
   "RATE_LIMIT_PREFIX",
+  "PLANNING_BUDGET_MS",
+  "PLANNING_WINDOW_MS",
 ] as const satisfies readonly (keyof Config)[];
 
 export type EdgeSettings = Pick<Config, (typeof EDGE_KEYS)[number]>;

@@ -192,6 +192,8 @@ export async function benchAnalysis(opts: { measures: number; points: number; lo
     registry: () => registry,
     partnerTimeoutMs: 60_000,
     harvestIntervalMs: 86_400_000,
+    // The bench is the partner's only caller, unsigned, and measures analysis speed, not limits.
+    limits: { PARTNER_RATE_LIMIT_REQUESTS: 0 },
   });
   const service = await startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: 1_000_000 });
   try {
