@@ -66,6 +66,15 @@ function collect(
   return into;
 }
 
+/** A collected field with what it costs, worked out once per selection and type. */
+interface Priced {
+  key: string;
+  weight: number;
+  leaf: boolean;
+  selections: SelectionSetNode[];
+  type: GraphQLNamedType | undefined;
+}
+
 export function resultCost(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -74,6 +83,27 @@ export function resultCost(
   directives: CostDirectives = NO_COST_DIRECTIVES,
 ): number {
   const fragments = fragmentsOf(document);
+  // Collected once per selection and type, not once per object: a list of 10,000 points is
+  // walked with one collection of its fields.
+  const memo = new WeakMap<SelectionSetNode[], Map<string | undefined, Priced[]>>();
+  const collected = (sets: SelectionSetNode[], type: GraphQLNamedType | undefined): Priced[] => {
+    let byType = memo.get(sets);
+    if (!byType) memo.set(sets, (byType = new Map()));
+    let fields = byType.get(type?.name);
+    if (!fields) {
+      fields = [];
+      for (const [key, field] of collect(schema, sets, type, fragments)) {
+        if (field.name === "__typename") continue;
+        const parent = field.parent;
+        const def = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[field.name] : undefined;
+        const named = def ? getNamedType(def.type) : undefined;
+        const weight = (parent ? directives.get(`${parent.name}.${field.name}`)?.weight : undefined) ?? (named ? directives.get(named.name)?.weight : undefined) ?? 1;
+        fields.push({ key, weight, leaf: field.selections.length === 0, selections: field.selections, type: named });
+      }
+      byType.set(type?.name, fields);
+    }
+    return fields;
+  };
   const leafCost = (value: unknown, weight: number): number => {
     if (value == null) return weight;
     if (Array.isArray(value)) return value.reduce<number>((n, v) => n + leafCost(v, weight), 0);
@@ -88,13 +118,10 @@ export function resultCost(
     const typename = record.__typename;
     const concrete = typeof typename === "string" && type && isAbstractType(type) ? (schema.getType(typename) ?? type) : type;
     let total = 0;
-    for (const [key, field] of collect(schema, sets, concrete, fragments)) {
-      if (field.name === "__typename" || !(key in record)) continue;
-      const parent = field.parent;
-      const def = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[field.name] : undefined;
-      const named = def ? getNamedType(def.type) : undefined;
-      const weight = (parent ? directives.get(`${parent.name}.${field.name}`)?.weight : undefined) ?? (named ? directives.get(named.name)?.weight : undefined) ?? 1;
-      total += field.selections.length === 0 ? leafCost(record[key], weight) : weight + objectCost(record[key], field.selections, named);
+    for (const field of collected(sets, concrete)) {
+      const v = record[field.key];
+      if (v === undefined) continue;
+      total += field.leaf ? leafCost(v, field.weight) : field.weight + objectCost(v, field.selections, field.type);
     }
     return total;
   };
