@@ -24,7 +24,7 @@ export interface HttpOptions<C extends BaseContext> {
   health?: () => Record<string, unknown>;
   /** Extra routes by path (the catalogue's POST /admin/harvest). */
   routes?: Record<string, RouteHandler>;
-  /** Rate limiting of /graphql (the gateway's): over budget is 429 with Retry-After. */
+  /** Rate limiting of /graphql and the extra routes: over budget is 429 with Retry-After. */
   limiter?: RateLimiter;
   /**
    * The client a request is counted against: by default its address. Async so that it may verify
@@ -165,7 +165,8 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
     if (url.pathname === "/health") return sendJson(res, 200, { status: "ok", ...(options.health?.() ?? {}) });
     // A route answers its path and everything below it ("/charts/measures" serves "/charts/measures/<id>.svg").
     const route = Object.entries(options.routes ?? {}).find(([path]) => url.pathname === path || url.pathname.startsWith(`${path}/`))?.[1];
-    if (route) return route(req, res);
+    // Routes count against the rate limit too (a partner's chart images are drawn per request).
+    if (route) return options.limiter && !(await withinRateLimit(req, res, options.limiter, options.keyOf as HttpOptions<BaseContext>["keyOf"])) ? undefined : route(req, res);
     if (url.pathname !== "/graphql" && url.pathname !== "/") return requestError(res, 404, "NOT_FOUND", "Not found: use /graphql", req);
     if (req.method !== "GET" && req.method !== "POST") {
       res.setHeader("allow", "GET, POST");

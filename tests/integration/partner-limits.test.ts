@@ -96,14 +96,23 @@ describe("a partner with a small budget", () => {
     await partner?.close();
   });
 
-  it("answers an unsigned caller over its rate budget 429 with Retry-After, and the gateway's signed forwards still", async () => {
-    const read = ENTITIES("title");
-    for (let i = 0; i < 5; i++) expect((await post(partner.url, read, { r: reps(1) })).status).toBe(200);
+  it("answers an unsigned caller over its rate budget 429 with Retry-After (charts by URL too), and the gateway's signed forwards still", async () => {
+    const read = ENTITIES("title measures { chartUrl }");
+    let chartUrl = "";
+    for (let i = 0; i < 5; i++) {
+      const answer = await post(partner.url, read, { r: reps(1) });
+      expect(answer.status).toBe(200);
+      chartUrl = answer.body.data._entities[0].measures[0].chartUrl;
+    }
     const over = await post(partner.url, read, { r: reps(1) });
     expect(over.status).toBe(429);
     expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(over.body.errors[0]).toMatchObject({ extensions: { code: "RATE_LIMITED" } });
     expect(over.body.errors[0].message).toMatch(/Rate limit exceeded: 5 requests per 60 s/);
+    // The chart's URL names the registry's address; this partner listens on its own port.
+    const chart = await fetch(new URL(new URL(chartUrl).pathname, partner.url));
+    expect(chart.status).toBe(429);
+    expect(chart.headers.get("retry-after")).toEqual(expect.any(String));
     const signed = await post(partner.url, read, { r: reps(1) }, await sys.signer.headers(GATEWAY, "essex-cc"));
     expect(signed.status).toBe(200);
     expect(signed.body.data._entities[0].title).toEqual(expect.any(String));
