@@ -119,6 +119,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
             checker: options.checker,
             signer: options.auth?.signer,
             writeTimeoutMs: options.writeTimeoutMs,
+            maxEntitiesPerCall: settings.PARTNER_MAX_ENTITIES,
             afterWrite: () => nudge.nudge(),
           })
         : new CatalogueDataSource({ registry, timeoutMs, logger, signer: options.auth?.signer });

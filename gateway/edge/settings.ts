@@ -20,6 +20,8 @@ export const EDGE_KEYS = [
   "RATE_LIMIT_PREFIX",
   "PLANNING_BUDGET_MS",
   "PLANNING_WINDOW_MS",
+  // What partners accept per call: the gateway splits bigger `_entities` batches to fit.
+  "PARTNER_MAX_ENTITIES",
 ] as const satisfies readonly (keyof Config)[];
 
 export type EdgeSettings = Pick<Config, (typeof EDGE_KEYS)[number]>;
