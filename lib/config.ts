@@ -128,9 +128,10 @@ export const configSchema = z.object({
    */
   PARTNER_MAX_ENTITIES: z.coerce.number().int().min(1).max(100_000).default(1000),
   /**
-   * A partner's cost limit, on its estimate (the contract's @cost/@listSize; `_entities` sized by its
-   * real representations) and on its answer's actual cost: twice MAX_QUERY_COST, because a partner
-   * sees a nested list's real length where the gateway assumed one.
+   * A partner's cost limit for the gateway's signed forwards, on its estimate (the contract's
+   * @cost/@listSize; `_entities` sized by its real representations) and on its answer's actual cost:
+   * twice MAX_QUERY_COST, because a partner sees a nested list's real length where the gateway
+   * assumed one. Unsigned callers get MAX_QUERY_COST, the gateway's own.
    */
   PARTNER_MAX_QUERY_COST: z.coerce.number().int().min(1).max(100_000_000).default(500_000),
   /**

@@ -4,7 +4,9 @@
 //     `__typename` and key fields, inlines fragments and may alias fields);
 //   - at most PARTNER_MAX_ENTITIES `_entities` representations per request;
 //   - a cost limit on the estimate, with the kind contract's @cost and @listSize (the model the
-//     gateway applies, ./cost.ts) and `_entities` sized by the representations really sent;
+//     gateway applies, ./cost.ts) and `_entities` sized by the representations really sent:
+//     the gateway's own MAX_QUERY_COST for an unsigned caller (nothing the gateway would refuse can
+//     be asked of a partner directly), PARTNER_MAX_QUERY_COST for the gateway's signed forwards;
 //   - the same limit on the answer's actual cost (./actual-cost.ts), before it is sent.
 // The per-caller rate limit of unsigned requests is the HTTP front's (lib/http-server.ts `limiter`),
 // given by subgraphs/shared/service.ts.
@@ -21,6 +23,7 @@ import { maxAliasesRule, maxDepthRule } from "./rules.ts";
 export const PARTNER_LIMIT_KEYS = [
   "PARTNER_MAX_ENTITIES",
   "PARTNER_MAX_QUERY_COST",
+  "MAX_QUERY_COST",
   "PARTNER_RATE_LIMIT_REQUESTS",
   "PARTNER_RATE_LIMIT_WINDOW_MS",
   "COST_DEFAULT_LIST_SIZE",
@@ -75,13 +78,26 @@ function refusal(code: string, message: string, limit: number, actual: number): 
   return new GraphQLError(message, { extensions: { code, limit, actual, http: { status: 400 } } });
 }
 
+// Marks the context of a gateway's signed forward. A property, not a WeakSet of contexts: Apollo
+// Server runs each operation on a shallow copy of the context (Object.assign keeps this symbol).
+const SIGNED_FORWARD = Symbol("signed forward");
+
+/** Marks `context` as a signed forward's (subgraphs/shared/service.ts, which knows the caller). */
+export function markSignedForward<T extends object>(context: T): T {
+  Object.defineProperty(context, SIGNED_FORWARD, { value: true, enumerable: true });
+  return context;
+}
+
+const isSignedForward = (context: object): boolean => (context as { [SIGNED_FORWARD]?: boolean })[SIGNED_FORWARD] === true;
+
 export function partnerLimitsPlugin<C extends BaseContext>(settings: PartnerLimitSettings, directives: CostDirectives): ApolloServerPlugin<C> {
-  const maxCost = settings.PARTNER_MAX_QUERY_COST;
+  const costLimit = (context: C) => (isSignedForward(context) ? settings.PARTNER_MAX_QUERY_COST : settings.MAX_QUERY_COST);
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request, operation }) {
+        async didResolveOperation({ schema, document, request, operation, contextValue }) {
           if (!operation) return;
+          const maxCost = costLimit(contextValue);
           const variables = request.variables ?? {};
           const entities = representationsOf(operation, variables);
           if (entities > settings.PARTNER_MAX_ENTITIES) {
@@ -99,8 +115,9 @@ export function partnerLimitsPlugin<C extends BaseContext>(settings: PartnerLimi
             throw error;
           }
         },
-        async willSendResponse({ response, schema, document, operation }) {
+        async willSendResponse({ response, schema, document, operation, contextValue }) {
           if (response.body.kind !== "single" || !document || !operation || response.body.singleResult.data == null) return;
+          const maxCost = costLimit(contextValue);
           const actual = resultCost(schema, document, operation, response.body.singleResult.data, directives);
           if (actual <= maxCost) return;
           response.body.singleResult = actualCostAnswer(actual, maxCost) as { errors: GraphQLFormattedError[] } as never;

@@ -10,7 +10,7 @@ import type { Kind } from "../../schema/kinds.ts";
 import type { Partner, Registry } from "../../schema/registry.ts";
 import type { SchemaChecker } from "../../lib/schema-checker.ts";
 import { maskError } from "../../lib/errors.ts";
-import { partnerLimitSettings, partnerServerOptions, type PartnerLimitSettings } from "../../lib/limits/partner.ts";
+import { markSignedForward, partnerLimitSettings, partnerServerOptions, type PartnerLimitSettings } from "../../lib/limits/partner.ts";
 import { MemoryRateLimiter } from "../../lib/rate-limit/memory.ts";
 import type { Config } from "../../lib/config.ts";
 import { openDatabase, type OpenedDatabase, type Store } from "../../lib/db/open.ts";
@@ -127,7 +127,11 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     routes: def.routes?.(db, background.handle) ?? {},
     auth: options.auth,
     limits,
-    context: (caller = UNSIGNED_ANONYMOUS) => def.context(db, partner, options, caller),
+    // A signed forward (the gateway's) gets the partner's own cost limit, not an unsigned caller's.
+    context: (caller = UNSIGNED_ANONYMOUS) => {
+      const context = def.context(db, partner, options, caller);
+      return caller.signed ? markSignedForward(context) : context;
+    },
     shutdown: async () => {
       await background.stop();
       await apollo.stop();

@@ -49,9 +49,16 @@ describe("a partner's own limits, without a gateway signature", () => {
     expect(status).toBe(400);
     expect(body.data).toBeUndefined();
     // 200 × (1 + 10 measures × chart 6,000)
-    expect(body.errors[0]).toMatchObject({ extensions: { code: "QUERY_TOO_COMPLEX", limit: 500_000, actual: 1 + 200 * (1 + 10 * 6000) } });
+    expect(body.errors[0]).toMatchObject({ extensions: { code: "QUERY_TOO_COMPLEX", limit: 250_000, actual: 1 + 200 * (1 + 10 * 6000) } });
     expect(text.length).toBeLessThan(2000);
     expect(ms).toBeLessThan(2000);
+  });
+
+  it("refuses what the gateway would refuse: five aliased charts of each measure, asked directly", async () => {
+    const query = `{ projectFromOwner(id: "${PROJECT}") { measures { a: chart b: chart c: chart d: chart e: chart } } }`;
+    const { status, body } = await post(sys.partners.get("essex-cc")!.url, query);
+    expect(status).toBe(400);
+    expect(body.errors[0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", limit: 250_000, actual: 300_002 });
   });
 
   it("refuses more _entities representations than its cap, whatever they ask for", async () => {
