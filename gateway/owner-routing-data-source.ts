@@ -12,6 +12,7 @@ import { parseId } from "../schema/ids.ts";
 import type { PartnerKind } from "../schema/kinds.ts";
 import type { Partner, Registry } from "../schema/registry.ts";
 import { ErrorCode } from "../lib/errors.ts";
+import { PARTNER_LIMIT_DEFAULTS } from "../lib/limits/partner.ts";
 import { callPartner, PartnerCallError, type PartnerRequest } from "../lib/partner-client.ts";
 import type { SchemaChecker } from "../lib/schema-checker.ts";
 import { ANONYMOUS, type Identity } from "../lib/auth/identity.ts";
@@ -34,6 +35,12 @@ export interface RoutingOptions {
   writeTimeoutMs?: number;
   /** Told after every successful write (the catalogue harvests now; cached reads are dropped). */
   afterWrite?: (partner: string) => void;
+  /**
+   * Most representations in one call to a partner: partners refuse more (PARTNER_MAX_ENTITIES,
+   * lib/limits/partner.ts), so a bigger batch for one partner is sent as several calls in parallel.
+   * @default PARTNER_LIMIT_DEFAULTS.PARTNER_MAX_ENTITIES (1,000)
+   */
+  maxEntitiesPerCall?: number;
 }
 
 /** The identity the gateway's context verified (gateway/server.ts), or anonymous. */
@@ -109,9 +116,13 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
       if (list) list.push(index);
       else byPartner.set(partner.id, [index]);
     });
+    const perCall = this.options.maxEntitiesPerCall ?? PARTNER_LIMIT_DEFAULTS.PARTNER_MAX_ENTITIES;
+    const calls = [...byPartner].flatMap(([partnerId, all]) =>
+      Array.from({ length: Math.ceil(all.length / perCall) }, (_, k) => [partnerId, all.slice(k * perCall, (k + 1) * perCall)] as const),
+    );
 
     await Promise.all(
-      [...byPartner].map(async ([partnerId, indexes]) => {
+      calls.map(async ([partnerId, indexes]) => {
         const partner = registry.get(partnerId)!;
         const started = performance.now();
         try {

@@ -22,6 +22,9 @@ import { CatalogueDataSource } from "./catalogue-data-source.ts";
 import { CatalogueNudge } from "./catalogue-nudge.ts";
 import { SingleFetchShortcut } from "./single-fetch.ts";
 import { onePartnerWritesPlugin } from "./one-partner-writes.ts";
+import { costDirectivesOf } from "../lib/limits/cost-directives.ts";
+import { documentKeysPlugin, NormalisedDocumentStore, PlanCache } from "./caches/document-keys.ts";
+import { PlanningBudget, planningBudgetPlugin } from "./caches/planning-budget.ts";
 import type { GatewayContextPrefetch } from "./owner-routing-data-source.ts";
 import type { SchemaChecker } from "../lib/schema-checker.ts";
 
@@ -38,7 +41,7 @@ export interface GatewayOptions {
   writeTimeoutMs?: number;
   /**
    * Limits at the edge (lib/config.ts "Edge limits"; index.ts passes the config). Absent: the
-   * documented defaults, without rate limiting (in-process test systems).
+   * documented defaults, without rate limiting or planning budget (in-process test systems).
    */
   edge?: Partial<EdgeSettings>;
   /** A rate limiter instead of the one `edge` describes (tests). */
@@ -52,6 +55,8 @@ export interface GatewayOptions {
 /** What every request's resolvers and data sources see: the verified caller (and a fetch's answer the shortcut already has). */
 export interface GatewayContext extends GatewayContextPrefetch {
   identity: Identity;
+  /** What the request counts against: the rate limiter's key, also charged for planning (gateway/caches/planning-budget.ts). */
+  client?: string;
 }
 
 /**
@@ -84,6 +89,8 @@ export interface BuiltGateway {
   apollo: ApolloServer<GatewayContext>;
   /** Answers reads that plan to one unchanged fetch without Apollo (undefined when switched off). */
   shortcut?: SingleFetchShortcut;
+  /** The plan and document caches, keyed by normalised document (gateway/caches/document-keys.ts). */
+  caches: { plans: PlanCache; documents: NormalisedDocumentStore };
 }
 
 export async function buildGateway(options: GatewayOptions): Promise<BuiltGateway> {
@@ -92,8 +99,17 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, "utf8");
   // Apollo builds one data source per service; the shortcut sends its fetches through the same ones.
   const fetchers = new Map<string, OwnerRoutingDataSource | CatalogueDataSource>();
+  const settings = edgeSettings(options.edge);
+  // Plans and validated documents keyed by the normalised document; planning charged per client.
+  const plans = new PlanCache();
+  const documents = new NormalisedDocumentStore({ maxTokens: settings.MAX_TOKENS });
+  // Like rate limiting, off without `edge` (in-process test systems, whose every client is one address).
+  const budget = new PlanningBudget({ budgetMs: options.edge ? settings.PLANNING_BUDGET_MS : 0, windowMs: settings.PLANNING_WINDOW_MS });
+  const planning = planningBudgetPlugin<GatewayContext>(budget, plans);
   const gateway = new ApolloGateway({
     supergraphSdl,
+    queryPlannerConfig: { cache: plans as never },
+    experimental_didResolveQueryPlan: ({ requestContext }) => planning.onPlanResolved(requestContext.context),
     buildService: ({ name }) => {
       const source = (PARTNER_KINDS as readonly string[]).includes(name)
         ? new OwnerRoutingDataSource({
@@ -104,6 +120,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
             checker: options.checker,
             signer: options.auth?.signer,
             writeTimeoutMs: options.writeTimeoutMs,
+            maxEntitiesPerCall: settings.PARTNER_MAX_ENTITIES,
             afterWrite: () => nudge.nudge(),
           })
         : new CatalogueDataSource({ registry, timeoutMs, logger, signer: options.auth?.signer });
@@ -111,14 +128,21 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
       return source;
     },
   });
-  const settings = edgeSettings(options.edge);
-  const serverOptions = gatewayServerOptions<GatewayContext>(settings, maskError);
+  // Field costs and list sizes as the contracts declare them (@cost, @listSize), read from the supergraph.
+  const directives = costDirectivesOf(supergraphSdl);
+  const serverOptions = gatewayServerOptions<GatewayContext>(settings, maskError, directives);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // Limits, batching, CSRF prevention, introspection, suggestions, masked errors: gateway/edge.
     ...serverOptions,
-    // A mutation across kinds is refused before anything is written (gateway/one-partner-writes.ts).
-    plugins: [...serverOptions.plugins, onePartnerWritesPlugin<GatewayContext>()],
+    documentStore: documents as never,
+    plugins: [
+      ...serverOptions.plugins,
+      documentKeysPlugin<GatewayContext>(documents, settings.MAX_TOKENS),
+      // A mutation across kinds is refused before anything is written (gateway/one-partner-writes.ts).
+      onePartnerWritesPlugin<GatewayContext>(),
+      planning.plugin,
+    ],
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
@@ -130,13 +154,15 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
           fetchers,
           validationRules: serverOptions.validationRules,
           maxTokens: settings.MAX_TOKENS,
-          limits: { maxPageSize: settings.MAX_PAGE_SIZE, maxCost: settings.MAX_QUERY_COST, defaultListSize: settings.COST_DEFAULT_LIST_SIZE },
+          budget,
+          limits: { maxPageSize: settings.MAX_PAGE_SIZE, maxCost: settings.MAX_QUERY_COST, defaultListSize: settings.COST_DEFAULT_LIST_SIZE, directives },
         });
-  return { apollo, shortcut };
+  return { apollo, shortcut, caches: { plans, documents } };
 }
 
 export async function startGateway(options: GatewayOptions & { port: number; host: string; maxBodyBytes: number }): Promise<RunningServer & BuiltGateway> {
-  const { apollo, shortcut } = await buildGateway(options);
+  const built = await buildGateway(options);
+  const { apollo, shortcut } = built;
   const edge = edgeSettings(options.edge);
   // The rate limiter and the context both need the caller: the token is verified once per request.
   const identities = new WeakMap<IncomingMessage, Promise<Identity>>();
@@ -152,35 +178,45 @@ export async function startGateway(options: GatewayOptions & { port: number; hos
   };
   const ownLimiter = options.limiter ? undefined : options.edge ? await createRateLimiter(edge, options.logger) : undefined;
   const limiter = options.limiter ?? ownLimiter;
+  // A signed-in caller is counted by user wherever they connect from; anyone else (including a
+  // bad token) by address, so rotating made-up tokens buys no extra budget. The same key is charged
+  // for planning; computed once per request.
+  const keyOf =
+    options.keyOf ??
+    (async (req: IncomingMessage) => {
+      const identity = await identityOfRequest(req).catch(() => undefined);
+      return identity?.kind === "user" ? `user:${userKey(identity)}` : `addr:${clientAddress(req)}`;
+    });
+  const keys = new WeakMap<IncomingMessage, Promise<string | undefined>>();
+  const clientOf = (req: IncomingMessage): Promise<string | undefined> => {
+    let key = keys.get(req);
+    if (!key) {
+      key = Promise.resolve(keyOf(req)).catch(() => `addr:${clientAddress(req)}`);
+      keys.set(req, key);
+    }
+    return key;
+  };
   const running = await listen(apollo, {
     port: options.port,
     host: options.host,
     maxBodyBytes: options.maxBodyBytes,
     limiter,
-    // A signed-in caller is counted by user wherever they connect from; anyone else (including a
-    // bad token) by address, so rotating made-up tokens buys no extra budget.
-    keyOf:
-      options.keyOf ??
-      (async (req) => {
-        const identity = await identityOfRequest(req).catch(() => undefined);
-        return identity?.kind === "user" ? `user:${userKey(identity)}` : `addr:${clientAddress(req)}`;
-      }),
+    keyOf: clientOf,
     maxBatch: edge.HTTP_BATCH_MAX,
     shortcut: shortcut
       ? async (req, body) => {
-          const outcome = await shortcut.handle(req, body, () => identityOfRequest(req));
+          const outcome = await shortcut.handle(req, body, () => identityOfRequest(req), await clientOf(req));
           if (outcome && "answer" in outcome) return outcome.answer;
           if (outcome?.prefetched) prefetched.set(req, outcome.prefetched);
           return undefined;
         }
       : undefined,
-    context: async ({ req }): Promise<GatewayContext> => ({ identity: await identityOfRequest(req), prefetched: prefetched.get(req) }),
+    context: async ({ req }): Promise<GatewayContext> => ({ identity: await identityOfRequest(req), prefetched: prefetched.get(req), client: await clientOf(req) }),
     health: () => ({ service: "gateway" }),
   });
   return {
     ...running,
-    apollo,
-    shortcut,
+    ...built,
     close: async () => {
       await running.close();
       await apollo.stop();

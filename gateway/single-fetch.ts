@@ -37,7 +37,10 @@ import {
 } from "graphql";
 import type { Identity } from "../lib/auth/identity.ts";
 import { requestLimitError, type RequestLimits } from "./edge/plugin.ts";
-import { PAGE_ARGUMENTS } from "./edge/cost.ts";
+import { PAGE_ARGUMENTS } from "../lib/limits/cost.ts";
+import { resultCost } from "../lib/limits/actual-cost.ts";
+import { normalisedDocument } from "./caches/normalise.ts";
+import type { PlanningBudget } from "./caches/planning-budget.ts";
 import type { RootFetcher } from "./owner-routing-data-source.ts";
 
 export interface SingleFetchOptions {
@@ -48,6 +51,8 @@ export interface SingleFetchOptions {
   validationRules: readonly ValidationRule[];
   maxTokens: number;
   limits: RequestLimits;
+  /** Planning work per client (gateway/caches/planning-budget.ts): judging a new document plans it. */
+  budget?: PlanningBudget;
 }
 
 /** What the shortcut answers: status 200, these headers, this body. */
@@ -100,22 +105,32 @@ export class SingleFetchShortcut {
   private readonly schema: GraphQLSchema;
   private readonly rules: readonly ValidationRule[];
   private readonly verdicts = new Map<string, Verdict>();
+  /** Arguments the cost and page limits read: first/last/limit and every declared @listSize slicing argument. */
+  private readonly sizeArguments: ReadonlySet<string>;
   /** Requests answered by the shortcut, and handed to Apollo (tests and the bench read these). */
-  readonly counts = { answered: 0, handedOver: 0 };
+  readonly counts = { answered: 0, handedOver: 0, judged: 0 };
 
   constructor(private readonly options: SingleFetchOptions) {
     this.supergraph = Supergraph.build(options.supergraphSdl);
     this.planner = new QueryPlanner(this.supergraph);
     this.schema = this.supergraph.apiSchema().toGraphQLJSSchema();
     this.rules = [...specifiedRules, ...options.validationRules];
+    this.sizeArguments = new Set([...PAGE_ARGUMENTS, ...[...(options.limits.directives?.values() ?? [])].flatMap((c) => c.slicingArguments ?? [])]);
   }
 
-  /** Why a document does or does not take the shortcut (computed once per document and operation name). */
-  verdict(query: string, operationName: string | undefined): Verdict {
-    const key = `${operationName ?? ""}\n${query}`;
+  /**
+   * Why a document does or does not take the shortcut (computed once per normalised document and
+   * operation name); undefined when judging it would plan it and `client` has spent its planning budget.
+   */
+  verdict(query: string, operationName: string | undefined, client = "unknown"): Verdict | undefined {
+    const key = `${operationName ?? ""}\n${normalisedDocument(query, this.options.maxTokens) ?? query}`;
     let verdict = this.verdicts.get(key);
     if (!verdict) {
+      if (this.options.budget?.refusal(client) !== undefined) return undefined;
+      const started = performance.now();
       verdict = this.judge(query, operationName);
+      this.options.budget?.charge(client, performance.now() - started);
+      this.counts.judged++;
       if (this.verdicts.size >= MAX_VERDICTS) this.verdicts.delete(this.verdicts.keys().next().value!);
       this.verdicts.set(key, verdict);
     }
@@ -146,10 +161,10 @@ export class SingleFetchShortcut {
     if (!fetcher) return { ok: false, why: `no data source for ${node.serviceName}` };
     const fetched = getOperationAST(parse(node.operation), node.operationName);
     if (!fetched || shapeOf(fetched) !== shapeOf(operation)) return { ok: false, why: "the fetch differs from the operation" };
-    // The limits read a variable only through a page argument (gateway/edge/cost.ts): without one,
-    // their verdict is the document's, taken once here.
+    // The limits read a variable only through a page or slicing argument (lib/limits/cost.ts):
+    // without one, their verdict is the document's, taken once here.
     let limitsReadVariables = false;
-    visit(operation, { Argument: (arg) => void (((PAGE_ARGUMENTS as readonly string[]).includes(arg.name.value) && arg.value.kind === Kind.VARIABLE) && (limitsReadVariables = true)) });
+    visit(operation, { Argument: (arg) => void ((this.sizeArguments.has(arg.name.value) && arg.value.kind === Kind.VARIABLE) && (limitsReadVariables = true)) });
     if (!limitsReadVariables && requestLimitError(this.schema, document, operation, {}, this.options.limits)) return { ok: false, why: "breaks a limit" };
     return { ok: true, document, operation, fetch: node, fetcher, limitsReadVariables };
   }
@@ -158,7 +173,7 @@ export class SingleFetchShortcut {
    * Answers a POSTed GraphQL request when it can; otherwise says it is Apollo's turn (with the
    * fetch's answer if it already has one). Never throws for a client's mistake: those are Apollo's.
    */
-  async handle(req: IncomingMessage, body: unknown, identity: () => Promise<Identity>): Promise<ShortcutOutcome> {
+  async handle(req: IncomingMessage, body: unknown, identity: () => Promise<Identity>, client?: string): Promise<ShortcutOutcome> {
     if (!body || typeof body !== "object" || Array.isArray(body)) return undefined;
     const { query, operationName, variables, ...rest } = body as Record<string, unknown>;
     // Anything besides the three members (extensions: persisted queries...) is Apollo's.
@@ -167,8 +182,8 @@ export class SingleFetchShortcut {
     if (variables != null && (typeof variables !== "object" || Array.isArray(variables))) return undefined;
     const mediaType = MEDIA_TYPE_FOR_ACCEPT.get(req.headers.accept);
     if (!mediaType) return undefined;
-    const verdict = this.verdict(query, operationName ?? undefined);
-    if (!verdict.ok) return undefined;
+    const verdict = this.verdict(query, operationName ?? undefined, client);
+    if (!verdict?.ok) return undefined;
 
     const given = (variables ?? {}) as Record<string, unknown>;
     // The gateway's own checks of a request, in its order: variable values, then the edge's limits.
@@ -186,7 +201,8 @@ export class SingleFetchShortcut {
     const fetch = { query: verdict.fetch.operation, variables: sent, operationName: verdict.fetch.operationName };
     const response = await verdict.fetcher.fetchRoot(fetch, caller);
     const { data, errors, extensions } = response;
-    if (errors?.length || extensions || !data || typeof data !== "object") {
+    // An answer over the actual-cost cap is Apollo's to refuse (gateway/edge/plugin.ts), with this answer.
+    if (errors?.length || extensions || !data || typeof data !== "object" || resultCost(this.schema, verdict.document, verdict.operation, data, this.options.limits.directives) > this.options.limits.maxCost) {
       this.counts.handedOver++;
       return { prefetched: { query: fetch.query, response } };
     }

@@ -144,6 +144,35 @@ export const configSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
   /** Prefix of the rate-limit keys in Redis (one per deployment sharing a Redis). */
   RATE_LIMIT_PREFIX: z.string().min(1).default("dpic:rate:"),
+  /**
+   * Planning work per client (the rate-limit key): milliseconds of query planning its documents may
+   * cost per PLANNING_WINDOW_MS (a plan-cache miss costs 20-330 ms of the gateway's one thread; a hit
+   * costs nothing). 2 s a minute is a hundred new documents of a real front end, or six of the worst;
+   * over it, documents the gateway has not planned yet get 429 and Retry-After. 0 turns it off.
+   */
+  PLANNING_BUDGET_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+  /** The planning budget's window (fixed, starting at a client's first plan). */
+  PLANNING_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  // Partner limits (lib/limits/partner.ts): what every partner refuses, signed by the gateway or not.
+  /**
+   * `_entities` representations per request: the gateway's largest batch is a page (MAX_PAGE_SIZE,
+   * 100) of items with a nested list of entities each (10 assumed): 1,000.
+   */
+  PARTNER_MAX_ENTITIES: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /**
+   * A partner's cost limit for the gateway's signed forwards, on its estimate (the contract's
+   * @cost/@listSize; `_entities` sized by its real representations) and on its answer's actual cost:
+   * twice MAX_QUERY_COST, because a partner sees a nested list's real length where the gateway
+   * assumed one. Unsigned callers get MAX_QUERY_COST, the gateway's own.
+   */
+  PARTNER_MAX_QUERY_COST: z.coerce.number().int().min(1).max(100_000_000).default(500_000),
+  /**
+   * Unsigned requests (read-only mode) per caller address per PARTNER_RATE_LIMIT_WINDOW_MS; signed
+   * forwards are the gateway's, already counted per client there. 0 turns it off.
+   */
+  PARTNER_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  /** The partner rate-limit window (fixed, starting at a caller's first request). */
+  PARTNER_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -31,6 +31,10 @@ export const ErrorCode = {
   PERSISTED_QUERY_HASH_MISMATCH: "PERSISTED_QUERY_HASH_MISMATCH",
   /** An automatic persisted query of a version other than 1. */
   PERSISTED_QUERY_VERSION_UNSUPPORTED: "PERSISTED_QUERY_VERSION_UNSUPPORTED",
+  // Limits that hold at every partner too (lib/limits), and the gateway's planning budget.
+  TOO_MANY_ENTITIES: "TOO_MANY_ENTITIES",
+  ACTUAL_COST_TOO_HIGH: "ACTUAL_COST_TOO_HIGH",
+  PLANNING_BUDGET_EXCEEDED: "PLANNING_BUDGET_EXCEEDED",
 } as const;
 
 /** The edge's rejections of a document (a GraphQL request error: 4xx with application/graphql-response+json). */
@@ -41,6 +45,8 @@ export const EDGE_LIMIT_CODES = new Set<string>([
   ErrorCode.TOO_MANY_DIRECTIVES,
   ErrorCode.TOO_MANY_TOKENS,
   ErrorCode.QUERY_TOO_COMPLEX,
+  ErrorCode.TOO_MANY_ENTITIES,
+  ErrorCode.ACTUAL_COST_TOO_HIGH,
 ]);
 
 /**
@@ -85,6 +91,7 @@ const EXPOSED_CODES = new Set<string>([
   ErrorCode.RATE_LIMITED,
   ErrorCode.BATCHING_DISABLED,
   ErrorCode.PAYLOAD_TOO_LARGE,
+  ErrorCode.PLANNING_BUDGET_EXCEEDED,
   // Apollo Server's own request errors: parse, validation, bad variables, persisted queries.
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",

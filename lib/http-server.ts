@@ -15,7 +15,7 @@ import type { AddressInfo } from "node:net";
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from "@apollo/server";
 import { getOperationAST, parse } from "graphql";
 import { ErrorCode, REQUEST_ERROR_CODES } from "./errors.ts";
-import type { RateLimiter } from "../gateway/edge/rate-limit/types.ts";
+import type { RateLimiter } from "./rate-limit/types.ts";
 
 export interface HttpOptions<C extends BaseContext> {
   context: ContextFunction<[{ req: IncomingMessage }], C>;
@@ -24,13 +24,14 @@ export interface HttpOptions<C extends BaseContext> {
   health?: () => Record<string, unknown>;
   /** Extra routes by path (the catalogue's POST /admin/harvest). */
   routes?: Record<string, RouteHandler>;
-  /** Rate limiting of /graphql (the gateway's): over budget is 429 with Retry-After. */
+  /** Rate limiting of /graphql and the extra routes: over budget is 429 with Retry-After. */
   limiter?: RateLimiter;
   /**
    * The client a request is counted against: by default its address. Async so that it may verify
-   * a bearer token and count by user; a failure counts the request against its address.
+   * a bearer token and count by user; a failure counts the request against its address. Undefined:
+   * the request is not counted (a partner's signed forwards, counted at the gateway).
    */
-  keyOf?: (req: IncomingMessage) => Promise<string> | string;
+  keyOf?: (req: IncomingMessage) => Promise<string | undefined> | string | undefined;
   /** Most operations in one batched POST (a JSON array); 0 or absent refuses batches. Keep in step with Apollo's allowBatchedHttpRequests. */
   maxBatch?: number;
   /**
@@ -127,12 +128,13 @@ function statusFor(status: number, contentType: string | undefined, body: string
 
 /** Counts the request; false when it is over budget (and answered 429). Never fails a request: a limiter error lets it through. */
 async function withinRateLimit(req: IncomingMessage, res: ServerResponse, limiter: RateLimiter, keyOf: HttpOptions<BaseContext>["keyOf"]): Promise<boolean> {
-  let key: string;
+  let key: string | undefined;
   try {
     key = await (keyOf ?? clientAddress)(req);
   } catch {
     key = clientAddress(req);
   }
+  if (key === undefined) return true;
   let decision;
   try {
     decision = await limiter.consume(key);
@@ -163,7 +165,8 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
     if (url.pathname === "/health") return sendJson(res, 200, { status: "ok", ...(options.health?.() ?? {}) });
     // A route answers its path and everything below it ("/charts/measures" serves "/charts/measures/<id>.svg").
     const route = Object.entries(options.routes ?? {}).find(([path]) => url.pathname === path || url.pathname.startsWith(`${path}/`))?.[1];
-    if (route) return route(req, res);
+    // Routes count against the rate limit too (a partner's chart images are drawn per request).
+    if (route) return options.limiter && !(await withinRateLimit(req, res, options.limiter, options.keyOf as HttpOptions<BaseContext>["keyOf"])) ? undefined : route(req, res);
     if (url.pathname !== "/graphql" && url.pathname !== "/") return requestError(res, 404, "NOT_FOUND", "Not found: use /graphql", req);
     if (req.method !== "GET" && req.method !== "POST") {
       res.setHeader("allow", "GET, POST");

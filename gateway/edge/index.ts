@@ -1,18 +1,20 @@
 // The edge's part of an Apollo Server's options: limits, batching, CSRF prevention, introspection,
-// suggestions. gateway/server.ts spreads gatewayServerOptions() into its ApolloServer; every subgraph
-// service spreads subgraphServerOptions() (subgraphs/shared/service.ts).
+// suggestions. gateway/server.ts spreads gatewayServerOptions() into its ApolloServer (a partner's
+// own limits are lib/limits/partner.ts).
 import type { ApolloServerOptions, BaseContext } from "@apollo/server";
 import type { GraphQLFormattedError } from "graphql";
-import { withEdgeCodes } from "./errors.ts";
-import { maxAliasesRule, maxDepthRule, maxDirectivesRule, maxRootFieldsRule } from "./rules.ts";
+import { withEdgeCodes } from "../../lib/limits/errors.ts";
+import { maxAliasesRule, maxDepthRule, maxDirectivesRule, maxRootFieldsRule } from "../../lib/limits/rules.ts";
 import { requestLimitsPlugin } from "./plugin.ts";
-import { SUBGRAPH_LIMITS, type EdgeSettings } from "./settings.ts";
+import type { CostDirectives } from "../../lib/limits/cost-directives.ts";
+import type { EdgeSettings } from "./settings.ts";
 
 export { edgeSettings, EDGE_DEFAULTS, type EdgeSettings } from "./settings.ts";
 
 type Format = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
-export function gatewayServerOptions<C extends BaseContext>(settings: EdgeSettings, formatError: Format) {
+/** `directives`: the supergraph's cost directives (lib/limits/cost-directives.ts); without them every field costs 1. */
+export function gatewayServerOptions<C extends BaseContext>(settings: EdgeSettings, formatError: Format, directives?: CostDirectives) {
   return {
     validationRules: [
       maxDepthRule(settings.MAX_QUERY_DEPTH),
@@ -23,7 +25,7 @@ export function gatewayServerOptions<C extends BaseContext>(settings: EdgeSettin
     // graphql-js counts tokens as it lexes and stops at the limit: a huge document costs no more
     // than MAX_TOKENS tokens of parsing, and validation never sees it.
     parseOptions: { maxTokens: settings.MAX_TOKENS },
-    plugins: [requestLimitsPlugin<C>({ maxPageSize: settings.MAX_PAGE_SIZE, maxCost: settings.MAX_QUERY_COST, defaultListSize: settings.COST_DEFAULT_LIST_SIZE })],
+    plugins: [requestLimitsPlugin<C>({ maxPageSize: settings.MAX_PAGE_SIZE, maxCost: settings.MAX_QUERY_COST, defaultListSize: settings.COST_DEFAULT_LIST_SIZE, directives })],
     formatError: withEdgeCodes(formatError),
     allowBatchedHttpRequests: settings.HTTP_BATCH_MAX > 0,
     // POST must be a non-simple content type and GET must carry a preflight header
@@ -33,17 +35,6 @@ export function gatewayServerOptions<C extends BaseContext>(settings: EdgeSettin
     introspection: settings.INTROSPECTION,
     // "Did you mean ...?" names fields a client did not ask about: only in development.
     hideSchemaDetailsFromClientErrors: settings.NODE_ENV !== "development",
-    includeStacktraceInErrorResponses: false,
-  } satisfies Partial<ApolloServerOptions<C>>;
-}
-
-/** A subgraph's cheap limits (depth, aliases, tokens); its body limit is the HTTP front's. */
-export function subgraphServerOptions<C extends BaseContext>(formatError: Format) {
-  return {
-    validationRules: [maxDepthRule(SUBGRAPH_LIMITS.depth), maxAliasesRule(SUBGRAPH_LIMITS.aliases)],
-    parseOptions: { maxTokens: SUBGRAPH_LIMITS.tokens },
-    formatError: withEdgeCodes(formatError),
-    csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
   } satisfies Partial<ApolloServerOptions<C>>;
 }

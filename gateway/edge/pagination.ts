@@ -4,7 +4,7 @@
 // its message uses the same words as search's ("must be between 1 and 100") so a client sees one rule.
 import { GraphQLError, Kind, type ASTNode, type FieldNode, type OperationDefinitionNode, type ValidationContext, type ValidationRule } from "graphql";
 import { ErrorCode } from "../../lib/errors.ts";
-import { pageArgument } from "./cost.ts";
+import { pageArgument } from "../../lib/limits/cost.ts";
 
 /** Response keys of the fields enclosing a node (the path a client would see), from visitor ancestors. */
 function pathOf(ancestors: readonly (ASTNode | readonly ASTNode[])[], field: FieldNode): string[] {

@@ -3,13 +3,17 @@
 // and before the gateway plans anything. The structural limits run earlier, as validation rules.
 import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
-import { maxCostRule } from "./cost.ts";
+import { maxCostRule } from "../../lib/limits/cost.ts";
+import type { CostDirectives } from "../../lib/limits/cost-directives.ts";
 import { paginationCapRule } from "./pagination.ts";
+import { actualCostAnswer, resultCost } from "../../lib/limits/actual-cost.ts";
 
 export interface RequestLimits {
   maxPageSize: number;
   maxCost: number;
   defaultListSize: number;
+  /** The supergraph's `@cost` and `@listSize` (lib/limits/cost-directives.ts). */
+  directives?: CostDirectives;
 }
 
 /**
@@ -21,7 +25,7 @@ export function requestLimitError(schema: GraphQLSchema, document: DocumentNode,
   const only = { ...document, definitions: document.definitions.filter((d) => d.kind !== "OperationDefinition" || d === operation) };
   const errors = validate(schema, only, [
     paginationCapRule(limits.maxPageSize, variables),
-    maxCostRule(limits.maxCost, { defaultListSize: limits.defaultListSize, variables }),
+    maxCostRule(limits.maxCost, { defaultListSize: limits.defaultListSize, variables, directives: limits.directives }),
   ]);
   return errors[0] ? withStatus(errors[0], 400) : undefined;
 }
@@ -38,6 +42,15 @@ export function requestLimitsPlugin<C extends BaseContext>(limits: RequestLimits
           // Thrown from here, Apollo Server answers with this one error; 400 is a request error
           // (lib/http-server.ts answers 200 instead when the client only accepts application/json).
           if (error) throw error;
+        },
+        // The same cap on the answer's actual cost (real list lengths and sizes), before it is sent:
+        // an estimate that assumed 200 points cannot let 7,500 of them through.
+        async willSendResponse({ response, schema, document, operation }) {
+          if (response.body.kind !== "single" || !document || !operation || response.body.singleResult.data == null) return;
+          const actual = resultCost(schema, document, operation, response.body.singleResult.data, limits.directives);
+          if (actual <= limits.maxCost) return;
+          response.body.singleResult = actualCostAnswer(actual, limits.maxCost) as never;
+          response.http.status = 400;
         },
       };
     },

@@ -18,6 +18,10 @@ export const EDGE_KEYS = [
   "RATE_LIMIT_WINDOW_MS",
   "REDIS_URL",
   "RATE_LIMIT_PREFIX",
+  "PLANNING_BUDGET_MS",
+  "PLANNING_WINDOW_MS",
+  // What partners accept per call: the gateway splits bigger `_entities` batches to fit.
+  "PARTNER_MAX_ENTITIES",
 ] as const satisfies readonly (keyof Config)[];
 
 export type EdgeSettings = Pick<Config, (typeof EDGE_KEYS)[number]>;
@@ -32,15 +36,3 @@ export function edgeSettings(overrides: Partial<EdgeSettings> = {}): EdgeSetting
 function pick(config: Partial<Config>): EdgeSettings {
   return Object.fromEntries(EDGE_KEYS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]])) as EdgeSettings;
 }
-
-/**
- * A partner subgraph's own limits. Its client is the gateway, whose limits are the ones a user
- * meets; these only stop a request that bypasses the gateway, and are loose enough for the
- * gateway's entity queries (the planner adds an `_entities` level, `__typename` and key fields,
- * inlines fragments and may alias fields). Fixed: a subgraph reads no edge settings.
- */
-export const SUBGRAPH_LIMITS = {
-  depth: 2 * EDGE_DEFAULTS.MAX_QUERY_DEPTH,
-  aliases: 10 * EDGE_DEFAULTS.MAX_ALIASES,
-  tokens: 20_000,
-} as const;

@@ -53,6 +53,7 @@ export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promis
     partnerTimeoutMs: config.PARTNER_TIMEOUT_MS,
     harvestIntervalMs: config.HARVEST_INTERVAL_MS,
     harvestAtStart: config.HARVEST_AT_START,
+    limits: config,
   });
   const running = await startService(built, { port: config.PORT ?? partner.port, host: config.HOST, maxBodyBytes: config.MAX_BODY_BYTES });
   logger.info({ url: running.url, store: store.kind }, "listening");

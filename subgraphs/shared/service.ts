@@ -10,10 +10,13 @@ import type { Kind } from "../../schema/kinds.ts";
 import type { Partner, Registry } from "../../schema/registry.ts";
 import type { SchemaChecker } from "../../lib/schema-checker.ts";
 import { maskError } from "../../lib/errors.ts";
-import { subgraphServerOptions } from "../../gateway/edge/index.ts";
+import { markSignedForward, partnerLimitSettings, partnerServerOptions, type PartnerLimitSettings } from "../../lib/limits/partner.ts";
+import { MemoryRateLimiter } from "../../lib/rate-limit/memory.ts";
+import type { Config } from "../../lib/config.ts";
 import { openDatabase, type OpenedDatabase, type Store } from "../../lib/db/open.ts";
 import { kindPaths } from "../../lib/db/kind-paths.ts";
-import { listen, type RouteHandler, type RunningServer } from "../../lib/http-server.ts";
+import { clientAddress, listen, type RouteHandler, type RunningServer } from "../../lib/http-server.ts";
+import type { IncomingMessage } from "node:http";
 import type { PartnerAuth } from "../../lib/auth/setup.ts";
 import { callerOf, UNSIGNED_ANONYMOUS, type Caller } from "./caller.ts";
 import { CALLER, catalogueScopePlugin } from "./catalogue-scope-plugin.ts";
@@ -52,6 +55,11 @@ export interface ServiceOptions {
    * anonymous read: nothing can be written, drafts stay hidden.
    */
   auth?: PartnerAuth;
+  /**
+   * The partner's limits (lib/config.ts "Partner limits"; main.ts passes the config). Absent: the
+   * documented defaults.
+   */
+  limits?: Partial<Config>;
 }
 
 export interface BuiltService<C> {
@@ -64,6 +72,7 @@ export interface BuiltService<C> {
   background: unknown;
   routes: Record<string, RouteHandler>;
   auth?: PartnerAuth;
+  limits: PartnerLimitSettings;
   /** Stops background work and closes the database. */
   shutdown(): Promise<void>;
 }
@@ -79,13 +88,17 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     const written = await def.seed(db, partner);
     if (written > 0) logger.info({ items: written }, "seeded");
   }
-  const schema = buildSubgraphSchema({ typeDefs: contractDocument(def.kind), resolvers: def.resolvers as never });
+  const contract = contractDocument(def.kind);
+  const schema = buildSubgraphSchema({ typeDefs: contract, resolvers: def.resolvers as never });
+  const limits = partnerLimitSettings(options.limits);
+  // Depth, aliases, tokens, `_entities` and cost (the contract's @cost/@listSize), signed or not; masked errors.
+  const partnerOptions = partnerServerOptions<Ctx>(contract, limits, maskError);
   const apollo = new ApolloServer<Ctx>({
     schema,
-    // Cheap limits (depth, aliases, tokens) loose enough for the gateway's own queries; masked errors.
-    ...subgraphServerOptions<Ctx>(maskError),
+    ...partnerOptions,
     introspection: true,
     plugins: [
+      ...partnerOptions.plugins,
       // Federated traces are for Apollo's hosted reporting, which this deployment does not use.
       ApolloServerPluginInlineTraceDisabled(),
       // Cache hints are computed per field: 40% of a measure-analysis request's time (hundreds of
@@ -116,10 +129,13 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     background: background.handle,
     routes: def.routes?.(db, background.handle, options) ?? {},
     auth: options.auth,
+    limits,
     context: (caller = UNSIGNED_ANONYMOUS) => {
-      const ctx = def.context(db, partner, options, caller);
-      Object.defineProperty(ctx, CALLER, { value: caller, enumerable: true });
-      return ctx;
+      const context = def.context(db, partner, options, caller);
+      // The catalogue-scope plugin reads who signed (subgraphs/shared/catalogue-scope-plugin.ts).
+      Object.defineProperty(context, CALLER, { value: caller, enumerable: true });
+      // A signed forward (the gateway's) gets the partner's own cost limit, not an unsigned caller's.
+      return caller.signed ? markSignedForward(context) : context;
     },
     shutdown: async () => {
       await background.stop();
@@ -133,9 +149,24 @@ export async function startService<C extends { $disconnect(): Promise<void> }>(
   built: BuiltService<C>,
   options: { port: number; host: string; maxBodyBytes: number },
 ): Promise<RunningServer & BuiltService<C>> {
+  // The rate limit and the context both need the caller: a forward is verified once per request.
+  const callers = new WeakMap<IncomingMessage, Promise<Caller>>();
+  const callerOfRequest = (req: IncomingMessage): Promise<Caller> => {
+    let caller = callers.get(req);
+    if (!caller) {
+      caller = callerOf(req, built.auth);
+      callers.set(req, caller);
+    }
+    return caller;
+  };
+  // Unsigned callers (read-only mode) are counted per address; the gateway's signed forwards are
+  // counted per client at the gateway. In memory: one partner process, one budget.
+  const limiter = built.limits.PARTNER_RATE_LIMIT_REQUESTS > 0 ? new MemoryRateLimiter(built.limits.PARTNER_RATE_LIMIT_REQUESTS, built.limits.PARTNER_RATE_LIMIT_WINDOW_MS) : undefined;
   const running = await listen(built.apollo, {
     ...options,
-    context: async ({ req }) => built.context(await callerOf(req, built.auth)) as never,
+    limiter,
+    keyOf: async (req) => ((await callerOfRequest(req).catch(() => undefined))?.signed ? undefined : `addr:${clientAddress(req)}`),
+    context: async ({ req }) => built.context(await callerOfRequest(req)) as never,
     health: () => ({ partner: built.partner.id, kind: built.partner.kind, store: built.db.store, fsync: built.db.fsync }),
     routes: built.routes,
   });
@@ -144,6 +175,7 @@ export async function startService<C extends { $disconnect(): Promise<void> }>(
     ...running,
     close: async () => {
       await running.close();
+      await limiter?.close();
       await built.shutdown();
     },
   };

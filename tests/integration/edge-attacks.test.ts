@@ -150,6 +150,14 @@ const ATTACKS: { name: string; send: () => Promise<Answer>; status: number; code
     message: /is over the limit of 250000/,
   },
   {
+    // Each measure is assumed to hold 200 points; a chart costs 6,000 (schema/projects.graphql).
+    name: "five aliased charts of every measure of a project (7.4 MB of SVG over a 5,000-point measure)",
+    send: () => postQuery(`{ projectFromOwner(id: "essex-cc:project:post-falls-huddles") { measures { a: chart b: chart c: chart d: chart e: chart } } }`),
+    status: 400,
+    code: "QUERY_TOO_COMPLEX",
+    message: /Query cost 300002 is over the limit of 250000/,
+  },
+  {
     name: "a page of 100,000",
     send: () => postQuery(`query($n: Int) { search(first: $n) { totalCount } }`, { n: 100_000 }),
     status: 400,

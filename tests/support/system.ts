@@ -16,6 +16,7 @@ import { pino } from "pino";
 import { DEFAULT_REGISTRY_FILE, loadRegistry, Registry, type Partner } from "../../schema/registry.ts";
 import type { Kind } from "../../schema/kinds.ts";
 import type { Store } from "../../lib/db/open.ts";
+import type { Config } from "../../lib/config.ts";
 import { buildService, startService, type ServiceDefinition } from "../../subgraphs/shared/service.ts";
 import { resourcesService } from "../../subgraphs/resources/server.ts";
 import { networksService } from "../../subgraphs/networks/server.ts";
@@ -68,6 +69,8 @@ export interface SystemOptions {
   catalogueStore?: Store;
   /** What partners do with unsigned requests (default read-only, as in development). */
   unsigned?: UnsignedPolicy;
+  /** Every partner's own limits (default: the documented ones, lib/limits/partner.ts). */
+  partnerLimits?: Partial<Config>;
   /** Edge limits and rate limiting of the gateway (default: the documented limits, no rate limit). */
   gateway?: Pick<GatewayOptions, "edge" | "limiter" | "keyOf" | "singleFetch">;
 }
@@ -156,6 +159,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     checker: partner.kind === "catalogue" ? catalogueChecker : checker,
     // Tests harvest explicitly; the interval only matters for tests that exercise it.
     harvestIntervalMs: options.harvestIntervalMs ?? 3_600_000,
+    limits: options.partnerLimits,
   });
   const stores = new Map<string, Store>();
   const startOne = async (partner: Partner) => {

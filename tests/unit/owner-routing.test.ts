@@ -263,3 +263,16 @@ describe("OwnerRoutingDataSource", () => {
     expect((second.data as any)._entities[0]).toMatchObject({ from: "beta" });
   });
 });
+
+describe("batches bigger than a partner accepts", () => {
+  it("are sent to that partner as several calls of at most its cap, answered in the batch's order", async () => {
+    const source = new OwnerRoutingDataSource({ kind: "resources", registry: () => registry, timeoutMs: 2000, logger: pino({ level: "silent" }), maxEntitiesPerCall: 1000 });
+    const reps = Array.from({ length: 2500 }, (_, i) => rep(i % 5 === 0 ? `beta:resource:r${i}` : `alpha:resource:r${i}`));
+    const result = await source.process(processOptions(reps));
+    expect(result.errors).toBeUndefined();
+    expect((result.data as any)._entities.map((e: any) => e.id)).toEqual(reps.map((r) => r.id));
+    const calls = received.map((r) => [r.partner, r.representations.length]);
+    // alpha: 2,000 in two calls of 1,000; beta: 500 in one.
+    expect(calls.sort()).toEqual([["alpha", 1000], ["alpha", 1000], ["beta", 500]]);
+  });
+});

@@ -2,7 +2,7 @@
 // The switch is logged once per outage (a warning), and so is the return; while Redis is down it is
 // tried again every `retryMs`, the in-memory budget counting meanwhile.
 import type { Logger } from "pino";
-import type { RateDecision, RateLimiter } from "./types.ts";
+import type { RateDecision, RateLimiter } from "../../../lib/rate-limit/types.ts";
 
 export class FailoverRateLimiter implements RateLimiter {
   private downUntil = 0;

@@ -3,11 +3,11 @@
 import type { Logger } from "pino";
 import type { EdgeSettings } from "../settings.ts";
 import { FailoverRateLimiter } from "./failover.ts";
-import { MemoryRateLimiter } from "./memory.ts";
+import { MemoryRateLimiter } from "../../../lib/rate-limit/memory.ts";
 import { RedisRateLimiter } from "./redis.ts";
-import type { RateLimiter } from "./types.ts";
+import type { RateLimiter } from "../../../lib/rate-limit/types.ts";
 
-export type { RateDecision, RateLimiter } from "./types.ts";
+export type { RateDecision, RateLimiter } from "../../../lib/rate-limit/types.ts";
 export { MemoryRateLimiter, RedisRateLimiter, FailoverRateLimiter };
 
 type Settings = Pick<EdgeSettings, "RATE_LIMIT_REQUESTS" | "RATE_LIMIT_WINDOW_MS" | "REDIS_URL" | "RATE_LIMIT_PREFIX">;

@@ -2,7 +2,7 @@
 // together they enforce one budget. One Lua script increments the counter and sets the window's
 // expiry atomically (no request can slip between a read and a write on another replica).
 import { Redis } from "ioredis";
-import type { RateDecision, RateLimiter } from "./types.ts";
+import type { RateDecision, RateLimiter } from "../../../lib/rate-limit/types.ts";
 
 // KEYS[1]: the client's counter; ARGV[1]: the window in ms. Returns the count and the ms left.
 const CONSUME = `

@@ -209,6 +209,8 @@ export async function startDeployment(postgresUrl: string | undefined, say: (msg
       partnerTimeoutMs: 30_000,
       harvestIntervalMs: 86_400_000,
       auth: { verifier: new IdentityVerifier(verifyKey, partner.id), unsigned: "read-only", ...(partner.kind === "catalogue" ? { signer } : {}) },
+      // The direct baseline calls the owners unsigned, thousands of times a minute: not a caller to throttle.
+      limits: { PARTNER_RATE_LIMIT_REQUESTS: 0 },
     });
     const prisma = built.db.prisma as never;
     if (partner.kind === "resources") await createResources(prisma, resources(partner.id));

@@ -4,11 +4,16 @@ import { describe, expect, it } from "vitest";
 import { getIntrospectionQuery, Kind, parse, validate, specifiedRules, type OperationDefinitionNode } from "graphql";
 import { apiSchema, readmeExampleQuery } from "./api-schema.ts";
 import { EDGE_DEFAULTS } from "../../../gateway/edge/settings.ts";
-import { aliasesOf, depthOf, directivesOf, rootFieldsOf } from "../../../gateway/edge/rules.ts";
-import { operationCost } from "../../../gateway/edge/cost.ts";
-import { fragmentsOf } from "../../../gateway/edge/walk.ts";
+import { aliasesOf, depthOf, directivesOf, rootFieldsOf } from "../../../lib/limits/rules.ts";
+import { operationCost } from "../../../lib/limits/cost.ts";
+import { fragmentsOf } from "../../../lib/limits/walk.ts";
+import { costDirectivesOf } from "../../../lib/limits/cost-directives.ts";
+import { readFileSync } from "node:fs";
+import { SUPERGRAPH_PATH } from "../../../schema/compose.ts";
 
 const schema = apiSchema();
+// The gateway's cost model: the contracts' @cost and @listSize, read from the supergraph.
+const directives = costDirectivesOf(readFileSync(SUPERGRAPH_PATH, "utf8"));
 
 function measure(query: string, variables?: Record<string, unknown>) {
   const doc = parse(query, { maxTokens: EDGE_DEFAULTS.MAX_TOKENS });
@@ -20,29 +25,41 @@ function measure(query: string, variables?: Record<string, unknown>) {
     aliases: aliasesOf(op, f),
     rootFields: rootFieldsOf(op, f),
     directives: directivesOf(op, f),
-    cost: operationCost(schema, op, f, { defaultListSize: EDGE_DEFAULTS.COST_DEFAULT_LIST_SIZE, variables }),
+    cost: operationCost(schema, op, f, { defaultListSize: EDGE_DEFAULTS.COST_DEFAULT_LIST_SIZE, variables, directives }),
   };
 }
 
-// The analysis test's query: 50 projects with every measure's full analysis (the most expensive).
-const ANALYSIS = `{ search(filter: { kinds: [PROJECT] }, first: 50) { edges { node { id ... on Project { measures {
+// The analysis test's query: a project with every measure's full analysis and chart.
+const ANALYSIS = `{ project(id: "essex-cc:project:post-falls-huddles") { id measures {
   name improvement target points { date value }
   spc { status reason minimumPoints variation assurance phases { startDate pointCount mean upperProcessLimit lowerProcessLimit provisional } points { date value rules classification } }
-  runChart { status median runs shift trend points { date rules } } } } } } } }`;
+  runChart { status median runs shift trend points { date rules } } chart chartUrl } driverDiagram } }`;
+// Every project's measure outcomes on a page of 50 (the analysis test's facet check).
+const OUTCOMES = `{ search(filter: { kinds: [PROJECT] }, first: 50) { edges { node { id ... on Project { measures { spc { status variation } } } } } } }`;
 
 describe("the documented defaults", () => {
   it.each([
     ["the README example", readmeExampleQuery()],
-    ["the README example at 100 a page", readmeExampleQuery().replaceAll("first: 20", "first: 100")],
     ["the introspection query", getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true })],
     ["the analysis test's query", ANALYSIS],
+    ["every project's measure outcomes", OUTCOMES],
   ])("let %s through with room to spare", (_, query) => {
     const m = measure(query);
     expect(m.depth).toBeLessThanOrEqual(EDGE_DEFAULTS.MAX_QUERY_DEPTH / 1.5);
     expect(m.aliases).toBeLessThanOrEqual(EDGE_DEFAULTS.MAX_ALIASES / 5);
     expect(m.rootFields).toBeLessThanOrEqual(EDGE_DEFAULTS.MAX_ROOT_FIELDS / 5);
     expect(m.directives).toBeLessThanOrEqual(EDGE_DEFAULTS.MAX_DIRECTIVES);
-    expect(m.cost).toBeLessThanOrEqual(EDGE_DEFAULTS.MAX_QUERY_COST / 3);
+    expect(m.cost).toBeLessThanOrEqual(EDGE_DEFAULTS.MAX_QUERY_COST / 2);
+  });
+
+  it("stop five aliased charts of each measure of a project", () => {
+    // 10 measures (assumed) × 5 charts × 6,000: each chart of a 200-point series is ~60 kB of SVG.
+    const q = `{ projectFromOwner(id: "essex-cc:project:post-falls-huddles") { measures { a: chart b: chart c: chart d: chart e: chart } } }`;
+    expect(measure(q).cost).toBeGreaterThan(EDGE_DEFAULTS.MAX_QUERY_COST);
+  });
+
+  it("stop the README example at 100 a page: a thousand measures' points (200 assumed each)", () => {
+    expect(measure(readmeExampleQuery().replaceAll("first: 20", "first: 100")).cost).toBeGreaterThan(EDGE_DEFAULTS.MAX_QUERY_COST);
   });
 
   it("stop three nested lists of search-sized pages", () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ApolloServer } from "@apollo/server";
 import { parse } from "graphql";
-import { withEdgeCodes } from "../../../gateway/edge/errors.ts";
+import { withEdgeCodes } from "../../../lib/limits/errors.ts";
 import { gatewayServerOptions } from "../../../gateway/edge/index.ts";
 import { edgeSettings } from "../../../gateway/edge/settings.ts";
 import { maskError } from "../../../lib/errors.ts";

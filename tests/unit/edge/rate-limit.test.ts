@@ -1,10 +1,10 @@
 // The in-memory limiter (fixed windows per client) and the failover from Redis to memory: a Redis
 // failure never fails a request, and is logged once per outage.
 import { describe, expect, it, vi } from "vitest";
-import { MemoryRateLimiter } from "../../../gateway/edge/rate-limit/memory.ts";
+import { MemoryRateLimiter } from "../../../lib/rate-limit/memory.ts";
 import { FailoverRateLimiter } from "../../../gateway/edge/rate-limit/failover.ts";
 import { createRateLimiter } from "../../../gateway/edge/rate-limit/index.ts";
-import type { RateLimiter } from "../../../gateway/edge/rate-limit/types.ts";
+import type { RateLimiter } from "../../../lib/rate-limit/types.ts";
 
 describe("MemoryRateLimiter", () => {
   it("allows `limit` requests per window per key, then refuses until the window resets", async () => {

@@ -4,8 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { parse, validate, type GraphQLError, type ValidationRule } from "graphql";
 import { apiSchema } from "./api-schema.ts";
-import { maxAliasesRule, maxDepthRule, maxDirectivesRule, maxRootFieldsRule, depthOf } from "../../../gateway/edge/rules.ts";
-import { fragmentsOf } from "../../../gateway/edge/walk.ts";
+import { maxAliasesRule, maxDepthRule, maxDirectivesRule, maxRootFieldsRule, depthOf } from "../../../lib/limits/rules.ts";
+import { fragmentsOf } from "../../../lib/limits/walk.ts";
 
 const schema = apiSchema();
 const check = (rule: ValidationRule, query: string): readonly GraphQLError[] => validate(schema, parse(query), [rule]);

@@ -1,7 +1,7 @@
 // The edge's errors: a stable extensions.code, and the limit and the measured value both in the
 // message and in extensions (`limit`, `actual`) so that a client can tell how far over it was.
 import { GraphQLError, type ASTNode, type GraphQLFormattedError } from "graphql";
-import { EDGE_LIMIT_CODES, ErrorCode } from "../../lib/errors.ts";
+import { EDGE_LIMIT_CODES, ErrorCode } from "../errors.ts";
 
 export function limitError(code: string, message: string, limit: number, actual: number | string, nodes?: ASTNode | readonly ASTNode[]): GraphQLError {
   return new GraphQLError(message, { nodes, extensions: { code, limit, actual } });

@@ -2,7 +2,7 @@
 // of each operation, measured with fragments expanded (./walk.ts). They depend on the document only,
 // so Apollo Server runs them once per distinct query and caches the verdict with the parsed document.
 import type { OperationDefinitionNode, ValidationContext, ValidationRule, FragmentDefinitionNode } from "graphql";
-import { ErrorCode } from "../../lib/errors.ts";
+import { ErrorCode } from "../errors.ts";
 import { limitError } from "./errors.ts";
 import { fragmentsOf, measureSelections, type Measure } from "./walk.ts";
 
