@@ -14,6 +14,7 @@ import { subgraphServerOptions } from "../../gateway/edge/index.ts";
 import { openDatabase, type OpenedDatabase, type Store } from "../../lib/db/open.ts";
 import { kindPaths } from "../../lib/db/kind-paths.ts";
 import { listen, type RouteHandler, type RunningServer } from "../../lib/http-server.ts";
+import { Admission, type AdmissionOptions } from "../../lib/admission.ts";
 import type { PartnerAuth } from "../../lib/auth/setup.ts";
 import { callerOf, UNSIGNED_ANONYMOUS, type Caller } from "./caller.ts";
 
@@ -63,6 +64,7 @@ export interface BuiltService<C> {
   background: unknown;
   routes: Record<string, RouteHandler>;
   auth?: PartnerAuth;
+  logger: Logger;
   /** Stops background work and closes the database. */
   shutdown(): Promise<void>;
 }
@@ -113,6 +115,7 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     background: background.handle,
     routes: def.routes?.(db, background.handle) ?? {},
     auth: options.auth,
+    logger,
     context: (caller = UNSIGNED_ANONYMOUS) => def.context(db, partner, options, caller),
     shutdown: async () => {
       await background.stop();
@@ -124,10 +127,22 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
 
 export async function startService<C extends { $disconnect(): Promise<void> }>(
   built: BuiltService<C>,
-  options: { port: number; host: string; maxBodyBytes: number },
+  options: {
+    port: number;
+    host: string;
+    maxBodyBytes: number;
+    shutdownGraceMs?: number;
+    /** Requests in flight at once (SUBGRAPH_MAX_INFLIGHT_REQUESTS); absent: no bound (in-process tests). */
+    maxInflightRequests?: number;
+  },
 ): Promise<RunningServer & BuiltService<C>> {
+  const { maxInflightRequests, ...http } = options;
+  // A partner holds no partner answers of its own: only the request bound applies.
+  const admission = maxInflightRequests ? new Admission({ maxInflightRequests, maxInflightBytes: 0, maxResponseBytes: 0 }) : undefined;
   const running = await listen(built.apollo, {
-    ...options,
+    ...http,
+    admission,
+    onDrained: ({ ms, cut }) => (cut ? built.logger.warn({ ms, cut }, "stopped: requests cut at the drain deadline") : built.logger.info({ ms }, "drained")),
     context: async ({ req }) => built.context(await callerOf(req, built.auth)) as never,
     health: () => ({ partner: built.partner.id, kind: built.partner.kind, store: built.db.store }),
     routes: built.routes,
