@@ -121,6 +121,9 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     gateway,
     // Limits, batching, CSRF prevention, introspection, suggestions, masked errors: gateway/edge.
     ...serverOptions,
+    // Signals are the process's (lib/shutdown.ts: drain HTTP, then stop Apollo). Apollo's own handler
+    // (on outside NODE_ENV=test) would stop it under in-flight requests and re-raise the signal.
+    stopOnTerminationSignals: false,
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();

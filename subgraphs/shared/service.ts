@@ -86,6 +86,9 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     // Cheap limits (depth, aliases, tokens) loose enough for the gateway's own queries; masked errors.
     ...subgraphServerOptions<Ctx>(maskError),
     introspection: true,
+    // Signals are the process's (lib/shutdown.ts: drain HTTP, then stop Apollo). Apollo's own handler
+    // (on outside NODE_ENV=test) would stop it under in-flight requests and re-raise the signal.
+    stopOnTerminationSignals: false,
     plugins: [
       // Federated traces are for Apollo's hosted reporting, which this deployment does not use.
       ApolloServerPluginInlineTraceDisabled(),
