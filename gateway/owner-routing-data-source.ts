@@ -15,7 +15,7 @@ import { ErrorCode } from "../lib/errors.ts";
 import { callPartner, PartnerCallError, type PartnerRequest } from "../lib/partner-client.ts";
 import type { ByteBudget } from "../lib/admission.ts";
 import { partnerFailure } from "./partner-errors.ts";
-import type { SchemaChecker } from "../lib/schema-checker.ts";
+import type { SchemaChecker, Verdict } from "../lib/schema-checker.ts";
 import { ANONYMOUS, type Identity } from "../lib/auth/identity.ts";
 import type { IdentitySigner } from "../lib/auth/internal-tokens.ts";
 import { isMutation, routeRootFetch } from "./root-routing.ts";
@@ -85,6 +85,12 @@ export function mayShareInflight(options: GraphQLDataSourceProcessOptions): bool
   return "incomingRequestContext" in options && options.incomingRequestContext.operation?.operation === "query";
 }
 
+/** The failure a schema check found, as the call would have failed (a partner at capacity refuses the request: 503). */
+function unreachable(verdict: Extract<Verdict, { status: "unreachable" }>, budget: ByteBudget | undefined): PartnerCallError {
+  if (verdict.failure === "overloaded") budget?.refuse();
+  return new PartnerCallError(verdict.reason, verdict.failure ?? "unreachable");
+}
+
 export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
   constructor(private readonly options: RoutingOptions) {}
 
@@ -134,7 +140,7 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
             });
             return;
           }
-          if (verdict?.status === "unreachable") throw new PartnerCallError(verdict.reason, "unreachable");
+          if (verdict?.status === "unreachable") throw unreachable(verdict, budgetOf(options));
           const response = await callPartner(
             partner.url,
             {
@@ -195,7 +201,7 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
       if (verdict?.status === "quarantined") {
         return { errors: [{ message: `Partner "${partner.id}" is quarantined: ${verdict.reason}`, extensions: { code: ErrorCode.PARTNER_QUARANTINED, partner: partner.id } }] };
       }
-      if (verdict?.status === "unreachable") throw new PartnerCallError(verdict.reason, "unreachable");
+      if (verdict?.status === "unreachable") throw unreachable(verdict, budget);
       const response = await callPartner(
         partner.url,
         { query, variables, operationName },

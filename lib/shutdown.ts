@@ -2,7 +2,9 @@
 // the service's own stop drains HTTP first (lib/http-server.ts: stop accepting, let in-flight
 // requests finish within the grace period) and then stops background work and closes its stores.
 // The process exits 0 once that is done. A stop that hangs past the grace period and a margin exits
-// 1 (an orchestrator would SIGKILL it anyway); a second signal exits at once.
+// 1 (an orchestrator would SIGKILL it anyway). A second Ctrl-C (SIGINT) exits at once; any other
+// repeated signal is ignored, because a terminal's Ctrl-C reaches every process of the group and
+// the demo launcher (scripts/start.ts) then forwards SIGTERM as well: that must not cut the drain.
 import type { Logger } from "pino";
 
 export interface ShutdownOptions {
@@ -15,13 +17,17 @@ export interface ShutdownOptions {
 
 export function stopOnSignals(stop: () => Promise<void>, options: ShutdownOptions): void {
   const { logger, graceMs, marginMs = 5000 } = options;
-  let stopping = false;
+  let first: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, "second stop signal: exiting now");
-      process.exit(1);
+    if (first) {
+      if (first === "SIGINT" && signal === "SIGINT") {
+        logger.warn({ signal }, "second Ctrl-C: exiting now");
+        process.exit(1);
+      }
+      logger.info({ signal }, "already stopping");
+      return;
     }
-    stopping = true;
+    first = signal;
     const started = performance.now();
     logger.info({ signal, graceMs }, "stopping: draining in-flight requests");
     setTimeout(() => {

@@ -144,6 +144,15 @@ describe("200 clients asking for a 0.5 MB page through a gateway process", { tim
     }
     const pageBytes = Buffer.byteLength(expected[0]!);
     expect(pageBytes).toBeGreaterThan(450_000);
+    // What the page costs its partner, asked directly (printed: it sizes SUBGRAPH_MAX_INFLIGHT_REQUESTS).
+    const direct: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      const answer = await post(agent, sys.partners.get("essex-cc")!.url, OWNER, { id: projectId });
+      expect(answer.status).toBe(200);
+      direct.push(performance.now() - started);
+    }
+    const partnerMs = Math.round(direct.sort((a, b) => a - b)[2]!);
 
     const idleRss = gateway.rssMb();
     const counts = { complete: 0, refused: 0, other: 0 };
@@ -186,7 +195,7 @@ describe("200 clients asking for a 0.5 MB page through a gateway process", { tim
     const died = gateway.child.exitCode !== null || gateway.child.signalCode !== null;
     const peak = Math.max(peakRss, gateway.peakRssMb());
     console.log(
-      `gateway overload: ${CLIENTS} clients × ${SECONDS} s, page ${pageBytes} bytes: complete ${counts.complete}, 503 ${counts.refused}, other ${counts.other}; ` +
+      `gateway overload: ${CLIENTS} clients × ${SECONDS} s, page ${pageBytes} bytes (${partnerMs} ms from its partner, alone): complete ${counts.complete}, 503 ${counts.refused}, other ${counts.other}; ` +
         `peak RSS ${Math.round(peak)} MB (${Math.round(idleRss)} before the load); admission ${JSON.stringify(health.admission)}${others.length ? `; others: ${others.join(" | ")}` : ""}`,
     );
     expect(died, `the gateway died: ${gateway.stderr().slice(-1500)}`).toBe(false);
