@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { Registry } from "../schema/registry.ts";
 import { callPartner, type PartnerRequest } from "../lib/partner-client.ts";
 import type { IdentitySigner } from "../lib/auth/internal-tokens.ts";
-import type { ByteBudget } from "../lib/admission.ts";
+import { alreadyRefused, type ByteBudget } from "../lib/admission.ts";
 import { budgetOf, identityOf, mayShareInflight, takePrefetched, type RootFetcher } from "./owner-routing-data-source.ts";
 import { partnerFailure } from "./partner-errors.ts";
 import type { Identity } from "../lib/auth/identity.ts";
@@ -28,6 +28,8 @@ export class CatalogueDataSource implements GraphQLDataSource, RootFetcher {
   }
 
   private async send(request: PartnerRequest, identity: Identity, shareInflight: boolean, budget: ByteBudget | undefined): Promise<GatewayGraphQLResponse> {
+    const refused = alreadyRefused(budget);
+    if (refused) return refused;
     const catalogue = this.options.registry().catalogue();
     const headers = this.options.signer ? await this.options.signer.headers(identity, catalogue.id) : {};
     try {

@@ -13,7 +13,7 @@ import type { PartnerKind } from "../schema/kinds.ts";
 import type { Registry } from "../schema/registry.ts";
 import { ErrorCode } from "../lib/errors.ts";
 import { callPartner, PartnerCallError, type PartnerRequest } from "../lib/partner-client.ts";
-import type { ByteBudget } from "../lib/admission.ts";
+import { alreadyRefused, type ByteBudget } from "../lib/admission.ts";
 import { partnerFailure } from "./partner-errors.ts";
 import type { SchemaChecker, Verdict } from "../lib/schema-checker.ts";
 import { ANONYMOUS, type Identity } from "../lib/auth/identity.ts";
@@ -104,6 +104,8 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
     if (!Array.isArray(representations)) {
       return takePrefetched(options) ?? this.fetchRoot({ query: request.query, variables: request.variables ?? {}, operationName: request.operationName }, identity, budgetOf(options));
     }
+    const refused = alreadyRefused(budgetOf(options));
+    if (refused) return refused;
     const registry = this.options.registry();
     const entities: unknown[] = new Array(representations.length).fill(null);
     const errors: GraphQLFormattedError[] = [];
@@ -188,6 +190,8 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
    */
   async fetchRoot({ query, variables = {}, operationName }: PartnerRequest, identity: Identity, budget?: ByteBudget): Promise<GatewayGraphQLResponse> {
     const { kind, logger } = this.options;
+    const refused = alreadyRefused(budget);
+    if (refused) return refused;
     const routed = routeRootFetch(query, variables, kind, identity, this.options.registry());
     if ("error" in routed) {
       const { message, code, path, partner } = routed.error;
@@ -207,7 +211,9 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
         { query, variables, operationName },
         write ? (this.options.writeTimeoutMs ?? this.options.timeoutMs) : this.options.timeoutMs,
         await this.headersFor(identity, partner.id),
-        { budget, deadline: write ? "write" : "read" },
+        // A write's answer is not refused for room: a 503 must mean nothing was written. (It is
+        // small, and writes are signed and rate-limited.)
+        { budget: write ? undefined : budget, deadline: write ? "write" : "read" },
       );
       // Writes are events worth a line each; owner reads (projectFromOwner...) are as frequent as page views.
       if (write) logger.info({ kind, partner: partner.id, ms: Math.round(performance.now() - started), errors: response.errors?.length ?? 0 }, "partner write");

@@ -69,6 +69,8 @@ export class AdmissionRefused extends Error {
 
 /** What a partner call charges its answer's bytes to (lib/partner-client.ts); throws AdmissionRefused. */
 export interface ByteBudget {
+  /** True once the request is to be refused (503): its remaining partner calls are not worth making. */
+  readonly overloaded: boolean;
   reserve(bytes: number): void;
   /** The partner itself refused the call as over capacity: refuse the whole request (503) too. */
   refuse(): void;
@@ -173,4 +175,12 @@ export class Admission {
 
 export function overloadedMessage(retryAfterSeconds: number): string {
   return `The service is at capacity: try again in ${retryAfterSeconds} s`;
+}
+
+/**
+ * The answer a data source gives, without calling its partner, to a fetch of a request that is
+ * already refused (lib/http-server.ts answers it 503 whatever the fetches return).
+ */
+export function alreadyRefused(budget: ByteBudget | undefined): { errors: { message: string; extensions: { code: string } }[] } | undefined {
+  return budget?.overloaded ? { errors: [{ message: "The service is at capacity", extensions: { code: "OVERLOADED" } }] } : undefined;
 }

@@ -193,6 +193,20 @@ describe("admission control", () => {
     expect(gateway.admission.stats().refusedBytes).toBeGreaterThanOrEqual(2);
   });
 
+  it("never refuses a write's answer for room once the write was sent: a 503 means nothing was written", async () => {
+    const gateway = await gateways({ admission: { maxInflightBytes: 10, maxResponseBytes: 10 } });
+    const token = await sys.token({ user: "wren", organisation: "essex-cc", roles: ["editor"] });
+    const answer = await post(
+      gateway.url,
+      `mutation($input: CreateProjectInput!) { createProject(input: $input, idempotencyKey: "room-write-1") { id title } }`,
+      { input: { title: "Written while the gateway is full", aim: "Be written once, and said so" } },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data.createProject.title).toBe("Written while the gateway is full");
+  });
+
   it("answers 503 with Retry-After when the partner itself is at capacity", async () => {
     const gateway = await gateways({});
     const full = await fakePartner({ status: 503, body: JSON.stringify({ errors: [{ message: "The service is at capacity: try again in 1 s", extensions: { code: "OVERLOADED" } }] }) });
