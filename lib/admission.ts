@@ -15,10 +15,11 @@
 // tests/e2e/gateway-overload.test.ts, asking for a 0.52 MB page (2 measures × 7,500 points) with
 // LOAD_GATEWAY_ENV setting one bound at a time. Once warm the gateway sits at ~185-190 MB of RSS.
 // Peak RSS against the most partner bytes held at once: 0.5 MB → 205 MB, 1.6 → 217, 2.6 → 243,
-// 3.1 → 233-236, 7.3 → 278; with a 16 MiB budget it died ("JavaScript heap out of memory"). So each
-// MB of partner answer in flight costs ~12 MB (its text, the parsed objects, the gateway's merged
-// result and re-execution against the API schema, the serialised response, and the garbage a
-// collection has not reclaimed yet). 250 MB - 190 MB leaves room for ~5 MB; the default is 3 MiB.
+// 2.1 → 226, 3.1 → 233-249, 7.3 → 278; with a 16 MiB budget it died ("JavaScript heap out of
+// memory"). So each MB of partner answer in flight costs ~12 MB (its text, the parsed objects, the
+// gateway's merged result and re-execution against the API schema, the serialised response, and the
+// garbage a collection has not reclaimed yet). 250 MB - 190 MB leaves room for ~5 MB at best; 3 MiB
+// once peaked at 249 MB, so the default is 2 MiB, and one request may hold half of it.
 // The request bound (64) is not what protects memory (a small read holds a few kB); it bounds the
 // work queued behind the event loop, and is above what the bench's scenarios use (10 connections).
 import type { IncomingMessage } from "node:http";
@@ -32,13 +33,13 @@ export interface AdmissionOptions {
   /**
    * Bytes of partner answers held by all requests in flight; a call that would go over is abandoned
    * and its request answered 503. 0: no bound.
-   * @default 3 MiB
+   * @default 2 MiB
    */
   maxInflightBytes: number;
   /**
    * Bytes of partner answers one request may gather; over it, the fetch fails with
    * RESPONSE_TOO_LARGE. 0: no bound.
-   * @default 2 MiB (four times the 0.5 MB page the load test asks for)
+   * @default 1 MiB (twice the 0.5 MB page the load test asks for; half the shared budget)
    */
   maxResponseBytes: number;
   /**
@@ -51,8 +52,8 @@ export interface AdmissionOptions {
 
 export const ADMISSION_DEFAULTS: AdmissionOptions = {
   maxInflightRequests: 64,
-  maxInflightBytes: 3 * 1024 * 1024,
-  maxResponseBytes: 2 * 1024 * 1024,
+  maxInflightBytes: 2 * 1024 * 1024,
+  maxResponseBytes: 1024 * 1024,
   retryAfterSeconds: 1,
 };
 

@@ -125,12 +125,12 @@ export const configSchema = z.object({
   SUBGRAPH_MAX_INFLIGHT_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(16),
   /**
    * Bytes of partner answers held by all requests in flight; a call that would go over is refused (its
-   * request answered 503). Default 3 MiB: each MB in flight cost the gateway ~12 MB of RSS, above
+   * request answered 503). Default 2 MiB: each MB in flight cost the gateway ~12 MB of RSS, above
    * ~190 MB once warm, and its RSS must stay under 250 MB (lib/admission.ts has the measurements).
    */
-  MAX_INFLIGHT_PARTNER_BYTES: z.coerce.number().int().min(0).max(4_294_967_296).default(3 * 1024 * 1024),
-  /** Bytes of partner answers one request may gather (RESPONSE_TOO_LARGE beyond). Default 2 MiB: four 7,500-point pages, and room for others. */
-  MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).max(4_294_967_296).default(2 * 1024 * 1024),
+  MAX_INFLIGHT_PARTNER_BYTES: z.coerce.number().int().min(0).max(4_294_967_296).default(2 * 1024 * 1024),
+  /** Bytes of partner answers one request may gather (RESPONSE_TOO_LARGE beyond). Default 1 MiB: two 7,500 × 2 point pages, and half the budget. */
+  MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).max(4_294_967_296).default(1024 * 1024),
   /**
    * How long a service told to stop (SIGTERM, SIGINT) lets in-flight requests finish before it cuts
    * them. Default 20 s: longer than a write's deadline (PARTNER_WRITE_TIMEOUT_MS, 15 s), so every

@@ -122,6 +122,9 @@ function requestError(res: ServerResponse, status: number, code: string, message
 function overloaded(res: ServerResponse, req: IncomingMessage, admission: Admission): void {
   const seconds = admission.options.retryAfterSeconds;
   res.setHeader("retry-after", String(seconds));
+  // Refused before its body was read: the connection is not reused (the unread body would have to
+  // be drained first), and a client at capacity's door is better off reconnecting later.
+  res.setHeader("connection", "close");
   requestError(res, 503, ErrorCode.OVERLOADED, overloadedMessage(seconds), req);
 }
 

@@ -180,7 +180,7 @@ describe("200 clients asking for a 0.5 MB page through a gateway process", { tim
             await new Promise((r) => setTimeout(r, Math.random() * 200));
           } else {
             counts.other++;
-            if (others.length < 5) others.push(`${answer.status} ${answer.retryAfter ?? ""} ${answer.text.slice(0, 300)}`);
+            if (others.length < 5) others.push(`at ${Math.round((Date.now() - until) / 1000 + SECONDS)} s: ${answer.status} ${answer.retryAfter ?? ""} ${answer.text.slice(0, 300)}`);
           }
         }
       }),
@@ -198,6 +198,8 @@ describe("200 clients asking for a 0.5 MB page through a gateway process", { tim
       `gateway overload: ${CLIENTS} clients × ${SECONDS} s, page ${pageBytes} bytes (${partnerMs} ms from its partner, alone): complete ${counts.complete}, 503 ${counts.refused}, other ${counts.other}; ` +
         `peak RSS ${Math.round(peak)} MB (${Math.round(idleRss)} before the load); admission ${JSON.stringify(health.admission)}${others.length ? `; others: ${others.join(" | ")}` : ""}`,
     );
+    const failures = gateway.logs.filter((l) => typeof l.msg === "string" && /unavailable/.test(l.msg as string));
+    if (failures.length) console.log(`gateway's partner failures: ${failures.length}, first: ${JSON.stringify(failures.slice(0, 3))}`);
     expect(died, `the gateway died: ${gateway.stderr().slice(-1500)}`).toBe(false);
     expect(others).toEqual([]);
     expect(counts.other).toBe(0);
