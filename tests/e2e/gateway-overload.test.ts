@@ -78,10 +78,12 @@ beforeAll(async () => {
     GATEWAY_VERIFY_KEY: sys.keys.verifyKey,
     // One address sends everything: this is a test of memory, not of the per-client budget.
     RATE_LIMIT_REQUESTS: "0",
-    // The partner runs in this test's process, beside the 200 clients, on a shared 2-core machine
-    // (load average ~10 while this runs): at the 3 s default some of its answers came late, which the
-    // gateway rightly answers as PARTNER_UNAVAILABLE (tests/integration/partner-failures.test.ts).
-    // This test is about the gateway's memory, so its partner gets a deadline it can keep.
+    // The partner and the catalogue run in this test's process, beside the 200 clients, on a shared
+    // 2-core machine (load average ~10 while this runs). At the 3 s default some of their answers came
+    // late (151 owner reads in one run; in another, 66 catalogue calls all at one moment, the test
+    // process stalling), which the gateway rightly answers as PARTNER_UNAVAILABLE
+    // (tests/integration/partner-failures.test.ts). This test is about the gateway's memory, so its
+    // partners get a deadline they can keep here.
     PARTNER_TIMEOUT_MS: "15000",
     ...(JSON.parse(process.env.LOAD_GATEWAY_ENV ?? "{}") as Record<string, string>),
   });
