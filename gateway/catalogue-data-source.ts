@@ -4,10 +4,11 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import type { Logger } from "pino";
 import type { Registry } from "../schema/registry.ts";
-import { ErrorCode } from "../lib/errors.ts";
-import { callPartner, PartnerCallError, type PartnerRequest } from "../lib/partner-client.ts";
+import { callPartner, type PartnerRequest } from "../lib/partner-client.ts";
 import type { IdentitySigner } from "../lib/auth/internal-tokens.ts";
-import { identityOf, mayShareInflight, takePrefetched, type RootFetcher } from "./owner-routing-data-source.ts";
+import { alreadyRefused, type ByteBudget } from "../lib/admission.ts";
+import { budgetOf, identityOf, mayShareInflight, takePrefetched, type RootFetcher } from "./owner-routing-data-source.ts";
+import { partnerFailure } from "./partner-errors.ts";
 import type { Identity } from "../lib/auth/identity.ts";
 
 export class CatalogueDataSource implements GraphQLDataSource, RootFetcher {
@@ -17,26 +18,25 @@ export class CatalogueDataSource implements GraphQLDataSource, RootFetcher {
     const { request } = processOptions;
     return (
       takePrefetched(processOptions) ??
-      this.send({ query: request.query!, variables: request.variables, operationName: request.operationName }, identityOf(processOptions), mayShareInflight(processOptions))
+      this.send({ query: request.query!, variables: request.variables, operationName: request.operationName }, identityOf(processOptions), mayShareInflight(processOptions), budgetOf(processOptions))
     );
   }
 
   /** A root fetch of a read (the single-fetch shortcut): it may share an identical call in flight. */
-  fetchRoot(request: PartnerRequest, identity: Identity): Promise<GatewayGraphQLResponse> {
-    return this.send(request, identity, true);
+  fetchRoot(request: PartnerRequest, identity: Identity, budget?: ByteBudget): Promise<GatewayGraphQLResponse> {
+    return this.send(request, identity, true, budget);
   }
 
-  private async send(request: PartnerRequest, identity: Identity, shareInflight: boolean): Promise<GatewayGraphQLResponse> {
+  private async send(request: PartnerRequest, identity: Identity, shareInflight: boolean, budget: ByteBudget | undefined): Promise<GatewayGraphQLResponse> {
+    const refused = alreadyRefused(budget);
+    if (refused) return refused;
     const catalogue = this.options.registry().catalogue();
     const headers = this.options.signer ? await this.options.signer.headers(identity, catalogue.id) : {};
     try {
-      return await callPartner(catalogue.url, request, this.options.timeoutMs, headers, { shareInflight });
+      // The catalogue only serves reads (search, directory, vocabulary): the read deadline.
+      return await callPartner(catalogue.url, request, this.options.timeoutMs, headers, { shareInflight, budget, deadline: "read" });
     } catch (e) {
-      const reason = e instanceof PartnerCallError ? e.message : "failed";
-      this.options.logger.warn({ partner: catalogue.id, reason }, "catalogue unavailable");
-      return {
-        errors: [{ message: `Partner "${catalogue.id}" is unavailable: ${reason}`, extensions: { code: ErrorCode.PARTNER_UNAVAILABLE, partner: catalogue.id } }],
-      };
+      return { errors: [partnerFailure(e, { partner: catalogue.id, logger: this.options.logger, log: {}, event: "catalogue unavailable" })] };
     }
   }
 }

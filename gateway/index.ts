@@ -6,6 +6,7 @@ import { SchemaChecker } from "../lib/schema-checker.ts";
 import { startGateway } from "./server.ts";
 import { gatewayAuth } from "../lib/auth/setup.ts";
 import { MissingKeyError } from "../lib/auth/keys.ts";
+import { stopOnSignals } from "../lib/shutdown.ts";
 
 const config = loadConfigOrExit();
 const logger = createLogger("gateway", config.LOG_LEVEL);
@@ -38,12 +39,19 @@ const gateway = await startGateway({
   port: config.GATEWAY_PORT,
   host: config.HOST,
   maxBodyBytes: config.MAX_BODY_BYTES,
+  admission: {
+    maxInflightRequests: config.MAX_INFLIGHT_REQUESTS,
+    maxInflightBytes: config.MAX_INFLIGHT_PARTNER_BYTES,
+    maxResponseBytes: config.MAX_RESPONSE_BYTES,
+  },
+  shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
 });
 logger.info({ url: gateway.url }, "gateway listening");
-const stop = async () => {
-  registry.stop();
-  await gateway.close();
-  process.exit(0);
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+// Drain the HTTP front first (in-flight requests still need the registry), then the watcher.
+stopOnSignals(
+  async () => {
+    await gateway.close();
+    registry.stop();
+  },
+  { logger, graceMs: config.SHUTDOWN_GRACE_MS },
+);

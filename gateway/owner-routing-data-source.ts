@@ -14,7 +14,9 @@ import type { Partner, Registry } from "../schema/registry.ts";
 import { ErrorCode } from "../lib/errors.ts";
 import { PARTNER_LIMIT_DEFAULTS } from "../lib/limits/partner.ts";
 import { callPartner, PartnerCallError, type PartnerRequest } from "../lib/partner-client.ts";
-import type { SchemaChecker } from "../lib/schema-checker.ts";
+import { alreadyRefused, type ByteBudget } from "../lib/admission.ts";
+import { partnerFailure } from "./partner-errors.ts";
+import type { SchemaChecker, Verdict } from "../lib/schema-checker.ts";
 import { ANONYMOUS, type Identity } from "../lib/auth/identity.ts";
 import type { IdentitySigner } from "../lib/auth/internal-tokens.ts";
 import { isMutation, planRootFetch, type RootPart } from "./root-routing.ts";
@@ -25,13 +27,14 @@ export interface RoutingOptions {
   kind: PartnerKind;
   /** Read on every request, so registry changes apply without a restart. */
   registry: () => Registry;
+  /** Deadline for a read (entity fetches, owner reads such as projectFromOwner): PARTNER_TIMEOUT_MS. */
   timeoutMs: number;
   logger: Logger;
   /** When given, a partner is only called once its schema has been found to honour the contract. */
   checker?: SchemaChecker;
   /** Signs the caller's identity for each partner; without it partners see unsigned (anonymous) requests. */
   signer?: IdentitySigner;
-  /** Deadline for a write: longer than a read's, as a batch of measurements is a real transaction. */
+  /** Deadline for a write (a mutation), PARTNER_WRITE_TIMEOUT_MS: longer than a read's, as a batch of measurements is a real transaction. */
   writeTimeoutMs?: number;
   /** Told after every successful write (the catalogue harvests now; cached reads are dropped). */
   afterWrite?: (partner: string) => void;
@@ -66,11 +69,18 @@ export function takePrefetched(options: GraphQLDataSourceProcessOptions): Gatewa
 /** The part of the gateway's context (gateway/server.ts) that carries a prefetched answer. */
 export interface GatewayContextPrefetch {
   prefetched?: { query: string; response: GatewayGraphQLResponse };
+  /** What this request's partner answers are charged to (lib/admission.ts); absent: unbounded. */
+  budget?: ByteBudget;
+}
+
+/** The byte budget of the request this fetch belongs to (its admission ticket). */
+export function budgetOf(options: GraphQLDataSourceProcessOptions): ByteBudget | undefined {
+  return (options as { context?: GatewayContextPrefetch }).context?.budget;
 }
 
 /** What the single-fetch shortcut needs from a data source: send one root fetch as the caller. */
 export interface RootFetcher {
-  fetchRoot(request: PartnerRequest, identity: Identity): Promise<GatewayGraphQLResponse>;
+  fetchRoot(request: PartnerRequest, identity: Identity, budget?: ByteBudget): Promise<GatewayGraphQLResponse>;
 }
 
 /**
@@ -80,6 +90,12 @@ export interface RootFetcher {
  */
 export function mayShareInflight(options: GraphQLDataSourceProcessOptions): boolean {
   return "incomingRequestContext" in options && options.incomingRequestContext.operation?.operation === "query";
+}
+
+/** The failure a schema check found, as the call would have failed (a partner at capacity refuses the request: 503). */
+function unreachable(verdict: Extract<Verdict, { status: "unreachable" }>, budget: ByteBudget | undefined): PartnerCallError {
+  if (verdict.failure === "overloaded") budget?.refuse();
+  return new PartnerCallError(verdict.reason, verdict.failure ?? "unreachable");
 }
 
 export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
@@ -93,8 +109,10 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
     if (!request.query) return { errors: [{ message: `Empty fetch for the ${kind} kind`, extensions: { code: "NOT_ROUTABLE" } }] };
     // Root fields (mutations) go to one partner, chosen by schema/write-routes.ts.
     if (!Array.isArray(representations)) {
-      return takePrefetched(options) ?? this.fetchRoot({ query: request.query, variables: request.variables ?? {}, operationName: request.operationName }, identity);
+      return takePrefetched(options) ?? this.fetchRoot({ query: request.query, variables: request.variables ?? {}, operationName: request.operationName }, identity, budgetOf(options));
     }
+    const refused = alreadyRefused(budgetOf(options));
+    if (refused) return refused;
     const registry = this.options.registry();
     const entities: unknown[] = new Array(representations.length).fill(null);
     const errors: GraphQLFormattedError[] = [];
@@ -135,7 +153,7 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
             });
             return;
           }
-          if (verdict?.status === "unreachable") throw new PartnerCallError(verdict.reason, "unreachable");
+          if (verdict?.status === "unreachable") throw unreachable(verdict, budgetOf(options));
           const response = await callPartner(
             partner.url,
             {
@@ -145,7 +163,7 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
             },
             this.options.timeoutMs,
             await this.headersFor(identity, partnerId),
-            { shareInflight: mayShareInflight(options) },
+            { shareInflight: mayShareInflight(options), budget: budgetOf(options), deadline: "read" },
           );
           const answered = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
           if (!Array.isArray(answered) || answered.length !== indexes.length) {
@@ -160,12 +178,9 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
           for (const e of response.errors ?? []) errors.push(this.ownError(e, partnerId, indexes));
           logger.debug({ kind, partner: partnerId, items: indexes.length, ms: Math.round(performance.now() - started) }, "partner fetch");
         } catch (e) {
-          const reason = e instanceof PartnerCallError ? e.message : "failed";
-          logger.warn({ kind, partner: partnerId, items: indexes.length, reason, ms: Math.round(performance.now() - started) }, "partner unavailable");
           errors.push({
-            message: `Partner "${partnerId}" is unavailable: ${reason}`,
+            ...partnerFailure(e, { partner: partnerId, logger, event: "partner unavailable", log: { kind, items: indexes.length, ms: Math.round(performance.now() - started) }, extensions: { items: indexes.length } }),
             path: ["_entities", indexes[0]!],
-            extensions: { code: ErrorCode.PARTNER_UNAVAILABLE, partner: partnerId, items: indexes.length },
           });
         }
       }),
@@ -178,19 +193,22 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
   }
 
   /**
-   * A root-field fetch: to the one partner the route table names. A partner that is down fails the
-   * write with a retryable PARTNER_UNAVAILABLE; nothing was written anywhere else, as a fetch
-   * writes to one partner only. A timeout may hide a write that happened: retrying with the same
-   * idempotency key is safe either way.
+   * A root-field fetch: to the one partner the route table names. A read (projectFromOwner...) has
+   * the read deadline; a write the write deadline. A partner that is down fails the write with a
+   * retryable PARTNER_UNAVAILABLE; nothing was written anywhere else, as a fetch writes to one
+   * partner only. A timeout may hide a write that happened: retrying with the same idempotency key
+   * is safe either way (and only a write's error says so).
    */
-  async fetchRoot({ query, variables = {}, operationName }: PartnerRequest, identity: Identity): Promise<GatewayGraphQLResponse> {
+  async fetchRoot({ query, variables = {}, operationName }: PartnerRequest, identity: Identity, budget?: ByteBudget): Promise<GatewayGraphQLResponse> {
+    const refused = alreadyRefused(budget);
+    if (refused) return refused;
     const routed = planRootFetch(query, variables, this.options.kind, identity, this.options.registry());
     if ("error" in routed) {
       const { message, code, path, partner } = routed.error;
       return { errors: [{ message, ...(path ? { path } : {}), extensions: { code, ...(partner ? { partner } : {}) } }] };
     }
-    if ("parts" in routed) return this.fetchParts(routed.parts, routed.keys, variables, identity);
-    return this.fetchFromPartner(routed.partner, { query, variables, operationName }, identity);
+    if ("parts" in routed) return this.fetchParts(routed.parts, routed.keys, variables, identity, budget);
+    return this.fetchFromPartner(routed.partner, { query, variables, operationName }, identity, budget);
   }
 
   /**
@@ -198,11 +216,11 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
    * parallel, and the answers merged in the order of the fields (`keys`: the single-fetch shortcut
    * answers this data as it is). A partner that fails nulls its fields only, with its error.
    */
-  private async fetchParts(parts: RootPart[], keys: string[], variables: Record<string, unknown>, identity: Identity): Promise<GatewayGraphQLResponse> {
+  private async fetchParts(parts: RootPart[], keys: string[], variables: Record<string, unknown>, identity: Identity, budget?: ByteBudget): Promise<GatewayGraphQLResponse> {
     const answers = await Promise.all(
       parts.map((part) => {
         const own = Object.fromEntries(part.variables.filter((v) => v in variables).map((v) => [v, variables[v]]));
-        return this.fetchFromPartner(part.partner, { query: part.query, variables: own }, identity);
+        return this.fetchFromPartner(part.partner, { query: part.query, variables: own }, identity, budget);
       }),
     );
     const got = new Map<string, unknown>();
@@ -218,22 +236,30 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
   }
 
   /** One root fetch to one partner, as the caller. */
-  private async fetchFromPartner(partner: Partner, { query, variables = {}, operationName }: PartnerRequest, identity: Identity): Promise<GatewayGraphQLResponse> {
+  private async fetchFromPartner(
+    partner: Partner,
+    { query, variables = {}, operationName }: PartnerRequest,
+    identity: Identity,
+    budget?: ByteBudget,
+  ): Promise<GatewayGraphQLResponse> {
     const { kind, logger } = this.options;
     const started = performance.now();
+    const write = isMutation(query);
     try {
       const verdict = await this.options.checker?.check(partner);
       if (verdict?.status === "quarantined") {
         return { errors: [{ message: `Partner "${partner.id}" is quarantined: ${verdict.reason}`, extensions: { code: ErrorCode.PARTNER_QUARANTINED, partner: partner.id } }] };
       }
-      if (verdict?.status === "unreachable") throw new PartnerCallError(verdict.reason, "unreachable");
+      if (verdict?.status === "unreachable") throw unreachable(verdict, budget);
       const response = await callPartner(
         partner.url,
         { query, variables, operationName },
-        this.options.writeTimeoutMs ?? this.options.timeoutMs,
+        write ? (this.options.writeTimeoutMs ?? this.options.timeoutMs) : this.options.timeoutMs,
         await this.headersFor(identity, partner.id),
+        // A write's answer is not refused for room: a 503 must mean nothing was written. (It is
+        // small, and writes are signed and rate-limited.)
+        { budget: write ? undefined : budget, deadline: write ? "write" : "read" },
       );
-      const write = isMutation(query);
       // Writes are events worth a line each; owner reads (projectFromOwner...) are as frequent as page views.
       if (write) logger.info({ kind, partner: partner.id, ms: Math.round(performance.now() - started), errors: response.errors?.length ?? 0 }, "partner write");
       else logger.debug({ kind, partner: partner.id, ms: Math.round(performance.now() - started), errors: response.errors?.length ?? 0 }, "partner read");
@@ -241,14 +267,19 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
       if (!response.errors) return response;
       return { ...response, errors: response.errors.map((e) => ({ ...e, extensions: { ...e.extensions, partner: partner.id } })) };
     } catch (e) {
-      const reason = e instanceof PartnerCallError ? e.message : "failed";
-      logger.warn({ kind, partner: partner.id, reason, ms: Math.round(performance.now() - started) }, "partner unavailable for a write");
+      const log = { kind, ms: Math.round(performance.now() - started) };
       return {
         errors: [
-          {
-            message: `Partner "${partner.id}" is unavailable: ${reason}. Retry with the same idempotencyKey: the write happens at most once.`,
-            extensions: { code: ErrorCode.PARTNER_UNAVAILABLE, partner: partner.id, retryable: true },
-          },
+          write
+            ? partnerFailure(e, {
+                partner: partner.id,
+                logger,
+                log,
+                event: "partner unavailable for a write",
+                advice: "Retry with the same idempotencyKey: the write happens at most once.",
+                extensions: { retryable: true },
+              })
+            : partnerFailure(e, { partner: partner.id, logger, log, event: "partner unavailable for a read" }),
         ],
       };
     }

@@ -15,6 +15,7 @@ import type { GatewayAuth } from "../lib/auth/setup.ts";
 import { TokenError } from "../lib/auth/user-tokens.ts";
 import type { IncomingMessage } from "node:http";
 import { clientAddress, listen, type HttpOptions, type RunningServer } from "../lib/http-server.ts";
+import { Admission, type AdmissionOptions } from "../lib/admission.ts";
 import { edgeSettings, gatewayServerOptions, type EdgeSettings } from "./edge/index.ts";
 import { createRateLimiter, type RateLimiter } from "./edge/rate-limit/index.ts";
 import { OwnerRoutingDataSource } from "./owner-routing-data-source.ts";
@@ -50,6 +51,10 @@ export interface GatewayOptions {
   keyOf?: HttpOptions<GatewayContext>["keyOf"];
   /** The single-fetch shortcut (gateway/single-fetch.ts); on unless false (tests compare both paths). */
   singleFetch?: boolean;
+  /** Admission control (lib/admission.ts): the documented defaults for what is not given. */
+  admission?: Partial<AdmissionOptions>;
+  /** How long a stop lets in-flight requests finish (lib/http-server.ts; default 20 s, SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs?: number;
 }
 
 /** What every request's resolvers and data sources see: the verified caller (and a fetch's answer the shortcut already has). */
@@ -143,6 +148,9 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
       onePartnerWritesPlugin<GatewayContext>(),
       planning.plugin,
     ],
+    // Signals are the process's (lib/shutdown.ts: drain HTTP, then stop Apollo). Apollo's own handler
+    // (on outside NODE_ENV=test) would stop it under in-flight requests and re-raise the signal.
+    stopOnTerminationSignals: false,
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
@@ -160,9 +168,16 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   return { apollo, shortcut, caches: { plans, documents } };
 }
 
-export async function startGateway(options: GatewayOptions & { port: number; host: string; maxBodyBytes: number }): Promise<RunningServer & BuiltGateway> {
+/** A listening gateway: its server, what it was built from, and its admission control (counts for tests and /health). */
+export type RunningGateway = RunningServer & BuiltGateway & { admission: Admission };
+
+export async function startGateway(
+  options: GatewayOptions & { port: number; host: string; maxBodyBytes: number },
+): Promise<RunningGateway> {
   const built = await buildGateway(options);
   const { apollo, shortcut } = built;
+  // One admission for the whole process: every request, the shortcut's as well as Apollo's.
+  const admission = new Admission(options.admission);
   const edge = edgeSettings(options.edge);
   // The rate limiter and the context both need the caller: the token is verified once per request.
   const identities = new WeakMap<IncomingMessage, Promise<Identity>>();
@@ -200,23 +215,32 @@ export async function startGateway(options: GatewayOptions & { port: number; hos
     port: options.port,
     host: options.host,
     maxBodyBytes: options.maxBodyBytes,
+    admission,
+    shutdownGraceMs: options.shutdownGraceMs,
+    onDrained: ({ ms, cut }) => (cut ? options.logger.warn({ ms, cut }, "stopped: requests cut at the drain deadline") : options.logger.info({ ms }, "drained")),
     limiter,
     keyOf: clientOf,
     maxBatch: edge.HTTP_BATCH_MAX,
     shortcut: shortcut
       ? async (req, body) => {
-          const outcome = await shortcut.handle(req, body, () => identityOfRequest(req), await clientOf(req));
+          const outcome = await shortcut.handle(req, body, () => identityOfRequest(req), await clientOf(req), admission.ticketOf(req));
           if (outcome && "answer" in outcome) return outcome.answer;
           if (outcome?.prefetched) prefetched.set(req, outcome.prefetched);
           return undefined;
         }
       : undefined,
-    context: async ({ req }): Promise<GatewayContext> => ({ identity: await identityOfRequest(req), prefetched: prefetched.get(req), client: await clientOf(req) }),
-    health: () => ({ service: "gateway" }),
+    context: async ({ req }): Promise<GatewayContext> => ({
+      identity: await identityOfRequest(req),
+      prefetched: prefetched.get(req),
+      client: await clientOf(req),
+      budget: admission.ticketOf(req),
+    }),
+    health: () => ({ service: "gateway", admission: admission.stats() }),
   });
   return {
     ...running,
     ...built,
+    admission,
     close: async () => {
       await running.close();
       await apollo.stop();

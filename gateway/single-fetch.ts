@@ -36,6 +36,7 @@ import {
   type ValidationRule,
 } from "graphql";
 import type { Identity } from "../lib/auth/identity.ts";
+import type { ByteBudget } from "../lib/admission.ts";
 import { requestLimitError, type RequestLimits } from "./edge/plugin.ts";
 import { PAGE_ARGUMENTS } from "../lib/limits/cost.ts";
 import { resultCost } from "../lib/limits/actual-cost.ts";
@@ -172,8 +173,9 @@ export class SingleFetchShortcut {
   /**
    * Answers a POSTed GraphQL request when it can; otherwise says it is Apollo's turn (with the
    * fetch's answer if it already has one). Never throws for a client's mistake: those are Apollo's.
+   * The fetch's answer is charged to `budget`, the request's admission ticket, as Apollo's fetches are.
    */
-  async handle(req: IncomingMessage, body: unknown, identity: () => Promise<Identity>, client?: string): Promise<ShortcutOutcome> {
+  async handle(req: IncomingMessage, body: unknown, identity: () => Promise<Identity>, client?: string, budget?: ByteBudget): Promise<ShortcutOutcome> {
     if (!body || typeof body !== "object" || Array.isArray(body)) return undefined;
     const { query, operationName, variables, ...rest } = body as Record<string, unknown>;
     // Anything besides the three members (extensions: persisted queries...) is Apollo's.
@@ -199,7 +201,7 @@ export class SingleFetchShortcut {
     const sent: Record<string, unknown> = {};
     for (const name of verdict.fetch.variableUsages ?? []) if (given[name] !== undefined) sent[name] = given[name];
     const fetch = { query: verdict.fetch.operation, variables: sent, operationName: verdict.fetch.operationName };
-    const response = await verdict.fetcher.fetchRoot(fetch, caller);
+    const response = await verdict.fetcher.fetchRoot(fetch, caller, budget);
     const { data, errors, extensions } = response;
     // An answer over the actual-cost cap is Apollo's to refuse (gateway/edge/plugin.ts), with this answer.
     if (errors?.length || extensions || !data || typeof data !== "object" || resultCost(this.schema, verdict.document, verdict.operation, data, this.options.limits.directives) > this.options.limits.maxCost) {

@@ -173,6 +173,31 @@ export const configSchema = z.object({
   PARTNER_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(600),
   /** The partner rate-limit window (fixed, starting at a caller's first request). */
   PARTNER_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  // Admission control (lib/admission.ts, sized there from measurements under the gateway's 160 MB
+  // old-space cap). 0 turns a bound off.
+  /** Requests the gateway holds in flight at once; the next is answered 503 with Retry-After. Default 64. */
+  MAX_INFLIGHT_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(64),
+  /**
+   * Requests a partner service (and the catalogue) holds in flight at once; the next is answered 503
+   * with Retry-After, and the gateway refuses its own request the same way. Default 16: a heavy read
+   * (the 0.5 MB, 15,000-point page of tests/e2e/gateway-overload.test.ts) takes a partner ~70 ms
+   * alone, so 16 queued ones (~1.1 s) still answer inside the gateway's 3 s read deadline.
+   */
+  SUBGRAPH_MAX_INFLIGHT_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(16),
+  /**
+   * Bytes of partner answers held by all requests in flight; a call that would go over is refused (its
+   * request answered 503). Default 2 MiB: each MB in flight cost the gateway ~12 MB of RSS, above
+   * ~190 MB once warm, and its RSS must stay under 250 MB (lib/admission.ts has the measurements).
+   */
+  MAX_INFLIGHT_PARTNER_BYTES: z.coerce.number().int().min(0).max(4_294_967_296).default(2 * 1024 * 1024),
+  /** Bytes of partner answers one request may gather (RESPONSE_TOO_LARGE beyond). Default 1 MiB: two 7,500 × 2 point pages, and half the budget. */
+  MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).max(4_294_967_296).default(1024 * 1024),
+  /**
+   * How long a service told to stop (SIGTERM, SIGINT) lets in-flight requests finish before it cuts
+   * them. Default 20 s: longer than a write's deadline (PARTNER_WRITE_TIMEOUT_MS, 15 s), so every
+   * request the gateway waits on ends by itself, and shorter than Kubernetes' 30 s before SIGKILL.
+   */
+  SHUTDOWN_GRACE_MS: ms(20_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -35,6 +35,10 @@ export const ErrorCode = {
   TOO_MANY_ENTITIES: "TOO_MANY_ENTITIES",
   ACTUAL_COST_TOO_HIGH: "ACTUAL_COST_TOO_HIGH",
   PLANNING_BUDGET_EXCEEDED: "PLANNING_BUDGET_EXCEEDED",
+  // Admission control (lib/admission.ts): the service is full (503, Retry-After), or one request's
+  // partner answers exceed MAX_RESPONSE_BYTES.
+  OVERLOADED: "OVERLOADED",
+  RESPONSE_TOO_LARGE: "RESPONSE_TOO_LARGE",
 } as const;
 
 /** The edge's rejections of a document (a GraphQL request error: 4xx with application/graphql-response+json). */
@@ -92,6 +96,8 @@ const EXPOSED_CODES = new Set<string>([
   ErrorCode.BATCHING_DISABLED,
   ErrorCode.PAYLOAD_TOO_LARGE,
   ErrorCode.PLANNING_BUDGET_EXCEEDED,
+  ErrorCode.OVERLOADED,
+  ErrorCode.RESPONSE_TOO_LARGE,
   // Apollo Server's own request errors: parse, validation, bad variables, persisted queries.
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
@@ -105,11 +111,13 @@ const EXPOSED_CODES = new Set<string>([
 
 /**
  * Apollo Server formatError: keeps designed errors, masks everything else. Stack traces never
- * leave the process (they are logged by the caller's plugin instead).
+ * leave the process (they are logged by the caller's plugin instead). `serviceName` (which the
+ * gateway adds to a subgraph's errors) names our internal topology, not anything a client can use:
+ * a partner error names the partner in `extensions.partner`.
  */
 export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
-  const { stacktrace: _drop, exception: _drop2, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  const { stacktrace: _drop, exception: _drop2, serviceName: _drop3, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
   if (typeof code === "string" && EXPOSED_CODES.has(code)) {
     return { ...formatted, extensions };
   }

@@ -15,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from "@apollo/server";
 import { getOperationAST, parse } from "graphql";
 import { ErrorCode, REQUEST_ERROR_CODES } from "./errors.ts";
+import { overloadedMessage, type Admission } from "./admission.ts";
 import type { RateLimiter } from "./rate-limit/types.ts";
 
 export interface HttpOptions<C extends BaseContext> {
@@ -40,6 +41,24 @@ export interface HttpOptions<C extends BaseContext> {
    * single-fetch shortcut, gateway/single-fetch.ts).
    */
   shortcut?: (req: IncomingMessage, body: unknown) => Promise<{ headers: Record<string, string>; body: string } | undefined>;
+  /**
+   * Admission control of /graphql (lib/admission.ts): a request over the in-flight bound, or one
+   * whose partner answers were abandoned because the byte budget was full, is answered 503 with
+   * Retry-After. Checked first, before the rate limit and the body: a refusal costs nothing.
+   */
+  admission?: Admission;
+}
+
+export interface ListenOptions {
+  port: number;
+  host: string;
+  /**
+   * How long close() lets in-flight requests finish before it cuts them (SHUTDOWN_GRACE_MS).
+   * @default 20_000
+   */
+  shutdownGraceMs?: number;
+  /** Told how a close() went (requests cut at the deadline, if any), for the service's log. */
+  onDrained?: (outcome: { ms: number; cut: number }) => void;
 }
 
 /** The default rate-limit key: the client's address (behind a proxy, the proxy's: pass keyOf). */
@@ -51,6 +70,11 @@ export interface RunningServer {
   server: Server;
   url: string;
   port: number;
+  /**
+   * Drains, then closes: stops accepting connections, closes idle keep-alive sockets, lets every
+   * request in flight finish (its response says `Connection: close`) for up to the grace period,
+   * and only then cuts what is left.
+   */
   close(): Promise<void>;
 }
 
@@ -93,6 +117,16 @@ function errorMediaType(req: IncomingMessage | undefined): string | undefined {
 
 function requestError(res: ServerResponse, status: number, code: string, message: string, req?: IncomingMessage): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, errorMediaType(req));
+}
+
+/** 503 with Retry-After: the service is at capacity (lib/admission.ts); nothing of the request was kept. */
+function overloaded(res: ServerResponse, req: IncomingMessage, admission: Admission): void {
+  const seconds = admission.options.retryAfterSeconds;
+  res.setHeader("retry-after", String(seconds));
+  // Refused before its body was read: the connection is not reused (the unread body would have to
+  // be drained first), and a client at capacity's door is better off reconnecting later.
+  res.setHeader("connection", "close");
+  requestError(res, 503, ErrorCode.OVERLOADED, overloadedMessage(seconds), req);
 }
 
 function mediaEssence(type: string | undefined): string {
@@ -172,6 +206,13 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
       res.setHeader("allow", "GET, POST");
       return requestError(res, 405, "BAD_REQUEST", `${req.method} is not supported: use POST (or GET for queries)`, req);
     }
+    const admission = options.admission;
+    const ticket = admission?.admit(req);
+    if (admission) {
+      if (!ticket) return overloaded(res, req, admission);
+      // 'close' comes once the response is sent or the client is gone: the slot and bytes are free.
+      res.once("close", () => ticket.release());
+    }
     if (options.limiter && !(await withinRateLimit(req, res, options.limiter, options.keyOf as HttpOptions<BaseContext>["keyOf"]))) return;
     let body: unknown = undefined;
     if (req.method === "POST") {
@@ -198,6 +239,7 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
         return requestError(res, 400, ErrorCode.BATCHING_DISABLED, message, req);
       }
       const answer = options.shortcut ? await options.shortcut(req, body) : undefined;
+      if (ticket?.overloaded) return overloaded(res, req, admission!);
       if (answer) {
         res.writeHead(200, answer.headers);
         res.end(answer.body);
@@ -215,6 +257,9 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
       httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
       context: () => options.context({ req }),
     });
+    // A partner answer was abandoned for lack of room: a partial answer would look like missing
+    // data, so the whole request is refused and the client retries it.
+    if (ticket?.overloaded) return overloaded(res, req, admission!);
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
@@ -227,12 +272,20 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
   };
 }
 
-export async function listen<C extends BaseContext>(
-  apollo: ApolloServer<C>,
-  options: HttpOptions<C> & { port: number; host: string },
-): Promise<RunningServer> {
+/** The default drain deadline (SHUTDOWN_GRACE_MS in lib/config.ts says why). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
+
+export async function listen<C extends BaseContext>(apollo: ApolloServer<C>, options: HttpOptions<C> & ListenOptions): Promise<RunningServer> {
   const handler = graphqlHandler(apollo, options);
+  // Responses in progress, so that a drain can tell their connections to close after them.
+  const inflight = new Set<ServerResponse>();
+  let draining = false;
   const server = createServer((req, res) => {
+    inflight.add(res);
+    res.once("close", () => inflight.delete(res));
+    // During a drain a request that still arrives on an open connection is served, and its
+    // connection closed after it (refusing it would cut a request the client already sent).
+    if (draining) res.setHeader("connection", "close");
     handler(req, res).catch((e) => {
       if (!res.headersSent) requestError(res, 500, "INTERNAL_SERVER_ERROR", "Internal server error");
       else res.end();
@@ -246,14 +299,28 @@ export async function listen<C extends BaseContext>(
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  return {
-    server,
-    port,
-    url: `http://${options.host}:${port}/graphql`,
-    close: () =>
-      new Promise<void>((resolve) => {
+  const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= new Promise<void>((resolve) => {
+      const started = performance.now();
+      draining = true;
+      for (const res of inflight) if (!res.headersSent) res.setHeader("connection", "close");
+      // Stops accepting and (Node >= 19) closes idle keep-alive sockets; the callback comes when the
+      // last connection has ended. A socket that becomes idle after its response is closed by its
+      // `Connection: close`; the sweep below catches any that did not (a response already started).
+      let cut = 0;
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      const deadline = setTimeout(() => {
+        cut = inflight.size;
         server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+      }, graceMs);
+      server.close(() => {
+        clearInterval(sweep);
+        clearTimeout(deadline);
+        options.onDrained?.({ ms: Math.round(performance.now() - started), cut });
+        resolve();
+      });
+    }));
+  return { server, port, url: `http://${options.host}:${port}/graphql`, close };
 }

@@ -17,10 +17,15 @@ export interface PartnerRequest {
   operationName?: string;
 }
 
+/**
+ * A call that failed. `message` is fit for a client: the kind of failure in words, never a host, a
+ * port or a URL (an error names the partner by its id instead); `detail` is for the log only.
+ */
 export class PartnerCallError extends Error {
   constructor(
     message: string,
-    readonly reason: "timeout" | "unreachable" | "bad_response",
+    readonly reason: "timeout" | "unreachable" | "bad_response" | "overloaded",
+    readonly detail?: string,
   ) {
     super(message);
   }
@@ -36,6 +41,14 @@ export interface CallOptions {
    * answer, so no two callers share objects. Never for writes: each write must reach the partner.
    */
   shareInflight?: boolean;
+  /**
+   * Charged with the answer's bytes as they arrive (lib/admission.ts); when it throws, the call is
+   * abandoned at once with that error. A caller sharing another's call is charged the whole answer
+   * when it arrives, as it parses its own copy.
+   */
+  budget?: { reserve(bytes: number): void; refuse?(): void };
+  /** Whether the deadline is a read's or a write's: said in the timeout's message. */
+  deadline?: "read" | "write";
 }
 
 interface Target {
@@ -52,7 +65,7 @@ function targetOf(url: string): Target {
   if (target) return target;
   const parsed = new URL(url);
   const https = parsed.protocol === "https:";
-  if (!https && parsed.protocol !== "http:") throw new PartnerCallError(`unreachable (unsupported protocol ${parsed.protocol})`, "unreachable");
+  if (!https && parsed.protocol !== "http:") throw new PartnerCallError("unreachable (its registered URL is not http or https)", "unreachable", `protocol ${parsed.protocol}`);
   let agent = agents.get(parsed.origin);
   if (!agent) {
     // lifo: the most recently used sockets are reused, so idle ones age out (after `timeout`, or
@@ -72,25 +85,27 @@ function targetOf(url: string): Target {
 interface RawAnswer {
   status: number;
   text: string;
+  bytes: number;
 }
 
-function send(url: string, payload: string, timeoutMs: number, headers: Record<string, string>): Promise<RawAnswer> {
+function send(url: string, payload: string, timeoutMs: number, headers: Record<string, string>, options: CallOptions): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     let target: Target;
     try {
       target = targetOf(url);
     } catch (e) {
-      return reject(e instanceof PartnerCallError ? e : new PartnerCallError(`unreachable (${(e as Error).message})`, "unreachable"));
+      return reject(e instanceof PartnerCallError ? e : new PartnerCallError("unreachable (its registered URL is not valid)", "unreachable", (e as Error).message));
     }
     let settled = false;
-    const fail = (error: PartnerCallError) => {
+    const fail = (error: Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       req.destroy();
       reject(error);
     };
-    const timer = setTimeout(() => fail(new PartnerCallError(`no answer within ${timeoutMs} ms`, "timeout")), timeoutMs);
+    const deadline = options.deadline ? `the ${options.deadline} deadline of ${timeoutMs} ms` : `${timeoutMs} ms`;
+    const timer = setTimeout(() => fail(new PartnerCallError(`no answer within ${deadline}`, "timeout")), timeoutMs);
     timer.unref();
     const req = target.send(
       {
@@ -99,19 +114,41 @@ function send(url: string, payload: string, timeoutMs: number, headers: Record<s
       },
       (res) => {
         const chunks: Buffer[] = [];
-        const broken = () => fail(new PartnerCallError(`answered HTTP ${res.statusCode} without a GraphQL body`, "bad_response"));
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        let bytes = 0;
+        // A declared length is charged at once: an answer that cannot be held is refused before any
+        // of it is read, rather than after the budget has been spent on part of it.
+        let charged = 0;
+        const charge = (upTo: number): boolean => {
+          if (!options.budget || upTo <= charged) return true;
+          try {
+            options.budget.reserve(upTo - charged);
+            charged = upTo;
+            return true;
+          } catch (e) {
+            fail(e as Error);
+            return false;
+          }
+        };
+        const declared = Number(res.headers["content-length"]);
+        if (Number.isSafeInteger(declared) && declared > 0 && !charge(declared)) return;
+        const broken = () => fail(new PartnerCallError(`answered HTTP ${res.statusCode} without a GraphQL body`, "bad_response", "the answer was cut off"));
+        res.on("data", (chunk: Buffer) => {
+          if (settled || !charge(bytes + chunk.length)) return;
+          bytes += chunk.length;
+          chunks.push(chunk);
+        });
         res.on("aborted", broken);
         res.on("error", broken);
         res.on("end", () => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, text: chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8") });
+          resolve({ status: res.statusCode ?? 0, bytes, text: chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8") });
         });
       },
     );
-    req.on("error", (e: Error) => fail(new PartnerCallError(`unreachable (${e.message})`, "unreachable")));
+    // The socket's own words (`connect ECONNREFUSED 10.0.0.7:4121`) name an internal address: log only.
+    req.on("error", (e: Error) => fail(new PartnerCallError("unreachable (no connection)", "unreachable", e.message)));
     req.end(payload);
   });
 }
@@ -130,14 +167,18 @@ export async function callPartner(
   let answer: Promise<RawAnswer>;
   if (options.shareInflight) {
     const key = `${url}\n${JSON.stringify(headers)}\n${payload}`;
-    let shared = inflight.get(key);
-    if (!shared) {
-      shared = send(url, payload, timeoutMs, headers).finally(() => inflight.delete(key));
-      inflight.set(key, shared);
+    const shared = inflight.get(key);
+    if (shared) {
+      answer = shared.then((raw) => {
+        options.budget?.reserve(raw.bytes);
+        return raw;
+      });
+    } else {
+      answer = send(url, payload, timeoutMs, headers, options).finally(() => inflight.delete(key));
+      inflight.set(key, answer);
     }
-    answer = shared;
   } else {
-    answer = send(url, payload, timeoutMs, headers);
+    answer = send(url, payload, timeoutMs, headers, options);
   }
   const { status, text } = await answer;
   let parsed: unknown;
@@ -148,6 +189,12 @@ export async function callPartner(
   }
   if (!parsed || typeof parsed !== "object" || (!("data" in parsed) && !("errors" in parsed))) {
     throw new PartnerCallError(`answered HTTP ${status} without a GraphQL body`, "bad_response");
+  }
+  // The partner's own admission control (lib/admission.ts) refused the call: it is at capacity. The
+  // caller's request is refused the same way (503, Retry-After), not answered with a hole in it.
+  if (status === 503 && (parsed as { errors?: { extensions?: { code?: unknown } }[] }).errors?.some((e) => e.extensions?.code === "OVERLOADED")) {
+    options.budget?.refuse?.();
+    throw new PartnerCallError("at capacity (try again shortly)", "overloaded");
   }
   return parsed as GatewayGraphQLResponse;
 }

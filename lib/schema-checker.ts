@@ -12,7 +12,7 @@ import type { IdentitySigner } from "./auth/internal-tokens.ts";
 export type Verdict =
   | { status: "ok"; checkedAt: Date }
   | { status: "quarantined"; reason: string; checkedAt: Date }
-  | { status: "unreachable"; reason: string; checkedAt: Date };
+  | { status: "unreachable"; reason: string; checkedAt: Date; failure?: PartnerCallError["reason"] };
 
 // An unreachable partner is asked again soon: it is probably restarting, not misconfigured.
 const UNREACHABLE_TTL_MS = 2000;
@@ -60,12 +60,13 @@ export class SchemaChecker {
   }
 
   private start(partner: Partner): Promise<Verdict> {
-    const verdict = this.run(partner);
+    const previous = this.cache.get(partner.id);
+    const verdict = this.run(partner, previous?.url === partner.url ? previous.verdict : undefined);
     this.cache.set(partner.id, { url: partner.url, at: Date.now(), verdict });
     return verdict;
   }
 
-  private async run(partner: Partner): Promise<Verdict> {
+  private async run(partner: Partner, previous: Promise<Verdict> | undefined): Promise<Verdict> {
     const checkedAt = new Date();
     let sdl: unknown;
     try {
@@ -73,7 +74,14 @@ export class SchemaChecker {
       const res = await callPartner(partner.url, { query: "{ _service { sdl } }" }, this.timeoutMs, headers);
       sdl = (res.data as { _service?: { sdl?: unknown } } | null)?._service?.sdl;
     } catch (e) {
-      return { status: "unreachable", reason: e instanceof PartnerCallError ? e.message : "failed", checkedAt };
+      const failure = e instanceof PartnerCallError ? e.reason : undefined;
+      // A partner at capacity (503 from its admission control) still serves what it served: keep the
+      // last verdict rather than calling it unreachable for the next seconds.
+      if (failure === "overloaded" && previous) {
+        const last = await previous;
+        if (last.status !== "unreachable") return last;
+      }
+      return { status: "unreachable", reason: e instanceof PartnerCallError ? e.message : "failed", checkedAt, ...(failure ? { failure } : {}) };
     }
     const problems = typeof sdl === "string" ? contractProblems(contractSdl(partner.kind), sdl) : ["it does not answer `_service { sdl }`"];
     if (problems.length === 0) return { status: "ok", checkedAt };

@@ -71,7 +71,10 @@ let stopping = false;
 async function stop(code: number): Promise<never> {
   stopping = true;
   for (const c of children) c.kill("SIGTERM");
-  await new Promise((r) => setTimeout(r, 500));
+  // Each service drains its in-flight requests before it exits (lib/shutdown.ts): wait for them,
+  // up to their drain deadline and a margin, instead of leaving them behind.
+  const exited = children.map((c) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once("exit", r))));
+  await Promise.race([Promise.all(exited), new Promise((r) => setTimeout(r, 25_000).unref())]);
   process.exit(code);
 }
 process.on("SIGINT", () => void stop(0));

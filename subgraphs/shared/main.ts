@@ -10,6 +10,7 @@ import type { Kind } from "../../schema/kinds.ts";
 import { buildService, startService, type ServiceDefinition } from "./service.ts";
 import { partnerAuth } from "../../lib/auth/setup.ts";
 import { MissingKeyError } from "../../lib/auth/keys.ts";
+import { stopOnSignals } from "../../lib/shutdown.ts";
 
 export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promise<void> {
   const config = loadConfigOrExit();
@@ -55,13 +56,21 @@ export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promis
     harvestAtStart: config.HARVEST_AT_START,
     limits: config,
   });
-  const running = await startService(built, { port: config.PORT ?? partner.port, host: config.HOST, maxBodyBytes: config.MAX_BODY_BYTES });
+  const running = await startService(built, {
+    port: config.PORT ?? partner.port,
+    host: config.HOST,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    maxInflightRequests: config.SUBGRAPH_MAX_INFLIGHT_REQUESTS,
+  });
   logger.info({ url: running.url, store: store.kind }, "listening");
-  const stop = async () => {
-    registry.stop();
-    await running.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  // running.close() drains HTTP, then stops background work (the catalogue's harvests) and closes
+  // the store; the registry watcher goes last, as in-flight requests may still read it.
+  stopOnSignals(
+    async () => {
+      await running.close();
+      registry.stop();
+    },
+    { logger, graceMs: config.SHUTDOWN_GRACE_MS },
+  );
 }

@@ -17,6 +17,7 @@ import { openDatabase, type OpenedDatabase, type Store } from "../../lib/db/open
 import { kindPaths } from "../../lib/db/kind-paths.ts";
 import { clientAddress, listen, type RouteHandler, type RunningServer } from "../../lib/http-server.ts";
 import type { IncomingMessage } from "node:http";
+import { Admission } from "../../lib/admission.ts";
 import type { PartnerAuth } from "../../lib/auth/setup.ts";
 import { callerOf, UNSIGNED_ANONYMOUS, type Caller } from "./caller.ts";
 import { CALLER, catalogueScopePlugin } from "./catalogue-scope-plugin.ts";
@@ -73,6 +74,7 @@ export interface BuiltService<C> {
   routes: Record<string, RouteHandler>;
   auth?: PartnerAuth;
   limits: PartnerLimitSettings;
+  logger: Logger;
   /** Stops background work and closes the database. */
   shutdown(): Promise<void>;
 }
@@ -97,6 +99,9 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     schema,
     ...partnerOptions,
     introspection: true,
+    // Signals are the process's (lib/shutdown.ts: drain HTTP, then stop Apollo). Apollo's own handler
+    // (on outside NODE_ENV=test) would stop it under in-flight requests and re-raise the signal.
+    stopOnTerminationSignals: false,
     plugins: [
       ...partnerOptions.plugins,
       // Federated traces are for Apollo's hosted reporting, which this deployment does not use.
@@ -130,6 +135,7 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     routes: def.routes?.(db, background.handle, options) ?? {},
     auth: options.auth,
     limits,
+    logger,
     context: (caller = UNSIGNED_ANONYMOUS) => {
       const context = def.context(db, partner, options, caller);
       // The catalogue-scope plugin reads who signed (subgraphs/shared/catalogue-scope-plugin.ts).
@@ -147,8 +153,16 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
 
 export async function startService<C extends { $disconnect(): Promise<void> }>(
   built: BuiltService<C>,
-  options: { port: number; host: string; maxBodyBytes: number },
+  options: {
+    port: number;
+    host: string;
+    maxBodyBytes: number;
+    shutdownGraceMs?: number;
+    /** Requests in flight at once (SUBGRAPH_MAX_INFLIGHT_REQUESTS); absent: no bound (in-process tests). */
+    maxInflightRequests?: number;
+  },
 ): Promise<RunningServer & BuiltService<C>> {
+  const { maxInflightRequests, ...http } = options;
   // The rate limit and the context both need the caller: a forward is verified once per request.
   const callers = new WeakMap<IncomingMessage, Promise<Caller>>();
   const callerOfRequest = (req: IncomingMessage): Promise<Caller> => {
@@ -162,9 +176,13 @@ export async function startService<C extends { $disconnect(): Promise<void> }>(
   // Unsigned callers (read-only mode) are counted per address; the gateway's signed forwards are
   // counted per client at the gateway. In memory: one partner process, one budget.
   const limiter = built.limits.PARTNER_RATE_LIMIT_REQUESTS > 0 ? new MemoryRateLimiter(built.limits.PARTNER_RATE_LIMIT_REQUESTS, built.limits.PARTNER_RATE_LIMIT_WINDOW_MS) : undefined;
+  // A partner holds no partner answers of its own: only the request bound applies.
+  const admission = maxInflightRequests ? new Admission({ maxInflightRequests, maxInflightBytes: 0, maxResponseBytes: 0 }) : undefined;
   const running = await listen(built.apollo, {
-    ...options,
+    ...http,
     limiter,
+    admission,
+    onDrained: ({ ms, cut }) => (cut ? built.logger.warn({ ms, cut }, "stopped: requests cut at the drain deadline") : built.logger.info({ ms }, "drained")),
     keyOf: async (req) => ((await callerOfRequest(req).catch(() => undefined))?.signed ? undefined : `addr:${clientAddress(req)}`),
     context: async ({ req }) => built.context(await callerOfRequest(req)) as never,
     health: () => ({ partner: built.partner.id, kind: built.partner.kind, store: built.db.store, fsync: built.db.fsync }),

@@ -23,7 +23,7 @@ import { networksService } from "../../subgraphs/networks/server.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
 import { catalogueService } from "../../subgraphs/catalogue/server.ts";
 import type { Harvester } from "../../subgraphs/catalogue/harvest/harvester.ts";
-import { startGateway, type BuiltGateway, type GatewayOptions } from "../../gateway/server.ts";
+import { startGateway, type GatewayOptions, type RunningGateway } from "../../gateway/server.ts";
 import type { RunningServer } from "../../lib/http-server.ts";
 import { createPrivateKey, createPublicKey, createSecretKey } from "node:crypto";
 import { generateDevKeys, type DevKeys } from "../../lib/auth/keys.ts";
@@ -67,20 +67,25 @@ export interface SystemOptions {
   schemaChecks?: boolean;
   /** The national catalogue's store (default: like every partner's), e.g. a persistent embedded dataDir. */
   catalogueStore?: Store;
+  /** Requests each partner holds in flight at once (SUBGRAPH_MAX_INFLIGHT_REQUESTS; default: no bound). */
+  partnerMaxInflight?: number;
   /** What partners do with unsigned requests (default read-only, as in development). */
   unsigned?: UnsignedPolicy;
   /** Every partner's own limits (default: the documented ones, lib/limits/partner.ts). */
   partnerLimits?: Partial<Config>;
-  /** Edge limits and rate limiting of the gateway (default: the documented limits, no rate limit). */
-  gateway?: Pick<GatewayOptions, "edge" | "limiter" | "keyOf" | "singleFetch">;
+  /**
+   * Edge limits, rate limiting and admission control of the gateway (default: the documented edge
+   * limits, no rate limit and no admission bounds: tests that burst are not load tests).
+   */
+  gateway?: Pick<GatewayOptions, "edge" | "limiter" | "keyOf" | "singleFetch" | "admission">;
 }
 
 export interface TestSystem {
   gatewayUrl: string;
   /** The running gateway (its single-fetch shortcut's counts, for instance). */
-  gateway: RunningServer & BuiltGateway;
+  gateway: RunningGateway;
   /** Another gateway over the same partners, configured the same but for `extra`; closed with the system. */
-  startGateway(extra?: Partial<GatewayOptions>): Promise<RunningServer & BuiltGateway>;
+  startGateway(extra?: Partial<GatewayOptions>): Promise<RunningGateway>;
   partners: Map<string, RunningPartner>;
   registry: () => Registry;
   setRegistry(r: Registry): void;
@@ -169,7 +174,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       stores.set(partner.id, store);
     }
     const built = await buildService(SERVICES[partner.kind], serviceOptions(partner, store));
-    const running = await startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: 262_144 });
+    const running = await startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: 262_144, maxInflightRequests: options.partnerMaxInflight });
     partners.set(partner.id, running);
     return running;
   };
@@ -210,6 +215,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     maxBodyBytes: 262_144,
     checker: checker,
     auth: { users, signer },
+    admission: { maxInflightRequests: 0, maxInflightBytes: 0, maxResponseBytes: 0 },
     ...options.gateway,
     ...extra,
   });

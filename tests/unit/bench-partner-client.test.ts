@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { callPartner, PartnerCallError } from "../../lib/partner-client.ts";
+import { Admission, AdmissionRefused } from "../../lib/admission.ts";
 
 let server: Server;
 let url: string;
@@ -73,10 +74,32 @@ describe("callPartner", () => {
   it("keeps its failure reasons: timeout, unreachable, bad response", async () => {
     const started = performance.now();
     await expect(callPartner(url, { query: "hang" }, 150)).rejects.toMatchObject({ reason: "timeout", message: "no answer within 150 ms" });
+    await expect(callPartner(url, { query: "hang" }, 150, {}, { deadline: "read" })).rejects.toMatchObject({ message: "no answer within the read deadline of 150 ms" });
     expect(performance.now() - started).toBeLessThan(1000);
     await expect(callPartner(url, { query: "not-graphql" }, 2000)).rejects.toMatchObject({ reason: "bad_response", message: "answered HTTP 502 without a GraphQL body" });
     const refused = callPartner("http://127.0.0.1:1/graphql", { query: "{ echo }" }, 2000);
     await expect(refused).rejects.toBeInstanceOf(PartnerCallError);
-    await expect(refused).rejects.toMatchObject({ reason: "unreachable", message: expect.stringMatching(/^unreachable \(connect ECONNREFUSED 127\.0\.0\.1:1\)$/) });
+    // The socket's words name the address: they are kept for the log, never in the message.
+    await expect(refused).rejects.toMatchObject({ reason: "unreachable", message: "unreachable (no connection)", detail: "connect ECONNREFUSED 127.0.0.1:1" });
+  });
+
+  it("charges each answer's bytes to the caller's budget, and abandons a call the budget cannot hold", async () => {
+    const body = { query: "{ echo }", variables: { n: 4 } };
+    const size = Buffer.byteLength(JSON.stringify({ data: { echo: { n: 4 }, auth: null } }));
+    const admission = new Admission({ maxInflightBytes: 10 * size, maxResponseBytes: 0 });
+    const ticket = admission.admit()!;
+    await callPartner(url, body, 2000, {}, { budget: ticket });
+    expect(ticket.bytes).toBe(size);
+    // Sharers are charged too: each parses its own copy of the answer.
+    const sharers = [admission.admit()!, admission.admit()!];
+    await Promise.all(sharers.map((t) => callPartner(url, body, 2000, {}, { shareInflight: true, budget: t })));
+    expect(sharers.map((t) => t.bytes)).toEqual([size, size]);
+    expect(admission.stats().inflightBytes).toBe(3 * size);
+    const full = new Admission({ maxInflightBytes: size - 1, maxResponseBytes: 0 }).admit()!;
+    await expect(callPartner(url, body, 2000, {}, { budget: full })).rejects.toBeInstanceOf(AdmissionRefused);
+    expect(full.overloaded).toBe(true);
+    expect(full.bytes).toBe(0);
+    for (const t of [ticket, ...sharers]) t.release();
+    expect(admission.stats()).toMatchObject({ inflightRequests: 0, inflightBytes: 0 });
   });
 });
