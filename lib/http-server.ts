@@ -206,13 +206,6 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
       res.setHeader("allow", "GET, POST");
       return requestError(res, 405, "BAD_REQUEST", `${req.method} is not supported: use POST (or GET for queries)`, req);
     }
-    const admission = options.admission;
-    const ticket = admission?.admit(req);
-    if (admission) {
-      if (!ticket) return overloaded(res, req, admission);
-      // 'close' comes once the response is sent or the client is gone: the slot and bytes are free.
-      res.once("close", () => ticket.release());
-    }
     if (options.limiter && !(await withinRateLimit(req, res, options.limiter, options.keyOf as HttpOptions<BaseContext>["keyOf"]))) return;
     let body: unknown = undefined;
     if (req.method === "POST") {
@@ -238,6 +231,17 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
           : `Batched requests are not accepted (this one holds ${body.length} operations): send one operation per request`;
         return requestError(res, 400, ErrorCode.BATCHING_DISABLED, message, req);
       }
+    }
+    // Admitted only once the request is all here: a client sending its body slowly holds a socket
+    // (bounded by REQUEST_RECEIVE_TIMEOUT_MS) but never one of the in-flight slots.
+    const admission = options.admission;
+    const ticket = admission?.admit(req);
+    if (admission) {
+      if (!ticket) return overloaded(res, req, admission);
+      // 'close' comes once the response is sent or the client is gone: the slot and bytes are free.
+      res.once("close", () => ticket.release());
+    }
+    if (req.method === "POST") {
       const answer = options.shortcut ? await options.shortcut(req, body) : undefined;
       if (ticket?.overloaded) return overloaded(res, req, admission!);
       if (answer) {
@@ -272,6 +276,9 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
   };
 }
 
+/** How long a client has to send a whole request, headers and body (Node's default: 300 s). */
+export const REQUEST_RECEIVE_TIMEOUT_MS = 30_000;
+
 /** The default drain deadline (SHUTDOWN_GRACE_MS in lib/config.ts says why). */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
 
@@ -294,6 +301,10 @@ export async function listen<C extends BaseContext>(apollo: ApolloServer<C>, opt
   });
   // Keep-alive from the gateway must outlive its agent's idle timeout, or sockets are reset mid-request.
   server.keepAliveTimeout = 65_000;
+  // A request must arrive whole within this (Node answers 408 and closes otherwise): a client
+  // dribbling its body holds a socket for at most this long (Node's default is 300 s).
+  server.requestTimeout = REQUEST_RECEIVE_TIMEOUT_MS;
+  server.headersTimeout = Math.min(server.headersTimeout, REQUEST_RECEIVE_TIMEOUT_MS);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Agent, request } from "node:http";
 import { randomUUID } from "node:crypto";
 import { startSystem, type TestSystem } from "../support/system.ts";
+import { DEV_TOKEN_ISSUER } from "../../lib/auth/dev-tokens.ts";
 import { registryFileFor, startProcess, type ServiceProcess } from "../support/processes.ts";
 import { loadConfig } from "../../lib/config.ts";
 
@@ -71,6 +72,8 @@ beforeAll(async () => {
   removeRegistry = registry.remove;
   gateway = await startProcess("gateway", "gateway/index.ts", {
     NODE_ENV: "production",
+    // Production requires the issuer user tokens carry: the test system's tokens are development ones.
+    AUTH_ISSUER: DEV_TOKEN_ISSUER,
     REGISTRY_FILE: registry.file,
     GATEWAY_PORT: "0",
     AUTH_JWT_SECRET: sys.keys.authSecret,

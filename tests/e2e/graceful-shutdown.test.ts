@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSystem, type TestSystem } from "../support/system.ts";
+import { DEV_TOKEN_ISSUER } from "../../lib/auth/dev-tokens.ts";
 import { registryFileFor, startProcess } from "../support/processes.ts";
 import { DEFAULT_REGISTRY_FILE } from "../../schema/registry.ts";
 
@@ -105,6 +106,8 @@ describe("SIGTERM with requests in flight", { timeout: 180_000 }, () => {
     cleanups.push(registry.remove);
     const gateway = await startProcess("gateway", "gateway/index.ts", {
       NODE_ENV: "production",
+      // Production requires the issuer user tokens carry: the test system's tokens are development ones.
+      AUTH_ISSUER: DEV_TOKEN_ISSUER,
       REGISTRY_FILE: registry.file,
       GATEWAY_PORT: "0",
       AUTH_JWT_SECRET: sys.keys.authSecret,

@@ -10,6 +10,7 @@
 //   per-request cap answers RESPONSE_TOO_LARGE naming the limit.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
+import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
 import { startSystem, type TestSystem } from "../support/system.ts";
 import type { Registry } from "../../schema/registry.ts";
@@ -180,6 +181,26 @@ describe("admission control", () => {
     expect(after.status).toBe(200);
     expect(after.body.data.projectFromOwner.id).toBe(projectId);
     expect(gateway.admission.stats()).toMatchObject({ inflightRequests: 0, inflightBytes: 0, refusedRequests: 2 });
+  });
+
+  it("does not let a client that sends its body slowly hold an in-flight slot", async () => {
+    const gateway = await gateways({ admission: { maxInflightRequests: 1 } });
+    const target = new URL(gateway.url);
+    // Headers and half a body, then nothing: a slow (or malicious) client.
+    const slow = connect(Number(target.port), target.hostname);
+    await new Promise<void>((resolve) => slow.once("connect", () => resolve()));
+    const body = JSON.stringify({ query: "{ topics { id } }" });
+    slow.write(`POST ${target.pathname} HTTP/1.1\r\nhost: ${target.host}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    try {
+      // The only slot is free for a client whose request is all there.
+      const after = await post(gateway.url, OWNER, { id: projectId });
+      expect(after.status, after.text).toBe(200);
+      expect(after.body.data.projectFromOwner.id).toBe(projectId);
+      expect(gateway.admission.stats()).toMatchObject({ refusedRequests: 0 });
+    } finally {
+      slow.destroy();
+    }
   });
 
   it("refuses a request whose partner answers would take the in-flight bytes over the budget, on both paths", async () => {
