@@ -43,6 +43,7 @@ export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promis
     checker: new SchemaChecker(config.PARTNER_TIMEOUT_MS, config.SCHEMA_CHECK_TTL_MS, logger, auth.signer),
     partnerTimeoutMs: config.PARTNER_TIMEOUT_MS,
     harvestIntervalMs: config.HARVEST_INTERVAL_MS,
+    reconcileIntervalMs: config.RECONCILE_INTERVAL_MS,
     harvestAtStart: config.HARVEST_AT_START,
   });
   const running = await startService(built, { port: config.PORT ?? partner.port, host: config.HOST, maxBodyBytes: config.MAX_BODY_BYTES });

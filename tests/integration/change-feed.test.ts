@@ -62,19 +62,23 @@ async function indexed(partner: string): Promise<string[]> {
   return body.data.search.edges.map((e: any) => e.node.id);
 }
 
-/** A partner's change feed read directly (the @inaccessible field is served by the partner itself). */
-async function feed(partner: string, kind: PartnerKind, first: number, after: string | null = null) {
+/**
+ * A partner's change feed read directly (the @inaccessible field is served by the partner itself), as
+ * the catalogue reads it (signed), or `unsigned` as anyone could in a partner's read-only mode.
+ */
+async function feed(partner: string, kind: PartnerKind, first: number, after: string | null = null, unsigned = false) {
   const { field, query } = FEED_QUERY[kind];
-  const response = await callPartner(sys.partners.get(partner)!.url, { query, variables: { first, after } }, 5000);
+  const headers = unsigned ? {} : await sys.signer.headers({ kind: "service", service: "harvest" }, partner);
+  const response = await callPartner(sys.partners.get(partner)!.url, { query, variables: { first, after } }, 5000, headers);
   expect(response.errors).toBeUndefined();
   return (response.data as any)[field] as { entries: { id: string; changedAt: string; removed: boolean; node: any }[]; endCursor: string | null; hasNextPage: boolean; remaining: number };
 }
 
-async function readWholeFeed(partner: string, kind: PartnerKind) {
+async function readWholeFeed(partner: string, kind: PartnerKind, unsigned = false) {
   const entries = [];
   let after: string | null = null;
   for (;;) {
-    const page: Awaited<ReturnType<typeof feed>> = await feed(partner, kind, 7, after);
+    const page: Awaited<ReturnType<typeof feed>> = await feed(partner, kind, 7, after, unsigned);
     entries.push(...page.entries);
     if (!page.hasNextPage) return entries;
     after = page.endCursor;
@@ -82,17 +86,31 @@ async function readWholeFeed(partner: string, kind: PartnerKind) {
 }
 
 describe("the change feed a partner serves", () => {
-  it("is in (changedAt, id) order, carries nodes for upserts only, and counts what remains", async () => {
+  it("lists each item once, carries nodes for upserts only, and counts what remains", async () => {
     const entries = await readWholeFeed("improvement-hub", "resources");
-    const keys = entries.map((e) => [e.changedAt, e.id, e.removed] as const);
-    const sorted = [...keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : Number(a[2]) - Number(b[2])));
-    expect(keys).toEqual(sorted);
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
     for (const e of entries) expect(e.node === null, e.id).toBe(e.removed);
     // The seed's draft is in the feed as a removal, with no node: the feed never carries drafts.
     expect(entries.find((e) => e.id === "improvement-hub:resource:knowledge-spread-and-adoption")).toMatchObject({ removed: true, node: null });
     const first = await feed("improvement-hub", "resources", 5);
     expect(first).toMatchObject({ hasNextPage: true, remaining: entries.length - 5 });
+  });
+
+  it("reveals no draft's or deleted item's id to an unsigned caller (read-only mode)", async () => {
+    const hub = db<ResourcesDb>("improvement-hub").prisma;
+    await hub.resource.update({ where: { local: "knowledge-spread-and-adoption" }, data: { summary: "Still a draft, edited" } });
+    await createResources(hub, [{ local: "draft-to-delete", title: "Draft about to go", kind: "GUIDE", status: "DRAFT" }]);
+    await deleteResource(hub, "draft-to-delete");
+    const drafts = (await hub.resource.findMany({ where: { status: { not: "PUBLISHED" } } })).map((r) => `improvement-hub:resource:${r.local}`);
+    expect(drafts).toContain("improvement-hub:resource:knowledge-spread-and-adoption");
+    const signed = await readWholeFeed("improvement-hub", "resources");
+    const anonymous = await readWholeFeed("improvement-hub", "resources", true);
+    // The catalogue still learns of both; an unsigned reader of neither, but of every published item.
+    expect(signed.filter((e) => e.removed).map((e) => e.id)).toEqual(expect.arrayContaining([...drafts, "improvement-hub:resource:draft-to-delete"]));
+    expect(anonymous.filter((e) => e.removed)).toEqual([]);
+    expect(anonymous.map((e) => e.id)).not.toContain("improvement-hub:resource:draft-to-delete");
+    for (const d of drafts) expect(anonymous.map((e) => e.id)).not.toContain(d);
+    expect(anonymous.map((e) => e.id).sort()).toEqual(signed.filter((e) => !e.removed).map((e) => e.id).sort());
   });
 
   it("costs the same number of statements for a page of 2 and a page of 6, in every kind", async () => {
@@ -213,7 +231,7 @@ describe("harvesting changes", () => {
     expect(await indexed("leadership-academy")).not.toContain(id);
     // The partner's feed carries the draft only as a removal, without its content.
     const entries = await readWholeFeed("leadership-academy", "resources");
-    expect(entries.filter((e) => e.id === id)).toEqual([{ id, changedAt: expect.any(String), removed: true, node: null }]);
+    expect(entries.filter((e) => e.id === id)).toEqual([{ id, changedAt: expect.any(String), removed: true, node: null, version: null }]);
     expect(entries.every((e) => e.node === null || e.node.title)).toBe(true);
 
     await prisma.resource.update({ where: { local: "systems-leadership" }, data: { status: "PUBLISHED" } });
@@ -232,7 +250,7 @@ describe("harvesting changes", () => {
         done();
       },
     });
-    const logged = new Harvester(catalogue(), sys.registry, 2000, pino({ level: "info" }, sink));
+    const logged = new Harvester(catalogue(), sys.registry, 2000, pino({ level: "info" }, sink), undefined, sys.signer);
     logged.pageSize = 2;
     const reports = await logged.harvestAll();
     expect(reports.find((r) => r.partner === "improvement-hub")).toMatchObject({ ok: true, items: 3, pages: 2 });
@@ -330,6 +348,39 @@ describe("harvesting changes", () => {
       flaky.closeAllConnections();
       flaky.close();
     }
+  });
+
+  it("stops between pages on a service stop: the page read is written with its cursor, nothing half-done", async () => {
+    const prisma = resources("leadership-academy");
+    const locals = ["cqc", "dhsc", "hee", "lga", "nice"];
+    for (const local of locals) await prisma.resource.update({ where: { local }, data: { summary: `Wombat ${local}` } });
+    const state = () => catalogue().prisma.harvestState.findUnique({ where: { partnerId: "leadership-academy" } });
+    const wombats = async () => (await sys.query(`{ search(query: "wombat", filter: { partners: ["leadership-academy"] }, first: 10) { totalCount edges { node { stale } } } }`)).body.data.search;
+    const start = (await state())!;
+    const stopping = new Harvester(catalogue(), sys.registry, 2000, pino({ level: "silent" }), undefined, sys.signer);
+    stopping.pageSize = 2;
+    let stopped: Promise<void> | undefined;
+    const off = stopping.onProgress((e) => {
+      if (e.type === "page" && e.partner === "leadership-academy" && !stopped) stopped = stopping.stop();
+    });
+    const reports = await stopping.harvestAll();
+    off();
+    await stopped;
+    expect(reports.find((r) => r.partner === "leadership-academy")).toMatchObject({ ok: false, pages: 1, items: 2, reason: "stopped by shutdown" });
+    expect(stopping.feedRequests.get("leadership-academy")).toBe(1);
+    // The first page is indexed and its cursor recorded; the partner is not marked down, nor its items stale.
+    const after = (await state())!;
+    expect(after.cursor).not.toBe(start.cursor);
+    expect(after.status).toBe("UP");
+    expect(await wombats()).toMatchObject({ totalCount: 2 });
+    expect((await wombats()).edges.every((e: any) => e.node.stale === false)).toBe(true);
+    // A stopped harvester starts nothing more.
+    expect(await stopping.harvestAll()).toEqual([]);
+    expect(stopping.feedRequests.get("leadership-academy")).toBe(1);
+    // The next harvest resumes after the recorded page.
+    const resumed = await harvest();
+    expect(resumed.byPartner.get("leadership-academy")).toMatchObject({ ok: true, items: 3 });
+    expect(await wombats()).toMatchObject({ totalCount: 5 });
   });
 
   it("harvests a partner from the start when it refuses the stored cursor, dropping what it no longer has", async () => {
