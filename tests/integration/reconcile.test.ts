@@ -92,6 +92,24 @@ describe("reconciliation", () => {
     for (const r of again) expect(r.reconciled, r.partner).toMatchObject({ ok: true, missing: 0, stale: 0, wronglyPresent: 0 });
   });
 
+  it("gives items indexed before versions existed their version once, without a repair line each", async () => {
+    const lines: any[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    await catalogue().sql.query(`UPDATE "Item" SET version = NULL WHERE "partnerId" = 'essex-cc'`);
+    const count = await catalogue().prisma.item.count({ where: { partnerId: "essex-cc" } });
+    const harvester = new Harvester(catalogue(), sys.registry, 5000, pino({ level: "info" }, sink), undefined, sys.signer);
+    const reports = await harvester.reconcileAll();
+    expect(reports.find((r) => r.partner === "essex-cc")!.reconciled).toMatchObject({ ok: true, unversioned: count, stale: 0, missing: 0, wronglyPresent: 0 });
+    expect(lines.filter((l) => l.msg === "index repaired")).toEqual([]);
+    expect(lines.filter((l) => l.msg === "reconciliation done" && l.reconciled === "essex-cc")).toEqual([expect.objectContaining({ unversioned: count })]);
+    expect(await catalogue().prisma.item.count({ where: { partnerId: "essex-cc", version: null } })).toBe(0);
+  });
+
   it("changes nothing when it cannot read every item it would repair", async () => {
     await behindTheFeed("improvement-hub", "Resource", `UPDATE "Resource" SET title = 'Second retitle' WHERE local = 'nhs-england';`);
     await sql("improvement-hub").exec(`DELETE FROM "Resource" WHERE local = 'nhs-improvement'; DELETE FROM "Tombstone" WHERE local = 'nhs-improvement';`);

@@ -24,7 +24,8 @@ import { entitiesQuery, NODE_FIELDS, toIndexedItem, VERSIONS_QUERY, type Node, t
 const LIST_PAGE = 500;
 const READ_BATCH = 100;
 
-export type Repair = "missing" | "stale" | "wrongly-present";
+/** What was wrong with an item; "unversioned": indexed before versions existed (refreshed, not logged one by one). */
+export type Repair = "missing" | "stale" | "wrongly-present" | "unversioned";
 
 export interface ReconcileReport {
   partner: string;
@@ -34,6 +35,8 @@ export interface ReconcileReport {
   missing: number;
   stale: number;
   wronglyPresent: number;
+  /** Items indexed before versions existed, refreshed once. */
+  unversioned: number;
   ms: number;
   reason?: string;
 }
@@ -104,6 +107,7 @@ export async function reconcilePartner(deps: ReconcileDeps, partner: Partner): P
     missing: 0,
     stale: 0,
     wronglyPresent: 0,
+    unversioned: 0,
     ms: Math.round(performance.now() - started),
     ...fields,
   });
@@ -115,7 +119,7 @@ export async function reconcilePartner(deps: ReconcileDeps, partner: Partner): P
     for (const [id, version] of listed) {
       const held = indexed.get(id);
       if (held === undefined || held !== version) {
-        repairs.set(id, held === undefined ? "missing" : "stale");
+        repairs.set(id, held === undefined ? "missing" : held === null ? "unversioned" : "stale");
         toRead.set(id, version);
       }
     }
@@ -126,9 +130,13 @@ export async function reconcilePartner(deps: ReconcileDeps, partner: Partner): P
     await upsertItems(deps.db.sql, items, new Date());
     await deleteItems(deps.db.sql, partner.id, gone);
     const written = new Set(items.map((i) => i.id));
-    const counts = { missing: 0, stale: 0, wronglyPresent: 0 };
+    const counts = { missing: 0, stale: 0, wronglyPresent: 0, unversioned: 0 };
     for (const [id, repair] of repairs) {
       if (repair !== "wrongly-present" && !written.has(id)) continue;
+      if (repair === "unversioned") {
+        counts.unversioned++;
+        continue;
+      }
       if (repair === "missing") counts.missing++;
       else if (repair === "stale") counts.stale++;
       else counts.wronglyPresent++;
