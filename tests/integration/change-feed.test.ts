@@ -19,6 +19,7 @@ import type { OpenedDatabase } from "../../lib/db/open.ts";
 import { createResources, deleteResource } from "../../subgraphs/resources/data/resources.ts";
 import { deleteNetwork } from "../../subgraphs/networks/data/networks.ts";
 import { deleteProject } from "../../subgraphs/projects/data/projects.ts";
+import { addLearning } from "../../subgraphs/projects/data/project-writes.ts";
 import { writeProjects } from "../../subgraphs/projects/seed.ts";
 import { projectSeed } from "../../subgraphs/projects/seed-schema.ts";
 import { Harvester, type HarvestReport } from "../../subgraphs/catalogue/harvest/harvester.ts";
@@ -170,6 +171,16 @@ describe("harvesting changes", () => {
     for (const id of HARVESTED.filter((p) => p !== "essex-cc")) expect(byPartner.get(id), id).toMatchObject({ ok: true, items: 0, pages: 1 });
     for (const id of HARVESTED) expect(requests.get(id), id).toBe(1);
     const { body } = await sys.query(`{ search(query: "zephyrine") { edges { node { id title } } } }`);
+    expect(body.data.search.edges.map((e: any) => e.node.id)).toEqual(["essex-cc:project:post-falls-huddles"]);
+  });
+
+  it("reindexes a project when one of its child rows changes (learning): the write moves the project in the feed", async () => {
+    await harvest();
+    const essex = db<ProjectsDb>("essex-cc").prisma;
+    await essex.$transaction((tx) => addLearning(tx, "essex-cc", "post-falls-huddles", { kind: "INSIGHT", text: "Quetzal rounds halved repeat falls." }));
+    const { byPartner } = await harvest();
+    expect(byPartner.get("essex-cc")).toMatchObject({ ok: true, items: 1, upserted: 1 });
+    const { body } = await sys.query(`{ search(query: "quetzal") { edges { node { id } } } }`);
     expect(body.data.search.edges.map((e: any) => e.node.id)).toEqual(["essex-cc:project:post-falls-huddles"]);
   });
 
