@@ -13,7 +13,11 @@
 // any transaction that commits later has an id at or above the horizon, hence after the cursor. So a
 // harvest that resumes after its cursor misses no committed change, on PGlite (one transaction at a
 // time) as on a PostgreSQL server. The price: a transaction left open on the partner's server holds
-// the feed back (nothing after it is listed) until it ends.
+// the feed back (nothing after it is listed) until it ends. So that a change just committed is not
+// left for the next harvest whenever some other transaction happens to be running, a page that reaches
+// the end of what may be listed while committed changes wait above the horizon is read again after a
+// short pause, a few times (HOLD_RETRIES x HOLD_WAIT_MS): writes are short, and this costs nothing
+// when nothing is held back.
 //
 // A page is read in at most two statements whatever its size: one lists the page's positions (live
 // rows and tombstones, ordered by the database) with the count of what follows, one reads the nodes.
@@ -23,6 +27,13 @@ import { canonicalJson } from "./writes.ts";
 import { createHash } from "node:crypto";
 
 export const FEED_MAX_PAGE = 500;
+
+/**
+ * How often, and how long apart, the last page is read again while committed changes wait behind a
+ * transaction still running: at most 4 x 25 ms, 100 ms added to a harvest's last page, and only then.
+ */
+export const HOLD_RETRIES = 4;
+export const HOLD_WAIT_MS = 25;
 
 /** Where an entry sits in the feed: its transaction (a 64-bit id, as decimal text), id, removal. */
 export interface FeedPosition {
@@ -109,41 +120,51 @@ export function itemVersion(row: object): string {
 /**
  * The one statement that lists a page of changes: the live table's rows (each an upsert, or a removal
  * when `removedSql` holds for it) and the tombstones, after the cursor and below the horizon, in feed
- * order, with how many there are in all (`total`). Parameters: $1 xid, $2 local, $3 removed (all null
- * for no cursor), $4 how many to return, $5 whether removals are listed at all.
+ * order, with how many there are in all (`total`) and how many committed changes after the cursor
+ * wait at or above the horizon (`held`). Always one row at least: an empty page is one row whose
+ * `local` is null. Parameters: $1 xid, $2 local, $3 removed (all null for no cursor), $4 how many to
+ * return, $5 whether removals are listed at all.
  *
  * The horizon is computed in this statement so that it belongs to the snapshot the rows are read with.
- * Ids compare in the "C" collation, byte by byte, whatever the database's default: the order must not
- * depend on a server's locale, and it must be the order of the cursor.
+ * `changes` is inlined where it is used (NOT MATERIALIZED), so each use reads only what its filter
+ * selects through the (changeXid, local) indexes. Ids compare in the "C" collation, byte by byte,
+ * whatever the database's default: the order must not depend on a server's locale, and it must be
+ * the order of the cursor.
  */
 export function changesSql(table: string, removedSql: string): string {
   return `WITH horizon AS (
     SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin
   )
-  , changes AS (
+  , changes AS NOT MATERIALIZED (
     SELECT local, "changeXid" AS xid, "updatedAt" AS "changedAt", (${removedSql}) AS removed FROM "${table}"
     UNION ALL
     SELECT local, "changeXid" AS xid, "deletedAt" AS "changedAt", true AS removed FROM "Tombstone"
   )
-  , later AS (
-    SELECT changes.* FROM changes, horizon
-    WHERE changes.xid < horizon.xmin
-      AND ($1::bigint IS NULL OR (changes.xid, local COLLATE "C", removed) > ($1::bigint, $2::text COLLATE "C", $3::boolean))
+  , after AS NOT MATERIALIZED (
+    SELECT * FROM changes
+    WHERE ($1::bigint IS NULL OR (xid, local COLLATE "C", removed) > ($1::bigint, $2::text COLLATE "C", $3::boolean))
       AND ($5::boolean OR NOT removed)
   )
-  SELECT local, xid::text AS xid, "changedAt", removed, (SELECT count(*) FROM later)::int AS total
-  FROM later
-  ORDER BY later.xid, local COLLATE "C", removed
-  LIMIT $4::int`;
+  , later AS (
+    SELECT after.* FROM after, horizon WHERE after.xid < horizon.xmin
+  )
+  SELECT page.local, page.xid::text AS xid, page."changedAt", page.removed,
+    (SELECT count(*) FROM later)::int AS total,
+    (SELECT count(*) FROM after, horizon WHERE after.xid >= horizon.xmin)::int AS held
+  FROM horizon LEFT JOIN LATERAL (
+    SELECT * FROM later ORDER BY later.xid, local COLLATE "C", removed LIMIT $4::int
+  ) page ON true
+  ORDER BY page.xid, page.local COLLATE "C", page.removed`;
 }
 
-/** One row of `changesSql`. */
+/** One row of `changesSql` (`local` null: the page is empty). */
 export interface ChangeRow {
-  local: string;
-  xid: string;
-  changedAt: Date | string;
-  removed: boolean;
+  local: string | null;
+  xid: string | null;
+  changedAt: Date | string | null;
+  removed: boolean | null;
   total: number | string;
+  held?: number | string;
 }
 
 /** Where a kind's changes come from. */
@@ -175,6 +196,10 @@ function toDate(v: Date | string): Date {
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(" ", "T")}Z`);
 }
 
+/** A statement's rows that are changes (not the one row of an empty page). */
+type Listed = ChangeRow & { local: string; xid: string; changedAt: Date | string; removed: boolean };
+const listedOf = (rows: ChangeRow[]): Listed[] => rows.filter((r): r is Listed => r.local !== null);
+
 /**
  * Reads one page of a kind's change feed in at most two statements, whatever its size: the page of
  * positions (with the count of what follows) and the nodes of its upserts. An upsert whose row is gone
@@ -189,7 +214,15 @@ export async function readChanges<R extends { local: string }>(
 ): Promise<ChangePage<R>> {
   const size = pageSize(first);
   const p = decodeCursor(after);
-  const rows = await source.query(changesSql(source.table, source.removedSql), [p?.xid ?? null, p?.local ?? null, p?.removed ?? null, size + 1, reader.removals]);
+  const params = [p?.xid ?? null, p?.local ?? null, p?.removed ?? null, size + 1, reader.removals];
+  let result = await source.query(changesSql(source.table, source.removedSql), params);
+  // The end of what may be listed, with committed changes waiting on a transaction still running: it
+  // is probably about to end.
+  for (let i = 0; i < HOLD_RETRIES && Number(result[0]?.held ?? 0) > 0 && listedOf(result).length <= size; i++) {
+    await new Promise((r) => setTimeout(r, HOLD_WAIT_MS));
+    result = await source.query(changesSql(source.table, source.removedSql), params);
+  }
+  const rows = listedOf(result);
   const page = rows.slice(0, size);
   const wanted = page.filter((r) => !r.removed).map((r) => r.local);
   const nodes = new Map((wanted.length ? await source.nodes(wanted) : []).map((n) => [n.local, n]));

@@ -9,6 +9,7 @@ import { startSystem, type TestSystem } from "../support/system.ts";
 import type { PrismaClient as ResourcesDb } from "../../subgraphs/resources/generated/prisma/client.ts";
 import type { PrismaClient as CatalogueDb } from "../../subgraphs/catalogue/generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
+import { resourceFeed } from "../../subgraphs/resources/data/resources.ts";
 
 const PARTNER = "improvement-hub";
 let sys: TestSystem;
@@ -55,6 +56,33 @@ describe("a change that commits after a later-stamped change was harvested", () 
       expect(second.ok).toBe(true);
       expect(await indexedTitle(a!)).toBe("Held change to A");
       expect(await indexedTitle(b!)).toBe("Later change to B");
+    } finally {
+      await held.query("ROLLBACK").catch(() => undefined);
+      await held.end();
+      await other.end();
+    }
+  });
+
+  it("does not leave a just-committed change for the next harvest while a short transaction is running", async () => {
+    const prisma = partnerDb().prisma;
+    const [a, b] = (await prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "desc" }, take: 2 })).map((r) => r.local);
+    let cursor: string | null = null;
+    for (let page = await resourceFeed(prisma, null, 500); ; page = await resourceFeed(prisma, cursor, 500)) {
+      cursor = page.endCursor;
+      if (!page.hasNextPage) break;
+    }
+    const held = await connect();
+    const other = await connect();
+    try {
+      await held.query("BEGIN");
+      await held.query(`UPDATE "Resource" SET title = 'Short transaction on A' WHERE local = $1`, [a]);
+      await other.query(`UPDATE "Resource" SET title = 'Committed change to B' WHERE local = $1`, [b]);
+      // The held transaction ends 30 ms after the feed is first read: the feed waits for it rather than
+      // answering without B (the change a writer expects to find after asking for a harvest).
+      const ending = new Promise((r) => setTimeout(r, 30)).then(() => held.query("COMMIT"));
+      const page = await resourceFeed(prisma, cursor, 500, { removals: true });
+      await ending;
+      expect(page.entries.map((e) => e.local).sort()).toEqual([a, b].sort());
     } finally {
       await held.query("ROLLBACK").catch(() => undefined);
       await held.end();

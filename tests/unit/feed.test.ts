@@ -5,7 +5,7 @@
 // page at several page sizes. Removals are listed to signed readers only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphQLError } from "graphql";
-import { comparePositions, decodeCursor, encodeCursor, isAfter, itemVersion, pageSize, readChanges, type ChangeRow, type FeedPosition } from "../../subgraphs/shared/feed.ts";
+import { comparePositions, decodeCursor, encodeCursor, HOLD_RETRIES, isAfter, itemVersion, pageSize, readChanges, type ChangeRow, type FeedPosition } from "../../subgraphs/shared/feed.ts";
 import { openDatabase, type OpenedDatabase } from "../../lib/db/open.ts";
 import { kindPaths } from "../../lib/db/kind-paths.ts";
 import { PrismaClient } from "../../subgraphs/resources/generated/prisma/client.ts";
@@ -279,5 +279,37 @@ describe("readChanges", () => {
     );
     expect(page.entries[0]!.changedAt).toEqual(at(5));
     expect(page.remaining).toBe(0);
+  });
+
+  describe("when committed changes wait behind a transaction still running", () => {
+    const empty = (held: number): ChangeRow => ({ local: null, xid: null, changedAt: null, removed: null, total: 0, held });
+    const source = (answers: ChangeRow[][]) => {
+      let calls = 0;
+      return {
+        calls: () => calls,
+        source: { table: "T", removedSql: "false", query: async () => answers[Math.min(calls++, answers.length - 1)]!, nodes: async () => [] },
+      };
+    };
+
+    it("reads the last page again until they can be listed", async () => {
+      const s = source([[empty(1)], [empty(1)], [{ ...row(9, "late", true, 1), held: 0 }]]);
+      const page = await readChanges<{ local: string }>(s.source, null, 10);
+      expect(page.entries.map((e) => e.local)).toEqual(["late"]);
+      expect(s.calls()).toBe(3);
+    });
+
+    it("gives up after a few reads, answering what may be listed (nothing is skipped: the cursor stays)", async () => {
+      const s = source([[empty(2)]]);
+      const page = await readChanges<{ local: string }>(s.source, encodeCursor(pos(5, "a")), 10);
+      expect(page).toEqual({ entries: [], hasNextPage: false, remaining: 0, endCursor: encodeCursor(pos(5, "a")) });
+      expect(s.calls()).toBe(1 + HOLD_RETRIES);
+    });
+
+    it("does not wait on a page that is not the last", async () => {
+      const s = source([[{ ...row(1, "a", true, 3), held: 1 }, { ...row(2, "b", true, 3), held: 1 }, { ...row(3, "c", true, 3), held: 1 }]]);
+      const page = await readChanges<{ local: string }>(s.source, null, 2);
+      expect(page.hasNextPage).toBe(true);
+      expect(s.calls()).toBe(1);
+    });
   });
 });
