@@ -54,6 +54,13 @@ export const configSchema = z.object({
   SCHEMA_CHECK_TTL_MS: ms(300_000),
   /** How often the catalogue harvests every partner. */
   HARVEST_INTERVAL_MS: ms(60_000),
+  /**
+   * How often the catalogue reconciles its index with every partner's version listing, repairing what
+   * reached a partner's database without passing through its change feed (a restore, a hand-made
+   * UPDATE). Default 3,600,000 (hourly): the feed alone is exact, so this is a safety net, and a pass
+   * reads every published id and version of every partner. 0 turns it off.
+   */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
   /** Harvest as soon as the catalogue starts (the demo launcher asks for the first harvest itself, once every partner is up). */
   HARVEST_AT_START: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   /** Seed an empty partner database from its seed file at start-up. */

@@ -14,7 +14,9 @@ export const catalogueService: ServiceDefinition<PrismaClient, CatalogueContext>
   routes: adminRoutes,
   background: async (db, options) => {
     const harvester = new Harvester(db, options.registry, options.partnerTimeoutMs, options.logger, options.checker, options.auth?.signer);
-    return { stop: scheduleHarvests(harvester, options.harvestIntervalMs, options.harvestAtStart ?? true), handle: harvester };
+    // stop() lets a running harvest finish its page and record its cursor (Harvester.stop): the
+    // service's shutdown awaits it before closing the database.
+    return { stop: scheduleHarvests(harvester, options.harvestIntervalMs, options.harvestAtStart ?? true, options.reconcileIntervalMs ?? 0), handle: harvester };
   },
 };
 

@@ -1,9 +1,9 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/networks.graphql).
 import { ownedEntity, ownedLookup } from "../shared/owned-entity.ts";
-import { changeEntry } from "../shared/change-resolvers.ts";
+import { changeEntry, feedReaderOf, versionEntry } from "../shared/change-resolvers.ts";
 import { badInput } from "../../lib/errors.ts";
 import { isoTime, ref, refs } from "../shared/values.ts";
-import { networkFeed, type NetworkRow } from "./data/networks.ts";
+import { networkFeed, networkVersions, type NetworkRow } from "./data/networks.ts";
 import type { NetworksContext } from "./context.ts";
 import { mutations } from "./mutations.ts";
 import type { Member, Event } from "./generated/prisma/client.ts";
@@ -15,10 +15,12 @@ const networkFromOwner = ownedLookup("networks", (ctx: NetworksContext) => ctx.l
 export const resolvers = {
   Query: {
     networkFromOwner: (_: unknown, args: { id: string }, ctx: NetworksContext) => networkFromOwner(args.id, ctx),
-    networkFeed: (_: unknown, args: { after?: string; first?: number }, ctx: NetworksContext) => networkFeed(ctx.prisma, args.after, args.first),
+    networkFeed: (_: unknown, args: { after?: string; first?: number }, ctx: NetworksContext) => networkFeed(ctx.prisma, args.after, args.first, feedReaderOf(ctx.caller)),
+    networkVersions: (_: unknown, args: { after?: string; first?: number }, ctx: NetworksContext) => networkVersions(ctx.prisma, args.after, args.first),
   },
   Mutation: mutations,
   NetworkChange: changeEntry("networks"),
+  NetworkVersion: versionEntry("networks"),
   Network: {
     ...ownedEntity("networks", (ctx: NetworksContext) => ctx.loaders.byLocal),
     region: (n: NetworkRow) => ref(n.regionId),

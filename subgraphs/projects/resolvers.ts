@@ -1,8 +1,8 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/projects.graphql).
 import { isOwner, ownedEntity, ownedLookup } from "../shared/owned-entity.ts";
-import { changeEntry } from "../shared/change-resolvers.ts";
+import { changeEntry, feedReaderOf, versionEntry } from "../shared/change-resolvers.ts";
 import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
-import { isPublished, projectFeed, type ProjectRow } from "./data/projects.ts";
+import { isPublished, projectFeed, projectVersions, type ProjectRow } from "./data/projects.ts";
 import { mutations } from "./mutations.ts";
 import type { ProjectsContext } from "./context.ts";
 import { measureAnalysis } from "./analysis-resolvers.ts";
@@ -15,10 +15,12 @@ const projectFromOwner = ownedLookup("projects", (ctx: ProjectsContext) => ctx.p
 export const resolvers = {
   Query: {
     projectFromOwner: (_: unknown, args: { id: string }, ctx: ProjectsContext) => projectFromOwner(args.id, ctx),
-    projectFeed: (_: unknown, args: { after?: string; first?: number }, ctx: ProjectsContext) => projectFeed(ctx.prisma, args.after, args.first),
+    projectFeed: (_: unknown, args: { after?: string; first?: number }, ctx: ProjectsContext) => projectFeed(ctx.prisma, args.after, args.first, feedReaderOf(ctx.caller)),
+    projectVersions: (_: unknown, args: { after?: string; first?: number }, ctx: ProjectsContext) => projectVersions(ctx.prisma, args.after, args.first),
   },
   Mutation: mutations,
   ProjectChange: changeEntry("projects"),
+  ProjectVersion: versionEntry("projects"),
   Project: {
     ...ownedEntity("projects", (ctx: ProjectsContext) => ctx.projects.byLocal, isPublished),
     settings: (p: ProjectRow) => refs(p.settings),

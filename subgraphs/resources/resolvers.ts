@@ -1,8 +1,8 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/resources.graphql).
 import { ownedEntity, ownedLookup } from "../shared/owned-entity.ts";
-import { changeEntry } from "../shared/change-resolvers.ts";
+import { changeEntry, feedReaderOf, versionEntry } from "../shared/change-resolvers.ts";
 import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
-import { isPublished, resourceFeed, type ResourceRow } from "./data/resources.ts";
+import { isPublished, resourceFeed, resourceVersions, type ResourceRow } from "./data/resources.ts";
 import { mutations } from "./mutations.ts";
 import type { ResourcesContext } from "./context.ts";
 
@@ -13,10 +13,12 @@ export const resolvers = {
   Query: {
     resourceFromOwner: (_: unknown, args: { id: string }, ctx: ResourcesContext) => resourceFromOwner(args.id, ctx),
     resourceFeed: (_: unknown, args: { after?: string; first?: number }, ctx: ResourcesContext) =>
-      resourceFeed(ctx.prisma, args.after, args.first),
+      resourceFeed(ctx.prisma, args.after, args.first, feedReaderOf(ctx.caller)),
+    resourceVersions: (_: unknown, args: { after?: string; first?: number }, ctx: ResourcesContext) => resourceVersions(ctx.prisma, args.after, args.first),
   },
   Mutation: mutations,
   ResourceChange: changeEntry("resources"),
+  ResourceVersion: versionEntry("resources"),
   Resource: {
     ...ownedEntity("resources", byLocal, isPublished),
     publisher: (r: ResourceRow) => ref(r.publisherId),

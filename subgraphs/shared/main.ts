@@ -53,6 +53,7 @@ export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promis
     checker: new SchemaChecker(config.PARTNER_TIMEOUT_MS, config.SCHEMA_CHECK_TTL_MS, logger, auth.signer),
     partnerTimeoutMs: config.PARTNER_TIMEOUT_MS,
     harvestIntervalMs: config.HARVEST_INTERVAL_MS,
+    reconcileIntervalMs: config.RECONCILE_INTERVAL_MS,
     harvestAtStart: config.HARVEST_AT_START,
     limits: config,
   });

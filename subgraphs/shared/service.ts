@@ -47,6 +47,8 @@ export interface ServiceOptions {
   /** Deadline for calls to other partners (the catalogue's harvest). */
   partnerTimeoutMs: number;
   harvestIntervalMs: number;
+  /** How often the catalogue reconciles its index with each partner's version listing (0 or none: never). */
+  reconcileIntervalMs?: number;
   /** Whether the catalogue harvests at once on start (default) or first after harvestIntervalMs. */
   harvestAtStart?: boolean;
   /** Schema checks of other partners (the catalogue harvests only partners that pass). */

@@ -69,7 +69,7 @@ function requestHash(mutation: string, args: unknown): string {
 }
 
 /** JSON with sorted keys, so the same arguments hash the same whatever their order. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value && typeof value === "object" && !(value instanceof Date)) {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));

@@ -19,6 +19,7 @@ import type { OpenedDatabase } from "../../lib/db/open.ts";
 import { createResources, deleteResource } from "../../subgraphs/resources/data/resources.ts";
 import { deleteNetwork } from "../../subgraphs/networks/data/networks.ts";
 import { deleteProject } from "../../subgraphs/projects/data/projects.ts";
+import { addLearning } from "../../subgraphs/projects/data/project-writes.ts";
 import { writeProjects } from "../../subgraphs/projects/seed.ts";
 import { projectSeed } from "../../subgraphs/projects/seed-schema.ts";
 import { Harvester, type HarvestReport } from "../../subgraphs/catalogue/harvest/harvester.ts";
@@ -62,19 +63,23 @@ async function indexed(partner: string): Promise<string[]> {
   return body.data.search.edges.map((e: any) => e.node.id);
 }
 
-/** A partner's change feed read directly (the @inaccessible field is served by the partner itself). */
-async function feed(partner: string, kind: PartnerKind, first: number, after: string | null = null) {
+/**
+ * A partner's change feed read directly (the @inaccessible field is served by the partner itself), as
+ * the catalogue reads it (signed), or `unsigned` as anyone could in a partner's read-only mode.
+ */
+async function feed(partner: string, kind: PartnerKind, first: number, after: string | null = null, unsigned = false) {
   const { field, query } = FEED_QUERY[kind];
-  const response = await callPartner(sys.partners.get(partner)!.url, { query, variables: { first, after } }, 5000);
+  const headers = unsigned ? {} : await sys.signer.headers({ kind: "service", service: "harvest" }, partner);
+  const response = await callPartner(sys.partners.get(partner)!.url, { query, variables: { first, after } }, 5000, headers);
   expect(response.errors).toBeUndefined();
   return (response.data as any)[field] as { entries: { id: string; changedAt: string; removed: boolean; node: any }[]; endCursor: string | null; hasNextPage: boolean; remaining: number };
 }
 
-async function readWholeFeed(partner: string, kind: PartnerKind) {
+async function readWholeFeed(partner: string, kind: PartnerKind, unsigned = false) {
   const entries = [];
   let after: string | null = null;
   for (;;) {
-    const page: Awaited<ReturnType<typeof feed>> = await feed(partner, kind, 7, after);
+    const page: Awaited<ReturnType<typeof feed>> = await feed(partner, kind, 7, after, unsigned);
     entries.push(...page.entries);
     if (!page.hasNextPage) return entries;
     after = page.endCursor;
@@ -82,17 +87,31 @@ async function readWholeFeed(partner: string, kind: PartnerKind) {
 }
 
 describe("the change feed a partner serves", () => {
-  it("is in (changedAt, id) order, carries nodes for upserts only, and counts what remains", async () => {
+  it("lists each item once, carries nodes for upserts only, and counts what remains", async () => {
     const entries = await readWholeFeed("improvement-hub", "resources");
-    const keys = entries.map((e) => [e.changedAt, e.id, e.removed] as const);
-    const sorted = [...keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : Number(a[2]) - Number(b[2])));
-    expect(keys).toEqual(sorted);
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
     for (const e of entries) expect(e.node === null, e.id).toBe(e.removed);
     // The seed's draft is in the feed as a removal, with no node: the feed never carries drafts.
     expect(entries.find((e) => e.id === "improvement-hub:resource:knowledge-spread-and-adoption")).toMatchObject({ removed: true, node: null });
     const first = await feed("improvement-hub", "resources", 5);
     expect(first).toMatchObject({ hasNextPage: true, remaining: entries.length - 5 });
+  });
+
+  it("reveals no draft's or deleted item's id to an unsigned caller (read-only mode)", async () => {
+    const hub = db<ResourcesDb>("improvement-hub").prisma;
+    await hub.resource.update({ where: { local: "knowledge-spread-and-adoption" }, data: { summary: "Still a draft, edited" } });
+    await createResources(hub, [{ local: "draft-to-delete", title: "Draft about to go", kind: "GUIDE", status: "DRAFT" }]);
+    await deleteResource(hub, "draft-to-delete");
+    const drafts = (await hub.resource.findMany({ where: { status: { not: "PUBLISHED" } } })).map((r) => `improvement-hub:resource:${r.local}`);
+    expect(drafts).toContain("improvement-hub:resource:knowledge-spread-and-adoption");
+    const signed = await readWholeFeed("improvement-hub", "resources");
+    const anonymous = await readWholeFeed("improvement-hub", "resources", true);
+    // The catalogue still learns of both; an unsigned reader of neither, but of every published item.
+    expect(signed.filter((e) => e.removed).map((e) => e.id)).toEqual(expect.arrayContaining([...drafts, "improvement-hub:resource:draft-to-delete"]));
+    expect(anonymous.filter((e) => e.removed)).toEqual([]);
+    expect(anonymous.map((e) => e.id)).not.toContain("improvement-hub:resource:draft-to-delete");
+    for (const d of drafts) expect(anonymous.map((e) => e.id)).not.toContain(d);
+    expect(anonymous.map((e) => e.id).sort()).toEqual(signed.filter((e) => !e.removed).map((e) => e.id).sort());
   });
 
   it("costs the same number of statements for a page of 2 and a page of 6, in every kind", async () => {
@@ -155,6 +174,16 @@ describe("harvesting changes", () => {
     expect(body.data.search.edges.map((e: any) => e.node.id)).toEqual(["essex-cc:project:post-falls-huddles"]);
   });
 
+  it("reindexes a project when one of its child rows changes (learning): the write moves the project in the feed", async () => {
+    await harvest();
+    const essex = db<ProjectsDb>("essex-cc").prisma;
+    await essex.$transaction((tx) => addLearning(tx, "essex-cc", "post-falls-huddles", { kind: "INSIGHT", text: "Quetzal rounds halved repeat falls." }));
+    const { byPartner } = await harvest();
+    expect(byPartner.get("essex-cc")).toMatchObject({ ok: true, items: 1, upserted: 1 });
+    const { body } = await sys.query(`{ search(query: "quetzal") { edges { node { id } } } }`);
+    expect(body.data.search.edges.map((e: any) => e.node.id)).toEqual(["essex-cc:project:post-falls-huddles"]);
+  });
+
   it("answers a call made during a harvest with a later harvest, shared by every such call", async () => {
     await harvest();
     const before = new Map(sys.harvester.feedRequests);
@@ -213,7 +242,7 @@ describe("harvesting changes", () => {
     expect(await indexed("leadership-academy")).not.toContain(id);
     // The partner's feed carries the draft only as a removal, without its content.
     const entries = await readWholeFeed("leadership-academy", "resources");
-    expect(entries.filter((e) => e.id === id)).toEqual([{ id, changedAt: expect.any(String), removed: true, node: null }]);
+    expect(entries.filter((e) => e.id === id)).toEqual([{ id, changedAt: expect.any(String), removed: true, node: null, version: null }]);
     expect(entries.every((e) => e.node === null || e.node.title)).toBe(true);
 
     await prisma.resource.update({ where: { local: "systems-leadership" }, data: { status: "PUBLISHED" } });
@@ -232,7 +261,7 @@ describe("harvesting changes", () => {
         done();
       },
     });
-    const logged = new Harvester(catalogue(), sys.registry, 2000, pino({ level: "info" }, sink));
+    const logged = new Harvester(catalogue(), sys.registry, 2000, pino({ level: "info" }, sink), undefined, sys.signer);
     logged.pageSize = 2;
     const reports = await logged.harvestAll();
     expect(reports.find((r) => r.partner === "improvement-hub")).toMatchObject({ ok: true, items: 3, pages: 2 });
@@ -332,9 +361,46 @@ describe("harvesting changes", () => {
     }
   });
 
-  it("harvests a partner from the start when it refuses the stored cursor, dropping what it no longer has", async () => {
+  it("stops between pages on a service stop: the page read is written with its cursor, nothing half-done", async () => {
+    const prisma = resources("leadership-academy");
+    const locals = ["cqc", "dhsc", "hee", "lga", "nice"];
+    for (const local of locals) await prisma.resource.update({ where: { local }, data: { summary: `Wombat ${local}` } });
+    const state = () => catalogue().prisma.harvestState.findUnique({ where: { partnerId: "leadership-academy" } });
+    const wombats = async () => (await sys.query(`{ search(query: "wombat", filter: { partners: ["leadership-academy"] }, first: 10) { totalCount edges { node { stale } } } }`)).body.data.search;
+    const start = (await state())!;
+    const stopping = new Harvester(catalogue(), sys.registry, 2000, pino({ level: "silent" }), undefined, sys.signer);
+    stopping.pageSize = 2;
+    let stopped: Promise<void> | undefined;
+    const off = stopping.onProgress((e) => {
+      if (e.type === "page" && e.partner === "leadership-academy" && !stopped) stopped = stopping.stop();
+    });
+    const reports = await stopping.harvestAll();
+    off();
+    await stopped;
+    expect(reports.find((r) => r.partner === "leadership-academy")).toMatchObject({ ok: false, pages: 1, items: 2, reason: "stopped by shutdown" });
+    expect(stopping.feedRequests.get("leadership-academy")).toBe(1);
+    // The first page is indexed and its cursor recorded; the partner is not marked down, nor its items stale.
+    const after = (await state())!;
+    expect(after.cursor).not.toBe(start.cursor);
+    expect(after.status).toBe("UP");
+    expect(await wombats()).toMatchObject({ totalCount: 2 });
+    expect((await wombats()).edges.every((e: any) => e.node.stale === false)).toBe(true);
+    // A stopped harvester starts nothing more.
+    expect(await stopping.harvestAll()).toEqual([]);
+    expect(stopping.feedRequests.get("leadership-academy")).toBe(1);
+    // The next harvest resumes after the recorded page.
+    const resumed = await harvest();
+    expect(resumed.byPartner.get("leadership-academy")).toMatchObject({ ok: true, items: 3 });
+    expect(await wombats()).toMatchObject({ totalCount: 5 });
+  });
+
+  it.each([
+    ["a broken cursor", "not-a-cursor"],
+    // Read by time, it would skip every change stamped before it that committed after.
+    ["a cursor of the time-ordered feed", Buffer.from(JSON.stringify([new Date().toISOString(), "sims", 0])).toString("base64url")],
+  ])("harvests a partner from the start when it refuses the stored cursor (%s), dropping what it no longer has", async (_, stored) => {
     const cat = catalogue();
-    await cat.prisma.harvestState.update({ where: { partnerId: "slpsc" }, data: { cursor: "not-a-cursor" } });
+    await cat.prisma.harvestState.update({ where: { partnerId: "slpsc" }, data: { cursor: stored } });
     const phantom = (await cat.prisma.item.findFirstOrThrow({ where: { partnerId: "slpsc" } }))!;
     await upsertItems(cat.sql, [{ ...phantom, id: "slpsc:network:phantom", typename: "Network", updatedAt: phantom.updatedAt.toISOString() }], new Date(0));
     expect(await indexed("slpsc")).toContain("slpsc:network:phantom");
@@ -365,5 +431,35 @@ describe("a restarted catalogue", () => {
     expect(await catalogue().prisma.item.count()).toBe(itemsBefore);
     const { body } = await sys.query(`{ search(query: "zephyrine") { edges { node { id } } } }`);
     expect(body.data.search.edges.map((e: any) => e.node.id)).toEqual(["essex-cc:project:post-falls-huddles"]);
+  });
+
+  it("stops a running harvest cleanly when the catalogue service stops: its page written, the rest harvested after restart", async () => {
+    const prisma = resources("leadership-academy");
+    const locals = ["cqc", "dhsc", "hee", "lga"];
+    for (const local of locals) await prisma.resource.update({ where: { local }, data: { summary: `Platypus ${local}` } });
+    const platypi = async () => (await sys.query(`{ search(query: "platypus", first: 10) { totalCount } }`)).body.data.search.totalCount;
+    const running = sys.harvester;
+    running.pageSize = 1;
+    let restarting: Promise<unknown> | undefined;
+    const off = running.onProgress((e) => {
+      if (e.type === "page" && e.partner === "leadership-academy" && !restarting) restarting = sys.restartCatalogue();
+    });
+    const reports = await running.harvestAll();
+    off();
+    await restarting;
+    // The service's stop waited for the page being written, then the harvest ended: no failure, no
+    // write to a closed database.
+    // (The stop begins once the HTTP server has closed: a page or two may be read meanwhile.)
+    const report = reports.find((r) => r.partner === "leadership-academy")!;
+    expect(report).toMatchObject({ ok: false, reason: "stopped by shutdown" });
+    expect(report.items).toBeGreaterThan(0);
+    expect(report.items).toBeLessThan(4);
+    const next = sys.harvester;
+    expect(next).not.toBe(running);
+    await next.idle();
+    await next.harvestAll();
+    expect(await platypi()).toBe(4);
+    const state = await catalogue().prisma.harvestState.findUnique({ where: { partnerId: "leadership-academy" } });
+    expect(state).toMatchObject({ status: "UP" });
   });
 });

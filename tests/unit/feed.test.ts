@@ -1,17 +1,18 @@
 // The change feed's cursor and order (subgraphs/shared/feed.ts): the cursor round-trips exactly, bad
-// cursors are a clear BAD_USER_INPUT, and entries are in (changedAt, local id, removal after upsert)
-// order whether they come from live rows or tombstones: checked on the real statement, run by a
-// resources partner's feed on an in-memory database, page by page at several page sizes.
+// cursors (and those of the time-ordered feed before) are a clear BAD_USER_INPUT, and entries are in
+// (transaction, local id, removal after upsert) order whether they come from live rows or tombstones:
+// checked on the real statement, run by a resources partner's feed on an in-memory database, page by
+// page at several page sizes. Removals are listed to signed readers only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphQLError } from "graphql";
-import { comparePositions, decodeCursor, encodeCursor, isAfter, pageSize, readChanges, type ChangeRow, type FeedPosition } from "../../subgraphs/shared/feed.ts";
+import { comparePositions, decodeCursor, encodeCursor, HOLD_RETRIES, isAfter, itemVersion, pageSize, readChanges, type ChangeRow, type FeedPosition } from "../../subgraphs/shared/feed.ts";
 import { openDatabase, type OpenedDatabase } from "../../lib/db/open.ts";
 import { kindPaths } from "../../lib/db/kind-paths.ts";
 import { PrismaClient } from "../../subgraphs/resources/generated/prisma/client.ts";
-import { resourceFeed } from "../../subgraphs/resources/data/resources.ts";
+import { resourceFeed, resourceVersions } from "../../subgraphs/resources/data/resources.ts";
 
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
-const pos = (ms: number, local: string, removed = false): FeedPosition => ({ changedAt: at(ms), local, removed });
+const pos = (xid: number | string, local: string, removed = false): FeedPosition => ({ xid: String(xid), local, removed });
 
 function badInputPath(fn: () => unknown): unknown {
   try {
@@ -28,14 +29,14 @@ describe("feed cursor", () => {
   it.each([
     ["an upsert", pos(0, "a")],
     ["a removal", pos(1, "a", true)],
-    ["a millisecond time and an id with - and _", pos(123_456_789, "Care-home_safety-2")],
+    ["a 64-bit transaction id and an id with - and _", pos("9223372036854775806", "Care-home_safety-2")],
   ])("round-trips %s exactly", (_, p) => {
     const cursor = encodeCursor(p);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeCursor(cursor)).toEqual(p);
   });
 
-  it("tells an upsert from a removal at the same time and id", () => {
+  it("tells an upsert from a removal of the same transaction and id", () => {
     expect(encodeCursor(pos(5, "x"))).not.toBe(encodeCursor(pos(5, "x", true)));
   });
 
@@ -45,17 +46,21 @@ describe("feed cursor", () => {
     expect(decodeCursor("")).toBeUndefined();
   });
 
-  it("reads a cursor of the feed before removals existed as a position among upserts", () => {
-    const legacy = Buffer.from(`${at(42).toISOString()}|care-home-safety`, "utf8").toString("base64url");
-    expect(decodeCursor(legacy)).toEqual(pos(42, "care-home-safety"));
+  // Read by time, an old cursor could skip changes; refused, it makes the harvester start again.
+  it.each([
+    ["of the time-ordered feed", Buffer.from(JSON.stringify([at(42).toISOString(), "care-home-safety", 0])).toString("base64url")],
+    ["of the feed before removals existed", Buffer.from(`${at(42).toISOString()}|care-home-safety`, "utf8").toString("base64url")],
+  ])("refuses a cursor %s as BAD_USER_INPUT on `after`", (_, cursor) => {
+    expect(badInputPath(() => decodeCursor(cursor))).toEqual(["after"]);
   });
 
   it.each([
     ["garbage", "not a cursor!"],
     ["JSON of the wrong shape", Buffer.from(JSON.stringify({ t: 1 })).toString("base64url")],
-    ["a bad time", Buffer.from(JSON.stringify(["yesterday", "a", 0])).toString("base64url")],
-    ["an empty id", Buffer.from(JSON.stringify([at(0).toISOString(), "", 0])).toString("base64url")],
-    ["a removal flag that is not 0 or 1", Buffer.from(JSON.stringify([at(0).toISOString(), "a", 2])).toString("base64url")],
+    ["a transaction that is not a number", Buffer.from(JSON.stringify(["x", "yesterday", "a", 0])).toString("base64url")],
+    ["a transaction beyond 64 bits", Buffer.from(JSON.stringify(["x", "9223372036854775808", "a", 0])).toString("base64url")],
+    ["an empty id", Buffer.from(JSON.stringify(["x", "1", "", 0])).toString("base64url")],
+    ["a removal flag that is not 0 or 1", Buffer.from(JSON.stringify(["x", "1", "a", 2])).toString("base64url")],
   ])("refuses %s as BAD_USER_INPUT on `after`", (_, cursor) => {
     expect(badInputPath(() => decodeCursor(cursor))).toEqual(["after"]);
   });
@@ -68,7 +73,8 @@ describe("feed cursor", () => {
 });
 
 describe("feed order", () => {
-  it("orders by time, then id, then an upsert before a removal", () => {
+  it("orders by transaction (as numbers, not text), then id, then an upsert before a removal", () => {
+    expect([pos(10, "a"), pos(9, "a")].sort(comparePositions)).toEqual([pos(9, "a"), pos(10, "a")]);
     const shuffled = [pos(2, "a"), pos(1, "b", true), pos(1, "b"), pos(1, "a", true), pos(0, "z"), pos(1, "a")];
     const sorted = [...shuffled].sort(comparePositions);
     expect(sorted).toEqual([pos(0, "z"), pos(1, "a"), pos(1, "a", true), pos(1, "b"), pos(1, "b", true), pos(2, "a")]);
@@ -96,8 +102,9 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
     await db?.close();
   });
 
-  // Ties on time everywhere, ids that sort differently under a locale than byte by byte ("a-c" and
-  // "ab", upper and lower case), and the same id live and as a tombstone at the same time.
+  // Written in four transactions (ties on transaction everywhere), with ids that sort differently under
+  // a locale than byte by byte ("a-c" and "ab", upper and lower case), and the same id live and as a
+  // tombstone in one transaction. Times run backwards: the order must not follow them.
   const live: [number, string, "PUBLISHED" | "DRAFT"][] = [
     [0, "ab", "PUBLISHED"],
     [0, "a-c", "PUBLISHED"],
@@ -115,28 +122,49 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
     [1, "a-a"],
     [3, "gone"],
   ];
-  const expected = [
-    ...live.map(([t, local, status]) => pos(t, local, status === "DRAFT")),
-    ...tombstones.map(([t, local]) => pos(t, local, true)),
-  ].sort(comparePositions);
-  const key = (p: FeedPosition) => `${p.changedAt.getTime() - at(0).getTime()}:${p.local}:${p.removed ? "removed" : "upsert"}`;
+  /** The transaction id each group was written in (read back after writing). */
+  let xids: string[] = [];
+  const expectedOf = (removals = true) =>
+    [...live.map(([t, local, status]) => pos(xids[t]!, local, status === "DRAFT")), ...tombstones.map(([t, local]) => pos(xids[t]!, local, true))]
+      .filter((p) => removals || !p.removed)
+      .sort(comparePositions);
+  const key = (p: FeedPosition) => `${xids.indexOf(p.xid)}:${p.local}:${p.removed ? "removed" : "upsert"}`;
 
   async function fill() {
-    if ((await db.prisma.resource.count()) > 0) return;
-    for (const [t, local, status] of live) {
-      await db.sql.query(`INSERT INTO "Resource" (local, title, kind, status, "updatedAt") VALUES ($1, $2, 'GUIDE', $3, $4::timestamp)`, [local, `Title ${local}`, status, at(t).toISOString()]);
+    if (xids.length) return;
+    const q = (v: string) => `'${v}'`;
+    for (let t = 0; t <= 3; t++) {
+      const statements = [
+        ...live.filter(([g]) => g === t).map(([, local, status]) => `INSERT INTO "Resource" (local, title, kind, status, "updatedAt") VALUES (${q(local)}, ${q(`Title ${local}`)}, 'GUIDE', ${q(status)}, ${q(at(1000 - t).toISOString())}::timestamp);`),
+        ...tombstones.filter(([g]) => g === t).map(([, local]) => `INSERT INTO "Tombstone" (local, "deletedAt") VALUES (${q(local)}, ${q(at(1000 - t).toISOString())}::timestamp);`),
+      ];
+      await db.sql.exec(`BEGIN; ${statements.join(" ")} COMMIT;`);
+      const [row] = await db.sql.query<{ xid: string }>(
+        `SELECT "changeXid"::text AS xid FROM (SELECT local, "changeXid" FROM "Resource" UNION ALL SELECT local, "changeXid" FROM "Tombstone") c WHERE local = $1`,
+        [(live.find(([g]) => g === t) ?? tombstones.find(([g]) => g === t))![1]],
+      );
+      xids.push(row!.xid);
     }
-    for (const [t, local] of tombstones) await db.sql.query(`INSERT INTO "Tombstone" (local, "deletedAt") VALUES ($1, $2::timestamp)`, [local, at(t).toISOString()]);
   }
 
-  it("the expected order puts a removal after an upsert of the same id at the same time", () => {
-    const i = expected.findIndex((p) => p.local === "x");
-    expect(expected.slice(i, i + 2).map(key)).toEqual(["1:x:upsert", "1:x:removed"]);
-    expect(expected.filter((p) => p.changedAt.getTime() === at(0).getTime()).map((p) => p.local)).toEqual(["A", "B", "a", "a-c", "aa", "ab"]);
+  it("stamps each row with the transaction that wrote it, later transactions higher", async () => {
+    await fill();
+    expect(new Set(xids).size).toBe(4);
+    expect(xids.map(BigInt)).toEqual([...xids.map(BigInt)].sort((a, b) => (a < b ? -1 : 1)));
+    // An update moves the row to its own, later transaction (a scratch row, removed again unseen).
+    const xidOf = async () => BigInt((await db.sql.query<{ xid: string }>(`SELECT "changeXid"::text AS xid FROM "Resource" WHERE local = 'scratch'`))[0]!.xid);
+    await db.sql.exec(`INSERT INTO "Resource" (local, title, kind, "updatedAt") VALUES ('scratch', 'Scratch', 'GUIDE', now())`);
+    const inserted = await xidOf();
+    await db.sql.exec(`UPDATE "Resource" SET summary = 'moved' WHERE local = 'scratch'`);
+    const updated = await xidOf();
+    await db.sql.exec(`DELETE FROM "Resource" WHERE local = 'scratch'`);
+    expect(inserted).toBeGreaterThan(BigInt(xids[3]!));
+    expect(updated).toBeGreaterThan(inserted);
   });
 
   it.each([1, 2, 3, 5, 100])("lists every change once, in order, in pages of %i, each of at most two statements", async (size) => {
     await fill();
+    const expected = expectedOf();
     const seen: FeedPosition[] = [];
     const remaining: number[] = [];
     let after: string | null = null;
@@ -146,10 +174,13 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
       const statements = db.statements.count - before;
       expect(statements).toBe(page.entries.some((e) => !e.removed) ? 2 : 1);
       for (const e of page.entries) {
-        seen.push({ changedAt: e.changedAt, local: e.local, removed: e.removed });
-        // Nodes for upserts only, and only published ones.
-        if (e.removed) expect(e.node).toBeNull();
-        else expect(e.node).toMatchObject({ local: e.local, status: "PUBLISHED" });
+        seen.push({ xid: e.xid, local: e.local, removed: e.removed });
+        // Nodes (and versions) for upserts only, and only published ones.
+        if (e.removed) expect([e.node, e.version]).toEqual([null, null]);
+        else {
+          expect(e.node).toMatchObject({ local: e.local, status: "PUBLISHED" });
+          expect(e.version).toBe(itemVersion(e.node!));
+        }
       }
       remaining.push(page.remaining);
       expect(page.hasNextPage).toBe(seen.length < expected.length);
@@ -165,17 +196,47 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
 
   it("resumes exactly after a cursor in the middle of a tie", async () => {
     await fill();
+    const expected = expectedOf();
     for (let i = 0; i < expected.length; i++) {
       const page = await resourceFeed(db.prisma, encodeCursor(expected[i]!), 100);
       expect(page.entries.map(key), key(expected[i]!)).toEqual(expected.slice(i + 1).map(key));
     }
   });
 
-  it("reads a legacy cursor as a position among upserts", async () => {
+  it("lists no removal to a reader without removals: no draft's or deleted item's id", async () => {
     await fill();
-    const legacy = Buffer.from(`${at(1).toISOString()}|x`, "utf8").toString("base64url");
-    const page = await resourceFeed(db.prisma, legacy, 100);
-    expect(page.entries.map(key)[0]).toBe("1:x:removed");
+    const seen: FeedPosition[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 50; i++) {
+      const page: Awaited<ReturnType<typeof resourceFeed>> = await resourceFeed(db.prisma, after, 2, { removals: false });
+      seen.push(...page.entries);
+      after = page.endCursor;
+      if (!page.hasNextPage) break;
+    }
+    expect(seen.map(key)).toEqual(expectedOf(false).map(key));
+    expect(seen.map((p) => p.local)).not.toContain("B");
+    expect(seen.map((p) => p.local)).not.toContain("gone");
+  });
+
+  it("lists every published id with the version the feed gives it, in pages", async () => {
+    await fill();
+    const feedVersions = new Map((await resourceFeed(db.prisma, null, 100)).entries.filter((e) => !e.removed).map((e) => [e.local, e.version]));
+    const listed: { local: string; version: string }[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 20; i++) {
+      const page: Awaited<ReturnType<typeof resourceVersions>> = await resourceVersions(db.prisma, after, 2);
+      listed.push(...page.entries);
+      after = page.endCursor;
+      if (!page.hasNextPage) break;
+    }
+    expect(new Map(listed.map((e) => [e.local, e.version]))).toEqual(feedVersions);
+    expect(listed).toHaveLength(feedVersions.size);
+    // A change to the row, however made, is a new version.
+    const before = feedVersions.get("ab");
+    await db.sql.exec(`ALTER TABLE "Resource" DISABLE TRIGGER "Resource_change_xid"; UPDATE "Resource" SET title = 'Changed behind the feed' WHERE local = 'ab'; ALTER TABLE "Resource" ENABLE TRIGGER "Resource_change_xid";`);
+    const after2 = (await resourceVersions(db.prisma, null, 100)).entries.find((e) => e.local === "ab")!.version;
+    expect(after2).not.toBe(before);
+    await expect(resourceVersions(db.prisma, "not a cursor!", 10)).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", argumentPath: ["after"] } });
   });
 
   it("refuses a bad cursor and a bad page size before any statement", async () => {
@@ -187,7 +248,7 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
 });
 
 describe("readChanges", () => {
-  const row = (t: number, local: string, removed: boolean, total: number): ChangeRow => ({ changedAt: at(t), local, removed, total });
+  const row = (xid: number, local: string, removed: boolean, total: number): ChangeRow => ({ xid: String(xid), changedAt: at(xid), local, removed, total });
 
   it("reports an upsert whose row vanished (or stopped being carried) before its node was read as a removal", async () => {
     const page = await readChanges<{ local: string; ok: boolean }>(
@@ -202,8 +263,8 @@ describe("readChanges", () => {
       2,
     );
     expect(page.entries).toEqual([
-      { changedAt: at(1), local: "gone", removed: true, node: null },
-      { changedAt: at(1), local: "hidden", removed: true, node: null },
+      { xid: "1", changedAt: at(1), local: "gone", removed: true, node: null, version: null },
+      { xid: "1", changedAt: at(1), local: "hidden", removed: true, node: null, version: null },
     ]);
     expect(page).toMatchObject({ hasNextPage: true, remaining: 1 });
     // The cursor stays at the position the statement ordered by.
@@ -212,11 +273,43 @@ describe("readChanges", () => {
 
   it("reads timestamps a driver returns as text without a zone as UTC", async () => {
     const page = await readChanges<{ local: string }>(
-      { table: "T", removedSql: "false", query: async () => [{ changedAt: "2026-01-01 00:00:00.005", local: "a", removed: true, total: "1" }], nodes: async () => [] },
+      { table: "T", removedSql: "false", query: async () => [{ xid: "7", changedAt: "2026-01-01 00:00:00.005", local: "a", removed: true, total: "1" }], nodes: async () => [] },
       null,
       10,
     );
     expect(page.entries[0]!.changedAt).toEqual(at(5));
     expect(page.remaining).toBe(0);
+  });
+
+  describe("when committed changes wait behind a transaction still running", () => {
+    const empty = (held: number): ChangeRow => ({ local: null, xid: null, changedAt: null, removed: null, total: 0, held });
+    const source = (answers: ChangeRow[][]) => {
+      let calls = 0;
+      return {
+        calls: () => calls,
+        source: { table: "T", removedSql: "false", query: async () => answers[Math.min(calls++, answers.length - 1)]!, nodes: async () => [] },
+      };
+    };
+
+    it("reads the last page again until they can be listed", async () => {
+      const s = source([[empty(1)], [empty(1)], [{ ...row(9, "late", true, 1), held: 0 }]]);
+      const page = await readChanges<{ local: string }>(s.source, null, 10);
+      expect(page.entries.map((e) => e.local)).toEqual(["late"]);
+      expect(s.calls()).toBe(3);
+    });
+
+    it("gives up after a few reads, answering what may be listed (nothing is skipped: the cursor stays)", async () => {
+      const s = source([[empty(2)]]);
+      const page = await readChanges<{ local: string }>(s.source, encodeCursor(pos(5, "a")), 10);
+      expect(page).toEqual({ entries: [], hasNextPage: false, remaining: 0, endCursor: encodeCursor(pos(5, "a")) });
+      expect(s.calls()).toBe(1 + HOLD_RETRIES);
+    });
+
+    it("does not wait on a page that is not the last", async () => {
+      const s = source([[{ ...row(1, "a", true, 3), held: 1 }, { ...row(2, "b", true, 3), held: 1 }, { ...row(3, "c", true, 3), held: 1 }]]);
+      const page = await readChanges<{ local: string }>(s.source, null, 2);
+      expect(page.hasNextPage).toBe(true);
+      expect(s.calls()).toBe(1);
+    });
   });
 });

@@ -5,7 +5,9 @@ import { scheduleHarvests, type Harvester } from "../../subgraphs/catalogue/harv
 
 function fakeHarvester() {
   const harvestAll = vi.fn(async () => []);
-  return { harvester: { harvestAll } as unknown as Harvester, harvestAll };
+  const reconcileAll = vi.fn(async () => []);
+  const stop = vi.fn(async () => {});
+  return { harvester: { harvestAll, reconcileAll, stop } as unknown as Harvester, harvestAll, reconcileAll, stop };
 }
 
 describe("scheduleHarvests", () => {
@@ -31,5 +33,29 @@ describe("scheduleHarvests", () => {
     expect(harvestAll).toHaveBeenCalledTimes(1);
     await stop();
     vi.useRealTimers();
+  });
+
+  it("reconciles every reconcile interval, and not at all by default", async () => {
+    vi.useFakeTimers();
+    const plain = fakeHarvester();
+    const stopPlain = scheduleHarvests(plain.harvester, 1000, false);
+    const { harvester, reconcileAll } = fakeHarvester();
+    const stop = scheduleHarvests(harvester, 1000, false, 3000);
+    await vi.advanceTimersByTimeAsync(6500);
+    expect(reconcileAll).toHaveBeenCalledTimes(2);
+    expect(plain.reconcileAll).not.toHaveBeenCalled();
+    await stop();
+    await stopPlain();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(reconcileAll).toHaveBeenCalledTimes(2);
+    vi.useRealTimers();
+  });
+
+  it("stops the harvester itself when stopped (a running harvest ends between pages)", async () => {
+    const { harvester, stop: harvesterStop } = fakeHarvester();
+    const stop = scheduleHarvests(harvester, 1000, false);
+    expect(harvesterStop).not.toHaveBeenCalled();
+    await stop();
+    expect(harvesterStop).toHaveBeenCalledTimes(1);
   });
 });

@@ -25,6 +25,8 @@ export interface IndexedItem {
   resourceIds: string[];
   linkedIds: string[];
   updatedAt: string;
+  /** The partner's version of the item (feed entry or version listing); none for items of other sources. */
+  version?: string | null;
 }
 
 // Title weighs most, then summary, then everything else the partner says about the item.
@@ -33,13 +35,13 @@ export const DOCUMENT_SQL = `setweight(to_tsvector('english', x.title), 'A') || 
 export async function upsertItems(sql: SqlRunner, items: IndexedItem[], seenAt: Date): Promise<void> {
   if (items.length === 0) return;
   await sql.query(
-    `INSERT INTO "Item" (id, typename, "partnerId", "organisationId", title, summary, body, topics, settings, drivers, "regionId", facets, "networkId", "resourceIds", "linkedIds", "updatedAt", "lastSeen", document)
-     SELECT x.id, x.typename, x."partnerId", x."organisationId", x.title, x.summary, x.body, x.topics, x.settings, x.drivers, x."regionId", x.facets, x."networkId", x."resourceIds", x."linkedIds", x."updatedAt", $2::timestamp, ${DOCUMENT_SQL}
-     FROM jsonb_to_recordset($1::jsonb) AS x(id text, typename text, "partnerId" text, "organisationId" text, title text, summary text, body text, topics text[], settings text[], drivers text[], "regionId" text, facets text[], "networkId" text, "resourceIds" text[], "linkedIds" text[], "updatedAt" timestamp)
+    `INSERT INTO "Item" (id, typename, "partnerId", "organisationId", title, summary, body, topics, settings, drivers, "regionId", facets, "networkId", "resourceIds", "linkedIds", "updatedAt", version, "lastSeen", document)
+     SELECT x.id, x.typename, x."partnerId", x."organisationId", x.title, x.summary, x.body, x.topics, x.settings, x.drivers, x."regionId", x.facets, x."networkId", x."resourceIds", x."linkedIds", x."updatedAt", x.version, $2::timestamp, ${DOCUMENT_SQL}
+     FROM jsonb_to_recordset($1::jsonb) AS x(id text, typename text, "partnerId" text, "organisationId" text, title text, summary text, body text, topics text[], settings text[], drivers text[], "regionId" text, facets text[], "networkId" text, "resourceIds" text[], "linkedIds" text[], "updatedAt" timestamp, version text)
      ON CONFLICT (id) DO UPDATE SET typename = EXCLUDED.typename, "partnerId" = EXCLUDED."partnerId", "organisationId" = EXCLUDED."organisationId",
        title = EXCLUDED.title, summary = EXCLUDED.summary, body = EXCLUDED.body, topics = EXCLUDED.topics, settings = EXCLUDED.settings,
        drivers = EXCLUDED.drivers, "regionId" = EXCLUDED."regionId", facets = EXCLUDED.facets, "networkId" = EXCLUDED."networkId",
-       "resourceIds" = EXCLUDED."resourceIds", "linkedIds" = EXCLUDED."linkedIds", "updatedAt" = EXCLUDED."updatedAt", "lastSeen" = EXCLUDED."lastSeen", document = EXCLUDED.document`,
+       "resourceIds" = EXCLUDED."resourceIds", "linkedIds" = EXCLUDED."linkedIds", "updatedAt" = EXCLUDED."updatedAt", version = EXCLUDED.version, "lastSeen" = EXCLUDED."lastSeen", document = EXCLUDED.document`,
     [JSON.stringify(items), seenAt.toISOString()],
   );
 }
@@ -58,6 +60,12 @@ export async function deleteItems(sql: SqlRunner, partnerId: string, ids: string
 export async function deleteUnseen(sql: SqlRunner, partnerId: string, before: Date): Promise<number> {
   const rows = await sql.query<{ id: string }>(`DELETE FROM "Item" WHERE "partnerId" = $1 AND "lastSeen" < $2::timestamp RETURNING id`, [partnerId, before.toISOString()]);
   return rows.length;
+}
+
+/** Every item of a partner with its version, for reconciliation: one statement. */
+export async function indexedVersions(sql: SqlRunner, partnerId: string): Promise<Map<string, string | null>> {
+  const rows = await sql.query<{ id: string; version: string | null }>(`SELECT id, version FROM "Item" WHERE "partnerId" = $1`, [partnerId]);
+  return new Map(rows.map((r) => [r.id, r.version]));
 }
 
 export function itemLoaders(prisma: PrismaClient) {

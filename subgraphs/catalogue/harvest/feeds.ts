@@ -7,7 +7,7 @@ import type { IndexedItem } from "../data/items.ts";
 import { facetsOf } from "./facets.ts";
 
 type Ref = { id: string } | null;
-type Node = Record<string, unknown> & { id: string; title: string; summary: string | null; organisation: Ref; updatedAt: string | null };
+export type Node = Record<string, unknown> & { id: string; title: string; summary: string | null; organisation: Ref; updatedAt: string | null };
 
 const SHARED = "id title summary organisation { id } topics { id } settings { id } drivers { id } updatedAt";
 
@@ -17,6 +17,8 @@ export interface FeedEntry {
   changedAt: string;
   removed: boolean;
   node: Node | null;
+  /** The node's version (null for a removal, and from a partner that predates versions). */
+  version?: string | null;
 }
 
 /** One page of a kind's change feed (schema/<kind>.graphql, <Type>ChangePage). */
@@ -28,29 +30,51 @@ export interface FeedPage {
 }
 
 const changeQuery = (field: string, node: string) =>
-  `query Harvest($after: String, $first: Int) { ${field}(after: $after, first: $first) { endCursor hasNextPage remaining entries { id changedAt removed node { ${node} } } } }`;
+  `query Harvest($after: String, $first: Int) { ${field}(after: $after, first: $first) { endCursor hasNextPage remaining entries { id changedAt removed version node { ${node} } } } }`;
 
-export const FEED_QUERY: Record<PartnerKind, { field: string; query: string }> = {
-  resources: {
-    field: "resourceFeed",
-    query: changeQuery("resourceFeed", `${SHARED} kind body audience publisher { id }`),
-  },
-  networks: {
-    field: "networkFeed",
-    query: changeQuery("networkFeed", `${SHARED} type region { id } howToJoin meets linkedNetworkIds members(first: 200) { role expertise }`),
-  },
+/** What the index needs of one item of each kind (and its type in the kind's contract). */
+export const NODE_FIELDS: Record<PartnerKind, { typename: string; fields: string }> = {
+  resources: { typename: "Resource", fields: `${SHARED} kind body audience publisher { id }` },
+  networks: { typename: "Network", fields: `${SHARED} type region { id } howToJoin meets linkedNetworkIds members(first: 200) { role expertise }` },
   projects: {
-    field: "projectFeed",
-    query: changeQuery("projectFeed", `${SHARED} aim status region { id } network { id } resources { id } outcomes learning { text } measures { name spc { status variation } } evaluation { summary }`),
+    typename: "Project",
+    fields: `${SHARED} aim status region { id } network { id } resources { id } outcomes learning { text } measures { name spc { status variation } } evaluation { summary }`,
   },
 };
+
+export const FEED_QUERY: Record<PartnerKind, { field: string; query: string }> = {
+  resources: { field: "resourceFeed", query: changeQuery("resourceFeed", NODE_FIELDS.resources.fields) },
+  networks: { field: "networkFeed", query: changeQuery("networkFeed", NODE_FIELDS.networks.fields) },
+  projects: { field: "projectFeed", query: changeQuery("projectFeed", NODE_FIELDS.projects.fields) },
+};
+
+/** One page of a kind's version listing (schema/<kind>.graphql, <Type>VersionPage). */
+export interface VersionPage {
+  entries: { id: string; version: string }[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+const versionsQuery = (field: string) => `query Versions($after: String, $first: Int) { ${field}(after: $after, first: $first) { endCursor hasNextPage entries { id version } } }`;
+
+export const VERSIONS_QUERY: Record<PartnerKind, { field: string; query: string }> = {
+  resources: { field: "resourceVersions", query: versionsQuery("resourceVersions") },
+  networks: { field: "networkVersions", query: versionsQuery("networkVersions") },
+  projects: { field: "projectVersions", query: versionsQuery("projectVersions") },
+};
+
+/** Items by id, as the index needs them, read from their owner in one request (federation's `_entities`). */
+export function entitiesQuery(kind: PartnerKind): string {
+  const { typename, fields } = NODE_FIELDS[kind];
+  return `query Items($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typename} { ${fields} } } }`;
+}
 
 const ids = (v: unknown) => (Array.isArray(v) ? (v as Ref[]).flatMap((r) => (r?.id ? [r.id] : [])) : []);
 const text = (...parts: unknown[]) => parts.flat(3).filter((p): p is string => typeof p === "string" && p.length > 0).join("\n");
 
-export function toIndexedItem(kind: PartnerKind, partner: Partner, node: Node): IndexedItem {
+export function toIndexedItem(kind: PartnerKind, partner: Partner, node: Node, version: string | null = null): IndexedItem {
   const item = toItemWithoutFacets(kind, partner, node);
-  return { ...item, facets: facetsOf(item, item.facets) };
+  return { ...item, facets: facetsOf(item, item.facets), version };
 }
 
 function toItemWithoutFacets(kind: PartnerKind, partner: Partner, node: Node): IndexedItem {

@@ -4,6 +4,10 @@
 // and an unchanged partner costs one empty page. A partner that fails keeps its items in the index,
 // marked stale. Partners are harvested in parallel, a few at a time. One log line per page (items/s,
 // remaining) and one summary line per partner.
+//
+// Reconciliation (reconcile.ts) runs inside a harvest, for each partner right after its feed was read,
+// so it never interleaves with a harvest of that partner. Stopping (`stop()`, the service's shutdown)
+// lets each partner's current page finish and be recorded with its cursor, then starts nothing more.
 import type { Logger } from "pino";
 import type { SchemaChecker } from "../../../lib/schema-checker.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
@@ -16,6 +20,7 @@ import type { Partner, Registry } from "../../../schema/registry.ts";
 import { deleteItems, deleteUnseen, upsertItems } from "../data/items.ts";
 import { getState, recordCursor, recordFailure, recordSuccess } from "../data/harvest-state.ts";
 import { FEED_QUERY, toIndexedItem, type FeedEntry, type FeedPage } from "./feeds.ts";
+import { reconcilePartner, type ReconcileReport } from "./reconcile.ts";
 
 const PAGE_SIZE = 200;
 const PARALLEL_PARTNERS = 4;
@@ -30,6 +35,8 @@ export interface HarvestReport {
   pages: number;
   ms: number;
   reason?: string;
+  /** When this harvest also reconciled the partner (reconcileAll). */
+  reconciled?: ReconcileReport;
 }
 
 /** What one page does to the index: the last entry per id wins (the feed is in change order). */
@@ -54,7 +61,7 @@ export function planPage(kind: PartnerKind, partner: Partner, entries: FeedEntry
   }
   const kept = [...latest.values()];
   return {
-    upserts: kept.flatMap((e) => (e.removed || !e.node ? [] : [toIndexedItem(kind, partner, e.node)])),
+    upserts: kept.flatMap((e) => (e.removed || !e.node ? [] : [toIndexedItem(kind, partner, e.node, e.version ?? null)])),
     removals: kept.filter((e) => e.removed).map((e) => e.id),
     skipped: foreign + missing,
   };
@@ -76,6 +83,9 @@ export class Harvester {
   private running: Promise<HarvestReport[]> | undefined;
   private queued: Promise<HarvestReport[]> | undefined;
   private readonly listeners = new Set<(event: HarvestProgress) => void>();
+  /** The next harvest to start also reconciles every partner. */
+  private reconcileNext = false;
+  private stopping = false;
 
   /** Follows harvest progress (the `npm run harvest` stream); returns how to stop following. */
   onProgress(listener: (event: HarvestProgress) => void): () => void {
@@ -109,6 +119,7 @@ export class Harvester {
    * made meanwhile: a burst of calls costs at most two harvests.
    */
   harvestAll(): Promise<HarvestReport[]> {
+    if (this.stopping) return Promise.resolve([]);
     if (!this.running) return this.start();
     this.queued ??= this.running
       .catch(() => undefined)
@@ -119,26 +130,48 @@ export class Harvester {
     return this.queued;
   }
 
+  /**
+   * A harvest (as harvestAll) that also reconciles each partner with its version listing right after
+   * reading its feed: serialised with every harvest, so never interleaved with one of the same partner.
+   */
+  reconcileAll(): Promise<HarvestReport[]> {
+    this.reconcileNext = true;
+    return this.harvestAll();
+  }
+
+  /**
+   * Stops harvesting for a service stop: a harvest running finishes the page it is on (written with
+   * its cursor, never half), reads no further page and starts no further partner; one waiting does not
+   * start. Resolves when nothing runs any more, so the database can then be closed.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.idle();
+  }
+
   /** Resolves once no harvest is running or waiting (start-up waits for the first harvest this way). */
   async idle(): Promise<void> {
     while (this.running || this.queued) await (this.queued ?? this.running)!.catch(() => undefined);
   }
 
   private start(): Promise<HarvestReport[]> {
-    const run: Promise<HarvestReport[]> = this.run().finally(() => {
+    if (this.stopping) return Promise.resolve([]);
+    const reconcile = this.reconcileNext;
+    this.reconcileNext = false;
+    const run: Promise<HarvestReport[]> = this.run(reconcile).finally(() => {
       if (this.running === run) this.running = undefined;
     });
     this.running = run;
     return run;
   }
 
-  private async run(): Promise<HarvestReport[]> {
+  private async run(reconcile: boolean): Promise<HarvestReport[]> {
     const partners = this.registry().partners.filter((p) => p.enabled && (PARTNER_KINDS as readonly string[]).includes(p.kind));
     const reports: HarvestReport[] = [];
     const queue = [...partners];
     await Promise.all(
       Array.from({ length: Math.min(PARALLEL_PARTNERS, queue.length) }, async () => {
-        for (let p = queue.shift(); p; p = queue.shift()) {
+        for (let p = queue.shift(); p && !this.stopping; p = queue.shift()) {
           const verdict = await this.checker?.check(p);
           if (verdict?.status === "quarantined") {
             // Not read at all: its items already in the index stay, as for a partner that is down.
@@ -146,17 +179,29 @@ export class Harvester {
             reports.push({ partner: p.id, ok: false, items: 0, upserted: 0, removed: 0, pages: 0, ms: 0, reason: verdict.reason });
             continue;
           }
-          reports.push(await this.harvestPartner(p));
+          const report = await this.harvestPartner(p);
+          // Only after a harvest that read the whole feed: reconciliation compares with a current index.
+          if (reconcile && report.ok && !this.stopping) report.reconciled = await this.reconcilePartner(p);
+          reports.push(report);
         }
       }),
     );
     return reports;
   }
 
+  private headers(partner: Partner): Promise<Record<string, string>> {
+    return this.signer ? this.signer.headers({ kind: "service", service: "harvest" }, partner.id) : Promise.resolve({});
+  }
+
+  /** Reconciles one partner now; callers must hold the harvest (reconcileAll does). */
+  private reconcilePartner(partner: Partner): Promise<ReconcileReport> {
+    return reconcilePartner({ db: this.db, timeoutMs: this.timeoutMs, logger: this.logger, headers: (p) => this.headers(p), stopping: () => this.stopping }, partner);
+  }
+
   private async fetchPage(partner: Partner, cursor: string | null): Promise<FeedPage> {
     const { field, query } = FEED_QUERY[partner.kind as PartnerKind];
     this.feedRequests.set(partner.id, (this.feedRequests.get(partner.id) ?? 0) + 1);
-    const headers = this.signer ? await this.signer.headers({ kind: "service", service: "harvest" }, partner.id) : {};
+    const headers = await this.headers(partner);
     const response = await callPartner(partner.url, { query, variables: { after: cursor, first: this.pageSize } }, this.timeoutMs, headers);
     const page = (response.data as Record<string, FeedPage> | null)?.[field];
     if (!page) {
@@ -181,6 +226,7 @@ export class Harvester {
     let upserted = 0;
     let removed = 0;
     let pages = 0;
+    let stopped = false;
     const rate = () => Math.round((upserted + removed) / Math.max((performance.now() - started) / 1000, 0.001));
     try {
       for (;;) {
@@ -224,6 +270,18 @@ export class Harvester {
           itemsPerSecond: rate(),
         });
         if (!page.hasNextPage) break;
+        // A stop between pages: what was read is written and its cursor recorded; the rest waits.
+        if (this.stopping) {
+          stopped = true;
+          break;
+        }
+      }
+      if (stopped) {
+        const ms = Math.round(performance.now() - started);
+        this.logger.info({ harvested: partner.id, upserted, removed, pages, cursor }, "harvest stopped between pages by shutdown");
+        const report = { partner: partner.id, ok: false, items: upserted + removed, upserted, removed, pages, ms, reason: "stopped by shutdown" };
+        this.emit({ type: "partner", ...report });
+        return report;
       }
       const swept = full ? await deleteUnseen(this.db.sql, partner.id, since) : 0;
       await recordSuccess(this.db.prisma, partner.id, cursor, new Date());
@@ -246,17 +304,31 @@ export class Harvester {
   }
 }
 
-/** Harvests at start (in the background, unless `atStart` is false) and then every `intervalMs`; returns how to stop. */
-export function scheduleHarvests(harvester: Harvester, intervalMs: number, atStart = true): () => Promise<void> {
+/**
+ * Harvests at start (in the background, unless `atStart` is false) and then every `intervalMs`, and
+ * reconciles every `reconcileIntervalMs` (0: never); returns how to stop, which stops the harvester
+ * cleanly (Harvester.stop) and resolves once nothing runs.
+ */
+export function scheduleHarvests(harvester: Harvester, intervalMs: number, atStart = true, reconcileIntervalMs = 0): () => Promise<void> {
   let stopped = false;
   const first = atStart ? harvester.harvestAll() : Promise.resolve();
-  const timer = setInterval(() => {
-    if (!stopped) void harvester.harvestAll();
-  }, intervalMs);
-  timer.unref();
+  const timers = [
+    setInterval(() => {
+      if (!stopped) void harvester.harvestAll();
+    }, intervalMs),
+  ];
+  if (reconcileIntervalMs > 0) {
+    timers.push(
+      setInterval(() => {
+        if (!stopped) void harvester.reconcileAll();
+      }, reconcileIntervalMs),
+    );
+  }
+  for (const t of timers) t.unref();
   return async () => {
     stopped = true;
-    clearInterval(timer);
+    for (const t of timers) clearInterval(t);
+    await harvester.stop();
     await first.catch(() => undefined);
   };
 }

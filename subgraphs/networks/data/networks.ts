@@ -2,7 +2,8 @@
 // batch), deletes (which keep the tombstones the change feed reads) and the harvest change feed.
 import type { Prisma, PrismaClient, Network } from "../generated/prisma/client.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
-import { readChanges, type ChangePage } from "../../shared/feed.ts";
+import { readChanges, type ChangePage, type FeedReader } from "../../shared/feed.ts";
+import { readVersions, type VersionPage } from "../../shared/versions.ts";
 
 export type NetworkRow = Network;
 
@@ -43,7 +44,7 @@ export async function removeNetwork(tx: Prisma.TransactionClient, local: string)
 }
 
 /** Every network as an upsert; deleted networks as removals. */
-export function networkFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage<Network>> {
+export function networkFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined, reader?: FeedReader): Promise<ChangePage<Network>> {
   return readChanges<Network>(
     {
       table: "Network",
@@ -51,6 +52,16 @@ export function networkFeed(prisma: PrismaClient, after: string | null | undefin
       query: (sql, params) => prisma.$queryRawUnsafe(sql, ...params),
       nodes: (locals) => prisma.network.findMany({ where: { local: { in: locals } } }),
     },
+    after,
+    first,
+    reader,
+  );
+}
+
+/** The version of every network the feed carries, in id order (the catalogue's reconciliation reads it). */
+export function networkVersions(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<VersionPage> {
+  return readVersions(
+    (from, take) => prisma.network.findMany({ where: { ...(from === undefined ? {} : { local: { gt: from } }) }, orderBy: { local: "asc" }, take }),
     after,
     first,
   );

@@ -2,7 +2,8 @@
 // keep the tombstones the change feed reads); the harvest change feed.
 import type { Prisma, PrismaClient, Project } from "../generated/prisma/client.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
-import { readChanges, type ChangePage } from "../../shared/feed.ts";
+import { readChanges, type ChangePage, type FeedReader } from "../../shared/feed.ts";
+import { readVersions, type VersionPage } from "../../shared/versions.ts";
 
 export type ProjectRow = Project;
 
@@ -43,7 +44,7 @@ export async function removeProject(tx: Prisma.TransactionClient, local: string)
 }
 
 /** Published projects as upserts; drafts and deleted projects as removals (no node). */
-export function projectFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage<Project>> {
+export function projectFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined, reader?: FeedReader): Promise<ChangePage<Project>> {
   return readChanges<Project>(
     {
       table: "Project",
@@ -52,6 +53,16 @@ export function projectFeed(prisma: PrismaClient, after: string | null | undefin
       nodes: (locals) => prisma.project.findMany({ where: { local: { in: locals } } }),
       carried: isPublished,
     },
+    after,
+    first,
+    reader,
+  );
+}
+
+/** The version of every project the feed carries, in id order (the catalogue's reconciliation reads it). */
+export function projectVersions(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<VersionPage> {
+  return readVersions(
+    (from, take) => prisma.project.findMany({ where: { publication: PUBLISHED, ...(from === undefined ? {} : { local: { gt: from } }) }, orderBy: { local: "asc" }, take }),
     after,
     first,
   );

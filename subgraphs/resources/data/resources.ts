@@ -2,7 +2,8 @@
 // tombstones the change feed reads), and the harvest change feed.
 import type { PrismaClient, Resource, Prisma } from "../generated/prisma/client.ts";
 import { rowLoader } from "../../shared/loaders.ts";
-import { readChanges, type ChangePage } from "../../shared/feed.ts";
+import { readChanges, type ChangePage, type FeedReader } from "../../shared/feed.ts";
+import { readVersions, type VersionPage } from "../../shared/versions.ts";
 
 export type ResourceRow = Resource;
 
@@ -47,7 +48,7 @@ export async function removeResource(tx: Prisma.TransactionClient, local: string
 }
 
 /** Published resources as upserts; drafts, unpublished and deleted resources as removals (no node). */
-export function resourceFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<ChangePage<Resource>> {
+export function resourceFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined, reader?: FeedReader): Promise<ChangePage<Resource>> {
   return readChanges<Resource>(
     {
       table: "Resource",
@@ -56,6 +57,16 @@ export function resourceFeed(prisma: PrismaClient, after: string | null | undefi
       nodes: (locals) => prisma.resource.findMany({ where: { local: { in: locals } } }),
       carried: (r) => r.status === PUBLISHED,
     },
+    after,
+    first,
+    reader,
+  );
+}
+
+/** The version of every resource the feed carries, in id order (the catalogue's reconciliation reads it). */
+export function resourceVersions(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<VersionPage> {
+  return readVersions(
+    (from, take) => prisma.resource.findMany({ where: { status: PUBLISHED, ...(from === undefined ? {} : { local: { gt: from } }) }, orderBy: { local: "asc" }, take }),
     after,
     first,
   );
