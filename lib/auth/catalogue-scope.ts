@@ -1,7 +1,7 @@
 // What a partner serves to the national catalogue's own signature (its harvest and schema checks):
 // queries of these root fields only. The catalogue's key is held by a service that reads every
 // partner; if it leaked, it must not write anything or read a draft. Anything else it signs (a
-// mutation, `_entities`, `resourceFromOwner`...) is refused before execution
+// mutation, `resourceFromOwner`...) is refused before execution
 // (subgraphs/shared/catalogue-scope-plugin.ts). A new call of the catalogue's is one line here.
 import type { DocumentNode, OperationDefinitionNode } from "graphql";
 import { rootFields } from "../root-fields.ts";
@@ -13,6 +13,13 @@ export const CATALOGUE_ROOT_FIELDS: ReadonlySet<string> = new Set([
   "resourceFeed",
   "networkFeed",
   "projectFeed",
+  // Reconciliation (subgraphs/catalogue/harvest/reconcile.ts): the id + version listings, and the
+  // items that differ read back by reference. A catalogue-signed caller is no member of the
+  // partner's organisation, so `_entities` answers it published items only, as it would anyone.
+  "resourceVersions",
+  "networkVersions",
+  "projectVersions",
+  "_entities",
   "__typename",
 ]);
 

@@ -1,6 +1,6 @@
 // Refuses, before anything runs, an operation signed by the national catalogue that is not one of
-// the catalogue's own calls (lib/auth/catalogue-scope.ts): a mutation, an entity fetch, a read of an
-// item (drafts included) by id. The catalogue's key can harvest and check schemas, nothing more.
+// the catalogue's own calls (lib/auth/catalogue-scope.ts): a mutation, or a read of an item (drafts
+// included) by id; its entity fetches see published items only. The catalogue's key can harvest and check schemas, nothing more.
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import { catalogueScopeViolation } from "../../lib/auth/catalogue-scope.ts";

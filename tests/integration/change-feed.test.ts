@@ -261,7 +261,7 @@ describe("harvesting changes", () => {
         done();
       },
     });
-    const logged = new Harvester(catalogue(), sys.registry, 2000, pino({ level: "info" }, sink), undefined, sys.signer);
+    const logged = new Harvester(catalogue(), sys.registry, 2000, pino({ level: "info" }, sink), undefined, sys.catalogueSigner);
     logged.pageSize = 2;
     const reports = await logged.harvestAll();
     expect(reports.find((r) => r.partner === "improvement-hub")).toMatchObject({ ok: true, items: 3, pages: 2 });
@@ -368,7 +368,7 @@ describe("harvesting changes", () => {
     const state = () => catalogue().prisma.harvestState.findUnique({ where: { partnerId: "leadership-academy" } });
     const wombats = async () => (await sys.query(`{ search(query: "wombat", filter: { partners: ["leadership-academy"] }, first: 10) { totalCount edges { node { stale } } } }`)).body.data.search;
     const start = (await state())!;
-    const stopping = new Harvester(catalogue(), sys.registry, 2000, pino({ level: "silent" }), undefined, sys.signer);
+    const stopping = new Harvester(catalogue(), sys.registry, 2000, pino({ level: "silent" }), undefined, sys.catalogueSigner);
     stopping.pageSize = 2;
     let stopped: Promise<void> | undefined;
     const off = stopping.onProgress((e) => {

@@ -39,7 +39,8 @@ describe("reconciliation", () => {
         done();
       },
     });
-    const harvester = new Harvester(catalogue(), sys.registry, 5000, pino({ level: "info" }, sink), undefined, sys.signer);
+    // Signed with the catalogue's own key, as the catalogue service signs (lib/auth/catalogue-scope.ts).
+    const harvester = new Harvester(catalogue(), sys.registry, 5000, pino({ level: "info" }, sink), undefined, sys.catalogueSigner);
     await harvester.harvestAll();
     // Changed behind the feed: a resource and a project retitled without their rows moving in the feed.
     await behindTheFeed("improvement-hub", "Resource", `UPDATE "Resource" SET title = 'Retitled behind the feed' WHERE local = 'nhs-england';`);
@@ -102,7 +103,8 @@ describe("reconciliation", () => {
     });
     await catalogue().sql.query(`UPDATE "Item" SET version = NULL WHERE "partnerId" = 'essex-cc'`);
     const count = await catalogue().prisma.item.count({ where: { partnerId: "essex-cc" } });
-    const harvester = new Harvester(catalogue(), sys.registry, 5000, pino({ level: "info" }, sink), undefined, sys.signer);
+    // Signed with the catalogue's own key, as the catalogue service signs (lib/auth/catalogue-scope.ts).
+    const harvester = new Harvester(catalogue(), sys.registry, 5000, pino({ level: "info" }, sink), undefined, sys.catalogueSigner);
     const reports = await harvester.reconcileAll();
     expect(reports.find((r) => r.partner === "essex-cc")!.reconciled).toMatchObject({ ok: true, unversioned: count, stale: 0, missing: 0, wronglyPresent: 0 });
     expect(lines.filter((l) => l.msg === "index repaired")).toEqual([]);
@@ -129,7 +131,7 @@ describe("reconciliation", () => {
     await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", () => r()));
     sys.setRegistry(real.withUrls({ "improvement-hub": `http://127.0.0.1:${(proxy.address() as { port: number }).port}/graphql` }));
     try {
-      const harvester = new Harvester(catalogue(), sys.registry, 5000, pino({ level: "silent" }), undefined, sys.signer);
+      const harvester = new Harvester(catalogue(), sys.registry, 5000, pino({ level: "silent" }), undefined, sys.catalogueSigner);
       const reports = await harvester.reconcileAll();
       expect(reports.find((r) => r.partner === "improvement-hub")).toMatchObject({ ok: true, reconciled: { ok: false, reason: expect.stringMatching(/503/) } });
       // Neither the stale item nor the removal was applied: all or nothing.

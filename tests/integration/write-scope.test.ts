@@ -125,14 +125,28 @@ describe("the national catalogue's own key", () => {
     expect(sdl.body.data._service.sdl).toContain("type Resource");
   });
 
-  it("may not write, read an item by id or fetch entities: 403 FORBIDDEN, nothing written", async () => {
+  it("lists versions and reads items back for reconciliation, published ones only", async () => {
+    const created = await sys.queryAs(hubEditor, `mutation($k: String!) { createResource(input: { title: "Draft the catalogue must not see", kind: GUIDE }, idempotencyKey: $k) { id } }`, { k: key() });
+    const draft = created.body.data.createResource.id;
+    const versions = await post(sys.catalogueSigner, harvest, "improvement-hub", `{ resourceVersions(first: 500) { entries { id version } } }`);
+    expect(versions.body.errors).toBeUndefined();
+    const listed = versions.body.data.resourceVersions.entries.map((e: any) => e.id);
+    expect(listed).toContain(HUB);
+    expect(listed).not.toContain(draft);
+    const read = await post(sys.catalogueSigner, harvest, "improvement-hub", `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resource { id title } } }`, {
+      r: [{ __typename: "Resource", id: HUB }, { __typename: "Resource", id: draft }],
+    });
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data._entities).toEqual([expect.objectContaining({ id: HUB }), null]);
+  });
+
+  it("may not write or read an item by id: 403 FORBIDDEN, nothing written", async () => {
     const created = await sys.queryAs(hubEditor, `mutation($k: String!) { createResource(input: { title: "Catalogue may not see", kind: GUIDE }, idempotencyKey: $k) { id } }`, { k: key() });
     const draft = created.body.data.createResource.id;
     const before = await count("improvement-hub", "Resource");
     const attempts = [
       `mutation { createResource(input: { title: "From the catalogue", kind: GUIDE }, idempotencyKey: "catalogue-write-1") { id } }`,
       `{ resourceFromOwner(id: "${draft}") { id title } }`,
-      `{ _entities(representations: [{ __typename: "Resource", id: "${draft}" }]) { ... on Resource { title } } }`,
       `{ _service { sdl } resourceFromOwner(id: "${HUB}") { title } }`,
     ];
     for (const query of attempts) {
