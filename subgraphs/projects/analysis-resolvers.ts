@@ -2,8 +2,9 @@
 // points, which come through the per-request points loader, so analysis costs no extra query.
 import { Kind, type GraphQLResolveInfo } from "graphql";
 import { badInput } from "../../lib/errors.ts";
-import { analyseRunChart, analyseXmr } from "./analysis/index.ts";
-import type { DataPoint as Point } from "./analysis/index.ts";
+import { z } from "zod";
+import { analyseRunChart, analyseXmr, XMR_MIN_POINTS } from "./analysis/index.ts";
+import type { DataPoint as Point, ImprovementDirection } from "./analysis/index.ts";
 import type { ProjectsContext } from "./context.ts";
 import type { Measure } from "./generated/prisma/client.ts";
 
@@ -20,6 +21,31 @@ function wantsPoints(info: GraphQLResolveInfo): boolean {
 // The loaded rows are already { date: "YYYY-MM-DD", value } points (data/measures.ts).
 const pointsOf = (m: Measure, ctx: ProjectsContext): Promise<Point[]> => ctx.measures.points.load(m.id);
 
+const isoDate = z.string().refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d)), "must be a date (YYYY-MM-DD)");
+
+/** Measure.spc's arguments (schema/projects.graphql), checked before any analysis. */
+const spcArgs = z.object({
+  phaseStarts: z
+    .array(isoDate)
+    .max(100)
+    .nullish()
+    .transform((v) => v ?? []),
+  // A frozen baseline needs one moving range at least.
+  fixAfter: z.number().int().min(2).max(100_000).nullish(),
+  screenMovingRanges: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  minimumPoints: z
+    .number()
+    .int()
+    .min(2)
+    .max(1000)
+    .nullish()
+    .transform((v) => v ?? XMR_MIN_POINTS),
+});
+type SpcArgs = z.input<typeof spcArgs>;
+
 const notAnalysed = (r: { status: string; reason: string; minimumPoints?: number }) => ({
   status: r.status,
   reason: r.reason,
@@ -29,14 +55,21 @@ const notAnalysed = (r: { status: string; reason: string; minimumPoints?: number
 });
 
 export const measureAnalysis = {
-  spc: async (m: Measure, args: { phaseStarts?: string[] | null }, ctx: ProjectsContext, info: GraphQLResolveInfo) => {
-    const phaseStarts = args.phaseStarts ?? [];
-    const bad = phaseStarts.findIndex((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d)));
-    if (bad >= 0) throw badInput("phaseStarts must be dates (YYYY-MM-DD)", ["phaseStarts", String(bad)]);
+  spc: async (m: Measure, args: SpcArgs, ctx: ProjectsContext, info: GraphQLResolveInfo) => {
+    const parsed = spcArgs.safeParse(args);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const path = issue.path.map(String);
+      throw badInput(`Invalid ${path.join(".")}: ${issue.message}`, path);
+    }
+    const { phaseStarts, fixAfter, screenMovingRanges, minimumPoints } = parsed.data;
     const result = analyseXmr(await pointsOf(m, ctx), {
-      direction: m.improvement as "INCREASE" | "DECREASE",
+      direction: m.improvement as ImprovementDirection,
       target: m.target,
       phaseStarts,
+      fixAfter,
+      screenMovingRanges,
+      minimumPoints,
     });
     if (result.status !== "OK") return notAnalysed(result);
     return {
@@ -45,6 +78,7 @@ export const measureAnalysis = {
       minimumPoints: result.minimumPoints,
       variation: result.variation,
       assurance: result.assurance,
+      iconReason: result.iconReason,
       phases: result.phases.map((p) => ({ ...p, provisional: p.belowRecommendedPoints })),
       points: wantsPoints(info) ? result.points : [],
     };

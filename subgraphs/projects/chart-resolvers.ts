@@ -4,7 +4,7 @@
 import { DRIVERS, CONDITIONS } from "../../schema/vocabulary.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
 import type { RouteHandler } from "../../lib/http-server.ts";
-import { analyseRunChart, analyseXmr, type DataPoint } from "./analysis/index.ts";
+import { analyseRunChart, analyseXmr, type DataPoint, type ImprovementDirection } from "./analysis/index.ts";
 import { xmrSvg } from "./charts/xmr-svg.ts";
 import { runChartSvg } from "./charts/run-chart-svg.ts";
 import { driverDiagramSvg } from "./charts/driver-diagram-svg.ts";
@@ -21,7 +21,7 @@ export function measureChart(m: Measure, points: DataPoint[], type: ChartType, p
     const run = analyseRunChart(points);
     return run.status === "OK" ? runChartSvg({ title, unit: m.unit, analysis: run }) : notAnalysedSvg(title, run.reason);
   }
-  const xmr = analyseXmr(points, { direction: m.improvement as "INCREASE" | "DECREASE", target: m.target, phaseStarts });
+  const xmr = analyseXmr(points, { direction: m.improvement as ImprovementDirection, target: m.target, phaseStarts });
   return xmr.status === "OK" ? xmrSvg({ title, unit: m.unit, target: m.target, analysis: xmr }) : notAnalysedSvg(title, xmr.reason);
 }
 

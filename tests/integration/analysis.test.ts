@@ -77,6 +77,38 @@ describe("measure analysis through the gateway", () => {
     const { body } = await sys.query(`{ project(id: "essex-cc:project:post-falls-huddles") { measures { spc(phaseStarts: ["2025-13-45"]) { status } } } }`);
     expect(body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["phaseStarts", "0"] });
   });
+
+  it("freezes limits, screens moving ranges and takes a minimum, as the analysis functions do", async () => {
+    const q = `query($fix: Int, $screen: Boolean, $min: Int) { project(id: "essex-cc:project:post-falls-huddles") { measures { name improvement target points { date value }
+      spc(fixAfter: $fix, screenMovingRanges: $screen, minimumPoints: $min) { status variation assurance iconReason minimumPoints
+        phases { limitPointCount screenedMovingRanges mean upperProcessLimit variation summary { improvement concern neutral commonCause } } points { classification } } } } }`;
+    const { body } = await sys.query(q, { fix: 12, screen: true, min: 12 });
+    expect(body.errors).toBeUndefined();
+    const measures = body.data.project.measures.filter((m: any) => m.spc.status === "OK");
+    expect(measures.length).toBeGreaterThan(0);
+    for (const m of measures) {
+      const want = analyseXmr(m.points, { direction: m.improvement, target: m.target, fixAfter: 12, screenMovingRanges: true, minimumPoints: 12 });
+      if (want.status !== "OK") throw new Error(`${m.name} not analysed`);
+      expect(m.spc.minimumPoints).toBe(12);
+      expect(m.spc.phases[0].limitPointCount).toBe(Math.min(12, m.points.length));
+      expect(m.spc.phases[0].screenedMovingRanges).toBe(want.phases[0]!.screenedMovingRanges);
+      expect(m.spc.phases[0].upperProcessLimit).toBeCloseTo(want.phases[0]!.upperProcessLimit, 9);
+      expect(m.spc.phases[0].summary).toEqual(want.phases[0]!.summary);
+      expect(m.spc.points.map((p: any) => p.classification)).toEqual(want.points.map((p) => p.classification));
+      expect([m.spc.variation, m.spc.assurance, m.spc.iconReason]).toEqual([want.variation, want.assurance, want.iconReason]);
+    }
+  });
+
+  it("refuses a baseline of fewer than 2 points and a minimum out of range, naming the argument", async () => {
+    for (const [args, path] of [
+      ["fixAfter: 1", "fixAfter"],
+      ["minimumPoints: 1", "minimumPoints"],
+      ["minimumPoints: 5000", "minimumPoints"],
+    ] as const) {
+      const { body } = await sys.query(`{ project(id: "essex-cc:project:post-falls-huddles") { measures { spc(${args}) { status } } } }`);
+      expect(body.errors?.[0]?.extensions, args).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: [path] });
+    }
+  });
 });
 
 describe("national questions across partners", () => {

@@ -172,6 +172,31 @@ describe("facet counts", () => {
     expect(result.facets.find((f) => f.dimension === "RESOURCE_KIND")!.values).toEqual([]);
   });
 
+  it("with includeEmptyFacets, list every region, condition and organisation, those matching nothing with 0", async () => {
+    const q = `query($e: Boolean) { search(query: "falls", first: 1, includeEmptyFacets: $e) { totalCount ${FACETS} }
+      regions { id } organisations { id } framework { conditions { id } } }`;
+    const plain = (await sys.query(q, { e: false })).body;
+    const { body } = await sys.query(q, { e: true });
+    expect(body.errors).toBeUndefined();
+    const facet = (b: any, d: string) => new Map<string, number>(b.data.search.facets.find((f: any) => f.dimension === d).values.map((v: any) => [v.value, v.count]));
+    for (const [d, ids] of [
+      ["REGION", body.data.regions.map((r: any) => r.id)],
+      ["CONDITION", body.data.framework.conditions.map((c: any) => c.id)],
+      ["ORGANISATION", body.data.organisations.map((o: any) => o.id)],
+    ] as [string, string[]][]) {
+      const all = facet(body, d);
+      const nonEmpty = facet(plain, d);
+      expect([...all.keys()].sort(), d).toEqual([...ids].sort());
+      // The counts are the same search's: what had a count keeps it, everything else is 0.
+      for (const [v, n] of all) expect(n, `${d}:${v}`).toBe(nonEmpty.get(v) ?? 0);
+      expect([...all.values()].filter((n) => n === 0).length, d).toBe(ids.length - nonEmpty.size);
+    }
+    // The demo has nothing about falls in the Midlands: shown as 0, where it used to be absent.
+    expect(facet(body, "REGION").get("midlands")).toBe(0);
+    expect(facet(plain, "REGION").has("midlands")).toBe(false);
+    expect(body.data.search.totalCount).toBe(plain.data.search.totalCount);
+  });
+
   it("are labelled with vocabulary, directory and enum names", async () => {
     const { body } = await sys.query(`{
       search(first: 1) { ${FACETS} }

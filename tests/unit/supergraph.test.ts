@@ -53,9 +53,9 @@ describe("schema/supergraph.graphql", () => {
 describe("the public API schema", () => {
   const api = apiSchemaOf(composed());
 
-  it("has Query.search(query, filter, first, after, sort) returning a SearchConnection", () => {
+  it("has Query.search(query, filter, first, after, sort, includeEmptyFacets) returning a SearchConnection", () => {
     const search = queryField(api, "search");
-    expect(search.args.map((a) => a.name)).toEqual(["query", "filter", "first", "after", "sort"]);
+    expect(search.args.map((a) => a.name)).toEqual(["query", "filter", "first", "after", "sort", "includeEmptyFacets"]);
     const arg = (n: string) => search.args.find((a) => a.name === n)!;
     expect(String(arg("query").type)).toBe("String");
     expect(String(arg("filter").type)).toBe("SearchFilter");

@@ -43,6 +43,11 @@ export const searchArgs = z.object({
   first: z.number().int().min(1, "must be between 1 and 100").max(SEARCH_MAX_PAGE, "must be between 1 and 100").default(20),
   after: storableString().max(200).optional().nullable(),
   filter: searchFilter.optional().nullable(),
+  // Facet values with no match are listed too (count 0): a national dashboard shows "0 in the Midlands".
+  includeEmptyFacets: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   // GraphQL gives the default (RELEVANCE) when the argument is absent; an explicit null means the same.
   sort: z
     .enum(SEARCH_SORTS)
@@ -52,6 +57,14 @@ export const searchArgs = z.object({
 });
 
 export type SearchArgs = z.infer<typeof searchArgs>;
+
+/**
+ * Every value a facet dimension can take: exactly what its filter accepts (the vocabulary, the
+ * organisation directory, or a contract enum), so the two can never disagree.
+ */
+export const FACET_DOMAINS: ReadonlyMap<FacetDimension, readonly string[]> = new Map(
+  FACET_DIMENSIONS.map((d) => [d.dimension, searchFilter.shape[d.filter].unwrap().unwrap().element.options as readonly string[]]),
+);
 export type SearchFilter = z.infer<typeof searchFilter>;
 
 export interface SearchHit {
@@ -197,7 +210,8 @@ export interface FacetValueCount {
  * Facet counts of a search, in one statement. Disjunctive: the counts of a dimension apply the
  * query, the partner filter and every other dimension's selection, but not its own, so a user sees
  * the alternatives within a dimension. Values of a dimension are ordered by count, then value; a
- * selected value that matches nothing is still listed, with count 0, so that it can be unselected.
+ * selected value that matches nothing is still listed, with count 0, so that it can be unselected;
+ * with `includeEmptyFacets`, so is every value of the dimension's domain (FACET_DOMAINS).
  */
 export async function searchFacets(sql: SqlRunner, args: SearchArgs): Promise<{ dimension: FacetDimension; values: FacetValueCount[] }[]> {
   const p = new Params();
@@ -208,6 +222,7 @@ export async function searchFacets(sql: SqlRunner, args: SearchArgs): Promise<{ 
     const counts = new Map<string, number>();
     for (const r of rows) if (r.facet.startsWith(prefix)) counts.set(r.facet.slice(prefix.length), Number(r.count));
     for (const s of preds.selected.get(d.dimension) ?? []) if (!counts.has(s.slice(prefix.length))) counts.set(s.slice(prefix.length), 0);
+    if (args.includeEmptyFacets) for (const v of FACET_DOMAINS.get(d.dimension)!) if (!counts.has(v)) counts.set(v, 0);
     const values = [...counts].map(([value, count]) => ({ value, count }));
     values.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
     return { dimension: d.dimension, values };

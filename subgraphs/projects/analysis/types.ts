@@ -2,7 +2,13 @@
 // Everything in this folder is pure: no I/O, no clock, no randomness, so results are reproducible
 // and can be computed in a resolver, a batch job or a test alike.
 
-export type ImprovementDirection = "INCREASE" | "DECREASE";
+/**
+ * Which way is better. NEUTRAL: neither (a count of referrals, say): signals are still flagged, as
+ * "neutral" special cause, but nothing is called improvement or concern and there is no assurance
+ * (NHSRplotthedots' improvement_direction = "neutral", R/ptd_calculate_point_type.R and
+ * R/ptd_calculate_assurance_type.R).
+ */
+export type ImprovementDirection = "INCREASE" | "DECREASE" | "NEUTRAL";
 
 /** One data point of a measure. `date` is an ISO calendar date (YYYY-MM-DD), oldest first. */
 export interface DataPoint {

@@ -33,6 +33,25 @@
 //    (R/geom_ptd_icon.R, R/ptd_calculate_assurance_type.R; maintainers' summary in NHSRplotthedots
 //    issue 71: "Variation is based on latest data point ... Assurance is based on target being between
 //    control or above or below control").
+//  - Neutral direction: signals are flagged as neutral special cause, high or low, and there is no
+//    assurance (ptd_point_type and ptd_calculate_assurance_type with improvement_direction neutral).
+//  - `fixAfter`: the mean and moving ranges of each phase come from its first n points only, and
+//    every later point is read against those frozen limits (ptd_spc_standard's fix_after_n_points).
+//  - Moving-range screening (`screenMovingRanges`), OFF by default because the MDC Excel tools do not
+//    screen (NHSRplotthedots vignette "Deviations from Excel defaults", deviation 1): when on, moving
+//    ranges at or above 3.267 × the mean moving range (the upper range limit, D4 = 3.267 for ranges
+//    of two) are left out and the mean moving range is taken again from the rest, once, as
+//    ptd_spc_standard does after Nelson (1982), J. Quality Technology 14(3):172-173.
+//  - Icons only from a phase that can be read: the current phase needs at least 2 points (one moving
+//    range) and at least `minimumPoints`; otherwise the variation and assurance are null and
+//    `iconReason` says why. A phase of one point has collapsed limits (mean ± 0), from which any
+//    target looks "consistently" met or missed. NHSRplotthedots shows icons from trial limits and
+//    warns under 12 points (R/ptd_add_short_group_warnings.R); we withhold them instead, because an
+//    icon is read without its warning. The current Making Data Count guidance on the number of points
+//    before icons show, and on whether a point beyond a limit counts towards "two of three" (here it
+//    does not, as close_to_limits excludes outside_limits in ptd_spc_standard.R), could not be
+//    re-read in the stored copies available to this project; both follow NHSRplotthedots, which is
+//    checked against the Excel tool.
 //    https://github.com/nhs-r-community/NHSRplotthedots
 
 import type { DataPoint, ImprovementDirection, NotAnalysed, Side } from "./types.ts";
@@ -50,19 +69,27 @@ export const XMR_LIMIT_FACTOR = 2.66;
  * required"). We keep 15, configurable through `minimumPoints`.
  */
 export const XMR_MIN_POINTS = 15;
+/**
+ * A moving range at or above this many mean moving ranges is screened out when screening is asked
+ * for: D4 = 3.267, the upper range limit for ranges of two points (Nelson 1982; NHSRplotthedots).
+ */
+export const XMR_SCREEN_FACTOR = 3.267;
 /** MDC run and trend rules: 7 or more consecutive points. */
 export const XMR_RUN_LENGTH = 7;
 export const XMR_TREND_LENGTH = 7;
 
 export type XmrRule = "OUTSIDE_LIMITS" | "RUN_OF_7" | "TREND_OF_7" | "TWO_OF_THREE_BEYOND_2_SIGMA";
-export type PointClassification = "IMPROVEMENT" | "CONCERN" | "COMMON_CAUSE";
+/** NEUTRAL: a special cause under a neutral improvement direction (neither better nor worse). */
+export type PointClassification = "IMPROVEMENT" | "CONCERN" | "NEUTRAL" | "COMMON_CAUSE";
 export type SignalDirection = "HIGH" | "LOW";
 export type VariationIcon =
   | "COMMON_CAUSE"
   | "SPECIAL_CAUSE_IMPROVEMENT_HIGH"
   | "SPECIAL_CAUSE_IMPROVEMENT_LOW"
   | "SPECIAL_CAUSE_CONCERN_HIGH"
-  | "SPECIAL_CAUSE_CONCERN_LOW";
+  | "SPECIAL_CAUSE_CONCERN_LOW"
+  | "SPECIAL_CAUSE_NEUTRAL_HIGH"
+  | "SPECIAL_CAUSE_NEUTRAL_LOW";
 export type Assurance = "CONSISTENTLY_PASSES" | "CONSISTENTLY_FAILS" | "HIT_AND_MISS";
 
 export interface XmrOptions {
@@ -71,8 +98,15 @@ export interface XmrOptions {
   target?: number | null;
   /** Dates at which a new phase starts (limits are recalculated from that point on). */
   phaseStarts?: readonly string[];
-  /** Minimum points for the whole series (default XMR_MIN_POINTS). */
+  /**
+   * Minimum points for the whole series, and for the current phase to show icons (default
+   * XMR_MIN_POINTS).
+   */
   minimumPoints?: number;
+  /** Freeze each phase's limits after its first n points (n >= 2); null or absent: all points. */
+  fixAfter?: number | null;
+  /** Leave outlying moving ranges out of the limits (default false, as the MDC Excel tools). */
+  screenMovingRanges?: boolean;
   /** Check that dates are evenly spaced (default true). */
   checkSpacing?: boolean;
 }
@@ -89,6 +123,14 @@ export interface XmrLimits {
   lowerOneSigma: number;
 }
 
+/** How the points of one phase are classed. */
+export interface XmrPhaseSummary {
+  improvement: number;
+  concern: number;
+  neutral: number;
+  commonCause: number;
+}
+
 export interface XmrPhase extends XmrLimits {
   startIndex: number;
   /** Exclusive. */
@@ -97,6 +139,15 @@ export interface XmrPhase extends XmrLimits {
   pointCount: number;
   /** True when this phase alone has fewer points than recommended: its limits are provisional. */
   belowRecommendedPoints: boolean;
+  /** How many of the phase's first points its limits come from (all, unless `fixAfter`). */
+  limitPointCount: number;
+  /** Moving ranges left out of the limits by screening (0 unless screening is on). */
+  screenedMovingRanges: number;
+  summary: XmrPhaseSummary;
+  /** The variation icon of the phase's last point; null when the phase is too short to read. */
+  variation: VariationIcon | null;
+  /** Why this phase shows no icon, or null when it does. */
+  iconReason: string | null;
 }
 
 export interface XmrPoint {
@@ -117,19 +168,33 @@ export interface XmrAnalysis {
   direction: ImprovementDirection;
   phases: XmrPhase[];
   points: XmrPoint[];
-  variation: VariationIcon;
+  /** From the latest point; null when the current phase is too short to read (see iconReason). */
+  variation: VariationIcon | null;
+  /** Null without a target, with a neutral direction, or when the current phase is too short. */
   assurance: Assurance | null;
+  /** Why there is no variation icon (and so no assurance), or null when there is one. */
+  iconReason: string | null;
   minimumPoints: number;
 }
 
 export type XmrResult = XmrAnalysis | NotAnalysed;
 
-/** Mean, moving ranges and limits of one block of values (one phase). */
-export function xmrLimits(values: readonly number[]): XmrLimits {
+/**
+ * Mean, moving ranges and limits of one block of values (one phase, or its first `fixAfter` points),
+ * with how many moving ranges screening left out.
+ */
+export function xmrLimits(values: readonly number[], options: { screenMovingRanges?: boolean } = {}): XmrLimits & { screenedMovingRanges: number } {
   const m = mean(values);
-  const mrs = movingRanges(values);
+  let mrs = movingRanges(values);
   // With a single point there is no moving range: treat the spread as zero rather than NaN.
-  const mrBar = mrs.length ? mean(mrs) : 0;
+  let mrBar = mrs.length ? mean(mrs) : 0;
+  let screened = 0;
+  if (options.screenMovingRanges && mrs.length) {
+    const kept = mrs.filter((r) => r < XMR_SCREEN_FACTOR * mrBar);
+    screened = mrs.length - kept.length;
+    mrs = kept;
+    mrBar = mrs.length ? mean(mrs) : 0;
+  }
   // σ is a third of the limit distance, so "beyond 2σ" is the MDC "close to the limits" zone exactly.
   const sigma = (XMR_LIMIT_FACTOR * mrBar) / 3;
   return {
@@ -142,6 +207,7 @@ export function xmrLimits(values: readonly number[]): XmrLimits {
     lowerTwoSigma: m - 2 * sigma,
     upperOneSigma: m + sigma,
     lowerOneSigma: m - sigma,
+    screenedMovingRanges: screened,
   };
 }
 
@@ -149,8 +215,9 @@ function sideOf(value: number, centre: number): Side {
   return value > centre ? "ABOVE" : value < centre ? "BELOW" : "ON";
 }
 
-/** Is a HIGH/LOW signal good news for this direction? */
+/** Is a HIGH/LOW signal good news for this direction? Neither, under a neutral direction. */
 function classify(signal: SignalDirection, direction: ImprovementDirection): PointClassification {
+  if (direction === "NEUTRAL") return "NEUTRAL";
   return (signal === "HIGH") === (direction === "INCREASE") ? "IMPROVEMENT" : "CONCERN";
 }
 
@@ -160,7 +227,7 @@ function classify(signal: SignalDirection, direction: ImprovementDirection): Poi
  * expected common-cause variation lies on the good side of the target the process will consistently
  * pass; on the bad side, consistently fail; if the target lies within the limits, hit and miss.
  */
-export function assuranceFor(limits: Pick<XmrLimits, "upperProcessLimit" | "lowerProcessLimit">, target: number, direction: ImprovementDirection): Assurance {
+export function assuranceFor(limits: Pick<XmrLimits, "upperProcessLimit" | "lowerProcessLimit">, target: number, direction: "INCREASE" | "DECREASE"): Assurance {
   if (target > limits.upperProcessLimit) return direction === "INCREASE" ? "CONSISTENTLY_FAILS" : "CONSISTENTLY_PASSES";
   if (target < limits.lowerProcessLimit) return direction === "INCREASE" ? "CONSISTENTLY_PASSES" : "CONSISTENTLY_FAILS";
   return "HIT_AND_MISS";
@@ -170,6 +237,15 @@ export function assuranceFor(limits: Pick<XmrLimits, "upperProcessLimit" | "lowe
 export function variationIconFor(point: Pick<XmrPoint, "classification" | "signal">): VariationIcon {
   if (point.classification === "COMMON_CAUSE" || point.signal === null) return "COMMON_CAUSE";
   return `SPECIAL_CAUSE_${point.classification}_${point.signal}` as VariationIcon;
+}
+
+/** Why a phase of `count` points shows no icon, or null when it can be read. */
+function unreadable(count: number, minimumPoints: number, which: string): string | null {
+  if (count < 2) return `${which} has ${count} point: limits need at least 2 points (one moving range), so no variation or assurance icon is shown`;
+  if (count < minimumPoints) {
+    return `${which} has ${count} points, fewer than the minimum of ${minimumPoints}: its limits are provisional, so no variation or assurance icon is shown`;
+  }
+  return null;
 }
 
 /** Split indices into phases from the phase start dates (a date starts a phase at the first point on or after it). */
@@ -205,15 +281,9 @@ export function analyseXmr(points: readonly DataPoint[], options: XmrOptions): X
     const end = starts[p + 1] ?? points.length;
     const block = points.slice(start, end);
     const values = block.map((d) => d.value);
-    const limits = xmrLimits(values);
-    phases.push({
-      ...limits,
-      startIndex: start,
-      endIndex: end,
-      startDate: block[0]!.date,
-      pointCount: block.length,
-      belowRecommendedPoints: block.length < minimumPoints,
-    });
+    // Frozen limits: only the first fixAfter points set them; later points are read against them.
+    const limitPointCount = options.fixAfter ? Math.min(options.fixAfter, values.length) : values.length;
+    const { screenedMovingRanges, ...limits } = xmrLimits(values.slice(0, limitPointCount), { screenMovingRanges: options.screenMovingRanges });
 
     // Rules are evaluated inside the phase only: a new phase means the process was deliberately
     // changed, so runs and trends must not carry over the boundary.
@@ -260,13 +330,14 @@ export function analyseXmr(points: readonly DataPoint[], options: XmrOptions): X
     }
 
     const mrs = movingRanges(values);
+    const phasePoints: XmrPoint[] = [];
     values.forEach((v, i) => {
       const r = rules[i]!;
       // Precedence as in the Excel tool (see header): limits, then trend, then the side rules.
       const signal: SignalDirection | null = r.includes("OUTSIDE_LIMITS")
         ? sideSignal(i)
         : trendSignals[i] ?? (r.length ? sideSignal(i) : null);
-      out.push({
+      phasePoints.push({
         index: start + i,
         date: block[i]!.date,
         value: v,
@@ -278,21 +349,41 @@ export function analyseXmr(points: readonly DataPoint[], options: XmrOptions): X
         classification: signal ? classify(signal, options.direction) : "COMMON_CAUSE",
       });
     });
+    out.push(...phasePoints);
+    const count = (c: PointClassification) => phasePoints.filter((q) => q.classification === c).length;
+    const iconReason = unreadable(block.length, minimumPoints, `Phase ${p + 1}`);
+    phases.push({
+      ...limits,
+      startIndex: start,
+      endIndex: end,
+      startDate: block[0]!.date,
+      pointCount: block.length,
+      belowRecommendedPoints: block.length < minimumPoints,
+      limitPointCount,
+      screenedMovingRanges,
+      summary: { improvement: count("IMPROVEMENT"), concern: count("CONCERN"), neutral: count("NEUTRAL"), commonCause: count("COMMON_CAUSE") },
+      variation: iconReason ? null : variationIconFor(phasePoints[phasePoints.length - 1]!),
+      iconReason,
+    });
   });
 
   // MDC reads the variation icon from the latest point (NHSRplotthedots R/geom_ptd_icon.R filters
   // x == max(x) before choosing the icon), so an old, resolved signal does not colour today's view.
-  const latest = out[out.length - 1]!;
   const lastPhase = phases[phases.length - 1]!;
   const target = options.target;
+  // The series as a whole has at least minimumPoints (checked above), so only a last phase can be short.
+  const iconReason = unreadable(lastPhase.pointCount, minimumPoints, `The current phase (phase ${phases.length})`);
+  const direction = options.direction;
   return {
     status: "OK",
-    direction: options.direction,
+    direction,
     phases,
     points: out,
-    variation: variationIconFor(latest),
+    variation: lastPhase.variation,
     // Assurance uses the current (last) phase's limits: they describe what the process does now.
-    assurance: target === null || target === undefined ? null : assuranceFor(lastPhase, target, options.direction),
+    assurance:
+      iconReason || direction === "NEUTRAL" || target === null || target === undefined ? null : assuranceFor(lastPhase, target, direction),
+    iconReason,
     minimumPoints,
   };
 }

@@ -36,6 +36,8 @@ import {
 export const XMR_CLASS_COLOURS: Readonly<Record<PointClassification, string>> = Object.freeze({
   IMPROVEMENT: NHS_COLOURS.blue,
   CONCERN: NHS_COLOURS.orange,
+  // MDC draws neutral special cause in purple.
+  NEUTRAL: NHS_COLOURS.purple,
   COMMON_CAUSE: NHS_COLOURS.midGrey,
 });
 
@@ -51,6 +53,7 @@ export const XMR_LINE_STYLES = Object.freeze({
 const CLASS_WORDS: Record<PointClassification, string> = {
   IMPROVEMENT: "special cause improvement",
   CONCERN: "special cause concern",
+  NEUTRAL: "special cause (neither higher nor lower is better)",
   COMMON_CAUSE: "common cause variation",
 };
 
@@ -60,6 +63,8 @@ export const VARIATION_WORDS: Readonly<Record<VariationIcon, string>> = Object.f
   SPECIAL_CAUSE_IMPROVEMENT_LOW: "special cause improvement: the latest point is part of a signal of unusually low values, and lower is better",
   SPECIAL_CAUSE_CONCERN_HIGH: "special cause concern: the latest point is part of a signal of unusually high values, and lower is better",
   SPECIAL_CAUSE_CONCERN_LOW: "special cause concern: the latest point is part of a signal of unusually low values, and higher is better",
+  SPECIAL_CAUSE_NEUTRAL_HIGH: "special cause, neutral: the latest point is part of a signal of unusually high values; neither direction is better",
+  SPECIAL_CAUSE_NEUTRAL_LOW: "special cause, neutral: the latest point is part of a signal of unusually low values; neither direction is better",
 });
 
 export const ASSURANCE_WORDS: Readonly<Record<Assurance, string>> = Object.freeze({
@@ -85,9 +90,9 @@ export function xmrDescription(input: XmrSvgInput): string {
   const target = input.target ?? null;
   const parts: string[] = [];
   parts.push(
-    `XmR chart of ${plural(pts.length, "point")}${first && last ? ` from ${fmtDate(first.date)} to ${fmtDate(last.date)}` : ""}${unit.trim() ? `, in ${unit.trim()}` : ""}; ${a.direction === "INCREASE" ? "higher" : "lower"} is better.`,
+    `XmR chart of ${plural(pts.length, "point")}${first && last ? ` from ${fmtDate(first.date)} to ${fmtDate(last.date)}` : ""}${unit.trim() ? `, in ${unit.trim()}` : ""}; ${a.direction === "NEUTRAL" ? "neither higher nor lower is better" : `${a.direction === "INCREASE" ? "higher" : "lower"} is better`}.`,
   );
-  parts.push(`Variation: ${VARIATION_WORDS[a.variation]}.`);
+  parts.push(a.variation ? `Variation: ${VARIATION_WORDS[a.variation]}.` : `No variation icon: ${a.iconReason}.`);
   parts.push(
     target === null
       ? "Assurance: no target is set, so there is no assurance category."
@@ -101,7 +106,7 @@ export function xmrDescription(input: XmrSvgInput): string {
       `${label}: mean ${withUnit(ph.mean, unit)}, process limits ${withUnit(ph.lowerProcessLimit, unit)} to ${withUnit(ph.upperProcessLimit, unit)}${ph.belowRecommendedPoints ? ` (provisional: fewer than ${a.minimumPoints} points)` : ""}.`,
     );
   });
-  const counts = (["IMPROVEMENT", "CONCERN"] as const).map((c) => [c, pts.filter((p) => p.classification === c)] as const).filter(([, list]) => list.length);
+  const counts = (["IMPROVEMENT", "CONCERN", "NEUTRAL"] as const).map((c) => [c, pts.filter((p) => p.classification === c)] as const).filter(([, list]) => list.length);
   parts.push(
     counts.length
       ? `Special cause points: ${listInWords(counts.map(([c, list]) => `${plural(list.length, "point")} of ${CLASS_WORDS[c]} (${listInWords(list.map((p) => fmtDate(p.date)))})`))}.`
@@ -125,8 +130,13 @@ export function xmrSvg(input: XmrSvgInput): string {
     dates,
     extent,
     legend: [
-      { label: "Improvement", swatch: { kind: "circle", fill: XMR_CLASS_COLOURS.IMPROVEMENT } },
-      { label: "Concern", swatch: { kind: "circle", fill: XMR_CLASS_COLOURS.CONCERN } },
+      // Under a neutral direction no point is an improvement or a concern: one special-cause colour.
+      ...(a.direction === "NEUTRAL"
+        ? [{ label: "Special cause", swatch: { kind: "circle" as const, fill: XMR_CLASS_COLOURS.NEUTRAL } }]
+        : [
+            { label: "Improvement", swatch: { kind: "circle" as const, fill: XMR_CLASS_COLOURS.IMPROVEMENT } },
+            { label: "Concern", swatch: { kind: "circle" as const, fill: XMR_CLASS_COLOURS.CONCERN } },
+          ]),
       { label: "Common cause", swatch: { kind: "circle", fill: XMR_CLASS_COLOURS.COMMON_CAUSE } },
       { label: "Mean", swatch: { kind: "line", stroke: XMR_LINE_STYLES.mean.stroke } },
       { label: "Process limits", swatch: { kind: "line", stroke: XMR_LINE_STYLES.limit.stroke, dash: XMR_LINE_STYLES.limit.dash } },

@@ -22,6 +22,8 @@ interface Fixture {
   /** Numbers as the source prints them, compared to `digits` decimal places. */
   published?: { digits: number; phases: Array<Record<string, number>> };
   minimumPoints?: number;
+  fixAfter?: number;
+  screenMovingRanges?: boolean;
   working: string;
   chart: "run" | "xmr";
   direction?: ImprovementDirection;
@@ -67,7 +69,7 @@ describe("SPC fixtures", () => {
         expect(r.signals).toEqual(f.expected.signals);
         r.points.forEach((p, i) => expect([...p.rules].sort(), `${f.name} point ${i}`).toEqual([...f.points[i]!.expected.rules].sort()));
       } else {
-        const r = analyseXmr(data, { direction: f.direction!, target: f.target ?? null, phaseStarts: f.phaseStarts ?? [], minimumPoints: f.minimumPoints });
+        const r = analyseXmr(data, { direction: f.direction!, target: f.target ?? null, phaseStarts: f.phaseStarts ?? [], minimumPoints: f.minimumPoints, fixAfter: f.fixAfter, screenMovingRanges: f.screenMovingRanges });
         expect(r.status).toBe(f.expected.status);
         if (r.status !== "OK") {
           if ("minimumPoints" in f.expected) expect(r.minimumPoints).toBe(f.expected.minimumPoints);

@@ -54,7 +54,7 @@ describe("XmR properties", () => {
 
   it("negating the data mirrors the chart: limits swap, each rule stays, improvement and concern swap", () => {
     const rand = prng(8);
-    const swap = { IMPROVEMENT: "CONCERN", CONCERN: "IMPROVEMENT", COMMON_CAUSE: "COMMON_CAUSE" } as const;
+    const swap = { IMPROVEMENT: "CONCERN", CONCERN: "IMPROVEMENT", NEUTRAL: "NEUTRAL", COMMON_CAUSE: "COMMON_CAUSE" } as const;
     for (let k = 0; k < ITER; k++) {
       const values = randomSeries(rand);
       const a = ok(analyseXmr(monthly(values), { direction: "INCREASE" }));
@@ -157,7 +157,7 @@ describe("XmR properties", () => {
 
   it("reversing the improvement direction swaps IMPROVEMENT and CONCERN (and the icon and assurance)", () => {
     const rand = prng(5);
-    const swap = { IMPROVEMENT: "CONCERN", CONCERN: "IMPROVEMENT", COMMON_CAUSE: "COMMON_CAUSE" } as const;
+    const swap = { IMPROVEMENT: "CONCERN", CONCERN: "IMPROVEMENT", NEUTRAL: "NEUTRAL", COMMON_CAUSE: "COMMON_CAUSE" } as const;
     const swapAssurance = { CONSISTENTLY_PASSES: "CONSISTENTLY_FAILS", CONSISTENTLY_FAILS: "CONSISTENTLY_PASSES", HIT_AND_MISS: "HIT_AND_MISS" } as const;
     let specials = 0;
     for (let k = 0; k < ITER; k++) {
@@ -170,7 +170,7 @@ describe("XmR properties", () => {
         expect(down.points[i]!.rules).toEqual(p.rules);
         if (p.classification !== "COMMON_CAUSE") specials++;
       });
-      expect(down.variation).toBe(up.variation.replace(/IMPROVEMENT|CONCERN/, (m) => (m === "IMPROVEMENT" ? "CONCERN" : "IMPROVEMENT")));
+      expect(down.variation).toBe(up.variation!.replace(/IMPROVEMENT|CONCERN/, (m) => (m === "IMPROVEMENT" ? "CONCERN" : "IMPROVEMENT")));
       expect(down.assurance).toBe(swapAssurance[up.assurance!]);
     }
     expect(specials).toBeGreaterThan(0); // the generator does produce signals to swap

@@ -334,7 +334,8 @@ describe("xmrSvg", () => {
 
   it("fills each point with the colour of its classification", () => {
     circles.forEach((c, i) => expect(c.attrs.fill).toBe(XMR_CLASS_COLOURS[analysis.points[i]!.classification]));
-    expect(new Set(Object.values(XMR_CLASS_COLOURS)).size).toBe(3);
+    // Four classes, four colours: no two classes can be confused by colour.
+    expect(new Set(Object.values(XMR_CLASS_COLOURS)).size).toBe(4);
   });
 
   it("places the points left to right at heights that follow the values", () => {
