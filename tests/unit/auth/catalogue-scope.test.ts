@@ -5,7 +5,7 @@ import { Kind, parse, type ObjectTypeDefinitionNode, type OperationDefinitionNod
 import { CATALOGUE_ROOT_FIELDS, catalogueScopeViolation } from "../../../lib/auth/catalogue-scope.ts";
 import { contractDocument } from "../../../schema/contracts.ts";
 import { PARTNER_KINDS } from "../../../schema/kinds.ts";
-import { FEED_QUERY } from "../../../subgraphs/catalogue/harvest/feeds.ts";
+import { FEED_QUERY, VERSIONS_QUERY } from "../../../subgraphs/catalogue/harvest/feeds.ts";
 
 const violation = (query: string, variables: Record<string, unknown> = {}) => {
   const document = parse(query);
@@ -13,7 +13,7 @@ const violation = (query: string, variables: Record<string, unknown> = {}) => {
 };
 
 describe("the catalogue's scope", () => {
-  it("lists only root fields some partner contract has (or federation's _service)", () => {
+  it("lists only root fields some partner contract has (or federation's _service and _entities)", () => {
     const queryFields = new Set(
       PARTNER_KINDS.flatMap((kind) =>
         contractDocument(kind)
@@ -21,17 +21,21 @@ describe("the catalogue's scope", () => {
           .flatMap((q) => (q.fields ?? []).map((f) => f.name.value)),
       ),
     );
-    for (const field of CATALOGUE_ROOT_FIELDS) if (field !== "_service" && field !== "__typename") expect(queryFields, field).toContain(field);
+    for (const field of CATALOGUE_ROOT_FIELDS) if (!["_service", "_entities", "__typename"].includes(field)) expect(queryFields, field).toContain(field);
   });
 
-  it("allows what the harvester and the schema checker send", () => {
-    for (const kind of PARTNER_KINDS) expect(violation(FEED_QUERY[kind].query), kind).toBeUndefined();
+  it("allows what the harvester, the reconciliation and the schema checker send", () => {
+    for (const kind of PARTNER_KINDS) {
+      expect(violation(FEED_QUERY[kind].query), kind).toBeUndefined();
+      expect(violation(VERSIONS_QUERY[kind].query), kind).toBeUndefined();
+    }
+    // Reconciliation reads differing items back by reference (published ones only: tests/integration/write-scope.test.ts).
+    expect(violation(`{ _entities(representations: []) { __typename } }`)).toBeUndefined();
     expect(violation("{ _service { sdl } }")).toBeUndefined();
   });
 
-  it("refuses mutations, entity fetches and reads by id, also hidden in fragments, naming the field", () => {
+  it("refuses mutations and reads by id, also hidden in fragments, naming the field", () => {
     expect(violation(`mutation { createResource(input: {}, idempotencyKey: "k") { id } }`)?.message).toMatch(/no mutations/);
-    expect(violation(`{ _entities(representations: []) { __typename } }`)).toMatchObject({ path: ["_entities"] });
     expect(violation(`{ _service { sdl } ...F } fragment F on Query { r: resourceFromOwner(id: "x") { id } }`)).toMatchObject({ path: ["r"] });
     // A skipped field does not run, so it is no violation; an included one is.
     expect(violation(`query($s: Boolean!) { _service { sdl } resourceFromOwner(id: "x") @skip(if: $s) { id } }`, { s: true })).toBeUndefined();
