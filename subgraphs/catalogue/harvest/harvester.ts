@@ -13,6 +13,7 @@ import type { SchemaChecker } from "../../../lib/schema-checker.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../../lib/db/open.ts";
 import { callPartner, PartnerCallError } from "../../../lib/partner-client.ts";
+import { ErrorCode } from "../../../lib/errors.ts";
 import type { IdentitySigner } from "../../../lib/auth/internal-tokens.ts";
 import { parseId } from "../../../schema/ids.ts";
 import { PARTNER_KINDS, type PartnerKind } from "../../../schema/kinds.ts";
@@ -23,6 +24,8 @@ import { FEED_QUERY, toIndexedItem, type FeedEntry, type FeedPage } from "./feed
 import { reconcilePartner, type ReconcileReport } from "./reconcile.ts";
 
 const PAGE_SIZE = 200;
+/** A partner's refusals of a page for its size (its cost limits), which a smaller page avoids. */
+const TOO_COSTLY = new Set<string>([ErrorCode.QUERY_TOO_COMPLEX, ErrorCode.ACTUAL_COST_TOO_HIGH]);
 const PARALLEL_PARTNERS = 4;
 
 export interface HarvestReport {
@@ -200,18 +203,27 @@ export class Harvester {
 
   private async fetchPage(partner: Partner, cursor: string | null): Promise<FeedPage> {
     const { field, query } = FEED_QUERY[partner.kind as PartnerKind];
-    this.feedRequests.set(partner.id, (this.feedRequests.get(partner.id) ?? 0) + 1);
     const headers = await this.headers(partner);
-    const response = await callPartner(partner.url, { query, variables: { after: cursor, first: this.pageSize } }, this.timeoutMs, headers);
-    const page = (response.data as Record<string, FeedPage> | null)?.[field];
-    if (!page) {
-      const error = response.errors?.[0];
-      const refused = error?.extensions?.code === "BAD_USER_INPUT" && (error.extensions.argumentPath as unknown[] | undefined)?.[0] === "after";
-      const message = error?.message ?? "answered without a feed page";
-      throw refused ? new CursorRefused(message) : new PartnerCallError(message, "bad_response");
+    // A page of items heavy enough to pass the partner's cost limit (lib/limits/partner.ts: items
+    // with many measures, say) is asked for again in halves: the harvest never sticks on a page.
+    for (let first = this.pageSize; ; first = Math.max(1, Math.floor(first / 2))) {
+      this.feedRequests.set(partner.id, (this.feedRequests.get(partner.id) ?? 0) + 1);
+      const response = await callPartner(partner.url, { query, variables: { after: cursor, first } }, this.timeoutMs, headers);
+      const page = (response.data as Record<string, FeedPage> | null)?.[field];
+      if (!page) {
+        const error = response.errors?.[0];
+        const code = error?.extensions?.code;
+        if (first > 1 && typeof code === "string" && TOO_COSTLY.has(code)) {
+          this.logger.warn({ harvested: partner.id, first, code }, "feed page over the partner's limits; asking for fewer entries");
+          continue;
+        }
+        const refused = code === "BAD_USER_INPUT" && (error!.extensions!.argumentPath as unknown[] | undefined)?.[0] === "after";
+        const message = error?.message ?? "answered without a feed page";
+        throw refused ? new CursorRefused(message) : new PartnerCallError(message, "bad_response");
+      }
+      if (response.errors?.length) this.logger.warn({ harvested: partner.id, errors: response.errors.slice(0, 3).map((e) => e.message) }, "feed page with errors");
+      return page;
     }
-    if (response.errors?.length) this.logger.warn({ harvested: partner.id, errors: response.errors.slice(0, 3).map((e) => e.message) }, "feed page with errors");
-    return page;
   }
 
   async harvestPartner(partner: Partner): Promise<HarvestReport> {

@@ -12,6 +12,7 @@
 // the listing and the read is left to the feed, which reports its removal.
 import type { Logger } from "pino";
 import type { OpenedDatabase } from "../../../lib/db/open.ts";
+import { ErrorCode } from "../../../lib/errors.ts";
 import { callPartner, PartnerCallError } from "../../../lib/partner-client.ts";
 import { parseId } from "../../../schema/ids.ts";
 import type { PartnerKind } from "../../../schema/kinds.ts";
@@ -77,9 +78,8 @@ async function readItems(deps: ReconcileDeps, kind: PartnerKind, partner: Partne
   const ids = [...wanted.keys()];
   const items: IndexedItem[] = [];
   const { typename } = NODE_FIELDS[kind];
-  for (let i = 0; i < ids.length; i += READ_BATCH) {
+  const read = async (batch: string[]): Promise<void> => {
     if (deps.stopping()) throw new Stopped();
-    const batch = ids.slice(i, i + READ_BATCH);
     const response = await callPartner(
       partner.url,
       { query: entitiesQuery(kind), variables: { representations: batch.map((id) => ({ __typename: typename, id })) } },
@@ -87,12 +87,23 @@ async function readItems(deps: ReconcileDeps, kind: PartnerKind, partner: Partne
       await deps.headers(partner),
     );
     const nodes = (response.data as { _entities?: (Node | null)[] } | null)?._entities;
-    if (!Array.isArray(nodes)) throw new PartnerCallError(response.errors?.[0]?.message ?? "answered without entities", "bad_response");
+    if (!Array.isArray(nodes)) {
+      // Too heavy for the partner's cost limits as one batch (as the harvester's pages): in halves.
+      const code = response.errors?.[0]?.extensions?.code;
+      if (batch.length > 1 && (code === ErrorCode.QUERY_TOO_COMPLEX || code === ErrorCode.ACTUAL_COST_TOO_HIGH)) {
+        const half = Math.ceil(batch.length / 2);
+        await read(batch.slice(0, half));
+        await read(batch.slice(half));
+        return;
+      }
+      throw new PartnerCallError(response.errors?.[0]?.message ?? "answered without entities", "bad_response");
+    }
     nodes.forEach((node, k) => {
       // Gone since the listing (or not published any more): the feed reports it.
       if (node && node.id === batch[k]) items.push(toIndexedItem(kind, partner, node, wanted.get(node.id)!));
     });
-  }
+  };
+  for (let i = 0; i < ids.length; i += READ_BATCH) await read(ids.slice(i, i + READ_BATCH));
   return items;
 }
 
