@@ -8,11 +8,11 @@
 // while an earlier-stamped transaction is still in flight, and never see it.
 //
 // Horizon: a page lists only changes of transactions older than every transaction still running when
-// the page's statement took its snapshot (`pg_snapshot_xmin(pg_current_snapshot())`, computed in that
+// the page's statement took its snapshot (HORIZON_SQL: of this database's transactions, computed in that
 // same statement). Every such transaction has ended, so all its changes are visible to the statement;
 // any transaction that commits later has an id at or above the horizon, hence after the cursor. So a
 // harvest that resumes after its cursor misses no committed change, on PGlite (one transaction at a
-// time) as on a PostgreSQL server. The price: a transaction left open on the partner's server holds
+// time) as on a PostgreSQL server. The price: a transaction left open in the partner's own database holds
 // the feed back (nothing after it is listed) until it ends. So that a change just committed is not
 // left for the next harvest whenever some other transaction happens to be running, a page that reaches
 // the end of what may be listed while committed changes wait above the horizon is read again after a
@@ -118,6 +118,28 @@ export function itemVersion(row: object): string {
 }
 
 /**
+ * The horizon of a page: the oldest transaction of THIS database still in flight when the statement
+ * took its snapshot (or the snapshot's xmax when there is none). Transaction ids are cluster-wide, so
+ * the snapshot's in-flight list (`pg_snapshot_xip`) holds every database's; an id is left out only
+ * when pg_stat_activity, read after the snapshot, shows it as the transaction of a session in another
+ * database: ids are never reused, so such a transaction can never write here. One that has ended by
+ * then, or that pg_stat_activity does not show (a role without pg_read_all_stats sees no other user's
+ * backend_xid; prepared transactions), stays in: the horizon is only ever lower than needed, never
+ * higher, and a transaction left open in another partner's database no longer holds this feed back.
+ * backend_xid is a 32-bit xid; the in-flight ids are within 2^31 of it, so their low 32 bits match.
+ */
+export const HORIZON_SQL = `
+    SELECT COALESCE(
+      (SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+        WHERE NOT EXISTS (
+          SELECT 1 FROM pg_stat_activity a
+          WHERE a.backend_xid IS NOT NULL AND a.datname IS DISTINCT FROM current_database()
+            AND a.backend_xid::text::bigint = (x::text::bigint & 4294967295)
+        )),
+      pg_snapshot_xmax(pg_current_snapshot())::text::bigint
+    ) AS xmin`;
+
+/**
  * The one statement that lists a page of changes: the live table's rows (each an upsert, or a removal
  * when `removedSql` holds for it) and the tombstones, after the cursor and below the horizon, in feed
  * order, with how many there are in all (`total`) and how many committed changes after the cursor
@@ -132,9 +154,7 @@ export function itemVersion(row: object): string {
  * the order of the cursor.
  */
 export function changesSql(table: string, removedSql: string): string {
-  return `WITH horizon AS (
-    SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin
-  )
+  return `WITH horizon AS (${HORIZON_SQL})
   , changes AS NOT MATERIALIZED (
     SELECT local, "changeXid" AS xid, "updatedAt" AS "changedAt", (${removedSql}) AS removed FROM "${table}"
     UNION ALL

@@ -90,3 +90,40 @@ describe("a change that commits after a later-stamped change was harvested", () 
     }
   });
 });
+
+describe("a transaction left open in another database of the same server", () => {
+  it("does not hold this partner's feed back", async () => {
+    const prisma = partnerDb().prisma;
+    const [a] = (await prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "asc" }, skip: 2, take: 1 })).map((r) => r.local);
+    let cursor: string | null = null;
+    for (let page = await resourceFeed(prisma, null, 500); ; page = await resourceFeed(prisma, cursor, 500)) {
+      cursor = page.endCursor;
+      if (!page.hasNextPage) break;
+    }
+    // Another partner's database (here the server's own test database): a transaction that has
+    // written, so it has an id, and stays open for the whole test.
+    const elsewhere = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL! });
+    await elsewhere.connect();
+    const own = await connect();
+    try {
+      await elsewhere.query("BEGIN");
+      const xid = ((await elsewhere.query(`SELECT pg_current_xact_id()::text AS xid`)).rows[0] as { xid: string }).xid;
+      expect(Number(xid)).toBeGreaterThan(0);
+      await own.query(`UPDATE "Resource" SET title = 'Committed beside an open transaction elsewhere' WHERE local = $1`, [a]);
+      const page = await resourceFeed(prisma, cursor, 500, { removals: true });
+      expect(page.entries.map((e) => e.local)).toEqual([a]);
+      // The same transaction open in the partner's own database does hold the feed back (the guarantee).
+      await own.query("BEGIN");
+      await own.query(`SELECT pg_current_xact_id()`);
+      const [b] = (await prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "asc" }, skip: 3, take: 1 })).map((r) => r.local);
+      await prisma.$executeRawUnsafe(`UPDATE "Resource" SET title = 'Held behind this database''s open transaction' WHERE local = $1`, b);
+      const held = await resourceFeed(prisma, page.endCursor, 500, { removals: true });
+      expect(held.entries).toEqual([]);
+    } finally {
+      await elsewhere.query("ROLLBACK").catch(() => undefined);
+      await own.query("ROLLBACK").catch(() => undefined);
+      await elsewhere.end();
+      await own.end();
+    }
+  });
+});
