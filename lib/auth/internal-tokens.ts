@@ -2,7 +2,7 @@
 // Ed25519 key, for one audience (the partner's id), so a partner can tell a request came through
 // the gateway and that it was meant for it. A captured forward is worthless to any other partner
 // and expires in a minute. Signatures are cached per (identity, partner) for half their life: one
-// sign per user per partner per 30 s instead of one per fetch.
+// sign per user per partner per 15 s instead of one per fetch.
 //
 // The national catalogue signs its own calls (harvest, schema checks) the same way with its OWN key
 // and issuer: a partner knows which of the two signed, accepts only a service identity from the
@@ -65,7 +65,10 @@ export class IdentitySigner {
       .setExpirationTime(`${FORWARD_LIFETIME_S}s`)
       .sign(this.key);
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(cacheKey, { token, renewAt: now + (FORWARD_LIFETIME_S * 1000) / 2 });
+    // Renewed after a quarter of its life: a forward is at most 15 s old when sent and the write
+    // deadline is 15 s, so even one that waits its whole deadline for a socket arrives with half its
+    // life left on a loaded machine.
+    this.cache.set(cacheKey, { token, renewAt: now + (FORWARD_LIFETIME_S * 1000) / 4 });
     return token;
   }
 
@@ -76,7 +79,7 @@ export class IdentitySigner {
 
 export type ForwardCheck = { signed: true; identity: Identity; by: ForwardSigner } | { signed: false; reason: string };
 
-/** Verified forwards remembered at most (a token per identity per partner per 30 s: a few per user). */
+/** Verified forwards remembered at most (a token per identity per partner per 15 s: a few per user). */
 const MAX_VERIFIED = 10_000;
 
 export interface VerifierKeys {
@@ -89,7 +92,7 @@ export interface VerifierKeys {
 export class IdentityVerifier {
   /**
    * Forwards already verified, by token, until they expire. Why: the gateway sends the same token
-   * for 30 s (IdentitySigner's cache), and verifying its signature again on every request cost more
+   * for 15 s (IdentitySigner's cache), and verifying its signature again on every request cost more
    * than serving a small read (scripts/bench/gateway, scenario a). A token's signature, issuer and
    * audience cannot change; its expiry is checked on every use.
    */
