@@ -216,6 +216,16 @@ describe("search.csv", () => {
     expect(mine.summary).toBe(`'${tricky.summary}`);
   });
 
+  it("MAX_RESPONSE_BYTES bounds each page of the stream, not the whole export", async () => {
+    // 6,000 bytes holds a page of 3 results but not every page of a search for everything.
+    const gw = await sys.startGateway({ export: { csvPageSize: 3 }, admission: { maxInflightRequests: 0, maxInflightBytes: 0, maxResponseBytes: 6000 } });
+    const r = await get(`/export/search.csv?sort=TITLE`, gw.url);
+    expect(r.status, r.text).toBe(200);
+    const total = (await sys.query(`{ search { totalCount } }`)).body.data.search.totalCount;
+    expect(parseCsv(r.text, { columns: true })).toHaveLength(total);
+    expect(r.text.length).toBeGreaterThan(6000);
+  });
+
   it("a query and sort are passed on; bad parameters are a 400 in JSON with a code and message, never a trace", async () => {
     const r = await get(`/export/search.csv?query=falls&sort=NEWEST`);
     expect(r.status).toBe(200);
