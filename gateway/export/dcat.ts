@@ -3,7 +3,7 @@
 // dct:publisher (its organisation, a foaf:Agent with foaf:name), dcat:keyword (its topics),
 // dcat:theme (the framework conditions its drivers serve, skos:Concepts), dct:license,
 // dcat:landingPage and dct:modified. One page of the catalogue's search per answer.
-import { effectiveLicence, licenceIri } from "../../schema/licences.ts";
+import { licenceIri } from "../../schema/licences.ts";
 import type { Registry } from "../../schema/registry.ts";
 import { mergeNodes, urlIri, type RdfNode, type Term } from "./rdf.ts";
 
@@ -46,10 +46,12 @@ export const itemIri = (base: string, id: string) => `${base}/export/items/${id}
 export const themeIri = (base: string, conditionId: string) => `${base}/export/framework#${conditionId}`;
 const lit = (value: string, datatype?: string): Term => (datatype ? { value, datatype } : { value });
 
-export function resourceNodes(base: string, r: CatalogueResource, registry: Registry): RdfNode[] {
+export function resourceNodes(base: string, r: CatalogueResource): RdfNode[] {
   const publisher: RdfNode = { iri: itemIri(base, r.organisation.id), types: ["foaf:Agent"], props: [["foaf:name", lit(r.organisation.name)]] };
-  // Its partner unreachable, a resource keeps the licence its partner's registry entry gives.
-  const licence = licenceIri(r.licence ?? effectiveLicence(null, registry.get(r.partner.id)?.defaultLicence));
+  // The owner always answers a licence (its own or its default): null means the owner could not be
+  // read, and a guess (the partner's default) could contradict the resource's own licence, so then
+  // the licence is left out rather than misstated.
+  const licence = r.licence ? licenceIri(r.licence) : undefined;
   const landing = urlIri(r.url) ?? itemIri(base, r.id);
   const themes = new Map((r.drivers ?? []).map((d) => [d.condition.id, d.condition.name]));
   const modified = r.updatedAt ?? r.lastSeen;
@@ -63,7 +65,7 @@ export function resourceNodes(base: string, r: CatalogueResource, registry: Regi
       ["dct:publisher", { iri: publisher.iri }],
       ...(r.topics ?? []).map((t): [string, Term] => ["dcat:keyword", lit(t.name)]),
       ...[...themes.keys()].map((id): [string, Term] => ["dcat:theme", { iri: themeIri(base, id) }]),
-      ["dct:license", { iri: licence }],
+      ...(licence ? [["dct:license", { iri: licence }] as [string, Term]] : []),
       ["dcat:landingPage", { iri: landing }],
       ...(modified ? [["dct:modified", lit(modified, "xsd:dateTime")] as [string, Term]] : []),
     ],
@@ -71,7 +73,7 @@ export function resourceNodes(base: string, r: CatalogueResource, registry: Regi
   return [
     dataset,
     publisher,
-    { iri: licence, types: ["dct:LicenseDocument"], props: [] },
+    ...(licence ? [{ iri: licence, types: ["dct:LicenseDocument"], props: [] }] : []),
     { iri: landing, types: ["foaf:Document"], props: [] },
     ...[...themes].map(([id, name]): RdfNode => ({
       iri: themeIri(base, id),
@@ -99,5 +101,5 @@ export function cataloguePageNodes(base: string, page: CataloguePage, registry: 
       ...resources.map((r): [string, Term] => ["dcat:dataset", { iri: itemIri(base, r.id) }]),
     ],
   };
-  return mergeNodes([catalogue, publisher, ...resources.flatMap((r) => resourceNodes(base, r, registry))]);
+  return mergeNodes([catalogue, publisher, ...resources.flatMap((r) => resourceNodes(base, r))]);
 }

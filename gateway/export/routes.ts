@@ -98,7 +98,7 @@ async function item(o: ExportOptions, req: IncomingMessage, res: ServerResponse,
   const data = await o.execute<{ item: Record<string, unknown> | null }>(req, itemQueryOf(id), { id });
   if (!data.item) throw new ExportError(404, ErrorCode.NOT_FOUND, `No published item or organisation ${id}`);
   res.writeHead(200, { "content-type": "application/ld+json; charset=utf-8" });
-  res.end(JSON.stringify(schemaOrgItem(baseOf(req, o.baseUrl), id, data.item, o.registry())));
+  res.end(JSON.stringify(schemaOrgItem(baseOf(req, o.baseUrl), id, data.item)));
 }
 
 export const CSV_COLUMNS = ["id", "kind", "title", "summary", "organisation", "organisation_name", "partner", "stale", "last_seen", "score"] as const;

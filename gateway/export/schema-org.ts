@@ -2,8 +2,7 @@
 // LearningResource, a project a Project, a network or an organisation an Organization. The context
 // is inline ({"@vocab": "https://schema.org/"}, url and license as IRIs) so that a JSON-LD processor needs no remote fetch.
 import { parseId } from "../../schema/ids.ts";
-import { effectiveLicence, licenceIri } from "../../schema/licences.ts";
-import type { Registry } from "../../schema/registry.ts";
+import { licenceIri } from "../../schema/licences.ts";
 import { itemIri } from "./dcat.ts";
 import { urlIri } from "./rdf.ts";
 
@@ -31,7 +30,7 @@ function organization(base: string, o: Any): Any {
 }
 
 /** The item as schema.org JSON-LD; `item` is the GraphQL answer's `item` for the query itemQueryOf gave. */
-export function schemaOrgItem(base: string, id: string, item: Any, registry: Registry): Any {
+export function schemaOrgItem(base: string, id: string, item: Any): Any {
   // url and license are IRIs, as schema.org's own context declares them.
   const context = { "@vocab": "https://schema.org/", url: { "@type": "@id" }, license: { "@type": "@id" } };
   const kind = parseId(id)?.kind;
@@ -50,7 +49,8 @@ export function schemaOrgItem(base: string, id: string, item: Any, registry: Reg
       "@type": "LearningResource",
       ...common,
       url: urlIri(item.url),
-      license: licenceIri(item.licence ?? effectiveLicence(null, registry.get(item.partner?.id)?.defaultLicence)),
+      // null only when the owner could not be read: left out rather than guessed (see dcat.ts).
+      license: item.licence ? licenceIri(item.licence) : undefined,
       learningResourceType: item.kind,
       audience: (item.audience ?? []).map((a: string) => ({ "@type": "Audience", audienceType: a })),
       datePublished: item.publishedOn,

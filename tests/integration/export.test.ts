@@ -272,3 +272,21 @@ describe("export routes at the edge", () => {
     expect(statuses).toEqual([200, 200, 429]);
   });
 });
+
+// Last: it stops a partner of the shared system.
+describe("a partner down", () => {
+  it("its resources stay in the DCAT export from the index, with their publisher, and no guessed licence", async () => {
+    await sys.stopPartner("leadership-academy");
+    const r = await get(`/export/catalogue.ttl?first=100`);
+    expect(r.status).toBe(200);
+    const triples = turtleTriples(r.text);
+    const values = (s: string, p: string) => triples.filter((t) => t.s === s && t.p === p).map((t) => t.o);
+    const theirs = triples.filter((t) => t.p === `${DCT}identifier` && t.o.startsWith('"leadership-academy:')).map((t) => t.s);
+    expect(theirs.length).toBeGreaterThan(0);
+    for (const d of theirs) {
+      expect(values(d, `${DCT}publisher`), d).toHaveLength(1);
+      expect(values(d, `${DCT}title`), d).toHaveLength(1);
+      expect(values(d, `${DCT}license`), d).toEqual([]);
+    }
+  });
+});
