@@ -54,7 +54,7 @@ export function executor(options: ExportExecutorOptions): Execute {
     if (ticket?.overloaded) throw new ExportError(503, ErrorCode.OVERLOADED, "The service is at capacity: try again shortly");
     if (response.body.kind !== "single") throw new ExportError(500, ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
     const { data, errors } = response.body.singleResult;
-    const request = errors?.find((e: GraphQLFormattedError) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)) || String(e.extensions?.code) === ErrorCode.BAD_USER_INPUT);
+    const request = errors?.find((e: GraphQLFormattedError) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)));
     if (request) throw new ExportError(400, String(request.extensions?.code), request.message);
     const tooLarge = errors?.find((e) => e.extensions?.code === ErrorCode.RESPONSE_TOO_LARGE);
     if (tooLarge) throw new ExportError(413, ErrorCode.RESPONSE_TOO_LARGE, tooLarge.message);

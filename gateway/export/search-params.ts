@@ -16,12 +16,10 @@ const filterInput = contractDocument("catalogue").definitions.find(
 /** SearchFilter's fields, as query parameters. */
 export const FILTER_PARAMETERS: readonly string[] = (filterInput?.fields ?? []).map((f) => f.name.value);
 
-/** Longest query string the export reads: a URL is bounded by Node's 16 kB of headers anyway. */
-const MAX_VALUES = 30;
-
 const scalars = z
   .object({
-    query: z.string().max(500, "must be at most 500 characters").optional(),
+    // Its length and characters are the catalogue search's to refuse (one rule, one place).
+    query: z.string().optional(),
     sort: z.enum(contractEnum("catalogue", "SearchSort")).optional(),
   })
   .strict();
@@ -45,7 +43,6 @@ export function searchArguments(params: URLSearchParams, extra: readonly string[
     if (extra.includes(name)) continue;
     if (FILTER_PARAMETERS.includes(name)) {
       const list = values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
-      if (list.length > MAX_VALUES) refuse(name, `at most ${MAX_VALUES} values`);
       filter[name] = list;
       continue;
     }
