@@ -45,6 +45,7 @@ const gateway = await startGateway({
     maxResponseBytes: config.MAX_RESPONSE_BYTES,
   },
   shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+  export: { baseUrl: config.EXPORT_BASE_URL },
 });
 logger.info({ url: gateway.url }, "gateway listening");
 // Drain the HTTP front first (in-flight requests still need the registry), then the watcher.

@@ -28,6 +28,8 @@ import { documentKeysPlugin, NormalisedDocumentStore, PlanCache } from "./caches
 import { PlanningBudget, planningBudgetPlugin } from "./caches/planning-budget.ts";
 import type { GatewayContextPrefetch } from "./owner-routing-data-source.ts";
 import type { SchemaChecker } from "../lib/schema-checker.ts";
+import { exportRoutes, type ExportOptions } from "./export/routes.ts";
+import { executor } from "./export/executor.ts";
 
 export interface GatewayOptions {
   registry: () => Registry;
@@ -55,6 +57,8 @@ export interface GatewayOptions {
   admission?: Partial<AdmissionOptions>;
   /** How long a stop lets in-flight requests finish (lib/http-server.ts; default 20 s, SHUTDOWN_GRACE_MS). */
   shutdownGraceMs?: number;
+  /** The open export's page sizes and base URL (gateway/export/routes.ts documents the defaults). */
+  export?: Pick<ExportOptions, "pageSize" | "csvPageSize" | "baseUrl">;
 }
 
 /** What every request's resolvers and data sources see: the verified caller (and a fetch's answer the shortcut already has). */
@@ -236,6 +240,13 @@ export async function startGateway(
       budget: admission.ticketOf(req),
     }),
     health: () => ({ service: "gateway", admission: admission.stats() }),
+    // The open export (DCAT, schema.org, CSV), read through this gateway's own GraphQL.
+    routes: exportRoutes({
+      execute: executor({ apollo, ticketOf: (req) => admission.ticketOf(req), clientOf }),
+      registry: options.registry,
+      logger: options.logger,
+      ...options.export,
+    }),
   });
   return {
     ...running,

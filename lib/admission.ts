@@ -94,6 +94,16 @@ export class Ticket implements ByteBudget {
     this.overloaded = true;
   }
 
+  /**
+   * Gives back the partner bytes held so far while the request goes on: a streamed answer (the
+   * gateway's paged exports) calls it once a page is written out, so MAX_RESPONSE_BYTES bounds a page
+   * and the shared budget counts only the page in hand.
+   */
+  releaseBytes(): void {
+    if (this.released) return;
+    this.admission.uncharge(this);
+  }
+
   release(): void {
     if (this.released) return;
     this.released = true;
@@ -165,6 +175,12 @@ export class Admission {
     ticket.bytes += bytes;
     this.bytes += bytes;
     if (this.bytes > this.counts.peakBytes) this.counts.peakBytes = this.bytes;
+  }
+
+  /** Called by Ticket.releaseBytes. */
+  uncharge(ticket: Ticket): void {
+    this.bytes -= ticket.bytes;
+    ticket.bytes = 0;
   }
 
   /** Called by Ticket.release. */

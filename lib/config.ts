@@ -44,6 +44,13 @@ export const configSchema = z.object({
   PORT: port.optional(),
   HOST: z.string().min(1).default("127.0.0.1"),
   GATEWAY_PORT: port.default(4000),
+  /**
+   * The gateway's public address, the base of the open export's identifiers and next-page links
+   * (gateway/export/routes.ts), e.g. https://catalogue.example.nhs.uk. Unset: http://<the request's
+   * Host header>, which suits development; set it in production so identifiers stay stable and no
+   * client's Host header ends up in a link.
+   */
+  EXPORT_BASE_URL: z.string().refine(isHttpUrl, HTTP_URL_MESSAGE).optional(),
   /** How long the gateway waits for one partner before answering without it. */
   PARTNER_TIMEOUT_MS: ms(3000),
   /** How long the gateway waits for a partner to finish a write (a batch of measurements is a transaction). */

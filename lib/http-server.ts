@@ -23,7 +23,7 @@ export interface HttpOptions<C extends BaseContext> {
   maxBodyBytes: number;
   /** Extra JSON answered on GET /health (for example the partner id and store). */
   health?: () => Record<string, unknown>;
-  /** Extra routes by path (the catalogue's POST /admin/harvest). */
+  /** Extra routes by path (the catalogue's POST /admin/harvest, the gateway's /export); rate limited and admitted like /graphql. */
   routes?: Record<string, RouteHandler>;
   /** Rate limiting of /graphql and the extra routes: over budget is 429 with Retry-After. */
   limiter?: RateLimiter;
@@ -42,7 +42,7 @@ export interface HttpOptions<C extends BaseContext> {
    */
   shortcut?: (req: IncomingMessage, body: unknown) => Promise<{ headers: Record<string, string>; body: string } | undefined>;
   /**
-   * Admission control of /graphql (lib/admission.ts): a request over the in-flight bound, or one
+   * Admission control of /graphql and the extra routes (lib/admission.ts): a request over the in-flight bound, or one
    * whose partner answers were abandoned because the byte budget was full, is answered 503 with
    * Retry-After. Checked first, before the rate limit and the body: a refusal costs nothing.
    */
@@ -199,8 +199,19 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
     if (url.pathname === "/health") return sendJson(res, 200, { status: "ok", ...(options.health?.() ?? {}) });
     // A route answers its path and everything below it ("/charts/measures" serves "/charts/measures/<id>.svg").
     const route = Object.entries(options.routes ?? {}).find(([path]) => url.pathname === path || url.pathname.startsWith(`${path}/`))?.[1];
-    // Routes count against the rate limit too (a partner's chart images are drawn per request).
-    if (route) return options.limiter && !(await withinRateLimit(req, res, options.limiter, options.keyOf as HttpOptions<BaseContext>["keyOf"])) ? undefined : route(req, res);
+    // Routes count against the rate limit too (a partner's chart images are drawn per request), and
+    // hold an in-flight slot like /graphql (the gateway's exports read many pages): admitted after
+    // the rate limit, so a client over budget takes no slot.
+    if (route) {
+      if (options.limiter && !(await withinRateLimit(req, res, options.limiter, options.keyOf as HttpOptions<BaseContext>["keyOf"]))) return;
+      const admission = options.admission;
+      if (admission) {
+        const ticket = admission.admit(req);
+        if (!ticket) return overloaded(res, req, admission);
+        res.once("close", () => ticket.release());
+      }
+      return route(req, res);
+    }
     if (url.pathname !== "/graphql" && url.pathname !== "/") return requestError(res, 404, "NOT_FOUND", "Not found: use /graphql", req);
     if (req.method !== "GET" && req.method !== "POST") {
       res.setHeader("allow", "GET, POST");

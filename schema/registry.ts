@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ALL_KINDS, type Kind } from "./kinds.ts";
 import { PARTNER_ID_PATTERN } from "./ids.ts";
 import { REGION_IDS } from "./vocabulary.ts";
+import { licenceId } from "./licences.ts";
 import organisations from "./organisations.json" with { type: "json" };
 
 const organisationIds = new Set(organisations.organisations.map((o) => o.id));
@@ -37,6 +38,11 @@ export const partnerEntry = z
     enabled: z.boolean().default(true),
     /** Overrides the URL built from PARTNER_URL_TEMPLATE. */
     url: httpUrl.optional(),
+    /**
+     * The licence of this partner's resources that name none of their own (schema/licences.ts).
+     * Absent: DEFAULT_LICENCE (OGL-UK-3.0). Only meaningful for resources partners.
+     */
+    defaultLicence: licenceId.optional(),
   })
   .strict();
 

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { contractEnumOf, driverId, httpUrl, isoDate, organisationId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
 import { optionalText, storableString, text } from "../../lib/text-zod.ts";
+import { licenceId } from "../../schema/licences.ts";
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(30, "at most 30 values");
 
@@ -18,6 +19,7 @@ const fields = {
   settings: list(settingId),
   audience: list(contractEnumOf("resources", "Audience")),
   publishedOn: isoDate.nullable(),
+  licence: licenceId.nullable(),
 };
 
 export const createResourceInput = z
@@ -32,6 +34,7 @@ export const createResourceInput = z
     settings: fields.settings.default([]),
     audience: fields.audience.default([]),
     publishedOn: fields.publishedOn.optional(),
+    licence: fields.licence.optional(),
   })
   .strict();
 
@@ -49,6 +52,7 @@ export const updateResourceInput = z
     settings: fields.settings.optional(),
     audience: fields.audience.optional(),
     publishedOn: fields.publishedOn.optional(),
+    licence: fields.licence.optional(),
   })
   .strict()
   .refine((o) => Object.keys(o).length > 0, "give at least one field to change");

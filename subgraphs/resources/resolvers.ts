@@ -4,6 +4,7 @@ import { changeEntry, feedReaderOf, versionEntry } from "../shared/change-resolv
 import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
 import { isPublished, resourceFeed, resourceVersions, type ResourceRow } from "./data/resources.ts";
 import { mutations } from "./mutations.ts";
+import { effectiveLicence } from "../../schema/licences.ts";
 import type { ResourcesContext } from "./context.ts";
 
 const byLocal = (ctx: ResourcesContext) => ctx.loaders.byLocal;
@@ -27,5 +28,7 @@ export const resolvers = {
     settings: (r: ResourceRow) => refs(r.settings),
     publishedOn: (r: ResourceRow) => isoDay(r.publishedOn),
     updatedAt: (r: ResourceRow) => isoTime(r.updatedAt),
+    // Read from the registry on every request, so a partner's new default applies without a restart.
+    licence: (r: ResourceRow, _: unknown, ctx: ResourcesContext) => effectiveLicence(r.licence, ctx.partner.defaultLicence),
   },
 };

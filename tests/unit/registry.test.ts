@@ -87,6 +87,16 @@ describe("parseRegistry", () => {
     expect(parseError(file)).toContain("partners.2.port: duplicate port 5001");
   });
 
+  it("takes a partner's default licence from the licence list, and refuses one outside it", () => {
+    const file = validFile();
+    file.partners[1] = { ...file.partners[1], defaultLicence: "CC-BY-4.0" };
+    expect(parseRegistry(file, TEMPLATE).get("hub")?.defaultLicence).toBe("CC-BY-4.0");
+    file.partners[1] = { ...file.partners[1], defaultLicence: "GPL-3.0-or-later" };
+    const message = parseError(file);
+    expect(message).toContain("partners.1.defaultLicence");
+    expect(message).toContain("OGL-UK-3.0");
+  });
+
   it("rejects an organisation missing from schema/organisations.json", () => {
     const file = validFile();
     file.partners[1] = { ...file.partners[1], organisation: "acme-health" };
