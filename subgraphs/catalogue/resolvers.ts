@@ -15,6 +15,7 @@ import type { Verdict } from "../../lib/schema-checker.ts";
 import { MEASURE_LIBRARY, libraryMeasure, type LibraryMeasure } from "../../schema/measure-library.ts";
 import { compareMeasure, entriesOfCodes, parseComparisonArgs, summariesOf, type ComparisonRow } from "./data/measure-comparison.ts";
 import DataLoader from "dataloader";
+import { comparisonSvg } from "./charts/comparison-svg.ts";
 
 type Hit = Pick<ItemRow, "id" | "typename" | "partnerId" | "organisationId" | "title" | "summary" | "stale" | "lastSeen">;
 
@@ -154,6 +155,26 @@ export const resolvers = {
     citationUrl: (m: LibraryMeasure) => m.citation?.url ?? null,
     citationTitle: (m: LibraryMeasure) => m.citation?.title ?? null,
     citationNote: (m: LibraryMeasure) => m.citationNote ?? null,
+  },
+  MeasureComparison: {
+    chart: (c: { measure: LibraryMeasure; entries: ComparisonRow[] }) =>
+      comparisonSvg(
+        `${c.measure.name} (${c.measure.unit})`,
+        c.entries.map((r) => ({
+          organisation: organisation(r.organisationId)?.name ?? r.organisationId,
+          project: r.title,
+          unit: r.unit,
+          latestValue: r.latestValue,
+          latestDate: r.latestDate,
+          mean: r.mean,
+          upperLimit: r.upperLimit,
+          lowerLimit: r.lowerLimit,
+          target: r.target,
+          variation: r.variation,
+          assurance: r.assurance,
+          status: r.status,
+        })),
+      ),
   },
   MeasureComparisonEntry: {
     organisation: (r: ComparisonRow) => organisation(r.organisationId) ?? { id: r.organisationId },

@@ -67,6 +67,15 @@ describe("measureComparison", () => {
     });
   });
 
+  it("draws the organisations as small multiples, served by the catalogue through the gateway", async () => {
+    const { body } = await sys.query(`{ measureComparison(code: "PPI-REPRESENTATIVES") { entries { organisation { name } } chart } }`);
+    expect(body.errors).toBeUndefined();
+    const { chart, entries } = body.data.measureComparison;
+    expect(chart).toMatch(/^<svg [^>]*role="img"/);
+    expect(chart.match(/class="panel"/g)).toHaveLength(3);
+    for (const e of entries) expect(chart).toContain(e.organisation.name.replace(/&/g, "&amp;"));
+  });
+
   it("refuses an unknown code and a bad filter with BAD_USER_INPUT naming the argument", async () => {
     const unknown = await sys.query(COMPARE, { code: "NO-SUCH-MEASURE" });
     expect(unknown.body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["code"] });
