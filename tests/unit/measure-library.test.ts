@@ -48,3 +48,15 @@ describe("measure library", () => {
     expect(MEASURE_LIBRARY.find((m) => m.code === "PPH-1500")?.numerator).toMatch(/1,500 ml/);
   });
 });
+
+describe("measure codes in seed files", () => {
+  const seed = { name: "Falls", code: "FALLS-OBD", unit: "falls per 1,000 occupied bed days", improvement: "DECREASE", illustrative: true };
+  it("accepts a code with its unit and direction, and refuses an unknown code or another unit or direction", async () => {
+    const { measureSeed } = await import("../../subgraphs/projects/seed-schema.ts");
+    expect(measureSeed.safeParse(seed).success).toBe(true);
+    const paths = (v: unknown) => measureSeed.safeParse(v).error?.issues.map((i) => i.path.join("."));
+    expect(paths({ ...seed, code: "FALLS" })).toEqual(["code"]);
+    expect(paths({ ...seed, unit: "falls per month" })).toEqual(["unit"]);
+    expect(paths({ ...seed, improvement: "INCREASE" })).toEqual(["improvement"]);
+  });
+});
