@@ -12,6 +12,10 @@ import type { ItemRow } from "./data/items.ts";
 import { driversOfCondition, framework, organisation, ORGANISATIONS, REGIONS, SETTINGS, TOPICS, vocabularyEntry } from "./directory.ts";
 import type { CatalogueContext } from "./context.ts";
 import type { Verdict } from "../../lib/schema-checker.ts";
+import { MEASURE_LIBRARY, libraryMeasure, type LibraryMeasure } from "../../schema/measure-library.ts";
+import { compareMeasure, entriesOfCodes, parseComparisonArgs, summariesOf, type ComparisonRow } from "./data/measure-comparison.ts";
+import DataLoader from "dataloader";
+import { comparisonSvg } from "./charts/comparison-svg.ts";
 
 type Hit = Pick<ItemRow, "id" | "typename" | "partnerId" | "organisationId" | "title" | "summary" | "stale" | "lastSeen">;
 
@@ -50,6 +54,43 @@ function similar(ctx: CatalogueContext) {
 
 /** Project.similarProjects and Resource.related: validated `first`, batched per request. */
 const similarItems = (r: Hit, args: { first?: number | null }, ctx: CatalogueContext) => similar(ctx).load({ id: r.id, first: parseSimilarFirst(args.first) });
+
+const peerLoaders = new WeakMap<CatalogueContext, DataLoader<string, MeasurePeers[]>>();
+interface MeasurePeers {
+  measureId: string;
+  code: string;
+  measureName: string;
+  peers: ComparisonRow[];
+}
+
+/**
+ * Project.measurePeers for a page of projects in two statements: their coded measures, then every
+ * entry of those codes; each measure's peers are the entries of its code at other organisations.
+ */
+function peers(ctx: CatalogueContext) {
+  let loader = peerLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader<string, MeasurePeers[]>(
+      async (ids) => {
+        const own = await summariesOf(ctx.db.sql, ids);
+        const entries = await entriesOfCodes(ctx.db.sql, [...new Set(own.map((m) => m.code))]);
+        return ids.map((id) =>
+          own
+            .filter((m) => m.itemId === id)
+            .map((m) => ({
+              measureId: m.measureId,
+              code: m.code,
+              measureName: m.name,
+              peers: entries.filter((e) => e.code === m.code && e.organisationId !== m.organisationId),
+            })),
+        );
+      },
+      { maxBatchSize: 100 },
+    );
+    peerLoaders.set(ctx, loader);
+  }
+  return loader;
+}
 
 type PartnerView = Partner & {
   state?: { status: string; reason: string | null; lastHarvest: Date | null; itemCount: number };
@@ -101,6 +142,52 @@ export const resolvers = {
     settings: () => SETTINGS,
     regions: () => REGIONS,
     partners: (_: unknown, __: unknown, ctx: CatalogueContext) => partnerView(ctx),
+    measureLibrary: () => MEASURE_LIBRARY,
+    measureComparison: async (_: unknown, raw: Record<string, unknown>, ctx: CatalogueContext) => {
+      const args = parseComparisonArgs(raw);
+      return { measure: libraryMeasure(args.code), entries: await compareMeasure(ctx.db.sql, args) };
+    },
+  },
+  LibraryMeasure: {
+    settings: (m: LibraryMeasure) => m.settings.map((id) => vocabularyEntry("Setting", id)),
+    drivers: (m: LibraryMeasure) => m.drivers.map((id) => vocabularyEntry("Driver", id)),
+    topics: (m: LibraryMeasure) => m.topics.map((id) => vocabularyEntry("Topic", id)),
+    citationUrl: (m: LibraryMeasure) => m.citation?.url ?? null,
+    citationTitle: (m: LibraryMeasure) => m.citation?.title ?? null,
+    citationNote: (m: LibraryMeasure) => m.citationNote ?? null,
+  },
+  MeasureComparison: {
+    chart: (c: { measure: LibraryMeasure; entries: ComparisonRow[] }) =>
+      comparisonSvg(
+        `${c.measure.name} (${c.measure.unit})`,
+        c.entries.map((r) => ({
+          organisation: organisation(r.organisationId)?.name ?? r.organisationId,
+          project: r.title,
+          unit: r.unit,
+          latestValue: r.latestValue,
+          latestDate: r.latestDate,
+          mean: r.mean,
+          upperLimit: r.upperLimit,
+          lowerLimit: r.lowerLimit,
+          target: r.target,
+          variation: r.variation,
+          assurance: r.assurance,
+          status: r.status,
+        })),
+      ),
+  },
+  MeasureComparisonEntry: {
+    organisation: (r: ComparisonRow) => organisation(r.organisationId) ?? { id: r.organisationId },
+    // The index row (the catalogue answers the shared summary fields); the gateway resolves the
+    // project's other fields from its owner.
+    project: (r: ComparisonRow, _: unknown, ctx: CatalogueContext) => ctx.items.byId.load(r.itemId),
+    region: (r: ComparisonRow) => (r.regionId ? vocabularyEntry("Region", r.regionId) : null),
+    settings: (r: ComparisonRow) => r.settings.flatMap((id) => vocabularyEntry("Setting", id) ?? []),
+    measureName: (r: ComparisonRow) => r.name,
+    analysisStatus: (r: ComparisonRow) => r.status,
+    upperProcessLimit: (r: ComparisonRow) => r.upperLimit,
+    lowerProcessLimit: (r: ComparisonRow) => r.lowerLimit,
+    updatedAt: (r: ComparisonRow) => isoTime(r.updatedAt),
   },
   SearchConnection: {
     // Counted only when asked for: one more statement, whatever the page size.
@@ -128,6 +215,7 @@ export const resolvers = {
   Project: {
     ...entity("Project"),
     similarProjects: similarItems,
+    measurePeers: (r: Hit, _: unknown, ctx: CatalogueContext) => peers(ctx).load(r.id),
   },
   Organisation: {
     __resolveReference: (ref: { id: string }) => organisation(ref.id),

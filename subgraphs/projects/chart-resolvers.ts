@@ -8,7 +8,7 @@ import { analyseRunChart, analyseXmr, type DataPoint, type ImprovementDirection 
 import { xmrSvg } from "./charts/xmr-svg.ts";
 import { runChartSvg } from "./charts/run-chart-svg.ts";
 import { driverDiagramSvg } from "./charts/driver-diagram-svg.ts";
-import { notAnalysedSvg } from "./charts/svg.ts";
+import { notAnalysedSvg } from "../../lib/charts/svg.ts";
 import { seriesOf } from "./data/measures.ts";
 import type { ProjectsContext } from "./context.ts";
 import type { Measure, PrismaClient, Project } from "./generated/prisma/client.ts";

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { globalIdOf } from "../../schema/ids.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
+import { libraryMeasure, MEASURE_CODES } from "../../schema/measure-library.ts";
 import { contractEnumOf, driverId, isoDate, organisationId, regionId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
 import { optionalText, storableString, text } from "../../lib/text-zod.ts";
 
@@ -88,16 +89,33 @@ export const teamMemberInput = z
   })
   .strict();
 
+/** A national measure library code (schema/measure-library.ts). */
+export const measureCode = z.enum(MEASURE_CODES as [string, ...string[]], { message: "unknown measure library code (see schema/measure-library.ts)" });
+
+/**
+ * A measure that gives a library code must have the code's unit and improvement direction: they are
+ * what makes it comparable with the same code elsewhere. A contradicting value is refused rather
+ * than overwritten, so that a writer never records data in a unit they did not mean.
+ */
+export function codeAgrees(m: { code?: string | null; unit: string; improvement: string }, ctx: z.RefinementCtx): void {
+  const entry = m.code ? libraryMeasure(m.code) : undefined;
+  if (!entry) return;
+  if (m.unit !== entry.unit) ctx.addIssue({ code: "custom", message: `must be "${entry.unit}", the unit of ${entry.code}`, path: ["unit"] });
+  if (m.improvement !== entry.improvement) ctx.addIssue({ code: "custom", message: `must be ${entry.improvement}, the direction of ${entry.code}`, path: ["improvement"] });
+}
+
 export const measureInput = z
   .object({
     name: text(200),
     description: optionalText(2000).optional(),
+    code: measureCode.nullable().optional(),
     unit: text(100),
     improvement: contractEnumOf("projects", "ImprovementDirection"),
     target: z.number().finite().nullable().optional(),
     illustrative: z.boolean().nullable().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(codeAgrees);
 
 export const dataPointInput = z
   .object({

@@ -47,7 +47,12 @@ export const resolvers = {
   TeamMember: { userId: (t: TeamMember, _: unknown, ctx: ProjectsContext) => (isOwner(ctx) ? t.userId : null) },
   Funding: { funder: (f: Funding) => ({ id: f.funderId }) },
   ResourceLink: { resource: (l: ResourceLink) => ({ id: l.resourceId }) },
-  Measure: { points: (m: Measure, _: unknown, ctx: ProjectsContext) => ctx.measures.points.load(m.id), ...measureAnalysis, ...chartResolvers.Measure },
+  Measure: {
+    points: (m: Measure, _: unknown, ctx: ProjectsContext) => ctx.measures.points.load(m.id),
+    // From the same loaded series as points and the analysis (one row per measure): no extra query.
+    pointCount: async (m: Measure, _: unknown, ctx: ProjectsContext) => (await ctx.measures.points.load(m.id)).length,
+    latestPoint: async (m: Measure, _: unknown, ctx: ProjectsContext) => (await ctx.measures.points.load(m.id)).at(-1) ?? null,
+    ...measureAnalysis, ...chartResolvers.Measure },
   ProgressScore: {
     recordedOn: (p: { recordedOn: Date }) => isoDay(p.recordedOn),
     label: (p: { score: number }) => PROGRESS_SCALE.find((s) => s.score === p.score)?.label ?? "Unknown score",

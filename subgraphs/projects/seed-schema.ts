@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { globalIdOf } from "../../schema/ids.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
+import { codeAgrees, measureCode } from "./inputs.ts";
 import { contractEnumOf, driverId, isoDate, localId, organisationId, regionId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
 
 export const dataPointSeed = z.object({
@@ -13,12 +14,13 @@ export const dataPointSeed = z.object({
 export const measureSeed = z.object({
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
+  code: measureCode.optional(),
   unit: z.string().min(1).max(100),
   improvement: contractEnumOf("projects", "ImprovementDirection"),
   target: z.number().finite().optional(),
   illustrative: z.boolean(),
   points: z.array(dataPointSeed).default([]),
-}).strict();
+}).strict().superRefine(codeAgrees);
 
 export const pdsaSeed = z.object({
   number: z.number().int().positive(),

@@ -27,21 +27,67 @@ export interface IndexedItem {
   updatedAt: string;
   /** The partner's version of the item (feed entry or version listing); none for items of other sources. */
   version?: string | null;
+  /** Projects: summaries of the measures that reference the national measure library (replaced on every upsert). */
+  measures?: MeasureSummaryInput[];
 }
 
 // Title weighs most, then summary, then everything else the partner says about the item.
 export const DOCUMENT_SQL = `setweight(to_tsvector('english', x.title), 'A') || setweight(to_tsvector('english', coalesce(x.summary, '')), 'B') || setweight(to_tsvector('english', x.body), 'C')`;
 
+/** What the index keeps of one coded measure of a project (MeasureSummary; harvest/feeds.ts reads it). */
+export interface MeasureSummaryInput {
+  measureId: string;
+  position: number;
+  code: string;
+  name: string;
+  unit: string;
+  improvement: string;
+  target: number | null;
+  illustrative: boolean;
+  pointCount: number;
+  latestDate: string | null;
+  latestValue: number | null;
+  status: string;
+  variation: string | null;
+  assurance: string | null;
+  iconReason: string | null;
+  mean: number | null;
+  upperLimit: number | null;
+  lowerLimit: number | null;
+}
+
+const ITEM_COLUMNS = `id text, typename text, "partnerId" text, "organisationId" text, title text, summary text, body text, topics text[], settings text[], drivers text[], "regionId" text, facets text[], "networkId" text, "resourceIds" text[], "linkedIds" text[], "updatedAt" timestamp, version text, measures jsonb`;
+const SUMMARY_COLUMNS = `"measureId" text, position int, code text, name text, unit text, improvement text, target double precision, illustrative boolean, "pointCount" int, "latestDate" date, "latestValue" double precision, status text, variation text, assurance text, "iconReason" text, mean double precision, "upperLimit" double precision, "lowerLimit" double precision`;
+const SUMMARY_FIELDS = ["measureId", "position", "code", "name", "unit", "improvement", "target", "illustrative", "pointCount", "latestDate", "latestValue", "status", "variation", "assurance", "iconReason", "mean", "upperLimit", "lowerLimit"].map((c) => `"${c}"`);
+
+/**
+ * Writes items and replaces their measure summaries, in ONE statement: an item and its summaries
+ * can never disagree, even after a crash, so a version that matches (reconcile.ts) means the
+ * summaries match too. The summaries' delete and upsert touch disjoint rows (the delete takes only
+ * measures the item no longer has), as one statement must.
+ */
 export async function upsertItems(sql: SqlRunner, items: IndexedItem[], seenAt: Date): Promise<void> {
   if (items.length === 0) return;
   await sql.query(
-    `INSERT INTO "Item" (id, typename, "partnerId", "organisationId", title, summary, body, topics, settings, drivers, "regionId", facets, "networkId", "resourceIds", "linkedIds", "updatedAt", version, "lastSeen", document)
-     SELECT x.id, x.typename, x."partnerId", x."organisationId", x.title, x.summary, x.body, x.topics, x.settings, x.drivers, x."regionId", x.facets, x."networkId", x."resourceIds", x."linkedIds", x."updatedAt", x.version, $2::timestamp, ${DOCUMENT_SQL}
-     FROM jsonb_to_recordset($1::jsonb) AS x(id text, typename text, "partnerId" text, "organisationId" text, title text, summary text, body text, topics text[], settings text[], drivers text[], "regionId" text, facets text[], "networkId" text, "resourceIds" text[], "linkedIds" text[], "updatedAt" timestamp, version text)
-     ON CONFLICT (id) DO UPDATE SET typename = EXCLUDED.typename, "partnerId" = EXCLUDED."partnerId", "organisationId" = EXCLUDED."organisationId",
-       title = EXCLUDED.title, summary = EXCLUDED.summary, body = EXCLUDED.body, topics = EXCLUDED.topics, settings = EXCLUDED.settings,
-       drivers = EXCLUDED.drivers, "regionId" = EXCLUDED."regionId", facets = EXCLUDED.facets, "networkId" = EXCLUDED."networkId",
-       "resourceIds" = EXCLUDED."resourceIds", "linkedIds" = EXCLUDED."linkedIds", "updatedAt" = EXCLUDED."updatedAt", version = EXCLUDED.version, "lastSeen" = EXCLUDED."lastSeen", document = EXCLUDED.document`,
+    `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${ITEM_COLUMNS})),
+     up AS (
+       INSERT INTO "Item" (id, typename, "partnerId", "organisationId", title, summary, body, topics, settings, drivers, "regionId", facets, "networkId", "resourceIds", "linkedIds", "updatedAt", version, "lastSeen", document)
+       SELECT x.id, x.typename, x."partnerId", x."organisationId", x.title, x.summary, x.body, x.topics, x.settings, x.drivers, x."regionId", x.facets, x."networkId", x."resourceIds", x."linkedIds", x."updatedAt", x.version, $2::timestamp, ${DOCUMENT_SQL}
+       FROM x
+       ON CONFLICT (id) DO UPDATE SET typename = EXCLUDED.typename, "partnerId" = EXCLUDED."partnerId", "organisationId" = EXCLUDED."organisationId",
+         title = EXCLUDED.title, summary = EXCLUDED.summary, body = EXCLUDED.body, topics = EXCLUDED.topics, settings = EXCLUDED.settings,
+         drivers = EXCLUDED.drivers, "regionId" = EXCLUDED."regionId", facets = EXCLUDED.facets, "networkId" = EXCLUDED."networkId",
+         "resourceIds" = EXCLUDED."resourceIds", "linkedIds" = EXCLUDED."linkedIds", "updatedAt" = EXCLUDED."updatedAt", version = EXCLUDED.version, "lastSeen" = EXCLUDED."lastSeen", document = EXCLUDED.document
+       RETURNING id
+     ),
+     m AS (SELECT x.id AS "itemId", e.* FROM x CROSS JOIN LATERAL jsonb_to_recordset(coalesce(x.measures, '[]'::jsonb)) AS e(${SUMMARY_COLUMNS})),
+     gone AS (
+       DELETE FROM "MeasureSummary" s USING x
+       WHERE s."itemId" = x.id AND NOT EXISTS (SELECT 1 FROM m WHERE m."itemId" = s."itemId" AND m."measureId" = s."measureId")
+     )
+     INSERT INTO "MeasureSummary" ("itemId", ${SUMMARY_FIELDS.join(", ")})
+     SELECT m."itemId", ${SUMMARY_FIELDS.map((c) => `m.${c}`).join(", ")} FROM m JOIN up ON up.id = m."itemId"
+     ON CONFLICT ("itemId", "measureId") DO UPDATE SET ${SUMMARY_FIELDS.filter((c) => c !== '"measureId"').map((c) => `${c} = EXCLUDED.${c}`).join(", ")}`,
     [JSON.stringify(items), seenAt.toISOString()],
   );
 }

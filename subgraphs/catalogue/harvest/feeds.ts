@@ -5,9 +5,62 @@ import type { PartnerKind } from "../../../schema/kinds.ts";
 import type { Partner } from "../../../schema/registry.ts";
 import type { IndexedItem } from "../data/items.ts";
 import { facetsOf } from "./facets.ts";
+import type { MeasureSummaryInput } from "../data/items.ts";
+
+interface FeedMeasure {
+  id: string;
+  name: string;
+  code?: string | null;
+  unit: string;
+  improvement: string;
+  target: number | null;
+  illustrative: boolean;
+  pointCount?: number;
+  latestPoint?: { date: string; value: number } | null;
+  spc: {
+    status: string;
+    variation: string | null;
+    assurance?: string | null;
+    iconReason?: string | null;
+    phases?: { mean: number; upperProcessLimit: number; lowerProcessLimit: number }[];
+  } | null;
+}
+
+/** The summaries of a project's measures that carry a library code (the others are not comparable). */
+export function measureSummaries(measures: FeedMeasure[] | null | undefined): MeasureSummaryInput[] {
+  return (measures ?? []).flatMap((m, position) => {
+    if (!m.code) return [];
+    const phase = m.spc?.phases?.at(-1);
+    return [{
+      measureId: m.id,
+      position,
+      code: m.code,
+      name: m.name,
+      unit: m.unit,
+      improvement: m.improvement,
+      target: m.target ?? null,
+      illustrative: m.illustrative,
+      pointCount: m.pointCount ?? 0,
+      latestDate: m.latestPoint?.date ?? null,
+      latestValue: m.latestPoint?.value ?? null,
+      status: m.spc?.status ?? "NEEDS_MORE_POINTS",
+      variation: m.spc?.variation ?? null,
+      assurance: m.spc?.assurance ?? null,
+      iconReason: m.spc?.iconReason ?? null,
+      mean: phase?.mean ?? null,
+      upperLimit: phase?.upperProcessLimit ?? null,
+      lowerLimit: phase?.lowerProcessLimit ?? null,
+    }];
+  });
+}
 
 type Ref = { id: string } | null;
 export type Node = Record<string, unknown> & { id: string; title: string; summary: string | null; organisation: Ref; updatedAt: string | null };
+
+// A measure's summary for the national comparison: the current (last) phase's icons and limits, the
+// latest point and the count, so that the catalogue never needs the points themselves.
+const MEASURE_FIELDS =
+  "id name code unit improvement target illustrative pointCount latestPoint { date value } spc { status variation assurance iconReason phases { mean upperProcessLimit lowerProcessLimit } }";
 
 const SHARED = "id title summary organisation { id } topics { id } settings { id } drivers { id } updatedAt";
 
@@ -38,7 +91,7 @@ export const NODE_FIELDS: Record<PartnerKind, { typename: string; fields: string
   networks: { typename: "Network", fields: `${SHARED} type region { id } howToJoin meets linkedNetworkIds members(first: 200) { role expertise }` },
   projects: {
     typename: "Project",
-    fields: `${SHARED} aim status region { id } network { id } resources { id } outcomes learning { text } measures { name spc { status variation } } evaluation { summary }`,
+    fields: `${SHARED} aim status region { id } network { id } resources { id } outcomes learning { text } measures { ${MEASURE_FIELDS} } evaluation { summary }`,
   },
 };
 
@@ -138,6 +191,7 @@ function toItemWithoutFacets(kind: PartnerKind, partner: Partner, node: Node): I
         networkId: (node.network as Ref)?.id ?? null,
         resourceIds: ids(node.resources),
         linkedIds: [],
+        measures: measureSummaries(node.measures as FeedMeasure[] | null),
       };
   }
 }

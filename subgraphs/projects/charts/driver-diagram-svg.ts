@@ -3,7 +3,7 @@
 // onto several lines and boxes grow to fit; each parent is centred on the block of its children,
 // so the diagram height follows the content (the viewBox width is fixed).
 
-import { NHS_COLOURS, coord, el, idPrefix, plural, svgDocument, textEl, wrapText } from "./svg.ts";
+import { NHS_COLOURS, coord, el, idPrefix, plural, svgDocument, textEl, wrapText } from "../../../lib/charts/svg.ts";
 
 export interface DriverDiagramInput {
   aim: string;

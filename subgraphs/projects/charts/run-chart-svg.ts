@@ -7,7 +7,7 @@
 // lists all of them. The runs rule is series-level and is reported in the description only.
 
 import type { RunChartAnalysis, RunChartRule } from "../analysis/index.ts";
-import { NHS_COLOURS, dateFormatter, el, idPrefix, listInWords, plural, polyline, seriesFrame, svgDocument, SERIES_HEIGHT, SERIES_WIDTH, textEl, withUnit } from "./svg.ts";
+import { NHS_COLOURS, dateFormatter, el, idPrefix, listInWords, plural, polyline, seriesFrame, svgDocument, SERIES_HEIGHT, SERIES_WIDTH, textEl, withUnit } from "../../../lib/charts/svg.ts";
 
 export type RunChartPointClass = RunChartRule | "NONE";
 

@@ -30,7 +30,7 @@ import {
   SERIES_WIDTH,
   textEl,
   withUnit,
-} from "./svg.ts";
+} from "../../../lib/charts/svg.ts";
 
 /** Fill colour of a point by its classification (the single place this mapping lives). */
 export const XMR_CLASS_COLOURS: Readonly<Record<PointClassification, string>> = Object.freeze({

@@ -147,6 +147,7 @@ export async function addMeasure(tx: Tx, partnerId: string, local: string, input
       position,
       name: input.name,
       description: input.description ?? null,
+      code: input.code ?? null,
       unit: input.unit,
       improvement: input.improvement,
       target: input.target ?? null,

@@ -18,7 +18,8 @@ import {
   notAnalysedSvg,
   tickIndices,
   wrapText,
-} from "../../../subgraphs/projects/charts/svg.ts";
+} from "../../../lib/charts/svg.ts";
+import { comparisonSvg, variationColour, type ComparisonPanel } from "../../../subgraphs/catalogue/charts/comparison-svg.ts";
 
 // ---------------------------------------------------------------------------------------------
 // A tiny strict XML parser (the subset these renderers may emit: elements, attributes, character
@@ -708,5 +709,50 @@ describe("notAnalysedSvg", () => {
     expect(a.status).toBe("NEEDS_MORE_POINTS");
     if (a.status === "OK") return;
     expect(parseSvg(notAnalysedSvg("Short series", a.reason)).desc).toContain("needs at least 15 points");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Small multiples of a library measure across organisations (subgraphs/catalogue/charts).
+
+describe("comparison small multiples", () => {
+  const panel = (organisation: string, latestValue: number | null, over: Partial<ComparisonPanel> = {}): ComparisonPanel => ({
+    organisation,
+    project: "Falls & huddles",
+    unit: "falls per 1,000 occupied bed days",
+    latestValue,
+    latestDate: "2026-03-01",
+    mean: 6,
+    upperLimit: 8,
+    lowerLimit: 4,
+    target: 5,
+    variation: "SPECIAL_CAUSE_IMPROVEMENT_LOW",
+    assurance: "HIT_AND_MISS",
+    status: "OK",
+    ...over,
+  });
+
+  it("draws one panel per organisation on one scale, says everything in its description, and is well-formed", () => {
+    const panels = [panel("Essex County Council", 6.2), panel("Partners in Care", 6.2, { mean: 7, upperLimit: 9.5, lowerLimit: 4.5, variation: "COMMON_CAUSE" }), panel("Bridgewater", 3, { variation: "SPECIAL_CAUSE_CONCERN_HIGH" })];
+    const svg = comparisonSvg("Falls per 1,000 occupied bed days", panels);
+    const { root, title, desc } = parseSvg(svg);
+    expect(title).toBe("Falls per 1,000 occupied bed days: comparison of organisations");
+    const groups = findAll(root, (e) => e.attrs.class === "panel");
+    expect(groups).toHaveLength(3);
+    const dots = findAll(root, (e) => e.attrs.class === "latest");
+    // One scale: the same value sits at the same height in every panel of the row, a lower value lower.
+    expect(dots[0]!.attrs.cy).toBe(dots[1]!.attrs.cy);
+    expect(Number(dots[2]!.attrs.cy)).toBeGreaterThan(Number(dots[0]!.attrs.cy));
+    expect(dots.map((d) => d.attrs.fill)).toEqual([variationColour("SPECIAL_CAUSE_IMPROVEMENT_LOW"), variationColour("COMMON_CAUSE"), variationColour("SPECIAL_CAUSE_CONCERN_HIGH")]);
+    expect(new Set(dots.map((d) => d.attrs.fill)).size).toBe(3);
+    for (const p of panels) expect(desc).toContain(p.organisation);
+    expect(desc).toContain("Bridgewater (Falls & huddles): latest 3 falls per 1,000 occupied bed days (2026-03-01); mean 6, process limits 4 to 8; variation special cause concern high; assurance hit and miss; target 5");
+  });
+
+  it("says so when there is nothing to compare, and marks a panel not yet analysed", () => {
+    expect(parseSvg(comparisonSvg("PPH", [])).desc).toBe("No organisation reports PPH yet.");
+    const { root, desc } = parseSvg(comparisonSvg("PPH", [panel("Trust", null, { mean: null, upperLimit: null, lowerLimit: null, variation: null, assurance: null, status: "NEEDS_MORE_POINTS" })]));
+    expect(findAll(root, (e) => e.attrs.class === "latest")).toHaveLength(0);
+    expect(desc).toContain("no data yet; not analysed");
   });
 });

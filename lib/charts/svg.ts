@@ -1,4 +1,4 @@
-// Shared helpers for the pure SVG chart renderers in this folder: XML escaping, element building,
+// Shared helpers for the pure SVG chart renderers (subgraphs/projects/charts, subgraphs/catalogue/charts): XML escaping, element building,
 // linear scales, "nice" axis ticks, number/date formatting, text wrapping and the accessible root
 // element. Everything here is pure (no I/O, no clock, no randomness): the same input always gives
 // the same string, so a chart can be rendered in a resolver, cached by URL or compared in a test.

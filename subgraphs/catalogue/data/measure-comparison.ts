@@ -1,0 +1,104 @@
+// The national comparison of one library measure (schema/measure-library.ts) across organisations,
+// from the summaries harvested with each project (MeasureSummary, written by data/items.ts): one
+// statement per question, whatever the number of organisations.
+import { z } from "zod";
+import type { SqlRunner } from "../../../lib/db/migrate.ts";
+import { regionId, settingId, organisationId } from "../../../lib/vocabulary-zod.ts";
+import { MEASURE_CODES } from "../../../schema/measure-library.ts";
+import { badInput } from "../../../lib/errors.ts";
+import { organisation } from "../directory.ts";
+
+export const comparisonArgs = z
+  .object({
+    code: z.enum(MEASURE_CODES as [string, ...string[]], { message: "unknown measure library code (see measureLibrary)" }),
+    filter: z
+      .object({
+        regions: z.array(regionId).max(30).nullable().optional(),
+        settings: z.array(settingId).max(30).nullable().optional(),
+        organisations: z.array(organisationId).max(100).nullable().optional(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
+    sort: z.enum(["ORGANISATION", "LATEST_VALUE_ASC", "LATEST_VALUE_DESC", "NAME", "UPDATED"]).nullable().optional(),
+  });
+export type ComparisonArgs = z.infer<typeof comparisonArgs>;
+
+export function parseComparisonArgs(raw: Record<string, unknown>): ComparisonArgs {
+  const parsed = comparisonArgs.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  // The issue's path starts with the argument itself (code, filter, sort).
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.map(String);
+  throw badInput(`Invalid ${path.join(".")}: ${issue.message}`, path);
+}
+
+export interface ComparisonRow {
+  itemId: string;
+  organisationId: string;
+  regionId: string | null;
+  settings: string[];
+  title: string;
+  updatedAt: Date;
+  measureId: string;
+  name: string;
+  unit: string;
+  target: number | null;
+  illustrative: boolean;
+  pointCount: number;
+  latestDate: string | null;
+  latestValue: number | null;
+  status: string;
+  variation: string | null;
+  assurance: string | null;
+  iconReason: string | null;
+  mean: number | null;
+  upperLimit: number | null;
+  lowerLimit: number | null;
+}
+
+const SELECT = `SELECT s."itemId", i."organisationId", i."regionId", i.settings, i.title, i."updatedAt", s."measureId", s.name, s.unit, s.target, s.illustrative,
+  s."pointCount", to_char(s."latestDate", 'YYYY-MM-DD') AS "latestDate", s."latestValue", s.status, s.variation, s.assurance, s."iconReason", s.mean, s."upperLimit", s."lowerLimit"
+  FROM "MeasureSummary" s JOIN "Item" i ON i.id = s."itemId"`;
+
+/** The entries for one code, filtered in SQL; sorted here (the organisation's name is the registry's, not the index's). */
+export async function compareMeasure(sql: SqlRunner, args: ComparisonArgs): Promise<ComparisonRow[]> {
+  const f = args.filter ?? {};
+  const rows = await sql.query<ComparisonRow>(
+    `${SELECT} WHERE s.code = $1
+       AND ($2::text[] IS NULL OR i."regionId" = ANY($2::text[]))
+       AND ($3::text[] IS NULL OR i.settings && $3::text[])
+       AND ($4::text[] IS NULL OR i."organisationId" = ANY($4::text[]))`,
+    [args.code, f.regions ?? null, f.settings ?? null, f.organisations ?? null],
+  );
+  return sortRows(rows, args.sort ?? "ORGANISATION");
+}
+
+/** Every coded measure of the given projects, with the same codes' entries: for Project.measurePeers. */
+export async function summariesOf(sql: SqlRunner, itemIds: readonly string[]): Promise<(ComparisonRow & { code: string; position: number })[]> {
+  return sql.query(`${SELECT.replace("SELECT ", "SELECT s.code, s.position, ")} WHERE s."itemId" = ANY($1::text[]) ORDER BY s."itemId", s.position`, [[...itemIds]]);
+}
+
+export async function entriesOfCodes(sql: SqlRunner, codes: readonly string[]): Promise<(ComparisonRow & { code: string })[]> {
+  if (codes.length === 0) return [];
+  const rows = await sql.query<ComparisonRow & { code: string }>(`${SELECT.replace("SELECT ", "SELECT s.code, ")} WHERE s.code = ANY($1::text[])`, [[...codes]]);
+  return sortRows(rows, "ORGANISATION");
+}
+
+const orgName = (r: ComparisonRow) => organisation(r.organisationId)?.name ?? r.organisationId;
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function sortRows<T extends ComparisonRow>(rows: T[], sort: NonNullable<ComparisonArgs["sort"]>): T[] {
+  // Ties always fall back to organisation, project and measure id: the order is total and stable.
+  const tie = (a: T, b: T) => byText(orgName(a), orgName(b)) || byText(a.title, b.title) || byText(a.measureId, b.measureId);
+  const value = (dir: 1 | -1) => (a: T, b: T) =>
+    a.latestValue === null ? (b.latestValue === null ? 0 : 1) : b.latestValue === null ? -1 : dir * (a.latestValue - b.latestValue);
+  const compare: Record<typeof sort, (a: T, b: T) => number> = {
+    ORGANISATION: () => 0,
+    LATEST_VALUE_ASC: value(1),
+    LATEST_VALUE_DESC: value(-1),
+    NAME: (a, b) => byText(a.name, b.name),
+    UPDATED: (a, b) => b.updatedAt.getTime() - a.updatedAt.getTime(),
+  };
+  return [...rows].sort((a, b) => compare[sort](a, b) || tie(a, b));
+}
