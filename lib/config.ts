@@ -181,6 +181,14 @@ export const configSchema = z.object({
    */
   PARTNER_MAX_QUERY_COST: z.coerce.number().int().min(1).max(100_000_000).default(500_000),
   /**
+   * A partner's cost limit for the national catalogue's signed calls: its feed pages (200 items, each
+   * estimated with ten measures' analyses), version listings and reconciliation reads, fixed
+   * documents of its own that its key may send and nothing else (lib/auth/catalogue-scope.ts).
+   * Default 4,000,000: a page of 200 projects estimates at about 0.6 M. The harvester halves a page
+   * a partner still refuses, so a lower value slows a harvest and never stops it.
+   */
+  CATALOGUE_MAX_QUERY_COST: z.coerce.number().int().min(1).max(100_000_000).default(4_000_000),
+  /**
    * Unsigned requests (read-only mode) per caller address per PARTNER_RATE_LIMIT_WINDOW_MS; signed
    * forwards are the gateway's, already counted per client there. 0 turns it off.
    */

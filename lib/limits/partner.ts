@@ -23,6 +23,7 @@ import { maxAliasesRule, maxDepthRule } from "./rules.ts";
 export const PARTNER_LIMIT_KEYS = [
   "PARTNER_MAX_ENTITIES",
   "PARTNER_MAX_QUERY_COST",
+  "CATALOGUE_MAX_QUERY_COST",
   "MAX_QUERY_COST",
   "PARTNER_RATE_LIMIT_REQUESTS",
   "PARTNER_RATE_LIMIT_WINDOW_MS",
@@ -82,16 +83,19 @@ function refusal(code: string, message: string, limit: number, actual: number): 
 // Server runs each operation on a shallow copy of the context (Object.assign keeps this symbol).
 const SIGNED_FORWARD = Symbol("signed forward");
 
-/** Marks `context` as a signed forward's (subgraphs/shared/service.ts, which knows the caller). */
-export function markSignedForward<T extends object>(context: T): T {
-  Object.defineProperty(context, SIGNED_FORWARD, { value: true, enumerable: true });
+/** Marks `context` as a signed request's, and whose (subgraphs/shared/service.ts, which knows the caller). */
+export function markSignedForward<T extends object>(context: T, by: "gateway" | "catalogue" = "gateway"): T {
+  Object.defineProperty(context, SIGNED_FORWARD, { value: by, enumerable: true });
   return context;
 }
 
-const isSignedForward = (context: object): boolean => (context as { [SIGNED_FORWARD]?: boolean })[SIGNED_FORWARD] === true;
+const signerOf = (context: object): string | undefined => (context as { [SIGNED_FORWARD]?: string })[SIGNED_FORWARD];
 
 export function partnerLimitsPlugin<C extends BaseContext>(settings: PartnerLimitSettings, directives: CostDirectives): ApolloServerPlugin<C> {
-  const costLimit = (context: C) => (isSignedForward(context) ? settings.PARTNER_MAX_QUERY_COST : settings.MAX_QUERY_COST);
+  const costLimit = (context: C) => {
+    const by = signerOf(context);
+    return by === "catalogue" ? settings.CATALOGUE_MAX_QUERY_COST : by ? settings.PARTNER_MAX_QUERY_COST : settings.MAX_QUERY_COST;
+  };
   return {
     async requestDidStart() {
       return {

@@ -143,7 +143,8 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
       // The catalogue-scope plugin reads who signed (subgraphs/shared/catalogue-scope-plugin.ts).
       Object.defineProperty(context, CALLER, { value: caller, enumerable: true });
       // A signed forward (the gateway's) gets the partner's own cost limit, not an unsigned caller's.
-      return caller.signed ? markSignedForward(context) : context;
+      // The catalogue's own calls (feed pages, listings) get theirs (CATALOGUE_MAX_QUERY_COST).
+      return caller.signed ? markSignedForward(context, caller.by) : context;
     },
     shutdown: async () => {
       await background.stop();

@@ -17,7 +17,7 @@ let sys: TestSystem;
 const LIMIT = 4_000;
 
 beforeAll(async () => {
-  sys = await startSystem({ only: (p) => p.id === "essex-cc" || p.kind === "catalogue", partnerLimits: { PARTNER_MAX_QUERY_COST: LIMIT } });
+  sys = await startSystem({ only: (p) => p.id === "essex-cc" || p.kind === "catalogue", partnerLimits: { CATALOGUE_MAX_QUERY_COST: LIMIT } });
 }, 180_000);
 afterAll(async () => {
   await sys?.close();
