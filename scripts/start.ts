@@ -25,8 +25,8 @@ try {
 // (lib/auth/keys.ts): made here, before any of them starts, unless real keys are configured.
 if (config.NODE_ENV !== "production") loadDevKeys(config.DATA_DIR);
 const root = PROJECT_ROOT;
-// The services run the way this launcher runs: `npm start` (tsx, the sources) or
-// `npm run start:compiled` (node dist/scripts/start.js, the build), so the two can be compared.
+// The services run the way this launcher runs: `npm start` (node dist/scripts/start.js, the build) or
+// `npm run start:tsx` (the sources, no build step), so the two can be compared.
 const runner: Runner = import.meta.url.endsWith(".js") ? "compiled" : "tsx";
 const children: ChildProcess[] = [];
 const started = performance.now();
