@@ -1,7 +1,6 @@
-// The project's root folder, whether this file runs from its source (lib/) or from the build
-// (dist/lib/): state and configuration that is edited in place (the partner registry, DATA_DIR)
-// must be the same files for both, not a copy under dist/ that a build would overwrite.
+// The project's root folder, whether this file runs from its source (lib/project-root.ts) or from
+// the build (dist/lib/project-root.js): state and configuration edited in place (the partner
+// registry, DATA_DIR) must be the same files for both, not a copy under dist/ that a build replaces.
 import { fileURLToPath } from "node:url";
 
-const up = new URL("../", import.meta.url);
-export const PROJECT_ROOT = fileURLToPath(up.pathname.endsWith("/dist/") ? new URL("../", up) : up);
+export const PROJECT_ROOT = fileURLToPath(new URL(import.meta.url.endsWith(".js") ? "../../" : "../", import.meta.url));

@@ -5,7 +5,7 @@
 // time (supergraph, contract, migrations, seed JSON, the Prisma WASM query compiler) found from dist/.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -119,5 +119,13 @@ describe("the compiled services (node dist/...)", { timeout: 60_000 }, () => {
     const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect(body.errors[0]!.extensions.code).toBe("GRAPHQL_PARSE_FAILED");
     expect(JSON.stringify(body)).not.toMatch(/dist\/|\.js:\d+/);
+  });
+
+  it("read the registry and DATA_DIR from the project root, not from a copy under dist/", () => {
+    expect(existsSync(join(ROOT, "dist", "schema", "partners.json"))).toBe(false);
+    const script = `const { loadConfig } = await import(${JSON.stringify(join(ROOT, "dist/lib/config.js"))}); const c = loadConfig({}); console.log(JSON.stringify([c.REGISTRY_FILE, c.DATA_DIR]));`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: tmpdir(), encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([join(ROOT, "schema", "partners.json"), join(ROOT, ".data")]);
   });
 });
