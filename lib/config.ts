@@ -2,9 +2,10 @@
 // process.env: a service calls loadConfig() in its index.ts and passes the typed object down.
 // A bad or missing value stops start-up with one line per problem, naming the setting.
 import { z } from "zod";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { DEFAULT_AUDIENCE } from "../schema/roles.ts";
 import { HTTP_URL_MESSAGE, isHttpUrl } from "../schema/registry.ts";
+import { PROJECT_ROOT } from "./project-root.ts";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const pem = z
@@ -17,7 +18,7 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** The partner registry file. */
-  REGISTRY_FILE: z.string().min(1).default(fileURLToPath(new URL("../schema/partners.json", import.meta.url))),
+  REGISTRY_FILE: z.string().min(1).default(join(PROJECT_ROOT, "schema", "partners.json")),
   /** How a partner's URL is built from its registry entry when the entry has no url. */
   PARTNER_URL_TEMPLATE: z
     .string()
@@ -28,7 +29,7 @@ export const configSchema = z.object({
    * Where embedded (PGlite) databases live, one folder per partner; every service also keeps its
    * last good registry here (registry.last-good.<service>.json) to start from if REGISTRY_FILE is broken.
    */
-  DATA_DIR: z.string().min(1).default(fileURLToPath(new URL("../.data", import.meta.url))),
+  DATA_DIR: z.string().min(1).default(join(PROJECT_ROOT, ".data")),
   /**
    * Flush every commit of the embedded store to disk (`on`, the default): what a write answered as
    * done survives an OS crash or power loss, for one fsync per commit (+0.7 to +3.4 ms measured).

@@ -22,7 +22,20 @@ export const NODE_FLAGS: Record<Service, readonly string[]> = {
   gateway: ["--max-old-space-size=160"],
 };
 
-/** The command that runs a service's entry point (a TypeScript file, through tsx). */
-export function nodeCommand(service: Service, entry: string): string[] {
-  return ["node", ...NODE_FLAGS[service], "--import", "tsx", entry];
+/**
+ * How a service's code runs: `compiled` is what `npm run build` writes to dist/ (production: the
+ * Dockerfile and docker-compose.yml run it, so the running artefact is the type-checked one and
+ * start-up compiles nothing); `tsx` runs the TypeScript sources directly (development and tests,
+ * no build step).
+ */
+export type Runner = "compiled" | "tsx";
+
+/** The compiled file of a TypeScript entry point: gateway/index.ts -> dist/gateway/index.js. */
+export function compiledEntry(entry: string): string {
+  return `dist/${entry.replace(/\.ts$/, ".js")}`;
+}
+
+/** The command that runs a service's entry point (its TypeScript source path, from the project root). */
+export function nodeCommand(service: Service, entry: string, runner: Runner = "compiled"): string[] {
+  return runner === "compiled" ? ["node", ...NODE_FLAGS[service], compiledEntry(entry)] : ["node", ...NODE_FLAGS[service], "--import", "tsx", entry];
 }

@@ -2,7 +2,6 @@
 // its registry port with its own embedded database under DATA_DIR, then the catalogue (which
 // harvests every partner), then the gateway. Ctrl-C stops everything.
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { loadConfigOrExit } from "../lib/config.ts";
 import { loadDevKeys } from "../lib/auth/keys.ts";
 import { devToken } from "../lib/auth/dev-tokens.ts";
@@ -10,7 +9,8 @@ import { NATIONAL_ADMIN_ROLE } from "../schema/roles.ts";
 import { loadRegistry, RegistryError, type Partner, type Registry } from "../schema/registry.ts";
 import { PARTNER_KINDS } from "../schema/kinds.ts";
 import { templateDir } from "../lib/db/embedded.ts";
-import { nodeCommand, type Service } from "../lib/node-flags.ts";
+import { nodeCommand, type Runner, type Service } from "../lib/node-flags.ts";
+import { PROJECT_ROOT } from "../lib/project-root.ts";
 
 const config = loadConfigOrExit();
 let registry: Registry;
@@ -24,7 +24,10 @@ try {
 // Partners, the catalogue, the gateway and `npm run token` must share one set of development keys
 // (lib/auth/keys.ts): made here, before any of them starts, unless real keys are configured.
 if (config.NODE_ENV !== "production") loadDevKeys(config.DATA_DIR);
-const root = fileURLToPath(new URL("..", import.meta.url));
+const root = PROJECT_ROOT;
+// The services run the way this launcher runs: `npm start` (node dist/scripts/start.js, the build) or
+// `npm run start:tsx` (the sources, no build step), so the two can be compared.
+const runner: Runner = import.meta.url.endsWith(".js") ? "compiled" : "tsx";
 const children: ChildProcess[] = [];
 const started = performance.now();
 const say = (msg: string) => console.log(`[start +${((performance.now() - started) / 1000).toFixed(1)}s] ${msg}`);
@@ -37,7 +40,7 @@ const say = (msg: string) => console.log(`[start +${((performance.now() - starte
 const DEMO_FLAGS = ["--wasm-tiering-budget=180000000"];
 
 function run(name: string, service: Service, entry: string, env: Record<string, string>): ChildProcess {
-  const [, ...args] = nodeCommand(service, entry);
+  const [, ...args] = nodeCommand(service, entry, runner);
   const child = spawn(process.execPath, [...DEMO_FLAGS, ...args], {
     cwd: root,
     env: { ...process.env, ...env },

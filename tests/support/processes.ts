@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { NODE_FLAGS, type Service } from "../../lib/node-flags.ts";
+import { nodeCommand, type Runner, type Service } from "../../lib/node-flags.ts";
 import { formatRegistry } from "../../lib/registry-edit.ts";
 import type { Registry } from "../../schema/registry.ts";
 
@@ -48,10 +48,12 @@ export function registryFileFor(registry: Registry): { file: string; remove: () 
 
 /**
  * Starts `entry` (e.g. gateway/index.ts) with `service`'s deployed Node flags and this environment
- * only (plus PATH), and waits for its "listening" log line.
+ * only (plus PATH), and waits for its "listening" log line. `runner` "tsx" (the default) runs the
+ * source; "compiled" runs its build under dist/ (`npm run build` first), as the Dockerfile does.
  */
-export async function startProcess(service: Service, entry: string, env: Record<string, string>, startMs = 60_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [...NODE_FLAGS[service], "--import", "tsx", entry], {
+export async function startProcess(service: Service, entry: string, env: Record<string, string>, startMs = 60_000, runner: Runner = "tsx"): Promise<ServiceProcess> {
+  const [, ...args] = nodeCommand(service, entry, runner);
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

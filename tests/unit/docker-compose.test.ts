@@ -82,11 +82,11 @@ function commandOf(name: string): string[] {
   return Array.isArray(c) ? c.map(String) : c.trim().split(/\s+/);
 }
 
-/** The TypeScript entry point of `node --import tsx <file>`. */
+/** The TypeScript source of the compiled entry point `node <flags> dist/<file>.js` runs. */
 function entryOf(name: string): string | undefined {
   const cmd = commandOf(name);
   if (cmd[0] !== "node") return undefined;
-  return cmd.find((arg) => arg.endsWith(".ts"));
+  return cmd.find((arg) => /^dist\/.*\.js$/.test(arg))?.replace(/^dist\//, "").replace(/\.js$/, ".ts");
 }
 
 function dependsOn(name: string): Record<string, string | undefined> {
@@ -191,6 +191,14 @@ describe("docker-compose.yml and the partner registry", () => {
     for (const p of enabled) expect(deps, `gateway does not wait for ${p.id}`).toHaveProperty(p.id, "service_healthy");
   });
 
+  it("runs every service of ours compiled (node dist/...), never through tsx", () => {
+    for (const s of ["gateway", ...enabled.map((p) => p.id)]) {
+      const cmd = commandOf(s);
+      expect(cmd.filter((a) => /tsx|\.ts$/.test(a)), `${s}: ${cmd.join(" ")}`).toEqual([]);
+      expect(cmd.at(-1), s).toMatch(/^dist\/.*\/index\.js$/);
+    }
+  });
+
   it("has no service for a partner that is not enabled in the registry", () => {
     const strays = serviceNames.filter((s) => s !== "gateway" && !isDbService(s) && !enabledIds.has(s));
     expect(strays).toEqual([]);
@@ -239,12 +247,39 @@ describe("Dockerfile", () => {
     expect(instructions.filter((l) => /^ADD\s+.*\bhttps?:\/\//i.test(l))).toEqual([]);
   });
 
-  it("runs as a non-root user and starts the gateway by default", () => {
+  it("runs as a non-root user and starts the compiled gateway by default, with its deployed flags", () => {
     const users = instructions.filter((l) => /^USER\s/.test(l));
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^USER\s+(root|0)(:|\s|$)/);
     const cmd = instructions.filter((l) => /^CMD\s/.test(l)).at(-1);
-    expect(cmd).toContain("gateway/index.ts");
+    expect(JSON.parse(cmd!.replace(/^CMD\s+/, ""))).toEqual(nodeCommand("gateway", "gateway/index.ts"));
+  });
+
+  // The image's last stage is what runs: everything from its FROM to the end of the file.
+  const stages = instructions.reduce<string[][]>((all, l) => (/^FROM\s/i.test(l) ? [...all, [l]] : (all.at(-1)?.push(l), all)), []);
+  const runtime = stages.at(-1) ?? [];
+
+  it("builds in a stage of its own (npm ci, prisma generate, npm run build) on Node 22", () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) expect(stage[0]).toMatch(/^FROM\s+node:22-/);
+    const build = stages.slice(0, -1).flat();
+    expect(build.some((l) => /^RUN\b.*\bnpm ci\b/.test(l))).toBe(true);
+    expect(build.some((l) => /^RUN\b.*\bnpm run generate\b/.test(l))).toBe(true);
+    expect(build.some((l) => /^RUN\b.*\bnpm run build\b/.test(l))).toBe(true);
+  });
+
+  it("runs a runtime stage with production dependencies only, no tsx, and the build copied from the build stage", () => {
+    expect(runtime.some((l) => /^RUN\b.*\bnpm ci\b.*--omit=dev\b/.test(l))).toBe(true);
+    expect(runtime.filter((l) => /\b(tsx|esbuild|typescript|tsc)\b|\.ts\b/.test(l))).toEqual([]);
+    expect(runtime.some((l) => /^COPY\s+--from=\S+\s+\/app\/dist\s/.test(l))).toBe(true);
+    // The sources are not in the image, so nothing there can run them by mistake.
+    expect(runtime.filter((l) => /^COPY\s+\.\s/.test(l))).toEqual([]);
+  });
+
+  it("runs no development dependency in production: tsx, esbuild and TypeScript are devDependencies", () => {
+    const pkg = JSON.parse(readFileSync(repoFile("package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    for (const dev of ["tsx", "esbuild", "typescript", "vitest"]) expect(Object.keys(pkg.dependencies)).not.toContain(dev);
+    expect(Object.keys(pkg.devDependencies)).toContain("tsx");
   });
 
   it("is the image every compose service of ours is built from", () => {
