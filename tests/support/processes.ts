@@ -3,7 +3,7 @@
 // it stops on a signal. The test system's partners (tests/support/system.ts) run in the test's
 // process; the registry file written here points the process at them.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { nodeCommand, type Runner, type Service } from "../../lib/node-flags.ts";
 import { formatRegistry } from "../../lib/registry-edit.ts";
 import type { Registry } from "../../schema/registry.ts";
+import { procMb } from "../../scripts/bench/proc-status.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -29,14 +30,6 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
-function procMb(pid: number, field: "VmRSS" | "VmHWM"): number {
-  try {
-    const m = readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`${field}:\\s+(\\d+) kB`));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 /** A registry file listing these partners at their running URLs; removed by the returned cleanup. */
 export function registryFileFor(registry: Registry): { file: string; remove: () => void } {

@@ -26,6 +26,7 @@ import type { LoadCommand, LoadResult } from "./load-worker.ts";
 import type { ServeConfig } from "./serve.ts";
 import { formatMs, formatRatio, median, statementsByKind, type Baseline } from "./stats.ts";
 import { summariseProfile } from "./profile-top.ts";
+import { procMb } from "../proc-status.ts";
 
 export interface GatewayBenchOptions {
   quick: boolean;
@@ -75,15 +76,6 @@ function stop(p: Process): Promise<void> {
   });
 }
 
-/** A figure from /proc/<pid>/status, in MB (VmRSS now, VmHWM the peak). */
-function procMb(pid: number, field: "VmRSS" | "VmHWM"): number {
-  try {
-    const m = readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`${field}:\\s+(\\d+) kB`));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 /** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, 100 ticks a second). */
 function procCpuMs(pid: number): number {

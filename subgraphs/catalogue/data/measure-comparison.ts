@@ -3,6 +3,7 @@
 // statement per question, whatever the number of organisations.
 import { z } from "zod";
 import type { SqlRunner } from "../../../lib/db/migrate.ts";
+import type { MeasureSummaryInput } from "./items.ts";
 import { regionId, settingId, organisationId } from "../../../lib/vocabulary-zod.ts";
 import { MEASURE_CODES } from "../../../schema/measure-library.ts";
 import { badInput } from "../../../lib/errors.ts";
@@ -33,28 +34,14 @@ export function parseComparisonArgs(raw: Record<string, unknown>): ComparisonArg
   throw badInput(`Invalid ${path.join(".")}: ${issue.message}`, path);
 }
 
-export interface ComparisonRow {
+/** One entry's row: the stored summary (data/items.ts) with its item's organisation, region, settings and title. */
+export interface ComparisonRow extends Omit<MeasureSummaryInput, "position" | "code" | "improvement"> {
   itemId: string;
   organisationId: string;
   regionId: string | null;
   settings: string[];
   title: string;
   updatedAt: Date;
-  measureId: string;
-  name: string;
-  unit: string;
-  target: number | null;
-  illustrative: boolean;
-  pointCount: number;
-  latestDate: string | null;
-  latestValue: number | null;
-  status: string;
-  variation: string | null;
-  assurance: string | null;
-  iconReason: string | null;
-  mean: number | null;
-  upperLimit: number | null;
-  lowerLimit: number | null;
 }
 
 const SELECT = `SELECT s."itemId", i."organisationId", i."regionId", i.settings, i.title, i."updatedAt", s."measureId", s.name, s.unit, s.target, s.illustrative,
