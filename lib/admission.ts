@@ -1,7 +1,8 @@
 // Admission control: how much a service holds in flight at once. Two bounds, both answered with 503
 // OVERLOADED and `Retry-After` so that a client (or a load balancer) tries again or elsewhere:
-// - requests in flight (from the moment a request is accepted until its response is sent), checked
-//   before anything is read or parsed, so a refusal costs nothing;
+// - requests in flight (from the moment a request has arrived whole until its response is sent),
+//   checked before it is parsed or planned, so a refusal costs little and a client sending slowly
+//   holds no slot (lib/http-server.ts);
 // - bytes of partner answers held for the requests in flight, counted chunk by chunk as each answer
 //   arrives (lib/partner-client.ts `budget`): the heap an answer costs is a multiple of its size
 //   (raw text, parsed objects, the gateway's merged result, the serialised response), so this
