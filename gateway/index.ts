@@ -32,6 +32,7 @@ const gateway = await startGateway({
   auth,
   edge: config,
   writeTimeoutMs: config.PARTNER_WRITE_TIMEOUT_MS,
+  writeIndexWaitMs: config.WRITE_INDEX_WAIT_MS,
   registry: registry.current,
   checker: new SchemaChecker(config.PARTNER_TIMEOUT_MS, config.SCHEMA_CHECK_TTL_MS, logger, auth.signer),
   timeoutMs: config.PARTNER_TIMEOUT_MS,

@@ -36,8 +36,8 @@ export interface RoutingOptions {
   signer?: IdentitySigner;
   /** Deadline for a write (a mutation), PARTNER_WRITE_TIMEOUT_MS: longer than a read's, as a batch of measurements is a real transaction. */
   writeTimeoutMs?: number;
-  /** Told after every successful write (the catalogue harvests now; cached reads are dropped). */
-  afterWrite?: (partner: string) => void;
+  /** Awaited after every successful write, before its answer goes out (the catalogue indexes the write: gateway/catalogue-nudge.ts). */
+  afterWrite?: (partner: string) => Promise<void>;
   /**
    * Most representations in one call to a partner: partners refuse more (PARTNER_MAX_ENTITIES,
    * lib/limits/partner.ts), so a bigger batch for one partner is sent as several calls in parallel.
@@ -263,7 +263,7 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
       // Writes are events worth a line each; owner reads (projectFromOwner...) are as frequent as page views.
       if (write) logger.info({ kind, partner: partner.id, ms: Math.round(performance.now() - started), errors: response.errors?.length ?? 0 }, "partner write");
       else logger.debug({ kind, partner: partner.id, ms: Math.round(performance.now() - started), errors: response.errors?.length ?? 0 }, "partner read");
-      if (write && response.data) this.options.afterWrite?.(partner.id);
+      if (write && response.data) await this.options.afterWrite?.(partner.id);
       if (!response.errors) return response;
       return { ...response, errors: response.errors.map((e) => ({ ...e, extensions: { ...e.extensions, partner: partner.id } })) };
     } catch (e) {

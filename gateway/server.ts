@@ -42,6 +42,8 @@ export interface GatewayOptions {
   auth?: GatewayAuth;
   /** Deadline for a write to its partner. */
   writeTimeoutMs?: number;
+  /** Longest a write's answer waits for the national index to hold it (WRITE_INDEX_WAIT_MS; gateway/catalogue-nudge.ts). */
+  writeIndexWaitMs?: number;
   /**
    * Limits at the edge (lib/config.ts "Edge limits"; index.ts passes the config). Absent: the
    * documented defaults, without rate limiting or planning budget (in-process test systems).
@@ -104,7 +106,7 @@ export interface BuiltGateway {
 
 export async function buildGateway(options: GatewayOptions): Promise<BuiltGateway> {
   const { registry, timeoutMs, logger } = options;
-  const nudge = new CatalogueNudge(registry, logger, options.auth?.signer);
+  const nudge = new CatalogueNudge({ registry, logger, signer: options.auth?.signer, waitMs: options.writeIndexWaitMs });
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, "utf8");
   // Apollo builds one data source per service; the shortcut sends its fetches through the same ones.
   const fetchers = new Map<string, OwnerRoutingDataSource | CatalogueDataSource>();
@@ -130,7 +132,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
             signer: options.auth?.signer,
             writeTimeoutMs: options.writeTimeoutMs,
             maxEntitiesPerCall: settings.PARTNER_MAX_ENTITIES,
-            afterWrite: () => nudge.nudge(),
+            afterWrite: (partner) => nudge.indexed(partner),
           })
         : new CatalogueDataSource({ registry, timeoutMs, logger, signer: options.auth?.signer });
       fetchers.set(name, source);

@@ -56,6 +56,12 @@ export const configSchema = z.object({
   PARTNER_TIMEOUT_MS: ms(3000),
   /** How long the gateway waits for a partner to finish a write (a batch of measurements is a transaction). */
   PARTNER_WRITE_TIMEOUT_MS: ms(15_000),
+  /**
+   * Longest the gateway holds a write's answer while the national catalogue indexes it
+   * (gateway/catalogue-nudge.ts): once the answer is out, nobody reads the index's copy from before
+   * the write. Past it the answer goes out anyway and the index catches up. 0: do not wait.
+   */
+  WRITE_INDEX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   /** How often the gateway and the catalogue look for changes to the registry file. */
   REGISTRY_POLL_MS: ms(2000),
   /** How long a partner's schema check result is trusted before the partner is checked again. */

@@ -101,4 +101,20 @@ describe("POST /admin/harvest", () => {
     const nudge = await post(await sys.signer.headers(HARVEST_NUDGE, "national-catalogue"));
     expect(nudge.status).toBe(200);
   });
+
+  it("with ?partner= answers with that one partner's report, and 404 UNKNOWN_PARTNER for a partner it does not know", async () => {
+    const headers = await sys.signer.headers(HARVEST_NUDGE, "national-catalogue");
+    const one = (partner: string) =>
+      fetch(new URL(`/admin/harvest?partner=${encodeURIComponent(partner)}`, sys.partners.get("national-catalogue")!.url), { method: "POST", headers }).then(async (r) => ({ status: r.status, text: await r.text() }));
+    const res = await one("improvement-hub");
+    expect(res.status).toBe(200);
+    const lines = res.text.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      expect.objectContaining({ type: "partner", partner: "improvement-hub", ok: true }),
+      expect.objectContaining({ type: "summary", partners: 1, failed: [] }),
+    ]);
+    const unknown = await one("no-such-partner");
+    expect(unknown.status).toBe(404);
+    expect(codeOf(unknown.text)).toBe("UNKNOWN_PARTNER");
+  });
 });

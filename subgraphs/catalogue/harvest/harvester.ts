@@ -82,9 +82,30 @@ export type HarvestProgress =
   | { type: "page"; partner: string; page: number; upserted: number; removed: number; remaining: number; remainingPages: number; itemsPerSecond: number }
   | ({ type: "partner" } & HarvestReport);
 
+/** Who waits for one partner's report from one particular harvest (Harvester.harvested). */
+class PartnerWaiters {
+  private readonly waiting = new Map<string, Array<(report: HarvestReport | undefined) => void>>();
+
+  wait(partner: string): Promise<HarvestReport | undefined> {
+    return new Promise((resolve) => this.waiting.set(partner, [...(this.waiting.get(partner) ?? []), resolve]));
+  }
+
+  settle(partner: string, report: HarvestReport | undefined): void {
+    for (const resolve of this.waiting.get(partner) ?? []) resolve(report);
+    this.waiting.delete(partner);
+  }
+
+  /** The harvest ended: whoever waits for a partner it did not read learns so. */
+  settleAll(): void {
+    for (const partner of [...this.waiting.keys()]) this.settle(partner, undefined);
+  }
+}
+
 export class Harvester {
   private running: Promise<HarvestReport[]> | undefined;
   private queued: Promise<HarvestReport[]> | undefined;
+  /** Waiters for the next harvest to start: start() hands them to that harvest. */
+  private nextWaiters = new PartnerWaiters();
   private readonly listeners = new Set<(event: HarvestProgress) => void>();
   /** The next harvest to start also reconciles every partner. */
   private reconcileNext = false;
@@ -134,6 +155,22 @@ export class Harvester {
   }
 
   /**
+   * One partner's report from a harvest that starts after this call (as harvestAll), as soon as that
+   * partner is done, without waiting for the others: the gateway holds a write's answer until the
+   * writer's partner is indexed, so nobody reads the index's copy from before the write (a deleted
+   * resource's title through a project, say). Undefined when that harvest did not read the partner
+   * (unknown, disabled, or the service is stopping).
+   */
+  harvested(partnerId: string): Promise<HarvestReport | undefined> {
+    const waiters = this.nextWaiters;
+    const report = waiters.wait(partnerId);
+    // The harvest's end settles anyone it did not read (harvestAll resolves after run's settleAll).
+    const missed = () => waiters.settle(partnerId, undefined);
+    this.harvestAll().then(missed, missed);
+    return report;
+  }
+
+  /**
    * A harvest (as harvestAll) that also reconciles each partner with its version listing right after
    * reading its feed: serialised with every harvest, so never interleaved with one of the same partner.
    */
@@ -161,14 +198,17 @@ export class Harvester {
     if (this.stopping) return Promise.resolve([]);
     const reconcile = this.reconcileNext;
     this.reconcileNext = false;
-    const run: Promise<HarvestReport[]> = this.run(reconcile).finally(() => {
+    const waiters = this.nextWaiters;
+    this.nextWaiters = new PartnerWaiters();
+    const run: Promise<HarvestReport[]> = this.run(reconcile, waiters).finally(() => {
+      waiters.settleAll();
       if (this.running === run) this.running = undefined;
     });
     this.running = run;
     return run;
   }
 
-  private async run(reconcile: boolean): Promise<HarvestReport[]> {
+  private async run(reconcile: boolean, waiters: PartnerWaiters): Promise<HarvestReport[]> {
     const partners = this.registry().partners.filter((p) => p.enabled && (PARTNER_KINDS as readonly string[]).includes(p.kind));
     const reports: HarvestReport[] = [];
     const queue = [...partners];
@@ -179,13 +219,16 @@ export class Harvester {
           if (verdict?.status === "quarantined") {
             // Not read at all: its items already in the index stay, as for a partner that is down.
             this.logger.warn({ harvested: p.id, reason: verdict.reason }, "harvest skipped: partner quarantined");
-            reports.push({ partner: p.id, ok: false, items: 0, upserted: 0, removed: 0, pages: 0, ms: 0, reason: verdict.reason });
+            const skipped = { partner: p.id, ok: false, items: 0, upserted: 0, removed: 0, pages: 0, ms: 0, reason: verdict.reason };
+            reports.push(skipped);
+            waiters.settle(p.id, skipped);
             continue;
           }
           const report = await this.harvestPartner(p);
           // Only after a harvest that read the whole feed: reconciliation compares with a current index.
           if (reconcile && report.ok && !this.stopping) report.reconciled = await this.reconcilePartner(p);
           reports.push(report);
+          waiters.settle(p.id, report);
         }
       }),
     );
