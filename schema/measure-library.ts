@@ -15,6 +15,27 @@ import type { DriverId, SettingId, TopicId } from "./vocabulary.ts";
 /** The projects contract's ImprovementDirection (tests/unit/measure-library.test.ts checks it). */
 export type LibraryDirection = "INCREASE" | "DECREASE" | "NEUTRAL";
 
+/**
+ * How the denominator relates to the numerator, which decides a funnel plot's limits:
+ * - POPULATION: the numerator counts members of the denominator (people assessed who had a fall,
+ *   births followed by a haemorrhage), so it is at most the denominator: binomial limits.
+ * - EXPOSURE: the numerator counts events over an exposure (falls over occupied bed days), so it has
+ *   no upper bound: Poisson limits.
+ */
+export type DenominatorKind = "POPULATION" | "EXPOSURE";
+
+export interface RateBase {
+  /** The multiplier: a value is numerator / denominator × per. */
+  per: number;
+  /** What `per` counts, e.g. "occupied bed days". */
+  of: string;
+  denominatorKind: DenominatorKind;
+  /** `per` and `of` in words, e.g. "1,000 occupied bed days" (the contract's rateBase). */
+  base: string;
+}
+
+const rate = (per: number, of: string, denominatorKind: DenominatorKind): RateBase => ({ per, of, denominatorKind, base: `${per.toLocaleString("en-GB")} ${of}` });
+
 export interface LibraryMeasure {
   code: string;
   name: string;
@@ -24,8 +45,8 @@ export interface LibraryMeasure {
   denominator: string | null;
   unit: string;
   improvement: LibraryDirection;
-  /** The base a rate is expressed per (e.g. 1,000 occupied bed days); null for counts and scores. */
-  rateBase: string | null;
+  /** What a value is expressed per (e.g. per 1,000 occupied bed days); null for counts and scores. */
+  rate: RateBase | null;
   source: string;
   settings: SettingId[];
   drivers: DriverId[];
@@ -45,7 +66,7 @@ const PARTNERSHIP = { url: "https://www.england.nhs.uk/long-read/policy-on-worki
 const SKILLS_FOR_CARE = { url: "https://www.skillsforcare.org.uk/adult-social-care-workforce-data/Workforce-intelligence/publications/Data-and-publications.aspx", title: "Skills for Care: adult social care workforce data and publications" };
 const ST_FIRST_YEAR = { url: "http://content.digital.nhs.uk/article/2751/First-years-findings-about-harm-free-patient-care-published", title: "HSCIC: First year's findings about harm-free patient care published (NHS Safety Thermometer)" };
 
-const OBD = "1,000 occupied bed days";
+const OBD = rate(1000, "occupied bed days", "EXPOSURE");
 const CARE_HOME_SAFETY = { settings: ["care-homes", "community"] as SettingId[], drivers: ["data-systems", "improvement-support-systems"] as DriverId[] };
 
 export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
@@ -57,7 +78,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "Occupied bed days in the period",
     unit: "falls per 1,000 occupied bed days",
     improvement: "DECREASE",
-    rateBase: OBD,
+    rate: OBD,
     source: "Local incident reporting; falls definition of the NHS Safety Thermometer",
     ...CARE_HOME_SAFETY,
     topics: ["falls"],
@@ -72,7 +93,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "People assessed on the survey day",
     unit: "% of people assessed",
     improvement: "DECREASE",
-    rateBase: "100 people assessed",
+    rate: rate(100, "people assessed", "POPULATION"),
     source: "NHS Safety Thermometer (national collection ended March 2020)",
     ...CARE_HOME_SAFETY,
     topics: ["falls"],
@@ -86,7 +107,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "Falls in the period",
     unit: "% of falls",
     improvement: "INCREASE",
-    rateBase: "100 falls",
+    rate: rate(100, "falls", "POPULATION"),
     source: "Local audit (process measure)",
     ...CARE_HOME_SAFETY,
     topics: ["falls", "quality-improvement"],
@@ -101,7 +122,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "Occupied bed days in the period",
     unit: "new pressure ulcers per 1,000 occupied bed days",
     improvement: "DECREASE",
-    rateBase: OBD,
+    rate: OBD,
     source: "Local incident reporting; pressure ulcer definitions of the NHS Safety Thermometer",
     ...CARE_HOME_SAFETY,
     topics: ["pressure-ulcers"],
@@ -116,7 +137,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "People assessed on the survey day",
     unit: "% of people assessed",
     improvement: "DECREASE",
-    rateBase: "100 people assessed",
+    rate: rate(100, "people assessed", "POPULATION"),
     source: "NHS Safety Thermometer (national collection ended March 2020)",
     ...CARE_HOME_SAFETY,
     topics: ["pressure-ulcers"],
@@ -130,7 +151,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "Occupied bed days in the period",
     unit: "UTIs per 1,000 occupied bed days",
     improvement: "DECREASE",
-    rateBase: OBD,
+    rate: OBD,
     source: "Local infection records; used by the care home hydration studies",
     ...CARE_HOME_SAFETY,
     topics: ["urinary-tract-infections"],
@@ -145,7 +166,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "People assessed on the survey day",
     unit: "% of people assessed",
     improvement: "DECREASE",
-    rateBase: "100 people assessed",
+    rate: rate(100, "people assessed", "POPULATION"),
     source: "NHS Safety Thermometer (national collection ended March 2020)",
     ...CARE_HOME_SAFETY,
     topics: ["urinary-tract-infections"],
@@ -159,7 +180,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: null,
     unit: "admissions per month",
     improvement: "DECREASE",
-    rateBase: null,
+    rate: null,
     source: "Hospital episode statistics, local linkage",
     ...CARE_HOME_SAFETY,
     topics: ["urinary-tract-infections"],
@@ -173,7 +194,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "Residents audited",
     unit: "% of residents",
     improvement: "INCREASE",
-    rateBase: "100 residents",
+    rate: rate(100, "residents", "POPULATION"),
     source: "Local audit (process measure)",
     ...CARE_HOME_SAFETY,
     topics: ["urinary-tract-infections", "person-centred-care"],
@@ -188,7 +209,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "People assessed on the survey day",
     unit: "% of people assessed",
     improvement: "INCREASE",
-    rateBase: "100 people assessed",
+    rate: rate(100, "people assessed", "POPULATION"),
     source: "NHS Safety Thermometer (national collection ended March 2020)",
     ...CARE_HOME_SAFETY,
     topics: ["falls", "pressure-ulcers", "urinary-tract-infections"],
@@ -202,7 +223,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "Births in the period",
     unit: "per 1,000 births",
     improvement: "DECREASE",
-    rateBase: "1,000 births",
+    rate: rate(1000, "births", "POPULATION"),
     source: "Maternity Services Data Set; maternity dashboards",
     settings: ["maternity", "acute"],
     drivers: ["data-systems", "sharing-networks"],
@@ -218,7 +239,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "Births in the period",
     unit: "% of births",
     improvement: "INCREASE",
-    rateBase: "100 births",
+    rate: rate(100, "births", "POPULATION"),
     source: "Local audit (OBS Cymru style)",
     settings: ["maternity", "acute"],
     drivers: ["data-systems", "applied-improvement-training"],
@@ -233,7 +254,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "Women with PPH of 1.5 litres or more discharged in the period",
     unit: "% of women",
     improvement: "INCREASE",
-    rateBase: "100 women",
+    rate: rate(100, "women", "POPULATION"),
     source: "Local audit (process measure)",
     settings: ["maternity"],
     drivers: ["partnering-for-improvement"],
@@ -249,7 +270,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "All responses",
     unit: "% of respondents",
     improvement: "INCREASE",
-    rateBase: "100 responses",
+    rate: rate(100, "responses", "POPULATION"),
     source: "NHS Friends and Family Test",
     settings: ["community", "acute", "maternity", "primary-care", "mental-health"],
     drivers: ["partnering-for-improvement", "data-systems"],
@@ -264,7 +285,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: null,
     unit: "people per month",
     improvement: "INCREASE",
-    rateBase: null,
+    rate: null,
     source: "Local involvement records",
     settings: ["community", "system-wide"],
     drivers: ["partnering-for-improvement"],
@@ -280,7 +301,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: null,
     unit: "items (cumulative)",
     improvement: "INCREASE",
-    rateBase: null,
+    rate: null,
     source: "Local involvement records",
     settings: ["community"],
     drivers: ["partnering-for-improvement"],
@@ -296,7 +317,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: null,
     unit: "attendees per meeting",
     improvement: "INCREASE",
-    rateBase: null,
+    rate: null,
     source: "Network attendance records",
     settings: ["social-care", "care-homes"],
     drivers: ["sharing-networks", "staff-development"],
@@ -312,7 +333,7 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     denominator: "Registered manager posts filled",
     unit: "% of posts",
     improvement: "DECREASE",
-    rateBase: "100 posts",
+    rate: rate(100, "posts", "POPULATION"),
     source: "Adult Social Care Workforce Data Set (Skills for Care)",
     settings: ["social-care", "care-homes"],
     drivers: ["talent-management", "staff-development"],

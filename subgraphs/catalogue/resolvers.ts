@@ -13,7 +13,12 @@ import { driversOfCondition, framework, organisation, ORGANISATIONS, REGIONS, SE
 import type { CatalogueContext } from "./context.ts";
 import type { Verdict } from "../../lib/schema-checker.ts";
 import { MEASURE_LIBRARY, libraryMeasure, type LibraryMeasure } from "../../schema/measure-library.ts";
-import { compareMeasure, entriesOfCodes, parseComparisonArgs, summariesOf, type ComparisonRow } from "./data/measure-comparison.ts";
+import { compareMeasure, comparisonFunnel, entriesOfCodes, parseComparisonArgs, summariesOf, type ComparisonFunnel, type ComparisonRow } from "./data/measure-comparison.ts";
+import { funnelBand } from "./charts/funnel.ts";
+import { funnelSvg } from "./charts/funnel-svg.ts";
+
+/** MeasureComparison.funnel's parent: the funnel and its measure. */
+type FunnelOf = ComparisonFunnel & { measure: LibraryMeasure };
 import DataLoader from "dataloader";
 import { comparisonSvg } from "./charts/comparison-svg.ts";
 
@@ -145,7 +150,10 @@ export const resolvers = {
     measureLibrary: () => MEASURE_LIBRARY,
     measureComparison: async (_: unknown, raw: Record<string, unknown>, ctx: CatalogueContext) => {
       const args = parseComparisonArgs(raw);
-      return { measure: libraryMeasure(args.code), entries: await compareMeasure(ctx.db.sql, args) };
+      const measure = libraryMeasure(args.code)!;
+      const entries = await compareMeasure(ctx.db.sql, args);
+      const { funnel, rates } = comparisonFunnel(measure, entries);
+      return { measure, entries: entries.map((r) => ({ ...r, rate: rates.get(r) ?? null })), funnel: funnel && { ...funnel, measure } };
     },
   },
   LibraryMeasure: {
@@ -155,11 +163,15 @@ export const resolvers = {
     citationUrl: (m: LibraryMeasure) => m.citation?.url ?? null,
     citationTitle: (m: LibraryMeasure) => m.citation?.title ?? null,
     citationNote: (m: LibraryMeasure) => m.citationNote ?? null,
+    rateBase: (m: LibraryMeasure) => m.rate?.base ?? null,
+    ratePer: (m: LibraryMeasure) => m.rate?.per ?? null,
+    denominatorKind: (m: LibraryMeasure) => m.rate?.denominatorKind ?? null,
   },
   MeasureComparison: {
     chart: (c: { measure: LibraryMeasure; entries: ComparisonRow[] }) =>
       comparisonSvg(
-        `${c.measure.name} (${c.measure.unit})`,
+        // "Falls per 1,000 occupied bed days (falls per 1,000 occupied bed days)" says it twice.
+        c.measure.name.toLowerCase().includes(c.measure.unit.toLowerCase()) ? c.measure.name : `${c.measure.name} (${c.measure.unit})`,
         c.entries.map((r) => ({
           organisation: organisation(r.organisationId)?.name ?? r.organisationId,
           project: r.title,
@@ -175,6 +187,23 @@ export const resolvers = {
           status: r.status,
         })),
       ),
+  },
+  FunnelPlot: {
+    pooledRate: (f: FunnelOf) => f.theta * f.per,
+    plotted: (f: FunnelOf) => f.plotted.length,
+    chart: (f: FunnelOf) =>
+      funnelSvg({
+        title: f.measure.name,
+        per: f.per,
+        of: f.of,
+        kind: f.denominatorKind,
+        improvement: f.measure.improvement,
+        theta: f.theta,
+        points: f.plotted.map((r) => {
+          const count = { numerator: r.rateNumerator!, denominator: r.rateDenominator! };
+          return { organisation: organisation(r.organisationId)?.name ?? r.organisationId, project: r.title, ...count, band: funnelBand(count, f.theta, f.denominatorKind).band };
+        }),
+      }),
   },
   MeasureComparisonEntry: {
     organisation: (r: ComparisonRow) => organisation(r.organisationId) ?? { id: r.organisationId },

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { analyseRunChart, analyseXmr, XMR_MIN_POINTS } from "./analysis/index.ts";
 import type { DataPoint as Point, ImprovementDirection } from "./analysis/index.ts";
 import type { ProjectsContext } from "./context.ts";
+import { latestRate } from "./analysis/rate.ts";
+import { libraryMeasure } from "../../schema/measure-library.ts";
 import type { Measure } from "./generated/prisma/client.ts";
 
 /**
@@ -101,5 +103,11 @@ export const measureAnalysis = {
       ...result.signals,
       points: wantsPoints(info) ? result.points : [],
     };
+  },
+  rate: async (m: Measure, args: { points?: number | null }, ctx: ProjectsContext) => {
+    const count = args.points ?? 12;
+    if (!Number.isInteger(count) || count < 1 || count > 120) throw badInput("points must be a whole number from 1 to 120", ["points"]);
+    const rate = m.code ? libraryMeasure(m.code)?.rate : undefined;
+    return rate ? latestRate(await ctx.measures.points.load(m.id), rate.per, count) : null;
   },
 };

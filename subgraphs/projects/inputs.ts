@@ -117,13 +117,54 @@ export const measureInput = z
   .strict()
   .superRefine(codeAgrees);
 
+/**
+ * A point's numerator and denominator, when given: both or neither, a count of zero or more over a
+ * positive denominator (the database's DataPoint_ratio_check holds the same).
+ */
+export const ratioFields = {
+  numerator: z.number().finite("must be a finite number").min(0, "must be 0 or more").nullable().optional(),
+  denominator: z.number().finite("must be a finite number").positive("must be more than 0").nullable().optional(),
+};
+
+export function ratioComplete(p: { numerator?: number | null; denominator?: number | null }, ctx: z.RefinementCtx): void {
+  const hasN = p.numerator !== undefined && p.numerator !== null;
+  const hasD = p.denominator !== undefined && p.denominator !== null;
+  if (hasN !== hasD) ctx.addIssue({ code: "custom", message: "give the numerator and the denominator together, or neither", path: [hasN ? "denominator" : "numerator"] });
+}
+
 export const dataPointInput = z
   .object({
     date: pastDate,
     value: z.number().finite("must be a finite number"),
     note: optionalText(500).optional(),
+    ...ratioFields,
   })
-  .strict();
+  .strict()
+  .superRefine(ratioComplete);
+
+/**
+ * Where a batch's numerators and denominators disagree with the measure they are recorded for, the
+ * first such point's path and why, or null. A point with both must belong to a measure whose library
+ * code has a denominator (the multiplier lives there), its value must be numerator / denominator ×
+ * the code's multiplier to within rounding (0.5% of the value, or 0.01), and for a POPULATION
+ * denominator the numerator cannot exceed it. Why refuse rather than recompute: a writer whose value
+ * and counts disagree has made a mistake in one of them, and the funnel plot and the XmR chart would
+ * otherwise tell different stories.
+ */
+export function ratioIssue(code: string | null, points: readonly { value: number; numerator?: number | null; denominator?: number | null }[]): { path: (string | number)[]; message: string } | null {
+  const rate = code ? libraryMeasure(code)?.rate : undefined;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    if (p.numerator === undefined || p.numerator === null || p.denominator === undefined || p.denominator === null) continue;
+    if (!rate) return { path: [i, "numerator"], message: code ? `${code} is a count with no denominator: give the value alone` : "only a measure with a library code that has a denominator takes a numerator and denominator" };
+    if (rate.denominatorKind === "POPULATION" && p.numerator > p.denominator) return { path: [i, "numerator"], message: `cannot exceed the denominator: ${code} counts members of it` };
+    const expected = (p.numerator / p.denominator) * rate.per;
+    if (Math.abs(expected - p.value) > Math.max(0.01, Math.abs(p.value) * 0.005)) {
+      return { path: [i, "value"], message: `must be numerator / denominator × ${rate.per.toLocaleString("en-GB")} (${Math.round(expected * 1000) / 1000}), the rate of ${code}` };
+    }
+  }
+  return null;
+}
 
 /** One batch for one measure: 1 to MAX_POINTS points, each date once (the batch is one upsert). */
 export const pointsInput = z

@@ -2,14 +2,15 @@
 import { z } from "zod";
 import { globalIdOf } from "../../schema/ids.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
-import { codeAgrees, measureCode } from "./inputs.ts";
+import { codeAgrees, measureCode, ratioComplete, ratioFields, ratioIssue } from "./inputs.ts";
 import { contractEnumOf, driverId, isoDate, localId, organisationId, regionId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
 
 export const dataPointSeed = z.object({
   date: isoDate,
   value: z.number().finite(),
   note: z.string().max(500).optional(),
-}).strict();
+  ...ratioFields,
+}).strict().superRefine(ratioComplete);
 
 export const measureSeed = z.object({
   name: z.string().min(1).max(200),
@@ -20,7 +21,11 @@ export const measureSeed = z.object({
   target: z.number().finite().optional(),
   illustrative: z.boolean(),
   points: z.array(dataPointSeed).default([]),
-}).strict().superRefine(codeAgrees);
+}).strict().superRefine(codeAgrees).superRefine((m, ctx) => {
+  // A seed file is held to what recordMeasurements would accept.
+  const issue = ratioIssue(m.code ?? null, m.points);
+  if (issue) ctx.addIssue({ code: "custom", message: issue.message, path: ["points", ...issue.path] });
+});
 
 export const pdsaSeed = z.object({
   number: z.number().int().positive(),

@@ -46,7 +46,7 @@ export async function writeProjects(prisma: PrismaClient, projects: ProjectsSeed
       data: projects.flatMap((p) => p.resources.map((r) => ({ resourceId: r.resource, relation: r.relation, note: r.note, projectLocal: p.local }))),
     });
     await tx.measure.createMany({ data: measures.map(({ points: _p, ...m }) => m) });
-    await tx.dataPoint.createMany({ data: measures.flatMap((m) => m.points.map((pt) => ({ measureId: m.id, date: day(pt.date)!, value: pt.value, note: pt.note }))) });
+    await tx.dataPoint.createMany({ data: measures.flatMap((m) => m.points.map((pt) => ({ measureId: m.id, date: day(pt.date)!, value: pt.value, note: pt.note, numerator: pt.numerator ?? null, denominator: pt.denominator ?? null }))) });
     await tx.pdsaCycle.createMany({
       data: projects.flatMap((p) =>
         p.pdsaCycles.map(({ startedOn, endedOn, ...c }) => ({ ...c, startedOn: day(startedOn), endedOn: day(endedOn), projectLocal: p.local })),

@@ -3,6 +3,7 @@
 // on write, and the summaries following writes and deletes (harvest) and repairs (reconcile).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { startSystem, type TestSystem } from "../support/system.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
 import type { PrismaClient as CatalogueDb } from "../../subgraphs/catalogue/generated/prisma/client.ts";
@@ -109,6 +110,60 @@ describe("measureComparison", () => {
   });
 });
 
+describe("the funnel plot", () => {
+  // Worked from the seed files, independently of the code: each FALLS-OBD measure's latest 12
+  // points with numerators and denominators, summed; the pooled rate of all of them; Poisson limits
+  // (an EXPOSURE denominator) at z = 1.959964 and 3.090232 around it.
+  const seeded = ["essex-cc", "pic-projects"].flatMap((partner) =>
+    (JSON.parse(readFileSync(new URL(`../../subgraphs/projects/seed/${partner}.json`, import.meta.url), "utf8")).projects as any[]).flatMap((p) =>
+      (p.measures as any[])
+        .filter((m) => m.code === "FALLS-OBD" && m.points.some((pt: any) => pt.denominator))
+        .map((m) => {
+          const last = (m.points as any[]).filter((pt) => pt.denominator).slice(-12);
+          return { project: `${partner}:project:${p.local}`, n: last.reduce((a, pt) => a + pt.numerator, 0), d: last.reduce((a, pt) => a + pt.denominator, 0), from: last[0].date, to: last.at(-1).date };
+        }),
+    ),
+  );
+  const FUNNEL = `{ measureComparison(code: "FALLS-OBD") { measure { ratePer denominatorKind rateBase } funnel { denominatorKind pooledRate plotted missing chart }
+    entries { project { id } organisation { name } rate { numerator denominator value points from to band lower95 upper95 lower998 upper998 } } } }`;
+
+  it("places every organisation reporting falls with bed days against limits that match a hand calculation", async () => {
+    expect(seeded.length).toBeGreaterThanOrEqual(3);
+    const { body } = await sys.query(FUNNEL);
+    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+    const { measure, funnel, entries } = body.data.measureComparison;
+    expect(measure).toEqual({ ratePer: 1000, denominatorKind: "EXPOSURE", rateBase: "1,000 occupied bed days" });
+    const theta = seeded.reduce((a, x) => a + x.n, 0) / seeded.reduce((a, x) => a + x.d, 0);
+    expect(funnel).toMatchObject({ denominatorKind: "EXPOSURE", plotted: seeded.length, missing: 0 });
+    expect(funnel.pooledRate).toBeCloseTo(theta * 1000, 9);
+    for (const x of seeded) {
+      const e = entries.find((en: any) => en.project.id === x.project);
+      const se = Math.sqrt(theta / x.d);
+      const rate = x.n / x.d;
+      expect(e.rate, x.project).toMatchObject({ numerator: x.n, denominator: x.d, points: 12, from: x.from, to: x.to });
+      expect(e.rate.value).toBeCloseTo(rate * 1000, 9);
+      expect(e.rate.lower95).toBeCloseTo((theta - 1.959964 * se) * 1000, 9);
+      expect(e.rate.upper95).toBeCloseTo((theta + 1.959964 * se) * 1000, 9);
+      expect(e.rate.lower998).toBeCloseTo((theta - 3.090232 * se) * 1000, 9);
+      expect(e.rate.upper998).toBeCloseTo((theta + 3.090232 * se) * 1000, 9);
+      const band = rate > theta + 3.090232 * se ? "ABOVE_99_8" : rate > theta + 1.959964 * se ? "ABOVE_95" : rate < theta - 3.090232 * se ? "BELOW_99_8" : rate < theta - 1.959964 * se ? "BELOW_95" : "WITHIN";
+      expect(e.rate.band, x.project).toBe(band);
+    }
+    expect(funnel.chart).toMatch(/^<svg [^>]*role="img"/);
+    expect(funnel.chart.match(/class="organisation"/g)).toHaveLength(seeded.length);
+    for (const e of entries) expect(funnel.chart).toContain(e.organisation.name.replace(/&/g, "&amp;"));
+  });
+
+  it("has no funnel for a count with no denominator, nor for a rate nobody reports with numerators", async () => {
+    const { body } = await sys.query(`{ count: measureComparison(code: "PPI-REPRESENTATIVES") { funnel { plotted } entries { rate { value } } } rate: measureComparison(code: "PPH-1500") { funnel { plotted } entries { rate { value } } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.count.funnel).toBeNull();
+    expect(body.data.count.entries.every((e: any) => e.rate === null)).toBe(true);
+    expect(body.data.rate.entries.length).toBeGreaterThan(0);
+    expect(body.data.rate.funnel).toBeNull();
+  });
+});
+
 describe("Project.measurePeers", () => {
   it("goes from a project's coded measure to the same code at the other organisations", async () => {
     const { body } = await sys.query(`{ project(id: "bridgewater:project:expert-in-me") { measures { id code } measurePeers { measureId code measureName peers { organisation { id } project { id title } measureName } } } }`);
@@ -176,6 +231,46 @@ describe("codes on write, and the summaries following writes", () => {
     await sys.harvester.harvestAll();
     expect((await compare("FALLS-OBD")).entries.map((e: any) => e.project.id)).not.toContain(projectId);
     expect(await catalogue().prisma.measureSummary.count({ where: { itemId: projectId } })).toBe(0);
+  });
+
+  it("takes numerators and denominators that agree with the value, refuses the rest writing nothing, and the funnel follows", async () => {
+    const RECORD = `mutation($p: ID!, $m: ID!, $pts: [DataPointInput!]!, $key: String!) { recordMeasurements(projectId: $p, measureId: $m, points: $pts, idempotencyKey: $key) { written measure { points { date value numerator denominator } rate { numerator denominator value points from to } } } }`;
+    const created = await sys.queryAs(editor, `mutation($key: String!) { createProject(input: { title: "Falls with bed days", aim: "Fewer falls" }, idempotencyKey: $key) { id } }`, { key: key() });
+    const projectId = created.body.data.createProject.id;
+    const measureId = (await sys.queryAs(editor, ADD, { p: projectId, input: falls, key: key() })).body.data.addMeasure.measure.id;
+    const uncoded = (await sys.queryAs(editor, ADD, { p: projectId, input: { name: "Falls, local count", unit: "falls", improvement: "DECREASE" }, key: key() })).body.data.addMeasure.measure.id;
+    const pointRows = async () => (await sys.partners.get("bridgewater")!.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "DataPoint"`))[0]!.n;
+    const before = await pointRows();
+    for (const [m, pts, path] of [
+      [measureId, [{ date: "2025-01-01", value: 5, numerator: 10 }], ["points", "0", "denominator"]],
+      [measureId, [{ date: "2025-01-01", value: 5, denominator: 2000 }], ["points", "0", "numerator"]],
+      [measureId, [{ date: "2025-01-01", value: 5, numerator: 10, denominator: 0 }], ["points", "0", "denominator"]],
+      [measureId, [{ date: "2025-01-01", value: 5, numerator: -1, denominator: 2000 }], ["points", "0", "numerator"]],
+      // 10 falls over 2,000 bed days is 5 per 1,000: a value of 6 disagrees (and the good first point is not written either).
+      [measureId, [{ date: "2025-01-01", value: 5, numerator: 10, denominator: 2000 }, { date: "2025-02-01", value: 6, numerator: 10, denominator: 2000 }], ["points", "1", "value"]],
+      [uncoded, [{ date: "2025-01-01", value: 10, numerator: 10, denominator: 2000 }], ["points", "0", "numerator"]],
+    ] as const) {
+      const { body } = await sys.queryAs(editor, RECORD, { p: projectId, m, pts, key: key() });
+      expect(body.errors?.[0]?.extensions, JSON.stringify(pts)).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: path });
+    }
+    expect(await pointRows()).toBe(before);
+
+    const pts = Array.from({ length: 14 }, (_, i) => ({ date: `${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}-01`, value: 5 + (i % 3) * 0.5, numerator: 10 + (i % 3), denominator: 2000 }));
+    // One point without counts: a rate is summed over the points that have them.
+    pts.push({ date: "2025-03-01", value: 5.5 } as any);
+    const { body } = await sys.queryAs(editor, RECORD, { p: projectId, m: measureId, pts, key: key() });
+    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+    expect(body.data.recordMeasurements.measure.points[0]).toEqual({ date: "2024-01-01", value: 5, numerator: 10, denominator: 2000 });
+    expect(body.data.recordMeasurements.measure.points.at(-1)).toEqual({ date: "2025-03-01", value: 5.5, numerator: null, denominator: null });
+    const last12 = pts.slice(2, 14);
+    const n = last12.reduce((a, p) => a + p.numerator, 0);
+    expect(body.data.recordMeasurements.measure.rate).toEqual({ numerator: n, denominator: 24_000, value: (n / 24_000) * 1000, points: 12, from: "2024-03-01", to: "2025-02-01" });
+
+    await sys.queryAs(editor, `mutation($id: ID!, $key: String!) { publishProject(id: $id, idempotencyKey: $key) { id } }`, { id: projectId, key: key() });
+    const { body: cmp } = await sys.query(`{ measureComparison(code: "FALLS-OBD") { funnel { plotted missing } entries { project { id } rate { numerator denominator } } } }`);
+    expect(cmp.data.measureComparison.entries.find((e: any) => e.project.id === projectId).rate).toEqual({ numerator: n, denominator: 24_000 });
+    expect(cmp.data.measureComparison.funnel.plotted).toBe(4);
+    await sys.queryAs(editor, `mutation($id: ID!, $key: String!) { deleteProject(id: $id, idempotencyKey: $key) { id } }`, { id: projectId, key: key() });
   });
 
   it("reconciliation restores summaries lost behind the index's back", async () => {

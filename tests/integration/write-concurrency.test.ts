@@ -168,8 +168,8 @@ describe("1,000 concurrent recordMeasurements calls", { timeout: 120_000 }, () =
     // The per-measure series analysis reads (kept by a trigger) lists exactly these rows, in order,
     // although the writes to each measure raced one another.
     const series = await prisma.measureSeries.findMany({ where: { measureId: { in: measures } } });
-    const expected: Record<string, { date: string; value: number; note: string | null }[]> = {};
-    for (const r of [...rows].sort((a, b) => a.date.getTime() - b.date.getTime())) (expected[r.measureId] ??= []).push({ date: r.date.toISOString().slice(0, 10), value: r.value, note: r.note });
+    const expected: Record<string, { date: string; value: number; note: string | null; numerator: number | null; denominator: number | null }[]> = {};
+    for (const r of [...rows].sort((a, b) => a.date.getTime() - b.date.getTime())) (expected[r.measureId] ??= []).push({ date: r.date.toISOString().slice(0, 10), value: r.value, note: r.note, numerator: r.numerator, denominator: r.denominator });
     expect(Object.fromEntries(series.map((s) => [s.measureId, decodeSeries(s.points)]))).toEqual(expected);
 
     const keysSent = ops.map((o) => o.variables.key);

@@ -26,6 +26,19 @@ describe("measure library", () => {
     }
   });
 
+  it("gives every measure with a denominator a multiplier and a denominator kind, and none to a count", () => {
+    for (const m of MEASURE_LIBRARY) {
+      expect(m.rate === null, m.code).toBe(m.denominator === null);
+      if (!m.rate) continue;
+      expect([100, 1000], m.code).toContain(m.rate.per);
+      expect(["POPULATION", "EXPOSURE"], m.code).toContain(m.rate.denominatorKind);
+      // Rates over bed days are events over an exposure; the rest count members of their denominator.
+      expect(m.rate.denominatorKind, m.code).toBe(/bed days/.test(m.rate.of) ? "EXPOSURE" : "POPULATION");
+      expect(m.rate.base, m.code).toBe(`${m.rate.per.toLocaleString("en-GB")} ${m.rate.of}`);
+      expect(m.unit, m.code).toContain(m.rate.per === 100 ? "%" : "1,000");
+    }
+  });
+
   it("uses the projects contract's improvement directions", () => {
     const directions = contractEnum("projects", "ImprovementDirection");
     for (const m of MEASURE_LIBRARY) expect(directions, m.code).toContain(m.improvement);

@@ -28,8 +28,8 @@ describe("a measure's series", () => {
     await db.exec(`INSERT INTO "DataPoint" ("measureId", date, value, note) VALUES ('m1', '2026-03-01', 3, null), ('m1', '2026-01-01', 1.5, 'first'), ('m2', '2026-01-01', 0.1, null)`);
     await db.exec(`INSERT INTO "DataPoint" ("measureId", date, value) VALUES ('m1', '2026-02-01', 2)`);
     expect(await series()).toEqual({
-      m1: [{ date: "2026-01-01", value: 1.5, note: "first" }, { date: "2026-02-01", value: 2, note: null }, { date: "2026-03-01", value: 3, note: null }],
-      m2: [{ date: "2026-01-01", value: 0.1, note: null }],
+      m1: [{ date: "2026-01-01", value: 1.5, note: "first", numerator: null, denominator: null }, { date: "2026-02-01", value: 2, note: null, numerator: null, denominator: null }, { date: "2026-03-01", value: 3, note: null, numerator: null, denominator: null }],
+      m2: [{ date: "2026-01-01", value: 0.1, note: null, numerator: null, denominator: null }],
     });
   });
 
@@ -38,7 +38,7 @@ describe("a measure's series", () => {
       ON CONFLICT ("measureId", date) DO UPDATE SET value = EXCLUDED.value`);
     await db.exec(`UPDATE "DataPoint" SET note = 'checked' WHERE "measureId" = 'm1' AND date = '2026-03-01'`);
     await db.exec(`DELETE FROM "DataPoint" WHERE "measureId" = 'm1' AND date = '2026-01-01'`);
-    expect((await series()).m1).toEqual([{ date: "2026-02-01", value: 0.30000000000000004, note: null }, { date: "2026-03-01", value: 3, note: "checked" }, { date: "2026-04-01", value: 4, note: null }]);
+    expect((await series()).m1).toEqual([{ date: "2026-02-01", value: 0.30000000000000004, note: null, numerator: null, denominator: null }, { date: "2026-03-01", value: 3, note: "checked", numerator: null, denominator: null }, { date: "2026-04-01", value: 4, note: null, numerator: null, denominator: null }]);
   });
 
   it("disappears with the measure's last point, and with the measure or its project", async () => {
@@ -59,18 +59,32 @@ describe("a measure's series", () => {
       await tx.exec(`INSERT INTO "DataPoint" ("measureId", date, value) VALUES ('m4', '2026-02-01', 2)`);
       throw new Error("abandon");
     })).rejects.toThrow("abandon");
-    expect((await series()).m4).toEqual([{ date: "2026-01-01", value: 1, note: null }]);
+    expect((await series()).m4).toEqual([{ date: "2026-01-01", value: 1, note: null, numerator: null, denominator: null }]);
   });
 });
 
 describe("the stored form", () => {
+  it("keeps each point's numerator and denominator, and refuses one without the other or a denominator of 0", async () => {
+    await db.exec(`INSERT INTO "Project" (local, title, aim, status, "updatedAt") VALUES ('ratio', 'R', 'Aim', 'ACTIVE', now());
+      INSERT INTO "Measure" (id, "projectLocal", name, unit, improvement) VALUES ('m6', 'ratio', 'Falls', 'falls per 1,000 occupied bed days', 'DECREASE');
+      INSERT INTO "DataPoint" ("measureId", date, value, numerator, denominator) VALUES ('m6', '2026-01-01', 5, 10, 2000), ('m6', '2026-02-01', 4.5, null, null)`);
+    expect((await series()).m6).toEqual([
+      { date: "2026-01-01", value: 5, note: null, numerator: 10, denominator: 2000 },
+      { date: "2026-02-01", value: 4.5, note: null, numerator: null, denominator: null },
+    ]);
+    for (const [n, d] of [["10", "null"], ["null", "2000"], ["10", "0"], ["-1", "2000"]]) {
+      await expect(db.exec(`INSERT INTO "DataPoint" ("measureId", date, value, numerator, denominator) VALUES ('m6', '2026-03-01', 5, ${n}, ${d})`), `${n}/${d}`).rejects.toThrow(/DataPoint_ratio_check/);
+    }
+    expect((await series()).m6).toHaveLength(2);
+  });
+
   it("keeps notes with quotes, backslashes and non-ASCII text, and values at full precision", async () => {
     await db.exec(`INSERT INTO "Project" (local, title, aim, status, "updatedAt") VALUES ('s', 'S', 'Aim', 'ACTIVE', now());
       INSERT INTO "Measure" (id, "projectLocal", name, unit, improvement) VALUES ('m5', 's', 'S', 'count', 'INCREASE');
       INSERT INTO "DataPoint" ("measureId", date, value, note) VALUES ('m5', '2026-01-01', 1e-300, E'ward "A"\\\\b \u00e9 \\n'), ('m5', '2026-02-01', 123456789.123456789, null)`);
     expect((await series()).m5).toEqual([
-      { date: "2026-01-01", value: 1e-300, note: 'ward "A"\\b é \n' },
-      { date: "2026-02-01", value: 123456789.123456789, note: null },
+      { date: "2026-01-01", value: 1e-300, note: 'ward "A"\\b é \n', numerator: null, denominator: null },
+      { date: "2026-02-01", value: 123456789.123456789, note: null, numerator: null, denominator: null },
     ]);
   });
 
@@ -96,7 +110,7 @@ describe("the stored form", () => {
       await applyMigrations(runner, kindPaths("projects").migrations);
       const rows = (await old.query<{ measureId: string; points: string }>(`SELECT "measureId", points FROM "MeasureSeries"`)).rows;
       expect(rows.map((r) => [r.measureId, decodeSeries(r.points)])).toEqual([
-        ["m1", [{ date: "2026-01-01", value: 0.1, note: null }, { date: "2026-02-01", value: 2, note: "second" }]],
+        ["m1", [{ date: "2026-01-01", value: 0.1, note: null, numerator: null, denominator: null }, { date: "2026-02-01", value: 2, note: "second", numerator: null, denominator: null }]],
       ]);
     } finally {
       await old.close();

@@ -54,11 +54,17 @@ export interface MeasureSummaryInput {
   mean: number | null;
   upperLimit: number | null;
   lowerLimit: number | null;
+  /** The measure's rate over its latest points with a numerator and denominator (null without). */
+  rateNumerator: number | null;
+  rateDenominator: number | null;
+  ratePoints: number | null;
+  rateFrom: string | null;
+  rateTo: string | null;
 }
 
 const ITEM_COLUMNS = `id text, typename text, "partnerId" text, "organisationId" text, title text, summary text, body text, topics text[], settings text[], drivers text[], "regionId" text, facets text[], "networkId" text, "resourceIds" text[], "linkedIds" text[], "updatedAt" timestamp, version text, measures jsonb`;
-const SUMMARY_COLUMNS = `"measureId" text, position int, code text, name text, unit text, improvement text, target double precision, illustrative boolean, "pointCount" int, "latestDate" date, "latestValue" double precision, status text, variation text, assurance text, "iconReason" text, mean double precision, "upperLimit" double precision, "lowerLimit" double precision`;
-const SUMMARY_FIELDS = ["measureId", "position", "code", "name", "unit", "improvement", "target", "illustrative", "pointCount", "latestDate", "latestValue", "status", "variation", "assurance", "iconReason", "mean", "upperLimit", "lowerLimit"].map((c) => `"${c}"`);
+const SUMMARY_COLUMNS = `"measureId" text, position int, code text, name text, unit text, improvement text, target double precision, illustrative boolean, "pointCount" int, "latestDate" date, "latestValue" double precision, status text, variation text, assurance text, "iconReason" text, mean double precision, "upperLimit" double precision, "lowerLimit" double precision, "rateNumerator" double precision, "rateDenominator" double precision, "ratePoints" int, "rateFrom" date, "rateTo" date`;
+const SUMMARY_FIELDS = ["measureId", "position", "code", "name", "unit", "improvement", "target", "illustrative", "pointCount", "latestDate", "latestValue", "status", "variation", "assurance", "iconReason", "mean", "upperLimit", "lowerLimit", "rateNumerator", "rateDenominator", "ratePoints", "rateFrom", "rateTo"].map((c) => `"${c}"`);
 
 /**
  * Writes items and replaces their measure summaries, in ONE statement: an item and its summaries

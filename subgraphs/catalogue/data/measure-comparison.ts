@@ -5,7 +5,8 @@ import { z } from "zod";
 import type { SqlRunner } from "../../../lib/db/migrate.ts";
 import type { MeasureSummaryInput } from "./items.ts";
 import { regionId, settingId, organisationId } from "../../../lib/vocabulary-zod.ts";
-import { MEASURE_CODES } from "../../../schema/measure-library.ts";
+import { MEASURE_CODES, type DenominatorKind, type LibraryMeasure } from "../../../schema/measure-library.ts";
+import { funnelBand, pooledRate, type FunnelBand } from "../charts/funnel.ts";
 import { badInput } from "../../../lib/errors.ts";
 import { organisation } from "../directory.ts";
 
@@ -45,7 +46,8 @@ export interface ComparisonRow extends Omit<MeasureSummaryInput, "position" | "c
 }
 
 const SELECT = `SELECT s."itemId", i."organisationId", i."regionId", i.settings, i.title, i."updatedAt", s."measureId", s.name, s.unit, s.target, s.illustrative,
-  s."pointCount", to_char(s."latestDate", 'YYYY-MM-DD') AS "latestDate", s."latestValue", s.status, s.variation, s.assurance, s."iconReason", s.mean, s."upperLimit", s."lowerLimit"
+  s."pointCount", to_char(s."latestDate", 'YYYY-MM-DD') AS "latestDate", s."latestValue", s.status, s.variation, s.assurance, s."iconReason", s.mean, s."upperLimit", s."lowerLimit",
+  s."rateNumerator", s."rateDenominator", s."ratePoints", to_char(s."rateFrom", 'YYYY-MM-DD') AS "rateFrom", to_char(s."rateTo", 'YYYY-MM-DD') AS "rateTo"
   FROM "MeasureSummary" s JOIN "Item" i ON i.id = s."itemId"`;
 
 /** The entries for one code, filtered in SQL; sorted here (the organisation's name is the registry's, not the index's). */
@@ -88,4 +90,64 @@ function sortRows<T extends ComparisonRow>(rows: T[], sort: NonNullable<Comparis
     UPDATED: (a, b) => b.updatedAt.getTime() - a.updatedAt.getTime(),
   };
   return [...rows].sort((a, b) => compare[sort](a, b) || tie(a, b));
+}
+
+/** An entry's rate and its place on the comparison's funnel (MeasureComparisonEntry.rate). */
+export interface EntryRate {
+  numerator: number;
+  denominator: number;
+  value: number;
+  points: number;
+  from: string;
+  to: string;
+  band: FunnelBand;
+  lower95: number;
+  upper95: number;
+  lower998: number;
+  upper998: number;
+}
+
+export interface ComparisonFunnel {
+  denominatorKind: DenominatorKind;
+  /** Per unit (× per for the contract's pooledRate). */
+  theta: number;
+  per: number;
+  of: string;
+  plotted: ComparisonRow[];
+  missing: number;
+}
+
+// A partner's summary is not trusted to be sane: a rate needs a finite count of 0 or more over a
+// finite positive denominator (the projects contract's writes hold the same), else it is left out.
+const hasRate = (r: ComparisonRow) =>
+  r.rateNumerator !== null && r.rateDenominator !== null && Number.isFinite(r.rateNumerator) && Number.isFinite(r.rateDenominator) && r.rateNumerator >= 0 && r.rateDenominator > 0;
+
+/**
+ * The funnel over the entries that have a rate (charts/funnel.ts), and each entry's place on it: null
+ * when the measure has no denominator or no entry has a rate. The pooled rate is that of the entries
+ * given, so a filtered comparison has its own funnel.
+ */
+export function comparisonFunnel(measure: LibraryMeasure, rows: readonly ComparisonRow[]): { funnel: ComparisonFunnel | null; rates: Map<ComparisonRow, EntryRate> } {
+  const rates = new Map<ComparisonRow, EntryRate>();
+  const rate = measure.rate;
+  const plotted = rows.filter(hasRate);
+  const theta = pooledRate(plotted.map((r) => ({ numerator: r.rateNumerator!, denominator: r.rateDenominator! })));
+  if (!rate || theta === null) return { funnel: null, rates };
+  for (const r of plotted) {
+    const { band, inner, outer } = funnelBand({ numerator: r.rateNumerator!, denominator: r.rateDenominator! }, theta, rate.denominatorKind);
+    rates.set(r, {
+      numerator: r.rateNumerator!,
+      denominator: r.rateDenominator!,
+      value: (r.rateNumerator! / r.rateDenominator!) * rate.per,
+      points: r.ratePoints ?? 0,
+      from: r.rateFrom ?? "",
+      to: r.rateTo ?? "",
+      band,
+      lower95: inner.lower * rate.per,
+      upper95: inner.upper * rate.per,
+      lower998: outer.lower * rate.per,
+      upper998: outer.upper * rate.per,
+    });
+  }
+  return { funnel: { denominatorKind: rate.denominatorKind, theta, per: rate.per, of: rate.of, plotted, missing: rows.length - plotted.length }, rates };
 }

@@ -17,6 +17,7 @@ interface FeedMeasure {
   illustrative: boolean;
   pointCount?: number;
   latestPoint?: { date: string; value: number } | null;
+  rate?: { numerator: number; denominator: number; points: number; from: string; to: string } | null;
   spc: {
     status: string;
     variation: string | null;
@@ -50,6 +51,11 @@ export function measureSummaries(measures: FeedMeasure[] | null | undefined): Me
       mean: phase?.mean ?? null,
       upperLimit: phase?.upperProcessLimit ?? null,
       lowerLimit: phase?.lowerProcessLimit ?? null,
+      rateNumerator: m.rate?.numerator ?? null,
+      rateDenominator: m.rate?.denominator ?? null,
+      ratePoints: m.rate?.points ?? null,
+      rateFrom: m.rate?.from ?? null,
+      rateTo: m.rate?.to ?? null,
     }];
   });
 }
@@ -58,9 +64,10 @@ type Ref = { id: string } | null;
 export type Node = Record<string, unknown> & { id: string; title: string; summary: string | null; organisation: Ref; updatedAt: string | null };
 
 // A measure's summary for the national comparison: the current (last) phase's icons and limits, the
-// latest point and the count, so that the catalogue never needs the points themselves.
+// latest point and the count, and the rate over the latest points with numerators and denominators
+// (for the funnel plot), so that the catalogue never needs the points themselves.
 const MEASURE_FIELDS =
-  "id name code unit improvement target illustrative pointCount latestPoint { date value } spc { status variation assurance iconReason phases { mean upperProcessLimit lowerProcessLimit } }";
+  "id name code unit improvement target illustrative pointCount latestPoint { date value } rate { numerator denominator points from to } spc { status variation assurance iconReason phases { mean upperProcessLimit lowerProcessLimit } }";
 
 const SHARED = "id title summary organisation { id } topics { id } settings { id } drivers { id } updatedAt";
 

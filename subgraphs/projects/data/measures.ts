@@ -9,6 +9,9 @@ export interface SeriesPoint {
   date: string;
   value: number;
   note: string | null;
+  /** What a rate's value was computed from; both null when not given. */
+  numerator: number | null;
+  denominator: number | null;
 }
 
 /** MeasureSeries.points as stored: one array per column (migration *_measure_series_columns). */
@@ -17,13 +20,16 @@ interface StoredSeries {
   v: number[];
   /** Null when no point has a note. */
   n: (string | null)[] | null;
+  /** Numerators and denominators (migration *_point_ratio); each null when no point has one. */
+  u?: (number | null)[] | null;
+  w?: (number | null)[] | null;
 }
 
 /** One stored series as points, oldest first. */
 export function decodeSeries(text: string): SeriesPoint[] {
-  const { d, v, n } = JSON.parse(text) as StoredSeries;
+  const { d, v, n, u, w } = JSON.parse(text) as StoredSeries;
   const points = new Array<SeriesPoint>(d.length);
-  for (let i = 0; i < d.length; i++) points[i] = { date: d[i]!, value: v[i]!, note: n ? n[i]! : null };
+  for (let i = 0; i < d.length; i++) points[i] = { date: d[i]!, value: v[i]!, note: n ? n[i]! : null, numerator: u ? u[i]! : null, denominator: w ? w[i]! : null };
   return points;
 }
 

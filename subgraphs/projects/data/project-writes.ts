@@ -23,6 +23,8 @@ import type {
   UpdatePdsaCycleInput,
   UpdateProjectInput,
 } from "../inputs.ts";
+import { ratioIssue } from "../inputs.ts";
+import { badInput } from "../../../lib/errors.ts";
 import { PUBLISHED, removeProject } from "./projects.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -162,17 +164,17 @@ export async function addMeasure(tx: Tx, partnerId: string, local: string, input
 // reads the values being replaced (a CTE sees the table as it was before the statement), `up`
 // writes every point, keyed by DataPoint's primary key (measureId, date).
 const UPSERT_POINTS = `WITH input AS (
-    SELECT * FROM jsonb_to_recordset($2::jsonb) AS t("date" date, "value" double precision, "note" text)
+    SELECT * FROM jsonb_to_recordset($2::jsonb) AS t("date" date, "value" double precision, "note" text, "numerator" double precision, "denominator" double precision)
   ), old AS (
-    SELECT d."date", d."value", d."note" FROM "DataPoint" d JOIN input i ON i."date" = d."date" WHERE d."measureId" = $1
+    SELECT d."date", d."value", d."note", d."numerator", d."denominator" FROM "DataPoint" d JOIN input i ON i."date" = d."date" WHERE d."measureId" = $1
   ), up AS (
-    INSERT INTO "DataPoint" ("measureId", "date", "value", "note")
-    SELECT $1, "date", "value", "note" FROM input
-    ON CONFLICT ("measureId", "date") DO UPDATE SET "value" = EXCLUDED."value", "note" = EXCLUDED."note"
+    INSERT INTO "DataPoint" ("measureId", "date", "value", "note", "numerator", "denominator")
+    SELECT $1, "date", "value", "note", "numerator", "denominator" FROM input
+    ON CONFLICT ("measureId", "date") DO UPDATE SET "value" = EXCLUDED."value", "note" = EXCLUDED."note", "numerator" = EXCLUDED."numerator", "denominator" = EXCLUDED."denominator"
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM up)::int AS written,
-    COALESCE((SELECT jsonb_agg(jsonb_build_object('date', to_char("date", 'YYYY-MM-DD'), 'value', "value", 'note', "note") ORDER BY "date") FROM old), '[]'::jsonb) AS replaced`;
+    COALESCE((SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object('date', to_char("date", 'YYYY-MM-DD'), 'value', "value", 'note', "note", 'numerator', "numerator", 'denominator', "denominator")) ORDER BY "date") FROM old), '[]'::jsonb) AS replaced`;
 
 export async function recordMeasurements(
   tx: Tx,
@@ -183,9 +185,11 @@ export async function recordMeasurements(
 ): Promise<WriteOutcome<ProjectResult>> {
   await touch(tx, partnerId, local);
   const id = gid(partnerId, local);
-  const measure = await tx.measure.findFirst({ where: { id: measureId, projectLocal: local }, select: { id: true } });
+  const measure = await tx.measure.findFirst({ where: { id: measureId, projectLocal: local }, select: { id: true, code: true } });
   if (!measure) throw notFound("measure", `${measureId} in ${id}`);
-  const payload = JSON.stringify(points.map((p) => ({ date: p.date, value: p.value, note: p.note ?? null })));
+  const disagreement = ratioIssue(measure.code, points);
+  if (disagreement) throw badInput(`Invalid points.${disagreement.path.join(".")}: ${disagreement.message}`, ["points", ...disagreement.path]);
+  const payload = JSON.stringify(points.map((p) => ({ date: p.date, value: p.value, note: p.note ?? null, numerator: p.numerator ?? null, denominator: p.denominator ?? null })));
   const [row] = await tx.$queryRawUnsafe<{ written: number; replaced: unknown }[]>(UPSERT_POINTS, measureId, payload);
   const replaced = (typeof row!.replaced === "string" ? JSON.parse(row!.replaced) : row!.replaced) as unknown[];
   const written = Number(row!.written);

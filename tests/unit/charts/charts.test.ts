@@ -20,6 +20,8 @@ import {
   wrapText,
 } from "../../../lib/charts/svg.ts";
 import { comparisonSvg, variationColour, type ComparisonPanel } from "../../../subgraphs/catalogue/charts/comparison-svg.ts";
+import { FUNNEL_Z, funnelBand, funnelLimits, pooledRate } from "../../../subgraphs/catalogue/charts/funnel.ts";
+import { bandColour, funnelSvg, type FunnelChart } from "../../../subgraphs/catalogue/charts/funnel-svg.ts";
 
 // ---------------------------------------------------------------------------------------------
 // A tiny strict XML parser (the subset these renderers may emit: elements, attributes, character
@@ -754,5 +756,96 @@ describe("comparison small multiples", () => {
     const { root, desc } = parseSvg(comparisonSvg("PPH", [panel("Trust", null, { mean: null, upperLimit: null, lowerLimit: null, variation: null, assurance: null, status: "NEEDS_MORE_POINTS" })]));
     expect(findAll(root, (e) => e.attrs.class === "latest")).toHaveLength(0);
     expect(desc).toContain("no data yet; not analysed");
+  });
+});
+
+describe("funnel plot", () => {
+  // Worked by hand: three organisations' falls over occupied bed days (an EXPOSURE denominator,
+  // Poisson limits). Pooled: 90 / 30,000 = 0.003 per bed day, 3.0 per 1,000.
+  //   A  20 / 10,000 = 2.0   SE = √(0.003/10,000) = 0.000547723   95%: 1.926484 to 4.073516   → within
+  //   B  66 / 15,000 = 4.4   SE = √(0.003/15,000) = 0.000447214   99.8% upper: 4.381994        → above 99.8%
+  //   C   4 /  5,000 = 0.8   SE = √(0.003/5,000)  = 0.000774597   95% lower 1.481818, 99.8% lower 0.606317 → below 95%
+  const A = { numerator: 20, denominator: 10_000 };
+  const B = { numerator: 66, denominator: 15_000 };
+  const C = { numerator: 4, denominator: 5_000 };
+
+  it("pools every numerator over every denominator, and draws limits as the hand calculation does", () => {
+    const theta = pooledRate([A, B, C])!;
+    expect(theta).toBeCloseTo(0.003, 12);
+    const a95 = funnelLimits(theta, A.denominator, "EXPOSURE", FUNNEL_Z.inner);
+    expect(a95.lower * 1000).toBeCloseTo(1.926484, 5);
+    expect(a95.upper * 1000).toBeCloseTo(4.073516, 5);
+    expect(funnelLimits(theta, B.denominator, "EXPOSURE", FUNNEL_Z.outer).upper * 1000).toBeCloseTo(4.381994, 5);
+    const c = funnelBand(C, theta, "EXPOSURE");
+    expect(c.inner.lower * 1000).toBeCloseTo(1.481818, 5);
+    expect(c.outer.lower * 1000).toBeCloseTo(0.606317, 5);
+    expect([A, B, C].map((x) => funnelBand(x, theta, "EXPOSURE").band)).toEqual(["WITHIN", "ABOVE_99_8", "BELOW_95"]);
+    expect(pooledRate([])).toBeNull();
+  });
+
+  it("uses binomial limits for a POPULATION denominator, clamped to 0 and 1", () => {
+    // θ = 0.2 at n = 100: SE = √(0.2 × 0.8 / 100) = 0.04; 95% limits 0.2 ± 1.959964 × 0.04.
+    const l = funnelLimits(0.2, 100, "POPULATION", FUNNEL_Z.inner);
+    expect(l.lower).toBeCloseTo(0.1216014, 6);
+    expect(l.upper).toBeCloseTo(0.2783986, 6);
+    // At n = 4 the limits would pass 0 and 1: a proportion cannot.
+    expect(funnelLimits(0.5, 4, "POPULATION", FUNNEL_Z.outer)).toEqual({ lower: 0, upper: 1 });
+    expect(funnelLimits(0.001, 10, "EXPOSURE", FUNNEL_Z.outer).lower).toBe(0);
+  });
+
+  it("colours a point outside the limits by the side of improvement, like Making Data Count's special cause", () => {
+    expect(bandColour("WITHIN", "DECREASE")).toBe(variationColour(null));
+    expect(bandColour("BELOW_95", "DECREASE")).toBe(variationColour("SPECIAL_CAUSE_IMPROVEMENT_LOW"));
+    expect(bandColour("ABOVE_99_8", "DECREASE")).toBe(variationColour("SPECIAL_CAUSE_CONCERN_HIGH"));
+    expect(bandColour("ABOVE_95", "INCREASE")).toBe(variationColour("SPECIAL_CAUSE_IMPROVEMENT_HIGH"));
+    expect(bandColour("ABOVE_95", "NEUTRAL")).toBe(variationColour("SPECIAL_CAUSE_NEUTRAL_HIGH"));
+  });
+
+  const chart = (points: FunnelChart["points"]): FunnelChart => ({
+    title: "Falls per 1,000 occupied bed days",
+    per: 1000,
+    of: "occupied bed days",
+    kind: "EXPOSURE",
+    improvement: "DECREASE",
+    theta: 0.003,
+    points,
+  });
+
+  it("is well-formed, says in words what it shows, and puts each organisation where its counts say", () => {
+    const theta = pooledRate([A, B, C])!;
+    const points = [
+      { organisation: "Alpha & Co", project: "Falls", ...A, band: funnelBand(A, theta, "EXPOSURE").band },
+      { organisation: "Beta", project: "Falls", ...B, band: funnelBand(B, theta, "EXPOSURE").band },
+      { organisation: "Gamma", project: "Falls", ...C, band: funnelBand(C, theta, "EXPOSURE").band },
+    ];
+    const { root, title, desc } = parseSvg(funnelSvg(chart(points)));
+    expect(title).toBe("Falls per 1,000 occupied bed days: funnel plot of organisations");
+    expect(desc).toContain("pooled rate of 3 per 1,000 occupied bed days");
+    expect(desc).toContain("Alpha & Co (Falls): 20 over 10,000 occupied bed days, 2 per 1,000 occupied bed days, within the 95% limits");
+    expect(desc).toContain("Beta (Falls): 66 over 15,000 occupied bed days, 4.4 per 1,000 occupied bed days, above the 99.8% limit");
+    expect(desc).toContain("below the 95% limit");
+    const circles = findAll(root, (e) => e.name === "circle" && e.attrs["data-rate"] !== undefined);
+    expect(circles.map((c) => Number(c.attrs["data-rate"]))).toEqual([2, 4.4, 0.8]);
+    expect(circles.map((c) => c.attrs.fill)).toEqual([bandColour("WITHIN", "DECREASE"), bandColour("ABOVE_99_8", "DECREASE"), bandColour("BELOW_95", "DECREASE")]);
+    // Larger denominator, further right; higher rate, higher up (smaller y).
+    const cx = circles.map((c) => Number(c.attrs.cx));
+    const cy = circles.map((c) => Number(c.attrs.cy));
+    expect(cx[1]).toBeGreaterThan(cx[0]!);
+    expect(cx[0]).toBeGreaterThan(cx[2]!);
+    expect(cy[1]).toBeLessThan(cy[0]!);
+    expect(cy[0]).toBeLessThan(cy[2]!);
+    // Four limit curves, each narrowing to the right: the upper ones fall, the lower ones rise.
+    const curves = findAll(root, (e) => e.name === "polyline" && /limit-/.test(e.attrs.class ?? ""));
+    expect(curves).toHaveLength(4);
+    for (const c of curves) {
+      const ys = c.attrs.points!.split(" ").map((p) => Number(p.split(",")[1]));
+      const upper = c.attrs.class!.includes("upper");
+      // y grows downwards: an upper limit that falls has growing y.
+      expect(upper ? ys.at(-1)! > ys[0]! : ys.at(-1)! < ys[0]!, c.attrs.class).toBe(true);
+    }
+  });
+
+  it("says when nobody reports numerators and denominators", () => {
+    expect(parseSvg(funnelSvg(chart([]))).desc).toBe("No organisation reports Falls per 1,000 occupied bed days with numerators and denominators yet.");
   });
 });
