@@ -5,7 +5,7 @@
 // number of writes during it make exactly one more: a burst of a thousand writes costs two
 // harvests, not a thousand.
 import type { Logger } from "pino";
-import type { Registry } from "../schema/registry.ts";
+import type { Registry } from "../lib/registry/registry.ts";
 import { HARVEST_NUDGE, type IdentitySigner } from "../lib/auth/internal-tokens.ts";
 
 export class CatalogueNudge {
