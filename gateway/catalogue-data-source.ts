@@ -3,7 +3,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import type { Logger } from "pino";
-import type { Registry } from "../schema/registry.ts";
+import type { Registry } from "../lib/registry/registry.ts";
 import { callPartner, type PartnerRequest } from "../lib/partner-client.ts";
 import type { IdentitySigner } from "../lib/auth/internal-tokens.ts";
 import { alreadyRefused, type ByteBudget } from "../lib/admission.ts";

@@ -13,7 +13,7 @@
 // request in flight may have read the partner before their write. A burst of a thousand writes
 // costs a few harvests, not a thousand.
 import type { Logger } from "pino";
-import type { Registry } from "../schema/registry.ts";
+import type { Registry } from "../lib/registry/registry.ts";
 import { HARVEST_NUDGE, type IdentitySigner } from "../lib/auth/internal-tokens.ts";
 
 export interface CatalogueNudgeOptions {

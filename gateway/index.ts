@@ -1,8 +1,8 @@
 // Starts the national gateway: reads config, loads the registry, listens.
 import { loadConfigOrExit } from "../lib/config.ts";
 import { createLogger } from "../lib/logger.ts";
-import { lastGoodRegistryFile, RegistrySource, RegistryStartError } from "../lib/registry-source.ts";
-import { SchemaChecker } from "../lib/schema-checker.ts";
+import { lastGoodRegistryFile, RegistrySource, RegistryStartError } from "../lib/registry/source.ts";
+import { SchemaChecker } from "../lib/contract/checker.ts";
 import { startGateway } from "./server.ts";
 import { gatewayAuth } from "../lib/auth/setup.ts";
 import { MissingKeyError } from "../lib/auth/keys.ts";

@@ -16,7 +16,7 @@ import {
 } from "graphql";
 import { parseId } from "../schema/ids.ts";
 import type { PartnerKind } from "../schema/kinds.ts";
-import type { Partner, Registry } from "../schema/registry.ts";
+import type { Partner, Registry } from "../lib/registry/registry.ts";
 import { ROOT_ROUTES } from "../schema/write-routes.ts";
 import type { Identity } from "../lib/auth/identity.ts";
 import { ErrorCode } from "../lib/errors.ts";

@@ -7,7 +7,7 @@ import { ApolloServer, HeaderMap } from "@apollo/server";
 import type { Logger } from "pino";
 import { PARTNER_KINDS, type PartnerKind } from "../schema/kinds.ts";
 import { SUPERGRAPH_PATH } from "../schema/compose.ts";
-import type { Registry } from "../schema/registry.ts";
+import type { Registry } from "../lib/registry/registry.ts";
 import { ErrorCode, maskError } from "../lib/errors.ts";
 import { GraphQLError } from "graphql";
 import { ANONYMOUS, userKey, type Identity } from "../lib/auth/identity.ts";
@@ -27,7 +27,7 @@ import { costDirectivesOf } from "../lib/limits/cost-directives.ts";
 import { documentKeysPlugin, NormalisedDocumentStore, PlanCache } from "./caches/document-keys.ts";
 import { PlanningBudget, planningBudgetPlugin } from "./caches/planning-budget.ts";
 import type { GatewayContextPrefetch } from "./owner-routing-data-source.ts";
-import type { SchemaChecker } from "../lib/schema-checker.ts";
+import type { SchemaChecker } from "../lib/contract/checker.ts";
 import { exportRoutes, type ExportOptions } from "./export/routes.ts";
 import { executor } from "./export/executor.ts";
 
@@ -35,7 +35,7 @@ export interface GatewayOptions {
   registry: () => Registry;
   timeoutMs: number;
   logger: Logger;
-  /** Checks each partner's schema against its contract before routing to it (see lib/schema-checker.ts). */
+  /** Checks each partner's schema against its contract before routing to it (see lib/contract/checker.ts). */
   checker?: SchemaChecker;
   supergraphSdl?: string;
   /** Verifies callers' bearer tokens and signs what is forwarded to partners (lib/auth/setup.ts). */

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { join } from "node:path";
 import { DEFAULT_AUDIENCE } from "../schema/roles.ts";
-import { HTTP_URL_MESSAGE, isHttpUrl } from "../schema/registry.ts";
+import { DEFAULT_REGISTRY_FILE, HTTP_URL_MESSAGE, isHttpUrl } from "./registry/registry.ts";
 import { PROJECT_ROOT } from "./project-root.ts";
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -18,7 +18,7 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** The partner registry file. */
-  REGISTRY_FILE: z.string().min(1).default(join(PROJECT_ROOT, "schema", "partners.json")),
+  REGISTRY_FILE: z.string().min(1).default(DEFAULT_REGISTRY_FILE),
   /** How a partner's URL is built from its registry entry when the entry has no url. */
   PARTNER_URL_TEMPLATE: z
     .string()

@@ -1,6 +1,8 @@
 // npm run build: compiles the TypeScript of every service and the scripts production runs into
-// dist/ as plain ESM JavaScript (tsconfig.build.json: `.ts` import specifiers are rewritten to
-// `.js`, JSON imports keep their `with { type: "json" }`), then copies beside it every other file
+// dist/ as plain ESM JavaScript, one project per layer (tsconfig.build.json references schema, lib,
+// gateway, subgraphs and scripts; `tsc --build` compiles them in that order, and a file importing a
+// layer its project does not reference fails with TS6307). `.ts` import specifiers are rewritten to
+// `.js`, JSON imports keep their `with { type: "json" }`. Then it copies beside it every other file
 // the services read at run time relative to their own code (contracts and the supergraph, Prisma
 // schemas and migration SQL, seed JSON), so dist/ mirrors the source tree and each
 // `new URL(..., import.meta.url)` resolves the same way from both. The partner registry is not
@@ -17,9 +19,12 @@ const FOLDERS = ["schema", "lib", "gateway", "subgraphs"];
 // Read from the project root, never from a copy (see above).
 const NOT_COPIED = new Set(["schema/partners.json"]);
 
-// A clean tree: a file removed from the sources must not keep running from an old build.
+// A clean tree: a file removed from the sources must not keep running from an old build. The
+// build-info and declarations of `tsc --build` (.tsbuild/) go too: with them, tsc would take an
+// emptied dist/ for up to date and emit nothing.
 rmSync(out, { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], { cwd: root, stdio: "inherit" });
+rmSync(join(root, ".tsbuild"), { recursive: true, force: true });
+const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "--build", join(root, "tsconfig.build.json")], { cwd: root, stdio: "inherit" });
 if (tsc.status !== 0) {
   console.error("build: tsc failed");
   process.exit(tsc.status ?? 1);

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "../lib/config.ts";
 import { devToken, NoDevTokens } from "../lib/auth/dev-tokens.ts";
 import { NATIONAL_ADMIN_ROLE } from "../schema/roles.ts";
-import { loadRegistry } from "../schema/registry.ts";
+import { loadRegistry } from "../lib/registry/registry.ts";
 import type { HarvestProgress } from "../subgraphs/catalogue/harvest/harvester.ts";
 
 const { values } = parseArgs({ options: { token: { type: "string" } } });

@@ -8,14 +8,14 @@ import { ALL_KINDS, type Kind } from "../schema/kinds.ts";
 import { openEmbedded } from "../lib/db/embedded.ts";
 import { applyMigrations, readMigrations } from "../lib/db/migrate.ts";
 import { sqlForSchema } from "../lib/db/schema-engine.ts";
-import { kindPaths } from "../lib/db/kind-paths.ts";
+import { KIND_PRISMA } from "../subgraphs/shared/prisma-paths.ts";
 
 const [kind, name] = process.argv.slice(2) as [Kind | undefined, string | undefined];
 if (!kind || !ALL_KINDS.includes(kind) || !name || !/^[a-z0-9_]+$/.test(name)) {
   console.error(`usage: npm run migrations:create -- <${ALL_KINDS.join("|")}> <snake_case_name>`);
   process.exit(1);
 }
-const { schema, migrations } = kindPaths(kind);
+const { schema, migrations } = KIND_PRISMA[kind];
 if (readMigrations(migrations).length > 0) {
   console.error("This kind already has migrations; write the next one by hand from `npm run migrations:drift` output.");
   process.exit(1);

@@ -4,9 +4,9 @@
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { loadConfigOrExit } from "../lib/config.ts";
-import { addPartner, RegistryEditError, removePartner, setEnabled } from "../lib/registry-edit.ts";
-import { SchemaChecker } from "../lib/schema-checker.ts";
-import { loadRegistry, RegistryError } from "../schema/registry.ts";
+import { addPartner, RegistryEditError, removePartner, setEnabled } from "../lib/registry/edit.ts";
+import { SchemaChecker } from "../lib/contract/checker.ts";
+import { loadRegistry, RegistryError } from "../lib/registry/registry.ts";
 
 const config = loadConfigOrExit();
 const file = config.REGISTRY_FILE;

@@ -6,7 +6,7 @@ import { loadConfigOrExit } from "../lib/config.ts";
 import { loadDevKeys } from "../lib/auth/keys.ts";
 import { devToken } from "../lib/auth/dev-tokens.ts";
 import { NATIONAL_ADMIN_ROLE } from "../schema/roles.ts";
-import { loadRegistry, RegistryError, type Partner, type Registry } from "../schema/registry.ts";
+import { loadRegistry, RegistryError, type Partner, type Registry } from "../lib/registry/registry.ts";
 import { PARTNER_KINDS } from "../schema/kinds.ts";
 import { templateDir } from "../lib/db/embedded.ts";
 import { nodeCommand, type Runner, type Service } from "../lib/node-flags.ts";

@@ -4,7 +4,7 @@
 // dcat:theme (the framework conditions its drivers serve, skos:Concepts), dct:license,
 // dcat:landingPage and dct:modified. One page of the catalogue's search per answer.
 import { licenceIri } from "../../schema/licences.ts";
-import type { Registry } from "../../schema/registry.ts";
+import type { Registry } from "../../lib/registry/registry.ts";
 import { mergeNodes, urlIri, type RdfNode, type Term } from "./rdf.ts";
 
 /** The GraphQL read of one page: the index's search for resources, their live fields from their owners. */

@@ -8,7 +8,7 @@
 // `{ errors: [{ message, extensions: { code } }] }` with a 4xx/5xx status, never a stack trace.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import type { Registry } from "../../schema/registry.ts";
+import type { Registry } from "../../lib/registry/registry.ts";
 import { ErrorCode } from "../../lib/errors.ts";
 import type { RouteHandler } from "../../lib/http-server.ts";
 import type { Logger } from "pino";

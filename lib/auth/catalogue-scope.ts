@@ -7,7 +7,7 @@ import type { DocumentNode, OperationDefinitionNode } from "graphql";
 import { rootFields } from "../root-fields.ts";
 
 export const CATALOGUE_ROOT_FIELDS: ReadonlySet<string> = new Set([
-  // Schema checks (lib/schema-checker.ts).
+  // Schema checks (lib/contract/checker.ts).
   "_service",
   // Change feeds (subgraphs/catalogue/harvest/feeds.ts): published items and removals by id only.
   "resourceFeed",

@@ -17,7 +17,7 @@
 // point as a field (the second subgraph row) GraphQL completes ~2,000,000 per-point fields: ~8x,
 // the price of sending them all.
 import { pino } from "pino";
-import { Registry, type Partner } from "../../schema/registry.ts";
+import { Registry, type Partner } from "../../lib/registry/registry.ts";
 import { formatId } from "../../schema/ids.ts";
 import { buildService, startService } from "../../subgraphs/shared/service.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";

@@ -3,7 +3,7 @@
 // by side with the physical limit on this machine: the same rows written straight into the same
 // kind of database with the same statement, in large batches, with no partner and no HTTP.
 import { pino } from "pino";
-import { Registry, type Partner } from "../../schema/registry.ts";
+import { Registry, type Partner } from "../../lib/registry/registry.ts";
 import { TOPIC_IDS, DRIVER_IDS, SETTING_IDS } from "../../schema/vocabulary.ts";
 import { formatId } from "../../schema/ids.ts";
 import { buildService, startService } from "../../subgraphs/shared/service.ts";

@@ -1,9 +1,9 @@
 // The per-request context of the national catalogue.
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
-import type { Partner, Registry } from "../../schema/registry.ts";
+import type { Partner, Registry } from "../../lib/registry/registry.ts";
 import type { ServiceOptions } from "../shared/service.ts";
-import type { SchemaChecker } from "../../lib/schema-checker.ts";
+import type { SchemaChecker } from "../../lib/contract/checker.ts";
 import { itemLoaders } from "./data/items.ts";
 
 export interface CatalogueContext {

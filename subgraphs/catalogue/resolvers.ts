@@ -1,7 +1,7 @@
 // Thin resolvers for the national catalogue (schema/catalogue.graphql).
 import { parseId } from "../../schema/ids.ts";
 import { ENTITY_OF_KIND, type PartnerKind } from "../../schema/kinds.ts";
-import type { Partner } from "../../schema/registry.ts";
+import type { Partner } from "../../lib/registry/registry.ts";
 import { badInput } from "../../lib/errors.ts";
 import { isoTime } from "../shared/values.ts";
 import { parseSearchArgs, search, searchFacets, type SearchArgs } from "./data/search.ts";
@@ -11,7 +11,7 @@ import { allStates } from "./data/harvest-state.ts";
 import type { ItemRow } from "./data/items.ts";
 import { driversOfCondition, framework, organisation, ORGANISATIONS, REGIONS, SETTINGS, TOPICS, vocabularyEntry } from "./directory.ts";
 import type { CatalogueContext } from "./context.ts";
-import type { Verdict } from "../../lib/schema-checker.ts";
+import type { Verdict } from "../../lib/contract/checker.ts";
 import { MEASURE_LIBRARY, libraryMeasure, type LibraryMeasure } from "../../schema/measure-library.ts";
 import { compareMeasure, comparisonFunnel, entriesOfCodes, parseComparisonArgs, summariesOf, type ComparisonFunnel, type ComparisonRow } from "./data/measure-comparison.ts";
 import { funnelBand } from "./charts/funnel.ts";

@@ -1,6 +1,7 @@
 // The national catalogue: directory, vocabulary and the search index harvested from every partner.
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { buildService, type ServiceDefinition, type ServiceOptions } from "../shared/service.ts";
+import { cataloguePrisma } from "./prisma/paths.ts";
 import { resolvers } from "./resolvers.ts";
 import { catalogueContext, type CatalogueContext } from "./context.ts";
 import { Harvester, scheduleHarvests } from "./harvest/harvester.ts";
@@ -8,6 +9,7 @@ import { adminRoutes } from "./admin.ts";
 
 export const catalogueService: ServiceDefinition<PrismaClient, CatalogueContext> = {
   kind: "catalogue",
+  migrations: cataloguePrisma.migrations,
   makeClient: (options) => new PrismaClient(options),
   resolvers,
   context: catalogueContext,

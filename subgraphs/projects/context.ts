@@ -1,7 +1,7 @@
 // The per-request context of a projects partner: the process-wide client and fresh loaders.
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
-import type { Partner } from "../../schema/registry.ts";
+import type { Partner } from "../../lib/registry/registry.ts";
 import type { Caller } from "../shared/caller.ts";
 import { auditLoader } from "../shared/audit.ts";
 import type { OwnedContext } from "../shared/owned-entity.ts";

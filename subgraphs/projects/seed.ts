@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
-import type { Partner } from "../../schema/registry.ts";
+import type { Partner } from "../../lib/registry/registry.ts";
 import { readSeedFile } from "../shared/seed-file.ts";
 import { day } from "../shared/values.ts";
 import { projectsSeedFile, type ProjectsSeed } from "./seed-schema.ts";

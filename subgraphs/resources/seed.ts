@@ -2,7 +2,7 @@
 // A database whose resources were all deleted (it holds tombstones) is not empty: it is not reseeded.
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
-import type { Partner } from "../../schema/registry.ts";
+import type { Partner } from "../../lib/registry/registry.ts";
 import { readSeedFile } from "../shared/seed-file.ts";
 import { day } from "../shared/values.ts";
 import { resourcesSeedFile } from "./seed-schema.ts";

@@ -3,7 +3,7 @@
 // string; and who may see removals.
 import { formatId } from "../../schema/ids.ts";
 import type { PartnerKind } from "../../schema/kinds.ts";
-import type { Partner } from "../../schema/registry.ts";
+import type { Partner } from "../../lib/registry/registry.ts";
 import type { Caller } from "./caller.ts";
 import type { Change, FeedReader } from "./feed.ts";
 import type { ItemVersionEntry } from "./versions.ts";

@@ -4,8 +4,8 @@
 import { join } from "node:path";
 import { loadConfigOrExit } from "../../lib/config.ts";
 import { createLogger } from "../../lib/logger.ts";
-import { lastGoodRegistryFile, RegistrySource, RegistryStartError } from "../../lib/registry-source.ts";
-import { SchemaChecker } from "../../lib/schema-checker.ts";
+import { lastGoodRegistryFile, RegistrySource, RegistryStartError } from "../../lib/registry/source.ts";
+import { SchemaChecker } from "../../lib/contract/checker.ts";
 import type { Kind } from "../../schema/kinds.ts";
 import { buildService, startService, type ServiceDefinition } from "./service.ts";
 import { partnerAuth } from "../../lib/auth/setup.ts";

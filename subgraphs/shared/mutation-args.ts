@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { GraphQLError } from "graphql";
 import { parseId } from "../../schema/ids.ts";
 import type { PartnerKind } from "../../schema/kinds.ts";
-import type { Partner } from "../../schema/registry.ts";
+import type { Partner } from "../../lib/registry/registry.ts";
 import { badInput, ErrorCode, fromZod } from "../../lib/errors.ts";
 
 export function parseArg<T extends z.ZodType>(schema: T, value: unknown, arg: string): z.infer<T> {

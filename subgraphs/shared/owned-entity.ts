@@ -5,7 +5,7 @@ import type DataLoader from "dataloader";
 import { GraphQLError } from "graphql";
 import { formatId, parseId } from "../../schema/ids.ts";
 import type { PartnerKind } from "../../schema/kinds.ts";
-import type { Partner } from "../../schema/registry.ts";
+import type { Partner } from "../../lib/registry/registry.ts";
 import { isMemberOf } from "../../lib/auth/identity.ts";
 import { ErrorCode } from "../../lib/errors.ts";
 import type { Caller } from "./caller.ts";

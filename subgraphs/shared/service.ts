@@ -7,14 +7,13 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { Logger } from "pino";
 import { contractDocument } from "../../schema/contracts.ts";
 import type { Kind } from "../../schema/kinds.ts";
-import type { Partner, Registry } from "../../schema/registry.ts";
-import type { SchemaChecker } from "../../lib/schema-checker.ts";
+import type { Partner, Registry } from "../../lib/registry/registry.ts";
+import type { SchemaChecker } from "../../lib/contract/checker.ts";
 import { maskError } from "../../lib/errors.ts";
 import { markSignedForward, partnerLimitSettings, partnerServerOptions, type PartnerLimitSettings } from "../../lib/limits/partner.ts";
 import { MemoryRateLimiter } from "../../lib/rate-limit/memory.ts";
 import type { Config } from "../../lib/config.ts";
 import { openDatabase, type OpenedDatabase, type Store } from "../../lib/db/open.ts";
-import { kindPaths } from "../../lib/db/kind-paths.ts";
 import { clientAddress, listen, type RouteHandler, type RunningServer } from "../../lib/http-server.ts";
 import type { IncomingMessage } from "node:http";
 import { Admission } from "../../lib/admission.ts";
@@ -24,6 +23,8 @@ import { CALLER, catalogueScopePlugin } from "./catalogue-scope-plugin.ts";
 
 export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, Ctx> {
   kind: Kind;
+  /** This kind's committed migrations (its prisma/paths.ts), applied when the database opens. */
+  migrations: string;
   makeClient: (options: { adapter: never }) => C;
   /** Resolver map keyed by type then field; resolvers stay thin and call the data modules. */
   resolvers: Record<string, Record<string, unknown>>;
@@ -87,7 +88,7 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
 ): Promise<BuiltService<C>> {
   const { partner, logger } = options;
   if (partner.kind !== def.kind) throw new Error(`partner ${partner.id} is a ${partner.kind} partner, not ${def.kind}`);
-  const db = await openDatabase(options.store, kindPaths(def.kind).migrations, def.makeClient);
+  const db = await openDatabase(options.store, def.migrations, def.makeClient);
   if (options.seed && def.seed) {
     const written = await def.seed(db, partner);
     if (written > 0) logger.info({ items: written }, "seeded");

@@ -10,7 +10,7 @@ import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { canWriteFor, describe, sameUser, userKey, type UserIdentity, type UserRef } from "../../lib/auth/identity.ts";
 import { badInput, ErrorCode } from "../../lib/errors.ts";
-import type { Partner } from "../../schema/registry.ts";
+import type { Partner } from "../../lib/registry/registry.ts";
 import type { Caller } from "./caller.ts";
 
 /** The part of any kind's Prisma client (or transaction) that writes use. */

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateDevKeys } from "../../lib/auth/keys.ts";
 import { DEV_TOKEN_ISSUER } from "../../lib/auth/dev-tokens.ts";
-import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../schema/registry.ts";
+import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry.ts";
 import { registryFileFor, startProcess, type ServiceProcess } from "../support/processes.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

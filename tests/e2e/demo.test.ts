@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer, type Server } from "node:net";
-import { DEFAULT_REGISTRY_FILE } from "../../schema/registry.ts";
+import { DEFAULT_REGISTRY_FILE } from "../../lib/registry/registry.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), "dpic-demo-"));

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { startSystem, type TestSystem } from "../support/system.ts";
 import { DEV_TOKEN_ISSUER } from "../../lib/auth/dev-tokens.ts";
 import { registryFileFor, startProcess } from "../support/processes.ts";
-import { DEFAULT_REGISTRY_FILE } from "../../schema/registry.ts";
+import { DEFAULT_REGISTRY_FILE } from "../../lib/registry/registry.ts";
 
 const GRACE_MS = 8000;
 const PARTNER_DELAY_MS = 1500;

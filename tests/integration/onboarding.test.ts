@@ -7,14 +7,14 @@ import { ApolloServer } from "@apollo/server";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { pino } from "pino";
 import { startSystem, type TestSystem, type RunningPartner } from "../support/system.ts";
-import { addPartner, setEnabled } from "../../lib/registry-edit.ts";
+import { addPartner, setEnabled } from "../../lib/registry/edit.ts";
 import { listen, type RunningServer } from "../../lib/http-server.ts";
 import { contractSdl } from "../../schema/contracts.ts";
 import { buildService, startService } from "../../subgraphs/shared/service.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
 import { writeProjects } from "../../subgraphs/projects/seed.ts";
 import { projectSeed } from "../../subgraphs/projects/seed-schema.ts";
-import type { Partner } from "../../schema/registry.ts";
+import type { Partner } from "../../lib/registry/registry.ts";
 
 const POLL_MS = 100;
 const settle = () => new Promise((r) => setTimeout(r, POLL_MS * 4));

@@ -13,7 +13,7 @@ import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
 import { startSystem, type TestSystem } from "../support/system.ts";
-import type { Registry } from "../../schema/registry.ts";
+import type { Registry } from "../../lib/registry/registry.ts";
 import type { GatewayOptions } from "../../gateway/server.ts";
 
 let sys: TestSystem;

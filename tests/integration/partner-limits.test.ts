@@ -7,7 +7,7 @@ import { createPublicKey } from "node:crypto";
 import { startSystem, type TestSystem } from "../support/system.ts";
 import { buildService, startService } from "../../subgraphs/shared/service.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
-import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../schema/registry.ts";
+import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry.ts";
 import { IdentityVerifier } from "../../lib/auth/internal-tokens.ts";
 import type { Identity } from "../../lib/auth/identity.ts";
 

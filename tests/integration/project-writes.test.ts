@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
 import { pino } from "pino";
-import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../schema/registry.ts";
+import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry.ts";
 import { buildService, startService } from "../../subgraphs/shared/service.ts";
 import { storeFor } from "../support/system.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { Redis } from "ioredis";
 import { startGateway } from "../../gateway/server.ts";
-import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../schema/registry.ts";
+import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry.ts";
 import type { EdgeSettings } from "../../gateway/edge/settings.ts";
 import { createPrivateKey, createSecretKey } from "node:crypto";
 import { generateDevKeys } from "../../lib/auth/keys.ts";

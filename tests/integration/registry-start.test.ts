@@ -7,8 +7,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_REGISTRY_FILE } from "../../schema/registry.ts";
-import { lastGoodRegistryFile } from "../../lib/registry-source.ts";
+import { DEFAULT_REGISTRY_FILE } from "../../lib/registry/registry.ts";
+import { lastGoodRegistryFile } from "../../lib/registry/source.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "registry-start-"));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { randomUUID } from "node:crypto";
 import { openDatabase, type OpenedDatabase, type Store } from "../../lib/db/open.ts";
-import { kindPaths } from "../../lib/db/kind-paths.ts";
+import { KIND_PRISMA } from "../../subgraphs/shared/prisma-paths.ts";
 import { PrismaClient } from "../../subgraphs/catalogue/generated/prisma/client.ts";
 import { upsertItems, type IndexedItem } from "../../subgraphs/catalogue/data/items.ts";
 import { parseSearchArgs, search, searchFacets, type SearchArgs } from "../../subgraphs/catalogue/data/search.ts";
@@ -172,7 +172,7 @@ function randomArgs(r: ReturnType<typeof prng>): SearchArgs {
 const ITEMS = generate(300, 20261127);
 
 beforeAll(async () => {
-  db = await openDatabase(await store(), kindPaths("catalogue").migrations, (o) => new PrismaClient(o));
+  db = await openDatabase(await store(), KIND_PRISMA.catalogue.migrations, (o) => new PrismaClient(o));
   // Two pages, as the harvester writes them.
   await upsertItems(db.sql, ITEMS.slice(0, 150).map((g) => g.item), new Date());
   await upsertItems(db.sql, ITEMS.slice(150).map((g) => g.item), new Date());

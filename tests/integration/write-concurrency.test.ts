@@ -15,13 +15,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { pino } from "pino";
-import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../schema/registry.ts";
+import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry.ts";
 import { buildService, startService } from "../../subgraphs/shared/service.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
 import { decodeSeries } from "../../subgraphs/projects/data/measures.ts";
 import type { PrismaClient } from "../../subgraphs/projects/generated/prisma/client.ts";
 import { openDatabase } from "../../lib/db/open.ts";
-import { kindPaths } from "../../lib/db/kind-paths.ts";
+import { KIND_PRISMA } from "../../subgraphs/shared/prisma-paths.ts";
 import { PrismaClient as ProjectsClient } from "../../subgraphs/projects/generated/prisma/client.ts";
 import { generateDevKeys } from "../../lib/auth/keys.ts";
 import { IDENTITY_HEADER, IdentitySigner, IdentityVerifier } from "../../lib/auth/internal-tokens.ts";
@@ -250,7 +250,7 @@ describe("a partner killed in the middle of a batch write", { timeout: 120_000 }
 
   /** Counts in the partner's database, opened directly while no partner process runs. */
   async function countsFor(measureId: string, batchKey: string) {
-    const db = await openDatabase({ kind: "embedded", dataDir: join(dataDir, PARTNER) }, kindPaths("projects").migrations, (o) => new ProjectsClient(o));
+    const db = await openDatabase({ kind: "embedded", dataDir: join(dataDir, PARTNER) }, KIND_PRISMA.projects.migrations, (o) => new ProjectsClient(o));
     try {
       const prisma = db.prisma as PrismaClient;
       return {

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { nodeCommand, type Runner, type Service } from "../../lib/node-flags.ts";
-import { formatRegistry } from "../../lib/registry-edit.ts";
-import type { Registry } from "../../schema/registry.ts";
+import { formatRegistry } from "../../lib/registry/edit.ts";
+import type { Registry } from "../../lib/registry/registry.ts";
 import { procMb } from "../../scripts/bench/proc-status.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

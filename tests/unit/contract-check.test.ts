@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { buildSubgraphSchema, printSubgraphSchema } from "@apollo/subgraph";
 import { parse } from "graphql";
-import { contractProblems } from "../../lib/contract-check.ts";
+import { contractProblems } from "../../lib/contract/compare.ts";
 import { contractSdl } from "../../schema/contracts.ts";
 import { PARTNER_KINDS, ALL_KINDS } from "../../schema/kinds.ts";
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { loadConfig } from "../../lib/config.ts";
 import { generateDevKeys } from "../../lib/auth/keys.ts";
-import { loadRegistry } from "../../schema/registry.ts";
+import { loadRegistry } from "../../lib/registry/registry.ts";
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const COMPOSE_FILE = repoFile("docker-compose.yml");

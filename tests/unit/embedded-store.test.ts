@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEmbedded } from "../../lib/db/embedded.ts";
 import { openDatabase } from "../../lib/db/open.ts";
-import { kindPaths } from "../../lib/db/kind-paths.ts";
+import { KIND_PRISMA } from "../../subgraphs/shared/prisma-paths.ts";
 import { loadConfig } from "../../lib/config.ts";
 
 const root = mkdtempSync(join(tmpdir(), "embedded-store-"));
@@ -82,7 +82,7 @@ describe("durability of an embedded database in a folder", { timeout: 60_000 }, 
   it("a partner's store opened as services open it has fsync on unless the setting turns it off", async () => {
     expect(loadConfig({}).EMBEDDED_FSYNC).toBe(true);
     expect(loadConfig({ EMBEDDED_FSYNC: "off" }).EMBEDDED_FSYNC).toBe(false);
-    const db = await openDatabase({ kind: "embedded", dataDir: join(root, "service"), fsync: loadConfig({}).EMBEDDED_FSYNC }, kindPaths("resources").migrations, () => ({ $disconnect: async () => undefined }));
+    const db = await openDatabase({ kind: "embedded", dataDir: join(root, "service"), fsync: loadConfig({}).EMBEDDED_FSYNC }, KIND_PRISMA.resources.migrations, () => ({ $disconnect: async () => undefined }));
     expect(await db.sql.query(`SHOW fsync`)).toEqual([{ fsync: "on" }]);
     await db.close();
   });

@@ -9,7 +9,7 @@ import { Params, parseSearchArgs, searchFacets, searchFilter, searchPredicates }
 import { facetCountsStatement } from "../../subgraphs/catalogue/data/facets-sql.ts";
 import { parseSimilarFirst, SIMILAR_DEFAULT } from "../../subgraphs/catalogue/data/similar.ts";
 import { contractDocument, contractEnum } from "../../schema/contracts.ts";
-import type { Partner } from "../../schema/registry.ts";
+import type { Partner } from "../../lib/registry/registry.ts";
 import type { SqlRunner } from "../../lib/db/migrate.ts";
 
 const project = {

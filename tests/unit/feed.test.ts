@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphQLError } from "graphql";
 import { comparePositions, decodeCursor, encodeCursor, HOLD_RETRIES, isAfter, itemVersion, pageSize, readChanges, type ChangeRow, type FeedPosition } from "../../subgraphs/shared/feed.ts";
 import { openDatabase, type OpenedDatabase } from "../../lib/db/open.ts";
-import { kindPaths } from "../../lib/db/kind-paths.ts";
+import { KIND_PRISMA } from "../../subgraphs/shared/prisma-paths.ts";
 import { PrismaClient } from "../../subgraphs/resources/generated/prisma/client.ts";
 import { resourceFeed, resourceVersions } from "../../subgraphs/resources/data/resources.ts";
 
@@ -96,7 +96,7 @@ describe("feed order", () => {
 describe("the feed statement, on a resources database", { timeout: 60_000 }, () => {
   let db: OpenedDatabase<PrismaClient>;
   beforeAll(async () => {
-    db = await openDatabase({ kind: "embedded" }, kindPaths("resources").migrations, (o) => new PrismaClient(o));
+    db = await openDatabase({ kind: "embedded" }, KIND_PRISMA.resources.migrations, (o) => new PrismaClient(o));
   });
   afterAll(async () => {
     await db?.close();

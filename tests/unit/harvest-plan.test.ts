@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { planPage } from "../../subgraphs/catalogue/harvest/harvester.ts";
 import type { FeedEntry } from "../../subgraphs/catalogue/harvest/feeds.ts";
-import type { Partner } from "../../schema/registry.ts";
+import type { Partner } from "../../lib/registry/registry.ts";
 
 const hub: Partner = { id: "hub", name: "Hub", organisation: "nhs-england", kind: "resources", port: 1, region: "national", enabled: true, url: "http://unused" };
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import { openEmbedded } from "../../lib/db/embedded.ts";
 import { applyMigrations, type SqlRunner } from "../../lib/db/migrate.ts";
-import { kindPaths } from "../../lib/db/kind-paths.ts";
+import { KIND_PRISMA } from "../../subgraphs/shared/prisma-paths.ts";
 
 const MIGRATION = "20261201200000_identity_triple";
 const opened: PGlite[] = [];
@@ -25,10 +25,10 @@ async function before(kind: "networks" | "projects"): Promise<{ db: PGlite; upgr
   const runner: SqlRunner = { exec: async (s) => void (await db.exec(s)), query: async (s, p) => (await db.query(s, p)).rows as never };
   const dir = join(mkdtempSync(join(tmpdir(), "identity-migration-")), "migrations");
   temps.push(dir);
-  cpSync(kindPaths(kind).migrations, dir, { recursive: true });
+  cpSync(KIND_PRISMA[kind].migrations, dir, { recursive: true });
   rmSync(join(dir, MIGRATION), { recursive: true });
   await applyMigrations(runner, dir);
-  return { db, upgrade: () => applyMigrations(runner, kindPaths(kind).migrations) };
+  return { db, upgrade: () => applyMigrations(runner, KIND_PRISMA[kind].migrations) };
 }
 
 describe(`migration ${MIGRATION}`, { timeout: 120_000 }, () => {

@@ -8,13 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEmbedded } from "../../lib/db/embedded.ts";
 import { applyMigrations } from "../../lib/db/migrate.ts";
-import { kindPaths } from "../../lib/db/kind-paths.ts";
+import { KIND_PRISMA } from "../../subgraphs/shared/prisma-paths.ts";
 import { decodeSeries } from "../../subgraphs/projects/data/measures.ts";
 
 let db: PGlite;
 beforeAll(async () => {
   db = await openEmbedded();
-  await applyMigrations({ exec: async (s) => void (await db.exec(s)), query: async (s, p) => (await db.query(s, p)).rows as never }, kindPaths("projects").migrations);
+  await applyMigrations({ exec: async (s) => void (await db.exec(s)), query: async (s, p) => (await db.query(s, p)).rows as never }, KIND_PRISMA.projects.migrations);
   await db.exec(`INSERT INTO "Project" (local, title, aim, status, "updatedAt") VALUES ('p', 'P', 'Aim', 'ACTIVE', now()), ('q', 'Q', 'Aim', 'ACTIVE', now());
     INSERT INTO "Measure" (id, "projectLocal", name, unit, improvement) VALUES ('m1', 'p', 'Falls', 'count', 'DECREASE'), ('m2', 'p', 'Days', 'days', 'INCREASE'), ('m3', 'q', 'Q', 'count', 'INCREASE')`);
 }, 60_000);
@@ -90,11 +90,11 @@ describe("the stored form", () => {
 
   it("is rebuilt in the column form when a partner's database is upgraded from the object form", async () => {
     // A database migrated up to *_measure_series only (the object form), holding points...
-    const all = readdirSync(kindPaths("projects").migrations).filter((n) => /^\d/.test(n)).sort();
+    const all = readdirSync(KIND_PRISMA.projects.migrations).filter((n) => /^\d/.test(n)).sort();
     const upTo = all.indexOf("20261127220000_measure_series");
     expect(upTo).toBeGreaterThan(0);
     const older = mkdtempSync(join(tmpdir(), "series-migrations-"));
-    for (const name of all.slice(0, upTo + 1)) cpSync(join(kindPaths("projects").migrations, name), join(older, name), { recursive: true });
+    for (const name of all.slice(0, upTo + 1)) cpSync(join(KIND_PRISMA.projects.migrations, name), join(older, name), { recursive: true });
     const old = await openEmbedded();
     const runner = { exec: async (s: string) => void (await old.exec(s)), query: async (s: string, p?: unknown[]) => (await old.query(s, p)).rows as never };
     try {
@@ -107,7 +107,7 @@ describe("the stored form", () => {
         { date: "2026-02-01", value: 2, note: "second" },
       ]);
       // ...then upgraded with every migration: the stored series reads back as the same points.
-      await applyMigrations(runner, kindPaths("projects").migrations);
+      await applyMigrations(runner, KIND_PRISMA.projects.migrations);
       const rows = (await old.query<{ measureId: string; points: string }>(`SELECT "measureId", points FROM "MeasureSeries"`)).rows;
       expect(rows.map((r) => [r.measureId, decodeSeries(r.points)])).toEqual([
         ["m1", [{ date: "2026-01-01", value: 0.1, note: null, numerator: null, denominator: null }, { date: "2026-02-01", value: 2, note: "second", numerator: null, denominator: null }]],

@@ -10,7 +10,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { openEmbedded } from "../../lib/db/embedded.ts";
 import { applyMigrations, readMigrations, type SqlRunner } from "../../lib/db/migrate.ts";
 import { driftSteps } from "../../lib/db/schema-engine.ts";
-import { kindPaths } from "../../lib/db/kind-paths.ts";
+import { KIND_PRISMA } from "../../subgraphs/shared/prisma-paths.ts";
 import { ALL_KINDS } from "../../schema/kinds.ts";
 
 const opened: PGlite[] = [];
@@ -39,7 +39,7 @@ afterAll(async () => {
 
 describe("committed migrations match the Prisma schemas", { timeout: 120_000 }, () => {
   it.each(ALL_KINDS.map((k) => [k]))("%s: migrations applied to an empty database leave no drift", async (kind) => {
-    const { schema, migrations } = kindPaths(kind);
+    const { schema, migrations } = KIND_PRISMA[kind];
     expect(readMigrations(migrations).length, `${kind} has no committed migrations`).toBeGreaterThan(0);
     const { db, runner } = await freshDb();
     const applied = await applyMigrations(runner, migrations);
@@ -50,7 +50,7 @@ describe("committed migrations match the Prisma schemas", { timeout: 120_000 }, 
   });
 
   it("reports drift when the schema has a column the migrations do not create", async () => {
-    const { schema, migrations } = kindPaths("resources");
+    const { schema, migrations } = KIND_PRISMA.resources;
     const original = readFileSync(schema, "utf8");
     const changed = original.replace(/model Resource \{\n/, "model Resource {\n  reviewedBy  String?\n");
     expect(changed, "the test could not add a column to the Resource model").not.toBe(original);
@@ -65,7 +65,7 @@ describe("committed migrations match the Prisma schemas", { timeout: 120_000 }, 
 
 describe("applyMigrations", { timeout: 120_000 }, () => {
   it("applies nothing the second time and records each migration with the sha256 of its file", async () => {
-    const { migrations } = kindPaths("projects");
+    const { migrations } = KIND_PRISMA.projects;
     const { runner } = await freshDb();
     const first = await applyMigrations(runner, migrations);
     expect(first.length).toBeGreaterThan(0);
@@ -88,7 +88,7 @@ describe("applyMigrations", { timeout: 120_000 }, () => {
 
   it("refuses a migration that was modified after it was applied, naming it", async () => {
     const dir = join(tempDir(), "migrations");
-    cpSync(kindPaths("networks").migrations, dir, { recursive: true });
+    cpSync(KIND_PRISMA.networks.migrations, dir, { recursive: true });
     const { runner } = await freshDb();
     const applied = await applyMigrations(runner, dir);
     const name = applied[0]!;
@@ -99,7 +99,7 @@ describe("applyMigrations", { timeout: 120_000 }, () => {
 
   it("applies a new migration added after the first run, and only that one", async () => {
     const dir = join(tempDir(), "migrations");
-    cpSync(kindPaths("resources").migrations, dir, { recursive: true });
+    cpSync(KIND_PRISMA.resources.migrations, dir, { recursive: true });
     const { runner } = await freshDb();
     const first = await applyMigrations(runner, dir);
     const next = "99991231000000_add_reviewed_by";
@@ -114,7 +114,7 @@ describe("applyMigrations", { timeout: 120_000 }, () => {
 
   it("names a migration whose SQL fails and records nothing for it", async () => {
     const dir = join(tempDir(), "migrations");
-    cpSync(kindPaths("resources").migrations, dir, { recursive: true });
+    cpSync(KIND_PRISMA.resources.migrations, dir, { recursive: true });
     const { runner } = await freshDb();
     await applyMigrations(runner, dir);
     const bad = "99991231000000_broken";

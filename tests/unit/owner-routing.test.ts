@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import type { GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { OwnerRoutingDataSource } from "../../gateway/owner-routing-data-source.ts";
-import { Registry, type PartnerEntry } from "../../schema/registry.ts";
+import { Registry, type PartnerEntry } from "../../lib/registry/registry.ts";
 
 const QUERY = "query($representations:[_Any!]!){_entities(representations:$representations){... on Resource{id}}}";
 const TIMEOUT_MS = 300;

@@ -4,9 +4,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { addPartner, RegistryEditError, removePartner, setEnabled } from "../../lib/registry-edit.ts";
-import { lastGoodRegistryFile, RegistrySource, RegistryStartError } from "../../lib/registry-source.ts";
-import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../schema/registry.ts";
+import { addPartner, RegistryEditError, removePartner, setEnabled } from "../../lib/registry/edit.ts";
+import { lastGoodRegistryFile, RegistrySource, RegistryStartError } from "../../lib/registry/source.ts";
+import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry.ts";
 
 let dir: string;
 let file: string;

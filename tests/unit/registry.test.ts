@@ -1,7 +1,7 @@
 // The partner registry (schema/partners.json) and the organisation directory it points into.
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
-import { DEFAULT_REGISTRY_FILE, loadRegistry, parseRegistry, Registry, type PartnerEntry } from "../../schema/registry.ts";
+import { DEFAULT_REGISTRY_FILE, loadRegistry, parseRegistry, Registry, type PartnerEntry } from "../../lib/registry/registry.ts";
 import { PARTNER_KINDS } from "../../schema/kinds.ts";
 import { contractEnum } from "../../schema/contracts.ts";
 import { REGION_IDS } from "../../schema/vocabulary.ts";

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { z } from "zod";
-import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../schema/registry.ts";
+import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry.ts";
 import { formatId, parseId } from "../../schema/ids.ts";
 import { PARTNER_KINDS, type PartnerKind } from "../../schema/kinds.ts";
 import { resourcesSeedFile, type ResourcesSeed } from "../../subgraphs/resources/seed-schema.ts";

@@ -12,7 +12,7 @@ import { generateDevKeys, type DevKeys } from "../../../lib/auth/keys.ts";
 import { IdentitySigner, IdentityVerifier } from "../../../lib/auth/internal-tokens.ts";
 import pg from "pg";
 import { pino } from "pino";
-import { Registry, type Partner } from "../../../schema/registry.ts";
+import { Registry, type Partner } from "../../../lib/registry/registry.ts";
 import { formatId } from "../../../schema/ids.ts";
 import type { Kind } from "../../../schema/kinds.ts";
 import type { Store } from "../../../lib/db/open.ts";

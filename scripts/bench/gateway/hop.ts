@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
-import { Registry, type Partner } from "../../../schema/registry.ts";
+import { Registry, type Partner } from "../../../lib/registry/registry.ts";
 import { formatId } from "../../../schema/ids.ts";
 import { NODE_FLAGS } from "../../../lib/node-flags.ts";
 

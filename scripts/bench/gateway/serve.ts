@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { SUPERGRAPH_PATH } from "../../../schema/compose.ts";
-import { Registry, type Partner } from "../../../schema/registry.ts";
+import { Registry, type Partner } from "../../../lib/registry/registry.ts";
 
 export interface ServeConfig {
   partners: Partner[];

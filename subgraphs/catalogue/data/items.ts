@@ -127,18 +127,20 @@ export function itemLoaders(prisma: PrismaClient) {
       (ids: readonly string[]) => prisma.item.findMany({ where: { typename: "Project", networkId: { in: [...ids] } }, orderBy: { title: "asc" } }),
       (r) => r.networkId!,
     ),
-    projectsOfResource: new (class {
-      // A project lists many resources: one query finds every project that lists any of the keys,
-      // then each key takes the projects that list it.
-      private loader = groupLoader(
-        async (ids: readonly string[]) => {
-          const rows = await prisma.item.findMany({ where: { typename: "Project", resourceIds: { hasSome: [...ids] } }, orderBy: { title: "asc" } });
-          const wanted = new Set(ids);
-          return rows.flatMap((row) => row.resourceIds.filter((r) => wanted.has(r)).map((key) => ({ key, row })));
-        },
-        (x) => x.key,
-      );
-      load = async (id: string) => (await this.loader.load(id)).map((x) => x.row);
-    })(),
+    projectsOfResource: projectsOfResourceLoader(prisma),
   };
+}
+
+// A project lists many resources: one query finds every project that lists any of the keys, then
+// each key takes the projects that list it.
+function projectsOfResourceLoader(prisma: PrismaClient) {
+  const loader = groupLoader(
+    async (ids: readonly string[]) => {
+      const rows = await prisma.item.findMany({ where: { typename: "Project", resourceIds: { hasSome: [...ids] } }, orderBy: { title: "asc" } });
+      const wanted = new Set(ids);
+      return rows.flatMap((row) => row.resourceIds.filter((r) => wanted.has(r)).map((key) => ({ key, row })));
+    },
+    (x) => x.key,
+  );
+  return { load: async (id: string) => (await loader.load(id)).map((x) => x.row) };
 }

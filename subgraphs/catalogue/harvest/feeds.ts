@@ -2,7 +2,7 @@
 // queries use only fields of the kind contracts (schema/<kind>.graphql), so any partner that
 // serves its contract can be harvested.
 import type { PartnerKind } from "../../../schema/kinds.ts";
-import type { Partner } from "../../../schema/registry.ts";
+import type { Partner } from "../../../lib/registry/registry.ts";
 import type { IndexedItem } from "../data/items.ts";
 import { facetsOf } from "./facets.ts";
 import type { MeasureSummaryInput } from "../data/items.ts";

@@ -9,7 +9,7 @@
 // so it never interleaves with a harvest of that partner. Stopping (`stop()`, the service's shutdown)
 // lets each partner's current page finish and be recorded with its cursor, then starts nothing more.
 import type { Logger } from "pino";
-import type { SchemaChecker } from "../../../lib/schema-checker.ts";
+import type { SchemaChecker } from "../../../lib/contract/checker.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../../lib/db/open.ts";
 import { callPartner, PartnerCallError } from "../../../lib/partner-client.ts";
@@ -17,7 +17,7 @@ import { ErrorCode } from "../../../lib/errors.ts";
 import type { IdentitySigner } from "../../../lib/auth/internal-tokens.ts";
 import { parseId } from "../../../schema/ids.ts";
 import { PARTNER_KINDS, type PartnerKind } from "../../../schema/kinds.ts";
-import type { Partner, Registry } from "../../../schema/registry.ts";
+import type { Partner, Registry } from "../../../lib/registry/registry.ts";
 import { deleteItems, deleteUnseen, upsertItems } from "../data/items.ts";
 import { getState, recordCursor, recordFailure, recordSuccess } from "../data/harvest-state.ts";
 import { FEED_QUERY, toIndexedItem, type FeedEntry, type FeedPage } from "./feeds.ts";

@@ -16,7 +16,7 @@ import { ErrorCode } from "../../../lib/errors.ts";
 import { callPartner, PartnerCallError } from "../../../lib/partner-client.ts";
 import { parseId } from "../../../schema/ids.ts";
 import type { PartnerKind } from "../../../schema/kinds.ts";
-import type { Partner } from "../../../schema/registry.ts";
+import type { Partner } from "../../../lib/registry/registry.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { deleteItems, indexedVersions, upsertItems, type IndexedItem } from "../data/items.ts";
 import { entitiesQuery, NODE_FIELDS, toIndexedItem, VERSIONS_QUERY, type Node, type VersionPage } from "./feeds.ts";

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { planRootFetch, routeRootFetch } from "../../../gateway/root-routing.ts";
 import { parse } from "graphql";
-import { Registry, type PartnerEntry } from "../../../schema/registry.ts";
+import { Registry, type PartnerEntry } from "../../../lib/registry/registry.ts";
 import { ANONYMOUS, type UserIdentity } from "../../../lib/auth/identity.ts";
 
 const entry = (id: string, organisation: string, kind: PartnerEntry["kind"], port: number, enabled = true): PartnerEntry => ({

@@ -3,11 +3,11 @@
 // is affected. Verdicts are cached per partner and URL for a TTL and refreshed in the background
 // after it, so a check costs one request per partner per TTL, not one per query.
 import type { Logger } from "pino";
-import { contractSdl } from "../schema/contracts.ts";
-import type { Partner } from "../schema/registry.ts";
-import { contractProblems } from "./contract-check.ts";
-import { callPartner, PartnerCallError } from "./partner-client.ts";
-import type { IdentitySigner } from "./auth/internal-tokens.ts";
+import { contractSdl } from "../../schema/contracts.ts";
+import type { Partner } from "../registry/registry.ts";
+import { contractProblems } from "./compare.ts";
+import { callPartner, PartnerCallError } from "../partner-client.ts";
+import type { IdentitySigner } from "../auth/internal-tokens.ts";
 
 export type Verdict =
   | { status: "ok"; checkedAt: Date }

@@ -1,12 +1,15 @@
 // The partner registry (schema/partners.json): who serves what, where. Parsed and checked here; the
-// gateway, the catalogue, the demo launcher and docker-compose's test all read it through this.
+// gateway, the catalogue, the demo launcher and docker-compose's test all read it through this. Its
+// live reading (source.ts) and `npm run partner`'s edits (edit.ts) sit beside it.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
-import { ALL_KINDS, type Kind } from "./kinds.ts";
-import { PARTNER_ID_PATTERN } from "./ids.ts";
-import { REGION_IDS } from "./vocabulary.ts";
-import { licenceId } from "./licences.ts";
-import organisations from "./organisations.json" with { type: "json" };
+import { ALL_KINDS, type Kind } from "../../schema/kinds.ts";
+import { PARTNER_ID_PATTERN } from "../../schema/ids.ts";
+import { REGION_IDS } from "../../schema/vocabulary.ts";
+import { licenceId } from "../../schema/licences.ts";
+import organisations from "../../schema/organisations.json" with { type: "json" };
+import { PROJECT_ROOT } from "../project-root.ts";
 
 const organisationIds = new Set(organisations.organisations.map((o) => o.id));
 
@@ -134,4 +137,8 @@ export function loadRegistry(file: string, urlTemplate: string): Registry {
   return parseRegistryText(text, urlTemplate);
 }
 
-export const DEFAULT_REGISTRY_FILE = new URL("./partners.json", import.meta.url).pathname;
+/**
+ * The committed registry, at the project root from the sources and from the build alike (it is
+ * edited in place, never copied into dist/: lib/project-root.ts).
+ */
+export const DEFAULT_REGISTRY_FILE = join(PROJECT_ROOT, "schema", "partners.json");

@@ -2,7 +2,7 @@
 // before it is written, and written atomically (temp file + rename) so that a gateway or catalogue
 // polling the file never reads half of it.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { partnerEntry, registryFile, type PartnerEntry } from "../schema/registry.ts";
+import { partnerEntry, registryFile, type PartnerEntry } from "./registry.ts";
 
 export class RegistryEditError extends Error {}
 

@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Logger } from "pino";
-import { parseRegistryText, RegistryError, type Registry } from "../schema/registry.ts";
+import { parseRegistryText, RegistryError, type Registry } from "./registry.ts";
 
 export interface RegistrySourceOptions {
   /**
