@@ -7,7 +7,7 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { CatalogueNudge } from "../../gateway/catalogue-nudge.ts";
-import { Registry } from "../../schema/registry.ts";
+import { Registry } from "../../lib/registry/registry.ts";
 
 /** How the stand-in catalogue answers: after `delayMs`, or never when `hang`. */
 let behaviour: { delayMs: number; hang?: boolean } = { delayMs: 0 };
