@@ -48,9 +48,9 @@ const lit = (value: string, datatype?: string): Term => (datatype ? { value, dat
 
 export function resourceNodes(base: string, r: CatalogueResource): RdfNode[] {
   const publisher: RdfNode = { iri: itemIri(base, r.organisation.id), types: ["foaf:Agent"], props: [["foaf:name", lit(r.organisation.name)]] };
-  // The owner always answers a licence (its own or its default): null means the owner could not be
-  // read, and a guess (the partner's default) could contradict the resource's own licence, so then
-  // the licence is left out rather than misstated.
+  // The licence the owner stated, as the catalogue indexed it (so it is there while the owner is
+  // down). Null only for a resource indexed from a partner that states none: then it is left out
+  // rather than guessed, as a guess (the partner's default) could contradict the resource's own.
   const licence = r.licence ? licenceIri(r.licence) : undefined;
   const landing = urlIri(r.url) ?? itemIri(base, r.id);
   const themes = new Map((r.drivers ?? []).map((d) => [d.condition.id, d.condition.name]));

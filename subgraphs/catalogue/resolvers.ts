@@ -233,6 +233,9 @@ export const resolvers = {
     ...entity("Resource"),
     projects: (r: Hit, _: unknown, ctx: CatalogueContext) => ctx.items.projectsOfResource.load(r.id),
     related: similarItems,
+    // A search hit or a similar item carries no licence column: its index row does (one batched load).
+    licence: async (r: Hit & { licence?: string | null }, _: unknown, ctx: CatalogueContext) =>
+      r.licence !== undefined ? r.licence : ((await ctx.items.byId.load(r.id))?.licence ?? null),
   },
   Network: {
     ...entity("Network"),

@@ -9,6 +9,7 @@ import { Parser as TurtleParser } from "n3";
 import { parse as parseCsv } from "csv-parse/sync";
 import { startSystem, type TestSystem } from "../support/system.ts";
 import { MemoryRateLimiter } from "../../lib/rate-limit/memory.ts";
+import { licenceIri } from "../../schema/licences.ts";
 
 let sys: TestSystem;
 let editor: string;
@@ -275,7 +276,10 @@ describe("export routes at the edge", () => {
 
 // Last: it stops a partner of the shared system.
 describe("a partner down", () => {
-  it("its resources stay in the DCAT export from the index, with their publisher, and no guessed licence", async () => {
+  it("its resources stay in the DCAT export from the index, with their publisher and the licence their owner stated", async () => {
+    // What the owner states while it is up: the licence of each of its resources.
+    const { body } = await sys.query(`query { search(filter: { kinds: [RESOURCE], organisations: ["nhs-leadership-academy"] }, first: 100) { edges { node { id ... on Resource { licence } } } } }`);
+    const stated = new Map<string, string>(body.data.search.edges.map((e: any) => [e.node.id, e.node.licence]));
     await sys.stopPartner("leadership-academy");
     const r = await get(`/export/catalogue.ttl?first=100`);
     expect(r.status).toBe(200);
@@ -286,7 +290,9 @@ describe("a partner down", () => {
     for (const d of theirs) {
       expect(values(d, `${DCT}publisher`), d).toHaveLength(1);
       expect(values(d, `${DCT}title`), d).toHaveLength(1);
-      expect(values(d, `${DCT}license`), d).toEqual([]);
+      const id = /^"([^"]*)"/.exec(values(d, `${DCT}identifier`)[0]!)![1]!;
+      expect(stated.get(id), id).toEqual(expect.any(String));
+      expect(values(d, `${DCT}license`), d).toEqual([`<${licenceIri(stated.get(id)!)}>`]);
     }
   });
 });

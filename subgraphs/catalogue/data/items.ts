@@ -27,6 +27,8 @@ export interface IndexedItem {
   updatedAt: string;
   /** The partner's version of the item (feed entry or version listing); none for items of other sources. */
   version?: string | null;
+  /** Resources: the licence the owner states (null for other kinds, and from a partner that states none). */
+  licence?: string | null;
   /** Projects: summaries of the measures that reference the national measure library (replaced on every upsert). */
   measures?: MeasureSummaryInput[];
 }
@@ -62,7 +64,7 @@ export interface MeasureSummaryInput {
   rateTo: string | null;
 }
 
-const ITEM_COLUMNS = `id text, typename text, "partnerId" text, "organisationId" text, title text, summary text, body text, topics text[], settings text[], drivers text[], "regionId" text, facets text[], "networkId" text, "resourceIds" text[], "linkedIds" text[], "updatedAt" timestamp, version text, measures jsonb`;
+const ITEM_COLUMNS = `id text, typename text, "partnerId" text, "organisationId" text, title text, summary text, body text, topics text[], settings text[], drivers text[], "regionId" text, facets text[], "networkId" text, "resourceIds" text[], "linkedIds" text[], "updatedAt" timestamp, version text, licence text, measures jsonb`;
 const SUMMARY_COLUMNS = `"measureId" text, position int, code text, name text, unit text, improvement text, target double precision, illustrative boolean, "pointCount" int, "latestDate" date, "latestValue" double precision, status text, variation text, assurance text, "iconReason" text, mean double precision, "upperLimit" double precision, "lowerLimit" double precision, "rateNumerator" double precision, "rateDenominator" double precision, "ratePoints" int, "rateFrom" date, "rateTo" date`;
 const SUMMARY_FIELDS = ["measureId", "position", "code", "name", "unit", "improvement", "target", "illustrative", "pointCount", "latestDate", "latestValue", "status", "variation", "assurance", "iconReason", "mean", "upperLimit", "lowerLimit", "rateNumerator", "rateDenominator", "ratePoints", "rateFrom", "rateTo"].map((c) => `"${c}"`);
 
@@ -77,13 +79,13 @@ export async function upsertItems(sql: SqlRunner, items: IndexedItem[], seenAt: 
   await sql.query(
     `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${ITEM_COLUMNS})),
      up AS (
-       INSERT INTO "Item" (id, typename, "partnerId", "organisationId", title, summary, body, topics, settings, drivers, "regionId", facets, "networkId", "resourceIds", "linkedIds", "updatedAt", version, "lastSeen", document)
-       SELECT x.id, x.typename, x."partnerId", x."organisationId", x.title, x.summary, x.body, x.topics, x.settings, x.drivers, x."regionId", x.facets, x."networkId", x."resourceIds", x."linkedIds", x."updatedAt", x.version, $2::timestamp, ${DOCUMENT_SQL}
+       INSERT INTO "Item" (id, typename, "partnerId", "organisationId", title, summary, body, topics, settings, drivers, "regionId", facets, "networkId", "resourceIds", "linkedIds", "updatedAt", version, licence, "lastSeen", document)
+       SELECT x.id, x.typename, x."partnerId", x."organisationId", x.title, x.summary, x.body, x.topics, x.settings, x.drivers, x."regionId", x.facets, x."networkId", x."resourceIds", x."linkedIds", x."updatedAt", x.version, x.licence, $2::timestamp, ${DOCUMENT_SQL}
        FROM x
        ON CONFLICT (id) DO UPDATE SET typename = EXCLUDED.typename, "partnerId" = EXCLUDED."partnerId", "organisationId" = EXCLUDED."organisationId",
          title = EXCLUDED.title, summary = EXCLUDED.summary, body = EXCLUDED.body, topics = EXCLUDED.topics, settings = EXCLUDED.settings,
          drivers = EXCLUDED.drivers, "regionId" = EXCLUDED."regionId", facets = EXCLUDED.facets, "networkId" = EXCLUDED."networkId",
-         "resourceIds" = EXCLUDED."resourceIds", "linkedIds" = EXCLUDED."linkedIds", "updatedAt" = EXCLUDED."updatedAt", version = EXCLUDED.version, "lastSeen" = EXCLUDED."lastSeen", document = EXCLUDED.document
+         "resourceIds" = EXCLUDED."resourceIds", "linkedIds" = EXCLUDED."linkedIds", "updatedAt" = EXCLUDED."updatedAt", version = EXCLUDED.version, licence = EXCLUDED.licence, "lastSeen" = EXCLUDED."lastSeen", document = EXCLUDED.document
        RETURNING id
      ),
      m AS (SELECT x.id AS "itemId", e.* FROM x CROSS JOIN LATERAL jsonb_to_recordset(coalesce(x.measures, '[]'::jsonb)) AS e(${SUMMARY_COLUMNS})),

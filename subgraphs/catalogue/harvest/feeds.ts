@@ -94,7 +94,7 @@ const changeQuery = (field: string, node: string) =>
 
 /** What the index needs of one item of each kind (and its type in the kind's contract). */
 export const NODE_FIELDS: Record<PartnerKind, { typename: string; fields: string }> = {
-  resources: { typename: "Resource", fields: `${SHARED} kind body audience publisher { id }` },
+  resources: { typename: "Resource", fields: `${SHARED} kind body audience publisher { id } licence` },
   networks: { typename: "Network", fields: `${SHARED} type region { id } howToJoin meets linkedNetworkIds members(first: 200) { role expertise }` },
   projects: {
     typename: "Project",
@@ -158,6 +158,7 @@ function toItemWithoutFacets(kind: PartnerKind, partner: Partner, node: Node): I
         body: text(node.body),
         regionId: partner.region,
         facets: [`resourceKind:${node.kind}`],
+        licence: typeof node.licence === "string" ? node.licence : null,
         networkId: null,
         resourceIds: [],
         linkedIds: [],
