@@ -50,8 +50,12 @@
 //    icon is read without its warning. The current Making Data Count guidance on the number of points
 //    before icons show, and on whether a point beyond a limit counts towards "two of three" (here it
 //    does not, as close_to_limits excludes outside_limits in ptd_spc_standard.R), could not be
-//    re-read in the stored copies available to this project; both follow NHSRplotthedots, which is
-//    checked against the Excel tool.
+//    re-read in the stored copies available to this project (searched again on 2026-12-02: only the
+//    contents page of "Making data count: strengthening your decisions" is stored, not its pages on
+//    process limits and icons); both follow NHSRplotthedots, which is checked against the Excel tool.
+//    Other implementations differ on the first question: the Western Australian Department of Health's
+//    PowerBI-SPC counts a point beyond the limits towards two of three
+//    (AUS-DOH-Safety-and-Quality/PowerBI-SPC, docs/PatternDetection/twoInThree.md).
 //    https://github.com/nhs-r-community/NHSRplotthedots
 
 import type { DataPoint, ImprovementDirection, NotAnalysed, Side } from "./types.ts";
