@@ -53,7 +53,7 @@
 //    re-read in the stored copies available to this project (searched again on 2026-12-02: only the
 //    contents page of "Making data count: strengthening your decisions" is stored, not its pages on
 //    process limits and icons); both follow NHSRplotthedots, which is checked against the Excel tool.
-//    Other implementations differ on the first question: the
+//    Other implementations differ on the second question: the
 //    PowerBI-SPC visual counts a point beyond the limits towards two of three
 //    (AUS-DOH-Safety-and-Quality/PowerBI-SPC, docs/PatternDetection/twoInThree.md).
 //    https://github.com/nhs-r-community/NHSRplotthedots
