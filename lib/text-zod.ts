@@ -5,6 +5,7 @@
 // are a BAD_USER_INPUT naming the argument path, and nothing is written.
 import { z } from "zod";
 
+// eslint-disable-next-line no-control-regex -- matching NUL is the point: PostgreSQL text cannot hold it
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const UNSTORABLE_TEXT_MESSAGE = "must not contain NUL characters or unpaired surrogates";
 

@@ -23,6 +23,7 @@ export const PREFIXES = {
  * space, <>"{}|^`\) are percent-encoded (Turtle's \u escapes of them are not legal either).
  */
 export function safeIri(s: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: an IRI may not hold them
   return s.replace(/[\u0000-\u0020<>"{}|^`\\]/g, (c) => encodeURIComponent(c));
 }
 
@@ -71,6 +72,7 @@ export function toJsonLd(nodes: RdfNode[]): Record<string, unknown> {
 
 /** A Turtle string literal: backslash, quote and line breaks escaped, other controls as \uXXXX. */
 export function turtleString(s: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: Turtle escapes them
   return `"${s.replace(/[\\"\u0000-\u001f\u007f]/g, (c) => {
     switch (c) {
       case "\\":

@@ -28,6 +28,7 @@ export const FONT_FAMILY = "Frutiger, Arial, Helvetica, sans-serif";
 export function escapeXml(value: string): string {
   // Strip characters XML 1.0 forbids outright (C0 controls except tab/LF/CR, lone surrogates,
   // U+FFFE/U+FFFF): escaping cannot make them legal, and one would make the whole image unreadable.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point (see above)
   const legal = value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
   return legal
     .replace(/&/g, "&amp;")
