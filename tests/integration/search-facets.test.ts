@@ -69,7 +69,6 @@ function toItem(n: any): Item {
 async function fetchAll(args: { query?: string; filter?: Filter; sort?: string } = {}, fields = LIVE): Promise<{ items: any[]; totalCount: number }> {
   const items: any[] = [];
   let after: string | null = null;
-  let totalCount = -1;
   for (let page = 0; page < 20; page++) {
     const { body }: any = await sys.query(
       `query($q: String, $f: SearchFilter, $s: SearchSort, $after: String) { search(query: $q, filter: $f, sort: $s, first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${fields} } } } }`,
@@ -77,8 +76,7 @@ async function fetchAll(args: { query?: string; filter?: Filter; sort?: string }
     );
     expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
     items.push(...body.data.search.edges.map((e: any) => e.node));
-    totalCount = body.data.search.totalCount;
-    if (!body.data.search.pageInfo.hasNextPage) return { items, totalCount };
+    if (!body.data.search.pageInfo.hasNextPage) return { items, totalCount: body.data.search.totalCount };
     after = body.data.search.pageInfo.endCursor;
   }
   throw new Error("more than 20 pages");

@@ -67,7 +67,8 @@ describe("a change that commits after a later-stamped change was harvested", () 
     const prisma = partnerDb().prisma;
     const [a, b] = (await prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "desc" }, take: 2 })).map((r) => r.local);
     let cursor: string | null = null;
-    for (let page = await resourceFeed(prisma, null, 500); ; page = await resourceFeed(prisma, cursor, 500)) {
+    for (;;) {
+      const page = await resourceFeed(prisma, cursor, 500);
       cursor = page.endCursor;
       if (!page.hasNextPage) break;
     }
@@ -96,7 +97,8 @@ describe("a transaction left open in another database of the same server", () =>
     const prisma = partnerDb().prisma;
     const [a] = (await prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "asc" }, skip: 2, take: 1 })).map((r) => r.local);
     let cursor: string | null = null;
-    for (let page = await resourceFeed(prisma, null, 500); ; page = await resourceFeed(prisma, cursor, 500)) {
+    for (;;) {
+      const page = await resourceFeed(prisma, cursor, 500);
       cursor = page.endCursor;
       if (!page.hasNextPage) break;
     }

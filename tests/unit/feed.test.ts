@@ -123,7 +123,7 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
     [3, "gone"],
   ];
   /** The transaction id each group was written in (read back after writing). */
-  let xids: string[] = [];
+  const xids: string[] = [];
   const expectedOf = (removals = true) =>
     [...live.map(([t, local, status]) => pos(xids[t]!, local, status === "DRAFT")), ...tombstones.map(([t, local]) => pos(xids[t]!, local, true))]
       .filter((p) => removals || !p.removed)
