@@ -16,12 +16,8 @@ export interface RequestLimits {
   directives?: CostDirectives;
 }
 
-/**
- * The first page-size or cost limit this request breaks (with HTTP status 400), or undefined. Also
- * used by the single-fetch shortcut (gateway/single-fetch.ts), which must refuse exactly what this
- * plugin refuses.
- */
-export function requestLimitError(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: RequestLimits): GraphQLError | undefined {
+/** The first page-size or cost limit this request breaks (with HTTP status 400), or undefined. */
+function requestLimitError(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: RequestLimits): GraphQLError | undefined {
   const only = { ...document, definitions: document.definitions.filter((d) => d.kind !== "OperationDefinition" || d === operation) };
   const errors = validate(schema, only, [
     paginationCapRule(limits.maxPageSize, variables),
