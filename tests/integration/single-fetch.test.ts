@@ -126,7 +126,9 @@ describe("the single-fetch shortcut", () => {
 
   it("refuses what the gateway refuses, with the gateway's own errors", async () => {
     const members = `query($id: ID!, $n: Int) { networkFromOwner(id: $id) { members(first: $n) { name } } }`;
-    // A page over the edge's cap (in a variable): refused before any partner is asked.
+    // A page over the edge's cap (in a variable): refused before any partner is asked, even right
+    // after the same document passed with a small page.
+    expect((await both({ query: members, variables: { id: ids.network, n: 3 } })).path).toBe("shortcut");
     const overCap = await both({ query: members, variables: { id: ids.network, n: 5000 } });
     expect(overCap.path).toBe("apollo");
     expect(JSON.parse(overCap.text).errors[0].extensions.code).toBe("BAD_USER_INPUT");
