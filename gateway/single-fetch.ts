@@ -14,8 +14,8 @@
 // - per plan (once): the plan is one Fetch with no requires or rewrites, whose operation is the
 //   client's unchanged (no added __typename, no inlined fragments), so the service's data IS the
 //   response's data. A document the gateway has not planned yet goes to Apollo, which plans it;
-// - per request: the variables coerce without error (else Apollo's executor says why), and the
-//   service answers data without errors or extensions.
+// - per request: not part of a batch, the variables coerce without error (else Apollo's executor
+//   says why), and the service answers data without errors or extensions.
 // Anything else is Apollo's. When the fetch itself answered errors, the answer is left in the
 // request's context and the service's data source (wrapped by `answersPrefetched`) gives it to
 // Apollo's executor, which turns it into the response (paths, codes, null propagation) without
@@ -96,8 +96,10 @@ export class SingleFetchShortcut<C extends SingleFetchContext> {
   }
 
   private async respond(requestContext: GraphQLRequestContextResponseForOperation<C>) {
-    const { operation, request, queryHash, contextValue, schema } = requestContext;
-    if (operation?.operation !== "query" || !queryHash) return null;
+    const { operation, request, queryHash, contextValue, schema, requestIsBatched } = requestContext;
+    // A batch's operations share one context, where a fetch's answer left for Apollo could reach
+    // another operation of the batch: batches are Apollo's.
+    if (operation?.operation !== "query" || !queryHash || requestIsBatched) return null;
     const plan = this.options.plans.peek(planKey(queryHash, request.operationName));
     if (!plan) return null;
     const verdict = this.verdict(plan, requestContext);

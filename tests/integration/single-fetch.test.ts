@@ -171,6 +171,20 @@ describe("the single-fetch shortcut", () => {
     expect(JSON.parse(answer.text).errors[0].extensions.code).toBe("BAD_USER_INPUT");
   });
 
+  it("leaves batches to Apollo, whose operations share one context: each gets its own answer", async () => {
+    const [shortcut, noShortcut] = await Promise.all([sys.startGateway({ edge: { HTTP_BATCH_MAX: 2 } }), sys.startGateway({ edge: { HTTP_BATCH_MAX: 2 }, singleFetch: false })]);
+    const query = `query($id: ID!) { projectFromOwner(id: $id) { title } }`;
+    const batch = JSON.stringify(["nobody", "noone"].map((partner) => ({ query, variables: { id: ids.project.replace(/^[^:]+/, partner) } })));
+    await send(shortcut.url, batch, {});
+    const before = { ...shortcut.shortcut!.counts };
+    const [a, b] = [await send(shortcut.url, batch, {}), await send(noShortcut.url, batch, {})];
+    expect(shortcut.shortcut!.counts).toEqual(before);
+    expect(a).toEqual(b);
+    expect(JSON.parse(a.text).map((r: any) => r.errors[0].extensions.partner)).toEqual(["nobody", "noone"]);
+    // The same document alone takes the shortcut.
+    expect((await both({ query, variables: { id: ids.project } })).path).toBe("shortcut");
+  });
+
   it("answers a partner that is down as the gateway does", async () => {
     const request = { query: `query($id: ID!) { resourceFromOwner(id: $id) { title } }`, variables: { id: ids.resource } };
     await send(sys.gatewayUrl, JSON.stringify(request), {});
