@@ -7,22 +7,19 @@ import type { Registry } from "../lib/registry/registry.ts";
 import { callPartner, type PartnerRequest } from "../lib/partner-client.ts";
 import type { IdentitySigner } from "../lib/auth/internal-tokens.ts";
 import { alreadyRefused, type ByteBudget } from "../lib/admission.ts";
-import { budgetOf, identityOf, mayShareInflight, takePrefetched, type RootFetcher } from "./owner-routing-data-source.ts";
+import { budgetOf, identityOf, mayShareInflight } from "./owner-routing-data-source.ts";
 import { partnerFailure } from "./partner-errors.ts";
 import type { Identity } from "../lib/auth/identity.ts";
 
-export class CatalogueDataSource implements GraphQLDataSource, RootFetcher {
+export class CatalogueDataSource implements GraphQLDataSource {
   constructor(private readonly options: { registry: () => Registry; timeoutMs: number; logger: Logger; signer?: IdentitySigner }) {}
 
   async process(processOptions: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request } = processOptions;
-    return (
-      takePrefetched(processOptions) ??
-      this.send({ query: request.query!, variables: request.variables, operationName: request.operationName }, identityOf(processOptions), mayShareInflight(processOptions), budgetOf(processOptions))
-    );
+    return this.send({ query: request.query!, variables: request.variables, operationName: request.operationName }, identityOf(processOptions), mayShareInflight(processOptions), budgetOf(processOptions));
   }
 
-  /** A root fetch of a read (the single-fetch shortcut): it may share an identical call in flight. */
+  /** A root fetch of a read, outside a plan's execution (gateway/single-fetch.ts): it may share an identical call in flight. */
   fetchRoot(request: PartnerRequest, identity: Identity, budget?: ByteBudget): Promise<GatewayGraphQLResponse> {
     return this.send(request, identity, true, budget);
   }

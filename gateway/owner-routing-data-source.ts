@@ -52,35 +52,15 @@ export function identityOf(options: GraphQLDataSourceProcessOptions): Identity {
   return context?.identity ?? ANONYMOUS;
 }
 
-/**
- * The answer the single-fetch shortcut (gateway/single-fetch.ts) already got for this request's one
- * fetch, when it handed the request to Apollo because the answer held errors: Apollo turns it into
- * the response (paths, codes, null propagation) without asking the partner a second time. Taken
- * once; only for the very same fetch document.
- */
-export function takePrefetched(options: GraphQLDataSourceProcessOptions): GatewayGraphQLResponse | undefined {
-  const context = (options as { context?: GatewayContextPrefetch }).context;
-  const pre = context?.prefetched;
-  if (!pre || pre.query !== options.request.query) return undefined;
-  context.prefetched = undefined;
-  return pre.response;
-}
-
-/** The part of the gateway's context (gateway/server.ts) that carries a prefetched answer. */
-export interface GatewayContextPrefetch {
-  prefetched?: { query: string; response: GatewayGraphQLResponse };
+/** The budget of the request this fetch belongs to (gateway/server.ts puts its admission ticket in the context). */
+interface BudgetContext {
   /** What this request's partner answers are charged to (lib/admission.ts); absent: unbounded. */
   budget?: ByteBudget;
 }
 
 /** The byte budget of the request this fetch belongs to (its admission ticket). */
 export function budgetOf(options: GraphQLDataSourceProcessOptions): ByteBudget | undefined {
-  return (options as { context?: GatewayContextPrefetch }).context?.budget;
-}
-
-/** What the single-fetch shortcut needs from a data source: send one root fetch as the caller. */
-export interface RootFetcher {
-  fetchRoot(request: PartnerRequest, identity: Identity, budget?: ByteBudget): Promise<GatewayGraphQLResponse>;
+  return (options as { context?: BudgetContext }).context?.budget;
 }
 
 /**
@@ -98,7 +78,7 @@ function unreachable(verdict: Extract<Verdict, { status: "unreachable" }>, budge
   return new PartnerCallError(verdict.reason, verdict.failure ?? "unreachable");
 }
 
-export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
+export class OwnerRoutingDataSource implements GraphQLDataSource {
   constructor(private readonly options: RoutingOptions) {}
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -109,7 +89,7 @@ export class OwnerRoutingDataSource implements GraphQLDataSource, RootFetcher {
     if (!request.query) return { errors: [{ message: `Empty fetch for the ${kind} kind`, extensions: { code: "NOT_ROUTABLE" } }] };
     // Root fields (mutations) go to one partner, chosen by schema/write-routes.ts.
     if (!Array.isArray(representations)) {
-      return takePrefetched(options) ?? this.fetchRoot({ query: request.query, variables: request.variables ?? {}, operationName: request.operationName }, identity, budgetOf(options));
+      return this.fetchRoot({ query: request.query, variables: request.variables ?? {}, operationName: request.operationName }, identity, budgetOf(options));
     }
     const refused = alreadyRefused(budgetOf(options));
     if (refused) return refused;

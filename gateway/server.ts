@@ -21,12 +21,11 @@ import { createRateLimiter, type RateLimiter } from "./edge/rate-limit/index.ts"
 import { OwnerRoutingDataSource } from "./owner-routing-data-source.ts";
 import { CatalogueDataSource } from "./catalogue-data-source.ts";
 import { CatalogueNudge } from "./catalogue-nudge.ts";
-import { SingleFetchShortcut } from "./single-fetch.ts";
+import { answersPrefetched, SingleFetchShortcut, type SingleFetchContext } from "./single-fetch.ts";
 import { onePartnerWritesPlugin } from "./one-partner-writes.ts";
 import { costDirectivesOf } from "../lib/limits/cost-directives.ts";
 import { documentKeysPlugin, NormalisedDocumentStore, PlanCache } from "./caches/document-keys.ts";
 import { PlanningBudget, planningBudgetPlugin } from "./caches/planning-budget.ts";
-import type { GatewayContextPrefetch } from "./owner-routing-data-source.ts";
 import type { SchemaChecker } from "../lib/contract/checker.ts";
 import { exportRoutes, type ExportOptions } from "./export/routes.ts";
 import { executor } from "./export/executor.ts";
@@ -63,9 +62,8 @@ export interface GatewayOptions {
   export?: Pick<ExportOptions, "pageSize" | "csvPageSize" | "baseUrl">;
 }
 
-/** What every request's resolvers and data sources see: the verified caller (and a fetch's answer the shortcut already has). */
-export interface GatewayContext extends GatewayContextPrefetch {
-  identity: Identity;
+/** What every request's resolvers and data sources see: the verified caller, its admission ticket (and a fetch's answer the shortcut already has). */
+export interface GatewayContext extends SingleFetchContext {
   /** What the request counts against: the rate limiter's key, also charged for planning (gateway/caches/planning-budget.ts). */
   client?: string;
 }
@@ -98,8 +96,8 @@ process.env.APOLLO_TELEMETRY_DISABLED = "true";
 
 export interface BuiltGateway {
   apollo: ApolloServer<GatewayContext>;
-  /** Answers reads that plan to one unchanged fetch without Apollo (undefined when switched off). */
-  shortcut?: SingleFetchShortcut;
+  /** Answers reads that plan to one unchanged fetch without the plan's execution (undefined when switched off). */
+  shortcut?: SingleFetchShortcut<GatewayContext>;
   /** The plan and document caches, keyed by normalised document (gateway/caches/document-keys.ts). */
   caches: { plans: PlanCache; documents: NormalisedDocumentStore };
 }
@@ -113,6 +111,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
   const settings = edgeSettings(options.edge);
   // Plans and validated documents keyed by the normalised document; planning charged per client.
   const plans = new PlanCache();
+  const shortcut = options.singleFetch === false ? undefined : new SingleFetchShortcut<GatewayContext>({ plans, fetchers });
   const documents = new NormalisedDocumentStore({ maxTokens: settings.MAX_TOKENS });
   // Like rate limiting, off without `edge` (in-process test systems, whose every client is one address).
   const budget = new PlanningBudget({ budgetMs: options.edge ? settings.PLANNING_BUDGET_MS : 0, windowMs: settings.PLANNING_WINDOW_MS });
@@ -136,7 +135,7 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
           })
         : new CatalogueDataSource({ registry, timeoutMs, logger, signer: options.auth?.signer });
       fetchers.set(name, source);
-      return source;
+      return shortcut ? answersPrefetched(source) : source;
     },
   });
   // Field costs and list sizes as the contracts declare them (@cost, @listSize), read from the supergraph.
@@ -153,6 +152,8 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
       // A mutation across kinds is refused before anything is written (gateway/one-partner-writes.ts).
       onePartnerWritesPlugin<GatewayContext>(),
       planning.plugin,
+      // Last: it answers in responseForOperation, once every other plugin has resolved the operation.
+      ...(shortcut ? [shortcut.plugin] : []),
     ],
     // Signals are the process's (lib/shutdown.ts: drain HTTP, then stop Apollo). Apollo's own handler
     // (on outside NODE_ENV=test) would stop it under in-flight requests and re-raise the signal.
@@ -160,17 +161,6 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
-  const shortcut =
-    options.singleFetch === false
-      ? undefined
-      : new SingleFetchShortcut({
-          supergraphSdl,
-          fetchers,
-          validationRules: serverOptions.validationRules,
-          maxTokens: settings.MAX_TOKENS,
-          budget,
-          limits: { maxPageSize: settings.MAX_PAGE_SIZE, maxCost: settings.MAX_QUERY_COST, defaultListSize: settings.COST_DEFAULT_LIST_SIZE, directives },
-        });
   return { apollo, shortcut, caches: { plans, documents } };
 }
 
@@ -181,14 +171,12 @@ export async function startGateway(
   options: GatewayOptions & { port: number; host: string; maxBodyBytes: number },
 ): Promise<RunningGateway> {
   const built = await buildGateway(options);
-  const { apollo, shortcut } = built;
-  // One admission for the whole process: every request, the shortcut's as well as Apollo's.
+  const { apollo } = built;
+  // One admission for the whole process: every request, /graphql's and the export's.
   const admission = new Admission(options.admission);
   const edge = edgeSettings(options.edge);
   // The rate limiter and the context both need the caller: the token is verified once per request.
   const identities = new WeakMap<IncomingMessage, Promise<Identity>>();
-  // A fetch's answer the shortcut got but left to Apollo to turn into the response (errors).
-  const prefetched = new WeakMap<IncomingMessage, NonNullable<GatewayContext["prefetched"]>>();
   const identityOfRequest = (req: IncomingMessage): Promise<Identity> => {
     let identity = identities.get(req);
     if (!identity) {
@@ -227,17 +215,8 @@ export async function startGateway(
     limiter,
     keyOf: clientOf,
     maxBatch: edge.HTTP_BATCH_MAX,
-    shortcut: shortcut
-      ? async (req, body) => {
-          const outcome = await shortcut.handle(req, body, () => identityOfRequest(req), await clientOf(req), admission.ticketOf(req));
-          if (outcome && "answer" in outcome) return outcome.answer;
-          if (outcome?.prefetched) prefetched.set(req, outcome.prefetched);
-          return undefined;
-        }
-      : undefined,
     context: async ({ req }): Promise<GatewayContext> => ({
       identity: await identityOfRequest(req),
-      prefetched: prefetched.get(req),
       client: await clientOf(req),
       budget: admission.ticketOf(req),
     }),

@@ -1,215 +1,140 @@
-// The single-fetch shortcut: a read whose whole query plan is ONE fetch, of exactly the client's own
-// operation, to one service (`projectFromOwner(id)` to its owner, a catalogue-only `search`...), is
-// sent to that service by the same data source Apollo would use, and the answer goes back to the
-// client without Apollo Server's request pipeline, the gateway's plan execution and its re-shaping
-// of the result. Why: for such a request those add nothing to the answer but cost about 3 ms of CPU
-// per request (scripts/bench/gateway, scenario a: one entity by id from its owner).
+// The single-fetch shortcut, a plugin of Apollo Server's request pipeline: a read whose cached query
+// plan is ONE fetch, of exactly the client's own operation, to one service (`projectFromOwner(id)`
+// to its owner, a catalogue-only `search`...), is sent to that service by the data source Apollo
+// would use, and the service's data is the response. Why: for such a request the gateway's plan
+// execution and its re-shaping of the result add nothing to the answer but cost CPU on every
+// request (scripts/bench/gateway, scenario a: one entity by id from its owner).
 //
-// The shortcut must be invisible. It answers only what it can answer exactly as Apollo would:
-// - per document (once, cached): it parses and validates with the edge's rules, is one query
-//   operation without fragments, and the planner's only fetch is that operation unchanged (no added
-//   __typename, no requires, no rewrites), so the service's data IS the response's data;
-// - per request: variables coerce without error, the edge's page-size and cost limits pass, the
-//   caller's token verifies, the client accepts a JSON media type we can name, and the service
-//   answers data without errors or extensions.
-// Anything else goes to Apollo as before. When the fetch itself answered errors, Apollo gets that
-// answer with the request (takePrefetched in ./owner-routing-data-source.ts) and turns it into the
-// response, so the service is not asked twice. tests/integration/single-fetch.test.ts compares both
-// paths byte for byte.
-import type { IncomingMessage } from "node:http";
-import { Supergraph, operationFromDocument } from "@apollo/federation-internals";
-import { QueryPlanner, type FetchNode } from "@apollo/query-planner";
+// It runs in `responseForOperation`, after `didResolveOperation`: by then Apollo Server has parsed
+// and validated the document (with the edge's rules, through the document cache), resolved the
+// operation, and the edge's page-size and cost limits (gateway/edge/plugin.ts) and the planning
+// budget have passed; the caller's token was verified when the context was built. What it returns,
+// Apollo Server formats, checks against the actual-cost cap (willSendResponse), negotiates and
+// serialises as any other answer. The shortcut itself only decides, and never words a refusal:
+// - per plan (once): the plan is one Fetch with no requires or rewrites, whose operation is the
+//   client's unchanged (no added __typename, no inlined fragments), so the service's data IS the
+//   response's data. A document the gateway has not planned yet goes to Apollo, which plans it;
+// - per request: not part of a batch, the variables coerce without error (else Apollo's executor
+//   says why), and the service answers data without errors or extensions.
+// Anything else is Apollo's. When the fetch itself answered errors, the answer is left in the
+// request's context and the service's data source (wrapped by `answersPrefetched`) gives it to
+// Apollo's executor, which turns it into the response (paths, codes, null propagation) without
+// asking the service a second time. tests/integration/single-fetch.test.ts compares both paths byte
+// for byte.
+import type { ApolloServerPlugin, GraphQLRequestContextResponseForOperation } from "@apollo/server";
+import { HeaderMap } from "@apollo/server";
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import type { FetchNode, QueryPlan } from "@apollo/query-planner";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
-import {
-  Kind,
-  getOperationAST,
-  getVariableValues,
-  parse,
-  print,
-  specifiedRules,
-  stripIgnoredCharacters,
-  validate,
-  visit,
-  type DocumentNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type ValidationRule,
-} from "graphql";
+import { Kind, getOperationAST, getVariableValues, parse, print, stripIgnoredCharacters, type OperationDefinitionNode } from "graphql";
 import type { Identity } from "../lib/auth/identity.ts";
 import type { ByteBudget } from "../lib/admission.ts";
-import { requestLimitError, type RequestLimits } from "./edge/plugin.ts";
-import { PAGE_ARGUMENTS } from "../lib/limits/cost.ts";
-import { resultCost } from "../lib/limits/actual-cost.ts";
-import { normalisedDocument } from "./caches/normalise.ts";
-import type { PlanningBudget } from "./caches/planning-budget.ts";
-import type { RootFetcher } from "./owner-routing-data-source.ts";
+import type { PartnerRequest } from "../lib/partner-client.ts";
+import { planKey } from "./caches/document-keys.ts";
+
+/** What the shortcut needs from a data source: send one root fetch as the caller. */
+export interface RootFetcher {
+  fetchRoot(request: PartnerRequest, identity: Identity, budget?: ByteBudget): Promise<GatewayGraphQLResponse>;
+}
+
+/** The part of the gateway's context (gateway/server.ts) the shortcut reads and writes. */
+export interface SingleFetchContext {
+  identity: Identity;
+  /** What this request's partner answers are charged to (lib/admission.ts); absent: unbounded. */
+  budget?: ByteBudget;
+  /** The answer the shortcut got for this request's one fetch but left to Apollo (it held errors). */
+  prefetched?: { query: string; response: GatewayGraphQLResponse };
+}
 
 export interface SingleFetchOptions {
-  supergraphSdl: string;
-  /** The data source of each service, by the supergraph's service name. */
+  /** The gateway's query plans by key (gateway/caches/document-keys.ts): the shortcut reads, never plans. */
+  plans: { peek(key: string): QueryPlan | undefined };
+  /** The data source of each service, by the supergraph's service name (as built for Apollo's gateway). */
   fetchers: ReadonlyMap<string, RootFetcher>;
-  /** The edge's validation rules and token limit (gateway/edge), as Apollo Server is given them. */
-  validationRules: readonly ValidationRule[];
-  maxTokens: number;
-  limits: RequestLimits;
-  /** Planning work per client (gateway/caches/planning-budget.ts): judging a new document plans it. */
-  budget?: PlanningBudget;
 }
 
-/** What the shortcut answers: status 200, these headers, this body. */
-export interface ShortcutAnswer {
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** The outcome of one request: an answer, or Apollo's turn (with the fetch's answer when there was one). */
-export type ShortcutOutcome = { answer: ShortcutAnswer } | { prefetched?: { query: string; response: GatewayGraphQLResponse } } | undefined;
-
-type Verdict =
-  | { ok: false; why: string }
-  | {
-      ok: true;
-      document: DocumentNode;
-      operation: OperationDefinitionNode;
-      fetch: FetchNode;
-      fetcher: RootFetcher;
-      /** Whether the edge's page-size and cost limits read variables; when not, they passed once for all. */
-      limitsReadVariables: boolean;
-    };
-
-/** Distinct documents remembered (verdicts, eligible or not); the oldest are forgotten beyond this. */
-const MAX_VERDICTS = 1000;
-
-// The media types Apollo Server would choose for these Accept headers (its Negotiator over
-// application/json, then application/graphql-response+json). Any other Accept header goes to Apollo.
-const JSON_TYPE = "application/json; charset=utf-8";
-const GRAPHQL_RESPONSE_TYPE = "application/graphql-response+json; charset=utf-8";
-const MEDIA_TYPE_FOR_ACCEPT = new Map<string | undefined, string>([
-  [undefined, JSON_TYPE],
-  ["", JSON_TYPE],
-  ["*/*", JSON_TYPE],
-  ["application/json", JSON_TYPE],
-  ["application/json; charset=utf-8", JSON_TYPE],
-  ["application/graphql-response+json", GRAPHQL_RESPONSE_TYPE],
-  ["application/graphql-response+json, application/json", GRAPHQL_RESPONSE_TYPE],
-  ["application/graphql-response+json, application/json;q=0.9", GRAPHQL_RESPONSE_TYPE],
-]);
+type Verdict = { ok: false; why: string } | { ok: true; fetch: FetchNode; fetcher: RootFetcher };
 
 /** An operation as text, without its name and insignificant characters: two equal ones ask for the same fields. */
 function shapeOf(operation: OperationDefinitionNode): string {
   return stripIgnoredCharacters(print({ ...operation, name: undefined }));
 }
 
-export class SingleFetchShortcut {
-  private readonly supergraph: Supergraph;
-  private readonly planner: QueryPlanner;
-  private readonly schema: GraphQLSchema;
-  private readonly rules: readonly ValidationRule[];
-  private readonly verdicts = new Map<string, Verdict>();
-  /** Arguments the cost and page limits read: first/last/limit and every declared @listSize slicing argument. */
-  private readonly sizeArguments: ReadonlySet<string>;
-  /** Requests answered by the shortcut, and handed to Apollo (tests and the bench read these). */
+export class SingleFetchShortcut<C extends SingleFetchContext> {
+  // Keyed by the plan object: a plan dropped from the plan cache (or a new supergraph) drops its verdict.
+  private readonly verdicts = new WeakMap<QueryPlan, Verdict>();
+  /** Requests answered by the shortcut, handed to Apollo after its fetch, and plans judged (tests and the bench read these). */
   readonly counts = { answered: 0, handedOver: 0, judged: 0 };
+  readonly plugin: ApolloServerPlugin<C>;
 
   constructor(private readonly options: SingleFetchOptions) {
-    this.supergraph = Supergraph.build(options.supergraphSdl);
-    this.planner = new QueryPlanner(this.supergraph);
-    this.schema = this.supergraph.apiSchema().toGraphQLJSSchema();
-    this.rules = [...specifiedRules, ...options.validationRules];
-    this.sizeArguments = new Set([...PAGE_ARGUMENTS, ...[...(options.limits.directives?.values() ?? [])].flatMap((c) => c.slicingArguments ?? [])]);
+    this.plugin = { requestDidStart: async () => ({ responseForOperation: (requestContext) => this.respond(requestContext) }) };
   }
 
-  /**
-   * Why a document does or does not take the shortcut (computed once per normalised document and
-   * operation name); undefined when judging it would plan it and `client` has spent its planning budget.
-   */
-  verdict(query: string, operationName: string | undefined, client = "unknown"): Verdict | undefined {
-    const key = `${operationName ?? ""}\n${normalisedDocument(query, this.options.maxTokens) ?? query}`;
-    let verdict = this.verdicts.get(key);
+  private verdict(plan: QueryPlan, requestContext: GraphQLRequestContextResponseForOperation<C>): Verdict {
+    let verdict = this.verdicts.get(plan);
     if (!verdict) {
-      if (this.options.budget?.refusal(client) !== undefined) return undefined;
-      const started = performance.now();
-      verdict = this.judge(query, operationName);
-      this.options.budget?.charge(client, performance.now() - started);
+      verdict = this.judge(plan, requestContext);
       this.counts.judged++;
-      if (this.verdicts.size >= MAX_VERDICTS) this.verdicts.delete(this.verdicts.keys().next().value!);
-      this.verdicts.set(key, verdict);
+      this.verdicts.set(plan, verdict);
     }
     return verdict;
   }
 
-  private judge(query: string, operationName: string | undefined): Verdict {
-    let document: DocumentNode;
-    try {
-      document = parse(query, { maxTokens: this.options.maxTokens });
-    } catch {
-      return { ok: false, why: "does not parse" };
-    }
-    if (validate(this.schema, document, this.rules).length > 0) return { ok: false, why: "fails validation" };
-    if (document.definitions.some((d) => d.kind === Kind.FRAGMENT_DEFINITION)) return { ok: false, why: "has fragments" };
-    const operation = getOperationAST(document, operationName);
-    if (!operation) return { ok: false, why: "names no operation" };
-    if (operation.operation !== "query") return { ok: false, why: `is a ${operation.operation}` };
-    let node;
-    try {
-      node = this.planner.buildQueryPlan(operationFromDocument(this.supergraph.apiSchema(), document, { operationName })).node;
-    } catch {
-      return { ok: false, why: "cannot be planned" };
-    }
+  // The plan is keyed by the normalised document and the operation name (gateway/caches), so every
+  // request that finds this plan has this document's operation: the verdict holds for all of them.
+  private judge(plan: QueryPlan, { document, operation }: GraphQLRequestContextResponseForOperation<C>): Verdict {
+    const node = plan.node;
     if (node?.kind !== "Fetch") return { ok: false, why: node ? `plans a ${node.kind}` : "plans no fetch" };
     if (node.requires || node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length) return { ok: false, why: "fetch rewrites" };
+    if (document.definitions.some((d) => d.kind === Kind.FRAGMENT_DEFINITION)) return { ok: false, why: "has fragments" };
     const fetcher = this.options.fetchers.get(node.serviceName);
     if (!fetcher) return { ok: false, why: `no data source for ${node.serviceName}` };
     const fetched = getOperationAST(parse(node.operation), node.operationName);
     if (!fetched || shapeOf(fetched) !== shapeOf(operation)) return { ok: false, why: "the fetch differs from the operation" };
-    // The limits read a variable only through a page or slicing argument (lib/limits/cost.ts):
-    // without one, their verdict is the document's, taken once here.
-    let limitsReadVariables = false;
-    visit(operation, { Argument: (arg) => void ((this.sizeArguments.has(arg.name.value) && arg.value.kind === Kind.VARIABLE) && (limitsReadVariables = true)) });
-    if (!limitsReadVariables && requestLimitError(this.schema, document, operation, {}, this.options.limits)) return { ok: false, why: "breaks a limit" };
-    return { ok: true, document, operation, fetch: node, fetcher, limitsReadVariables };
+    return { ok: true, fetch: node, fetcher };
   }
 
-  /**
-   * Answers a POSTed GraphQL request when it can; otherwise says it is Apollo's turn (with the
-   * fetch's answer if it already has one). Never throws for a client's mistake: those are Apollo's.
-   * The fetch's answer is charged to `budget`, the request's admission ticket, as Apollo's fetches are.
-   */
-  async handle(req: IncomingMessage, body: unknown, identity: () => Promise<Identity>, client?: string, budget?: ByteBudget): Promise<ShortcutOutcome> {
-    if (!body || typeof body !== "object" || Array.isArray(body)) return undefined;
-    const { query, operationName, variables, ...rest } = body as Record<string, unknown>;
-    // Anything besides the three members (extensions: persisted queries...) is Apollo's.
-    if (typeof query !== "string" || Object.keys(rest).length > 0) return undefined;
-    if (operationName != null && typeof operationName !== "string") return undefined;
-    if (variables != null && (typeof variables !== "object" || Array.isArray(variables))) return undefined;
-    const mediaType = MEDIA_TYPE_FOR_ACCEPT.get(req.headers.accept);
-    if (!mediaType) return undefined;
-    const verdict = this.verdict(query, operationName ?? undefined, client);
-    if (!verdict?.ok) return undefined;
-
-    const given = (variables ?? {}) as Record<string, unknown>;
-    // The gateway's own checks of a request, in its order: variable values, then the edge's limits.
-    if (getVariableValues(this.schema, verdict.operation.variableDefinitions ?? [], given).errors) return undefined;
-    if (verdict.limitsReadVariables && requestLimitError(this.schema, verdict.document, verdict.operation, given, this.options.limits)) return undefined;
-    let caller: Identity;
-    try {
-      caller = await identity();
-    } catch {
-      return undefined;
-    }
-    // As the gateway sends a fetch: the variables it uses, as the client gave them.
+  private async respond(requestContext: GraphQLRequestContextResponseForOperation<C>) {
+    const { operation, request, queryHash, contextValue, schema, requestIsBatched } = requestContext;
+    // A batch's operations share one context, where a fetch's answer left for Apollo could reach
+    // another operation of the batch: batches are Apollo's.
+    if (operation?.operation !== "query" || !queryHash || requestIsBatched) return null;
+    const plan = this.options.plans.peek(planKey(queryHash, request.operationName));
+    if (!plan) return null;
+    const verdict = this.verdict(plan, requestContext);
+    if (!verdict.ok) return null;
+    const given = request.variables ?? {};
+    // Only a check: a request whose variables do not coerce is Apollo's executor's to refuse, in its words.
+    if (getVariableValues(schema, operation.variableDefinitions ?? [], given).errors) return null;
+    // As Apollo's executor sends a fetch: the variables it uses, as the client gave them.
     const sent: Record<string, unknown> = {};
     for (const name of verdict.fetch.variableUsages ?? []) if (given[name] !== undefined) sent[name] = given[name];
     const fetch = { query: verdict.fetch.operation, variables: sent, operationName: verdict.fetch.operationName };
-    const response = await verdict.fetcher.fetchRoot(fetch, caller, budget);
+    const response = await verdict.fetcher.fetchRoot(fetch, contextValue.identity, contextValue.budget);
     const { data, errors, extensions } = response;
-    // An answer over the actual-cost cap is Apollo's to refuse (gateway/edge/plugin.ts), with this answer.
-    if (errors?.length || extensions || !data || typeof data !== "object" || resultCost(this.schema, verdict.document, verdict.operation, data, this.options.limits.directives) > this.options.limits.maxCost) {
+    if (errors?.length || extensions || !data || typeof data !== "object") {
       this.counts.handedOver++;
-      return { prefetched: { query: fetch.query, response } };
+      contextValue.prefetched = { query: fetch.query, response };
+      return null;
     }
     this.counts.answered++;
-    // Apollo Server's own serialisation (prettyJSONStringify) and headers for an uncacheable answer.
-    return { answer: { headers: { "content-type": mediaType, "cache-control": "no-store" }, body: `${JSON.stringify({ data })}\n` } };
+    return { http: { headers: new HeaderMap() }, body: { kind: "single" as const, singleResult: { data } } };
   }
+}
+
+/**
+ * A service's data source for Apollo's gateway that first answers the fetch the shortcut already
+ * made for this request (taken once; only for the very same fetch document), then asks `source`.
+ */
+export function answersPrefetched(source: GraphQLDataSource): GraphQLDataSource {
+  return {
+    process(options: GraphQLDataSourceProcessOptions) {
+      const context = (options as { context?: Pick<SingleFetchContext, "prefetched"> }).context;
+      const pre = context?.prefetched;
+      if (!pre || pre.query !== options.request.query) return source.process(options);
+      context.prefetched = undefined;
+      return Promise.resolve(pre.response);
+    },
+  };
 }

@@ -36,12 +36,6 @@ export interface HttpOptions<C extends BaseContext> {
   /** Most operations in one batched POST (a JSON array); 0 or absent refuses batches. Keep in step with Apollo's allowBatchedHttpRequests. */
   maxBatch?: number;
   /**
-   * Tried for a POSTed GraphQL request before Apollo Server, after the rate limit: an answer it
-   * returns is sent as it is (status 200); undefined hands the request to Apollo (the gateway's
-   * single-fetch shortcut, gateway/single-fetch.ts).
-   */
-  shortcut?: (req: IncomingMessage, body: unknown) => Promise<{ headers: Record<string, string>; body: string } | undefined>;
-  /**
    * Admission control of /graphql and the extra routes (lib/admission.ts): a request over the in-flight bound, or one
    * whose partner answers were abandoned because the byte budget was full, is answered 503 with
    * Retry-After. Checked first, before the rate limit and the body: a refusal costs nothing.
@@ -252,15 +246,7 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
       // 'close' comes once the response is sent or the client is gone: the slot and bytes are free.
       res.once("close", () => ticket.release());
     }
-    if (req.method === "POST") {
-      const answer = options.shortcut ? await options.shortcut(req, body) : undefined;
-      if (ticket?.overloaded) return overloaded(res, req, admission!);
-      if (answer) {
-        res.writeHead(200, answer.headers);
-        res.end(answer.body);
-        return;
-      }
-    } else if (operationType(url.searchParams.get("query"), url.searchParams.get("operationName")) !== "query") {
+    if (req.method === "GET" && operationType(url.searchParams.get("query"), url.searchParams.get("operationName")) !== "query") {
       res.setHeader("allow", "POST");
       return requestError(res, 405, "BAD_REQUEST", "GET requests only support query operations: send mutations with POST", req);
     }

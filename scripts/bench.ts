@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only harvest,analysis,...]: performance figures, each printed as
+// npm run bench [-- --quick] [-- --only harvest,analysis,...] [-- --scenarios a,b]: performance figures, each printed as
 // a ratio measured side by side in the same run (the machines are shared and noisy; absolute times
 // are for context only). Each section lives in scripts/bench/<section>.ts and returns false on a
 // wrong answer, which makes the whole run exit 1 (CI runs the --quick form for that reason).
@@ -30,6 +30,8 @@ const { values } = parseArgs({
   options: {
     quick: { type: "boolean" },
     only: { type: "string" },
+    // Gateway section: only these scenarios (a, b, c, c2, d), e.g. to compare two designs on (a) alone.
+    scenarios: { type: "string" },
     items: { type: "string" },
     partners: { type: "string" },
     measures: { type: "string" },
@@ -76,7 +78,14 @@ const sections: Record<string, Section> = {
     return a.ok;
   },
   gateway: (log) =>
-    benchGateway({ quick, postgresUrl: values.postgres ? (process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test") : undefined }, log),
+    benchGateway(
+      {
+        quick,
+        postgresUrl: values.postgres ? (process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test") : undefined,
+        scenarios: values.scenarios?.split(",").map((s) => s.trim()),
+      },
+      log,
+    ),
 };
 
 const chosen = values.only ? values.only.split(",").map((s) => s.trim()) : Object.keys(sections);

@@ -7,7 +7,7 @@
 //     runs), so our store maps that raw hash to the normalised one (recorded by the same plugin) and
 //     keeps one validated document per normalised key. A variant with other comments gets its own
 //     text parsed again (for the right error locations, ~0.1 ms) but is not validated again.
-//   - the single-fetch shortcut's verdicts (gateway/single-fetch.ts) use normalisedDocument too.
+//   - the single-fetch shortcut (gateway/single-fetch.ts) reads the plan store with the same keys.
 import { createHash } from "node:crypto";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { parse, type DocumentNode, type ParseOptions } from "graphql";
@@ -42,6 +42,14 @@ export class PlanCache {
     const plan = this.plans.get(key);
     if (plan) this.counts.hits++;
     return plan;
+  }
+
+  /**
+   * The plan under `key`, without waiting and without counting a hit: the single-fetch shortcut
+   * (gateway/single-fetch.ts) looks before the gateway does, and never plans.
+   */
+  peek(key: string): QueryPlan | undefined {
+    return this.plans.get(key);
   }
 
   async set(key: string, plan: QueryPlan): Promise<void> {

@@ -1,9 +1,9 @@
 // The limits that depend on variables as well as the document (page sizes and cost: `first: $n`
 // costs what `$n` asks for), checked for each request once Apollo Server has resolved its operation
 // and before the gateway plans anything. The structural limits run earlier, as validation rules.
-import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { GraphQLError, Kind, validate, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
-import { maxCostRule } from "../../lib/limits/cost.ts";
+import { maxCostRule, PAGE_ARGUMENTS } from "../../lib/limits/cost.ts";
 import type { CostDirectives } from "../../lib/limits/cost-directives.ts";
 import { paginationCapRule } from "./pagination.ts";
 import { actualCostAnswer, resultCost } from "../../lib/limits/actual-cost.ts";
@@ -16,12 +16,8 @@ export interface RequestLimits {
   directives?: CostDirectives;
 }
 
-/**
- * The first page-size or cost limit this request breaks (with HTTP status 400), or undefined. Also
- * used by the single-fetch shortcut (gateway/single-fetch.ts), which must refuse exactly what this
- * plugin refuses.
- */
-export function requestLimitError(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: RequestLimits): GraphQLError | undefined {
+/** The first page-size or cost limit this request breaks (with HTTP status 400), or undefined. */
+function requestLimitError(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: RequestLimits): GraphQLError | undefined {
   const only = { ...document, definitions: document.definitions.filter((d) => d.kind !== "OperationDefinition" || d === operation) };
   const errors = validate(schema, only, [
     paginationCapRule(limits.maxPageSize, variables),
@@ -30,7 +26,19 @@ export function requestLimitError(schema: GraphQLSchema, document: DocumentNode,
   return errors[0] ? withStatus(errors[0], 400) : undefined;
 }
 
+/** Whether a page or slicing argument anywhere in the document is a variable (the only way the limits read variables, lib/limits/cost.ts). */
+function sizeReadsVariable(document: DocumentNode, sizeArguments: ReadonlySet<string>): boolean {
+  let reads = false;
+  visit(document, { Argument: (arg) => void (sizeArguments.has(arg.name.value) && arg.value.kind === Kind.VARIABLE && (reads = true)) });
+  return reads;
+}
+
 export function requestLimitsPlugin<C extends BaseContext>(limits: RequestLimits): ApolloServerPlugin<C> {
+  const sizeArguments = new Set<string>([...PAGE_ARGUMENTS, ...[...(limits.directives?.values() ?? [])].flatMap((c) => c.slicingArguments ?? [])]);
+  // Operations that passed and whose sizes read no variable: their verdict is the document's, so it
+  // is taken once (a validation pass per request was a large part of a cheap read's CPU). Keyed by
+  // the node, which Apollo's document cache hands to every request with the same text.
+  const passed = new WeakSet<OperationDefinitionNode>();
   return {
     async requestDidStart() {
       return {
@@ -38,10 +46,12 @@ export function requestLimitsPlugin<C extends BaseContext>(limits: RequestLimits
           // No operation to run (several in the document and no or a wrong operationName): the
           // gateway's executor would throw a plain error, masked as a 500. It is the client's mistake.
           if (!operation) throw withStatus(operationNotFound(document, request.operationName), 400);
+          if (passed.has(operation)) return;
           const error = requestLimitError(schema, document, operation, request.variables ?? {}, limits);
           // Thrown from here, Apollo Server answers with this one error; 400 is a request error
           // (lib/http-server.ts answers 200 instead when the client only accepts application/json).
           if (error) throw error;
+          if (!sizeReadsVariable(document, sizeArguments)) passed.add(operation);
         },
         // The same cap on the answer's actual cost (real list lengths and sizes), before it is sent:
         // an estimate that assumed 200 points cannot let 7,500 of them through.

@@ -1,6 +1,6 @@
 // The gateway under more load than it can hold (ISSUE-11 item 2): 200 clients at once ask, for 30 s,
 // for a page of about 0.5 MB (one project with 2 measures × 7,500 points, written through the API),
-// half by national search (Apollo's pipeline: catalogue, then the owner's _entities) and half by
+// half by national search (a plan's execution: catalogue, then the owner's _entities) and half by
 // projectFromOwner (the single-fetch shortcut). The gateway runs in its own process as deployed
 // (gateway/index.ts with lib/node-flags.ts: --max-old-space-size=160, the default admission
 // settings), so its RSS is its own. It must survive, stay at or under 250 MB of RSS, and answer

@@ -1,7 +1,7 @@
 // SIGTERM under load cuts no request (ISSUE-11 item 4). Each service runs in its own process, as
 // deployed (lib/node-flags.ts, its index.ts), with requests in flight when it is told to stop:
 // - the gateway, with 24 requests waiting on a partner that answers after a delay (half by the
-//   single-fetch shortcut, half by Apollo's pipeline) and an idle keep-alive socket open;
+//   single-fetch shortcut, half by a plan's execution) and an idle keep-alive socket open;
 // - a projects partner, with 12 requests whose bodies are still arriving.
 // Every one of them must be answered completely; a new connection after the signal must be refused
 // (the service stopped accepting); the process must exit 0 within its drain deadline

@@ -1,7 +1,8 @@
 // The gateway's single-fetch shortcut (gateway/single-fetch.ts) must be invisible: every request is
 // sent as raw bytes to two gateways over the same partners, one with the shortcut and one without,
 // and the status, media type, cache header and body must be identical, byte for byte. The shortcut's
-// counters show which path answered, so a shortcut that never engages fails too.
+// counters show which path answered, so a shortcut that never engages fails too. It answers only
+// documents the gateway has planned: each comparison first sends its request once to plan it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSystem, type TestSystem } from "../support/system.ts";
 import type { RunningServer } from "../../lib/http-server.ts";
@@ -36,9 +37,10 @@ async function send(url: string, body: string, headers: Record<string, string>):
   return { status: res.status, contentType: res.headers.get("content-type"), cacheControl: res.headers.get("cache-control"), text: await res.text() };
 }
 
-/** The same request to both gateways: both answers must be identical. Returns it and which path the shortcut took. */
+/** The same request to both gateways (once planned): both answers must be identical. Returns it and which path the shortcut took. */
 async function both(request: unknown, headers: Record<string, string> = {}): Promise<Answer & { path: "shortcut" | "apollo" | "handed over" }> {
   const body = typeof request === "string" ? request : JSON.stringify(request);
+  await send(sys.gatewayUrl, body, headers);
   const before = { ...sys.gateway.shortcut!.counts };
   const withShortcut = await send(sys.gatewayUrl, body, headers);
   const after = sys.gateway.shortcut!.counts;
@@ -53,6 +55,18 @@ const PROJECT_PAGE = `query Page($id: ID!) { projectFromOwner(id: $id) { id titl
   pdsaCycles { number title } } }`;
 
 describe("the single-fetch shortcut", () => {
+  it("leaves a document the gateway has not planned to Apollo, which plans it, and answers the next request", async () => {
+    const body = JSON.stringify({ query: `query First($id: ID!) { projectFromOwner(id: $id) { id status } }`, variables: { id: ids.project } });
+    const counts = sys.gateway.shortcut!.counts;
+    const before = { ...counts };
+    const first = await send(sys.gatewayUrl, body, {});
+    expect(counts.answered).toBe(before.answered);
+    const second = await send(sys.gatewayUrl, body, {});
+    expect(counts.answered).toBe(before.answered + 1);
+    expect(second).toEqual(first);
+    expect(JSON.parse(second.text).data.projectFromOwner.id).toBe(ids.project);
+  });
+
   it("answers a read that plans to one unchanged fetch itself, exactly as Apollo would", async () => {
     const page = await both({ query: PROJECT_PAGE, variables: { id: ids.project } });
     expect(page.path).toBe("shortcut");
@@ -68,14 +82,22 @@ describe("the single-fetch shortcut", () => {
     expect(JSON.parse(network.text).data.networkFromOwner.members.length).toBeLessThanOrEqual(3);
   });
 
-  it("negotiates the media type as Apollo does, and leaves other Accept headers to it", async () => {
+  it("answers in the media type Apollo negotiates, whatever the Accept header", async () => {
     const request = { query: `query($id: ID!) { projectFromOwner(id: $id) { id title } }`, variables: { id: ids.project } };
-    for (const accept of ["application/json", "application/graphql-response+json", "application/graphql-response+json, application/json;q=0.9", "*/*"]) {
-      const answer = await both(request, { accept });
-      expect(answer.path).toBe("shortcut");
-      expect(answer.contentType).toBe(accept.startsWith("application/graphql-response+json") ? "application/graphql-response+json; charset=utf-8" : "application/json; charset=utf-8");
+    const modern = "application/graphql-response+json; charset=utf-8";
+    const legacy = "application/json; charset=utf-8";
+    for (const [accept, type] of [
+      ["application/json", legacy],
+      ["application/graphql-response+json", modern],
+      ["application/graphql-response+json, application/json;q=0.9", modern],
+      ["*/*", legacy],
+      ["application/json;q=0.5, application/graphql-response+json;q=0.8", modern],
+      ["text/html;q=0.9, application/json;q=0.1", legacy],
+    ]) {
+      const answer = await both(request, { accept: accept! });
+      expect(answer.path, accept).toBe("shortcut");
+      expect(answer.contentType, accept).toBe(type);
     }
-    expect((await both(request, { accept: "application/json;q=0.5, application/graphql-response+json;q=0.8" })).path).toBe("apollo");
     expect((await both(request, { accept: "text/html" })).status).toBe(406);
   });
 
@@ -104,7 +126,9 @@ describe("the single-fetch shortcut", () => {
 
   it("refuses what the gateway refuses, with the gateway's own errors", async () => {
     const members = `query($id: ID!, $n: Int) { networkFromOwner(id: $id) { members(first: $n) { name } } }`;
-    // A page over the edge's cap (in a variable): refused before any partner is asked.
+    // A page over the edge's cap (in a variable): refused before any partner is asked, even right
+    // after the same document passed with a small page.
+    expect((await both({ query: members, variables: { id: ids.network, n: 3 } })).path).toBe("shortcut");
     const overCap = await both({ query: members, variables: { id: ids.network, n: 5000 } });
     expect(overCap.path).toBe("apollo");
     expect(JSON.parse(overCap.text).errors[0].extensions.code).toBe("BAD_USER_INPUT");
@@ -133,6 +157,7 @@ describe("the single-fetch shortcut", () => {
     // The partner itself refuses an argument: it is asked once through the shortcut, as without it.
     const partner = sys.partners.get("essex-cc")!;
     const bad = { query: `query($id: ID!) { projectFromOwner(id: $id) { measures { spc(phaseStarts: ["not a date"]) { status } } } }`, variables: { id: ids.project } };
+    await send(sys.gatewayUrl, JSON.stringify(bad), {});
     const count = async (url: string) => {
       const before = partner.db.statements.count;
       await send(url, JSON.stringify(bad), {});
@@ -146,8 +171,23 @@ describe("the single-fetch shortcut", () => {
     expect(JSON.parse(answer.text).errors[0].extensions.code).toBe("BAD_USER_INPUT");
   });
 
+  it("leaves batches to Apollo, whose operations share one context: each gets its own answer", async () => {
+    const [shortcut, noShortcut] = await Promise.all([sys.startGateway({ edge: { HTTP_BATCH_MAX: 2 } }), sys.startGateway({ edge: { HTTP_BATCH_MAX: 2 }, singleFetch: false })]);
+    const query = `query($id: ID!) { projectFromOwner(id: $id) { title } }`;
+    const batch = JSON.stringify(["nobody", "noone"].map((partner) => ({ query, variables: { id: ids.project.replace(/^[^:]+/, partner) } })));
+    await send(shortcut.url, batch, {});
+    const before = { ...shortcut.shortcut!.counts };
+    const [a, b] = [await send(shortcut.url, batch, {}), await send(noShortcut.url, batch, {})];
+    expect(shortcut.shortcut!.counts).toEqual(before);
+    expect(a).toEqual(b);
+    expect(JSON.parse(a.text).map((r: any) => r.errors[0].extensions.partner)).toEqual(["nobody", "noone"]);
+    // The same document alone takes the shortcut.
+    expect((await both({ query, variables: { id: ids.project } })).path).toBe("shortcut");
+  });
+
   it("answers a partner that is down as the gateway does", async () => {
     const request = { query: `query($id: ID!) { resourceFromOwner(id: $id) { title } }`, variables: { id: ids.resource } };
+    await send(sys.gatewayUrl, JSON.stringify(request), {});
     await sys.stopPartner("improvement-hub");
     // The first call may meet a kept-alive socket the partner closed ("socket hang up") rather than a
     // refused connection, so the two gateways' messages can differ: everything else must not.
