@@ -31,6 +31,11 @@ export const framework = () => ({
 
 export const driversOfCondition = (conditionId: string) => DRIVERS.filter((d) => d.condition === conditionId);
 
+/** A condition of the framework, as the Condition resolvers receive it. */
+export type ConditionEntry = (typeof CONDITIONS)[number];
+/** A secondary driver: its condition is an id, which Driver.condition resolves. */
+export type DriverEntry = (typeof DRIVERS)[number];
+
 type VocabularyType = keyof typeof VOCABULARY;
 const VOCAB_BY_ID = Object.fromEntries(
   Object.entries(VOCABULARY).map(([type, list]) => [type, new Map((list as readonly { id: string }[]).map((x) => [x.id, x]))]),

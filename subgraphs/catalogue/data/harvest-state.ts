@@ -1,8 +1,16 @@
 // Per-partner harvest state: the feed cursor (so a restart resumes where it stopped), status,
 // last success and item count.
 import type { PrismaClient, HarvestState } from "../generated/prisma/client.ts";
+import type { Partner } from "../../../schema/registry.ts";
+import type { Verdict } from "../../../lib/schema-checker.ts";
 
 export type HarvestStateRow = HarvestState;
+
+/** A registry entry with its harvest state and schema verdict: what the Partner resolvers receive. */
+export type PartnerView = Partner & {
+  state?: { status: string; reason: string | null; lastHarvest: Date | null; itemCount: number };
+  verdict?: Verdict;
+};
 
 export async function allStates(prisma: PrismaClient): Promise<Map<string, HarvestState>> {
   return new Map((await prisma.harvestState.findMany()).map((s) => [s.partnerId, s]));

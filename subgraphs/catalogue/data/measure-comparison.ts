@@ -8,6 +8,21 @@ import { regionId, settingId, organisationId } from "../../../lib/vocabulary-zod
 import { MEASURE_CODES } from "../../../schema/measure-library.ts";
 import { badInput } from "../../../lib/errors.ts";
 import { organisation } from "../directory.ts";
+import type { LibraryMeasure } from "../../../schema/measure-library.ts";
+
+/** What the MeasureComparison resolvers receive: the library's measure and the organisations' entries. */
+export interface MeasureComparisonResult {
+  measure: LibraryMeasure;
+  entries: ComparisonRow[];
+}
+
+/** A project's measure that reports a library code, with the entries of that code at other organisations. */
+export interface MeasurePeers {
+  measureId: string;
+  code: string;
+  measureName: string;
+  peers: ComparisonRow[];
+}
 
 export const comparisonArgs = z
   .object({

@@ -81,6 +81,21 @@ export interface SearchHit {
   score: number | null;
 }
 
+/** One edge of a search page, as the SearchEdge resolvers receive it. */
+export interface SearchEdgeResult {
+  node: SearchHit;
+  score: number | null;
+  cursor: string;
+}
+
+/** A search page, as the SearchConnection resolvers receive it: the arguments too, for its facets. */
+export interface SearchConnectionResult {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: SearchEdgeResult[];
+  args: SearchArgs;
+}
+
 /** The filter with empty lists dropped and values sorted: two filters that select the same items are equal. */
 function canonicalFilter(filter: SearchFilter | null | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};

@@ -116,6 +116,11 @@ export const VERSIONS_QUERY: Record<PartnerKind, { field: string; query: string 
   projects: { field: "projectVersions", query: versionsQuery("projectVersions") },
 };
 
+/** The documents the catalogue sends a partner of this kind (scripts/codegen.ts types their results). */
+export function harvestDocuments(kind: PartnerKind): string[] {
+  return [FEED_QUERY[kind].query, VERSIONS_QUERY[kind].query, entitiesQuery(kind)];
+}
+
 /** Items by id, as the index needs them, read from their owner in one request (federation's `_entities`). */
 export function entitiesQuery(kind: PartnerKind): string {
   const { typename, fields } = NODE_FIELDS[kind];

@@ -2,10 +2,12 @@
 // batch), deletes (which keep the tombstones the change feed reads) and the harvest change feed.
 import type { Prisma, PrismaClient, Network } from "../generated/prisma/client.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
-import { readChanges, type ChangePage, type FeedReader } from "../../shared/feed.ts";
+import { readChanges, type Change, type ChangePage, type FeedReader } from "../../shared/feed.ts";
 import { readVersions, type VersionPage } from "../../shared/versions.ts";
 
 export type NetworkRow = Network;
+/** One entry of the change feed, as the NetworkChange resolvers receive it. */
+export type NetworkChange = Change<Network>;
 
 export function networkLoaders(prisma: PrismaClient) {
   return {

@@ -2,10 +2,12 @@
 // keep the tombstones the change feed reads); the harvest change feed.
 import type { Prisma, PrismaClient, Project } from "../generated/prisma/client.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
-import { readChanges, type ChangePage, type FeedReader } from "../../shared/feed.ts";
+import { readChanges, type Change, type ChangePage, type FeedReader } from "../../shared/feed.ts";
 import { readVersions, type VersionPage } from "../../shared/versions.ts";
 
 export type ProjectRow = Project;
+/** One entry of the change feed, as the ProjectChange resolvers receive it. */
+export type ProjectChange = Change<Project>;
 
 export const PUBLISHED = "PUBLISHED";
 

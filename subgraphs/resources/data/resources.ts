@@ -2,10 +2,12 @@
 // tombstones the change feed reads), and the harvest change feed.
 import type { PrismaClient, Resource, Prisma } from "../generated/prisma/client.ts";
 import { rowLoader } from "../../shared/loaders.ts";
-import { readChanges, type ChangePage, type FeedReader } from "../../shared/feed.ts";
+import { readChanges, type Change, type ChangePage, type FeedReader } from "../../shared/feed.ts";
 import { readVersions, type VersionPage } from "../../shared/versions.ts";
 
 export type ResourceRow = Resource;
+/** One entry of the change feed, as the ResourceChange resolvers receive it. */
+export type ResourceChange = Change<Resource>;
 
 export const PUBLISHED = "PUBLISHED";
 
