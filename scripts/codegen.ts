@@ -66,6 +66,7 @@ const MAPPERS: Record<Kind, Record<string, string>> = {
     Organisation: "../directory.ts#Organisation",
     Driver: "../directory.ts#DriverEntry",
     Condition: "../directory.ts#ConditionEntry",
+    Region: "../directory.ts#RegionRef",
   },
 };
 
@@ -80,7 +81,9 @@ const COMMON = {
   enumsAsTypes: true,
   // Enum values stay the contract's strings: rows and analyses use them as they are.
   futureProofEnums: false,
-  avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
+  // Lists may be answered with the readonly arrays of schema/ (vocabulary, library, directory).
+  immutableTypes: true,
+  // A nullable output field may be left out of a resolver's answer (GraphQL answers null for it).
   maybeValue: "T | null",
   inputMaybeValue: "T | null | undefined",
 } as const;

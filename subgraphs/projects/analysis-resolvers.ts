@@ -7,6 +7,7 @@ import { analyseRunChart, analyseXmr, XMR_MIN_POINTS } from "./analysis/index.ts
 import type { DataPoint as Point, ImprovementDirection } from "./analysis/index.ts";
 import type { ProjectsContext } from "./context.ts";
 import type { Measure } from "./generated/prisma/client.ts";
+import type { AnalysisStatus, MeasureResolvers } from "./generated/graphql.ts";
 
 /**
  * Whether the client selected `points` under this field. Why: GraphQL completes every measure of a
@@ -44,9 +45,8 @@ const spcArgs = z.object({
     .nullish()
     .transform((v) => v ?? XMR_MIN_POINTS),
 });
-type SpcArgs = z.input<typeof spcArgs>;
 
-const notAnalysed = (r: { status: string; reason: string; minimumPoints?: number }) => ({
+const notAnalysed = (r: { status: Exclude<AnalysisStatus, "OK">; reason: string; minimumPoints?: number }) => ({
   status: r.status,
   reason: r.reason,
   minimumPoints: r.minimumPoints ?? null,
@@ -54,8 +54,8 @@ const notAnalysed = (r: { status: string; reason: string; minimumPoints?: number
   points: [],
 });
 
-export const measureAnalysis = {
-  spc: async (m: Measure, args: SpcArgs, ctx: ProjectsContext, info: GraphQLResolveInfo) => {
+export const measureAnalysis: Pick<MeasureResolvers, "spc" | "runChart"> = {
+  spc: async (m, args, ctx, info) => {
     const parsed = spcArgs.safeParse(args);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -83,7 +83,7 @@ export const measureAnalysis = {
       points: wantsPoints(info) ? result.points : [],
     };
   },
-  runChart: async (m: Measure, args: { baselineLength?: number | null }, ctx: ProjectsContext, info: GraphQLResolveInfo) => {
+  runChart: async (m, args, ctx, info) => {
     const points = await pointsOf(m, ctx);
     if (args.baselineLength != null && (!Number.isInteger(args.baselineLength) || args.baselineLength < 1 || args.baselineLength > points.length)) {
       throw badInput(`baselineLength must be between 1 and the number of points (${points.length})`, ["baselineLength"]);

@@ -10,10 +10,8 @@ import { runChartSvg } from "./charts/run-chart-svg.ts";
 import { driverDiagramSvg } from "./charts/driver-diagram-svg.ts";
 import { notAnalysedSvg } from "../../lib/charts/svg.ts";
 import { seriesOf } from "./data/measures.ts";
-import type { ProjectsContext } from "./context.ts";
-import type { Measure, PrismaClient, Project } from "./generated/prisma/client.ts";
-
-type ChartType = "XMR" | "RUN";
+import type { Measure, PrismaClient } from "./generated/prisma/client.ts";
+import type { ChartType, MeasureResolvers, ProjectResolvers } from "./generated/graphql.ts";
 
 export function measureChart(m: Measure, points: DataPoint[], type: ChartType, phaseStarts: string[] = []): string {
   const title = `${m.name}${m.illustrative ? " (illustrative data)" : ""}`;
@@ -27,16 +25,16 @@ export function measureChart(m: Measure, points: DataPoint[], type: ChartType, p
 
 const CONDITION_OF_DRIVER = new Map<string, string>(DRIVERS.map((d) => [d.id, d.condition]));
 
-export const chartResolvers = {
+export const chartResolvers: { Measure: Pick<MeasureResolvers, "chart" | "chartUrl">; Project: Pick<ProjectResolvers, "driverDiagram"> } = {
   Measure: {
-    chart: async (m: Measure, args: { type?: ChartType; phaseStarts?: string[] | null }, ctx: ProjectsContext) => {
-      return measureChart(m, await ctx.measures.points.load(m.id), args.type ?? "XMR", args.phaseStarts ?? []);
+    chart: async (m, args, ctx) => {
+      return measureChart(m, await ctx.measures.points.load(m.id), args.type ?? "XMR", [...(args.phaseStarts ?? [])]);
     },
-    chartUrl: (m: Measure, args: { type?: ChartType }, ctx: ProjectsContext) =>
+    chartUrl: (m, args, ctx) =>
       new URL(`/charts/measures/${m.id}.svg${args.type === "RUN" ? "?type=run" : ""}`, ctx.publicUrl()).toString(),
   },
   Project: {
-    driverDiagram: async (p: Project, _: unknown, ctx: ProjectsContext) => {
+    driverDiagram: async (p, _, ctx) => {
       const cycles = await ctx.cycles.pdsa.load(p.local);
       const ideas = cycles.map((c) => `PDSA ${c.number}: ${c.title}`);
       const primary = CONDITIONS.filter((c) => p.drivers.some((d) => CONDITION_OF_DRIVER.get(d) === c.id)).map((c, i) => ({

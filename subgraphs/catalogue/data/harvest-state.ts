@@ -6,8 +6,13 @@ import type { Verdict } from "../../../lib/schema-checker.ts";
 
 export type HarvestStateRow = HarvestState;
 
-/** A registry entry with its harvest state and schema verdict: what the Partner resolvers receive. */
-export type PartnerView = Partner & {
+/**
+ * What the Partner resolvers receive: a registry entry with its harvest state and schema verdict, or
+ * (for an indexed item whose partner has left the registry) just its id, organisation and "unknown".
+ */
+export type PartnerView = Pick<Partner, "id" | "name" | "organisation" | "enabled"> & {
+  kind: string;
+  region?: string | null;
   state?: { status: string; reason: string | null; lastHarvest: Date | null; itemCount: number };
   verdict?: Verdict;
 };

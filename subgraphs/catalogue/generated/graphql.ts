@@ -5,7 +5,7 @@ import type { LibraryMeasure as LibraryMeasureModel } from '../../../schema/meas
 import type { MeasureComparisonResult as MeasureComparisonResultModel, ComparisonRow as ComparisonRowModel, MeasurePeers as MeasurePeersModel } from '../data/measure-comparison.ts';
 import type { SearchConnectionResult as SearchConnectionResultModel, SearchEdgeResult as SearchEdgeResultModel } from '../data/search.ts';
 import type { PartnerView as PartnerViewModel } from '../data/harvest-state.ts';
-import type { Organisation as OrganisationModel, DriverEntry as DriverEntryModel, ConditionEntry as ConditionEntryModel } from '../directory.ts';
+import type { Organisation as OrganisationModel, DriverEntry as DriverEntryModel, ConditionEntry as ConditionEntryModel, RegionRef as RegionRefModel } from '../directory.ts';
 import type { CatalogueContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -27,41 +27,41 @@ export type Scalars = {
 };
 
 export type Query = {
-  __typename?: 'Query';
+  readonly __typename?: 'Query';
   /**
    * Full-text search over every partner's items, with facet counts. Sorted best match first by
    * default (newest first without a query); a cursor only continues the search (query, filter and
    * sort) that gave it. `includeEmptyFacets` lists every value of every facet dimension (every region,
    * condition, organisation...), those that match nothing with count 0.
    */
-  search: SearchConnection;
-  resource: Maybe<Resource>;
-  network: Maybe<Network>;
-  project: Maybe<Project>;
-  organisations: Array<Organisation>;
-  organisation: Maybe<Organisation>;
-  framework: Framework;
-  topics: Array<Topic>;
-  settings: Array<Setting>;
-  regions: Array<Region>;
+  readonly search: SearchConnection;
+  readonly resource?: Maybe<Resource>;
+  readonly network?: Maybe<Network>;
+  readonly project?: Maybe<Project>;
+  readonly organisations: ReadonlyArray<Organisation>;
+  readonly organisation?: Maybe<Organisation>;
+  readonly framework: Framework;
+  readonly topics: ReadonlyArray<Topic>;
+  readonly settings: ReadonlyArray<Setting>;
+  readonly regions: ReadonlyArray<Region>;
   /** Every partner in the registry, with its harvest state. */
-  partners: Array<Partner>;
+  readonly partners: ReadonlyArray<Partner>;
   /** The national measure library (schema/measure-library.ts): the defined measures a project's measure may report (Measure.code). */
-  measureLibrary: Array<LibraryMeasure>;
+  readonly measureLibrary: ReadonlyArray<LibraryMeasure>;
   /**
    * Every published project measure, at any partner, that reports the library measure `code`: one
    * entry per measure (an organisation with two projects measuring it appears twice), from the
    * summaries the catalogue harvests with each project. An unknown code is BAD_USER_INPUT.
    */
-  measureComparison: MeasureComparison;
+  readonly measureComparison: MeasureComparison;
 };
 
 
 export type QuerySearchArgs = {
-  query: InputMaybe<Scalars['String']['input']>;
-  filter: InputMaybe<SearchFilter>;
+  query?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SearchFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  after: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
   sort?: InputMaybe<SearchSort>;
   includeEmptyFacets?: InputMaybe<Scalars['Boolean']['input']>;
 };
@@ -83,8 +83,8 @@ export type QueryProjectArgs = {
 
 
 export type QueryOrganisationsArgs = {
-  type: InputMaybe<OrganisationType>;
-  region: InputMaybe<Scalars['ID']['input']>;
+  type?: InputMaybe<OrganisationType>;
+  region?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -95,41 +95,41 @@ export type QueryOrganisationArgs = {
 
 export type QueryMeasureComparisonArgs = {
   code: Scalars['String']['input'];
-  filter: InputMaybe<MeasureComparisonFilter>;
+  filter?: InputMaybe<MeasureComparisonFilter>;
   sort?: InputMaybe<MeasureComparisonSort>;
 };
 
 /** A measure of the national measure library. */
 export type LibraryMeasure = {
-  __typename?: 'LibraryMeasure';
-  code: Scalars['String']['output'];
-  name: Scalars['String']['output'];
-  definition: Scalars['String']['output'];
-  numerator: Scalars['String']['output'];
+  readonly __typename?: 'LibraryMeasure';
+  readonly code: Scalars['String']['output'];
+  readonly name: Scalars['String']['output'];
+  readonly definition: Scalars['String']['output'];
+  readonly numerator: Scalars['String']['output'];
   /** Null for a count with no denominator. */
-  denominator: Maybe<Scalars['String']['output']>;
-  unit: Scalars['String']['output'];
+  readonly denominator?: Maybe<Scalars['String']['output']>;
+  readonly unit: Scalars['String']['output'];
   /** INCREASE, DECREASE or NEUTRAL (the projects contract's ImprovementDirection). */
-  improvement: Scalars['String']['output'];
+  readonly improvement: Scalars['String']['output'];
   /** The base a rate is expressed per, e.g. '1,000 occupied bed days'; null for counts. */
-  rateBase: Maybe<Scalars['String']['output']>;
-  source: Scalars['String']['output'];
-  settings: Array<Setting>;
-  drivers: Array<Driver>;
-  topics: Array<Topic>;
+  readonly rateBase?: Maybe<Scalars['String']['output']>;
+  readonly source: Scalars['String']['output'];
+  readonly settings: ReadonlyArray<Setting>;
+  readonly drivers: ReadonlyArray<Driver>;
+  readonly topics: ReadonlyArray<Topic>;
   /** Where the measure's public definition is, or null (see citationNote). */
-  citationUrl: Maybe<Scalars['String']['output']>;
-  citationTitle: Maybe<Scalars['String']['output']>;
+  readonly citationUrl?: Maybe<Scalars['String']['output']>;
+  readonly citationTitle?: Maybe<Scalars['String']['output']>;
   /** Why there is no citation, or what the cited page does and does not define. */
-  citationNote: Maybe<Scalars['String']['output']>;
+  readonly citationNote?: Maybe<Scalars['String']['output']>;
 };
 
 export type MeasureComparisonFilter = {
   /** Regions (of the project). */
-  regions?: InputMaybe<Array<Scalars['ID']['input']>>;
+  readonly regions?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
   /** Settings (of the project): entries with any of them. */
-  settings?: InputMaybe<Array<Scalars['ID']['input']>>;
-  organisations?: InputMaybe<Array<Scalars['ID']['input']>>;
+  readonly settings?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly organisations?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
 };
 
 export type MeasureComparisonSort =
@@ -145,91 +145,91 @@ export type MeasureComparisonSort =
   | 'UPDATED';
 
 export type MeasureComparison = {
-  __typename?: 'MeasureComparison';
-  measure: LibraryMeasure;
-  entries: Array<MeasureComparisonEntry>;
+  readonly __typename?: 'MeasureComparison';
+  readonly measure: LibraryMeasure;
+  readonly entries: ReadonlyArray<MeasureComparisonEntry>;
   /**
    * Small multiples as an accessible SVG image (its title and description say what it shows): a panel
    * per entry, in the entries' order, all on one value scale, with the current phase's process limits,
    * mean, target and latest value coloured by its variation. Drawn from the summaries, not the points.
    * No funnel plot: data points carry no numerator and denominator.
    */
-  chart: Scalars['String']['output'];
+  readonly chart: Scalars['String']['output'];
 };
 
 /** One organisation's measure of a library code, as the catalogue last harvested it. */
 export type MeasureComparisonEntry = {
-  __typename?: 'MeasureComparisonEntry';
-  organisation: Organisation;
+  readonly __typename?: 'MeasureComparisonEntry';
+  readonly organisation: Organisation;
   /** The project (its details are resolved from its owner through the gateway). */
-  project: Project;
-  region: Maybe<Region>;
-  settings: Array<Setting>;
+  readonly project: Project;
+  readonly region?: Maybe<Region>;
+  readonly settings: ReadonlyArray<Setting>;
   /** The measure's id at its owner (local to the project: Project.measures { id }). */
-  measureId: Scalars['ID']['output'];
+  readonly measureId: Scalars['ID']['output'];
   /** The measure's own name at its organisation. */
-  measureName: Scalars['String']['output'];
-  unit: Scalars['String']['output'];
-  target: Maybe<Scalars['Float']['output']>;
+  readonly measureName: Scalars['String']['output'];
+  readonly unit: Scalars['String']['output'];
+  readonly target?: Maybe<Scalars['Float']['output']>;
   /** True when the points are illustrative (made up for the demo), not reported data. */
-  illustrative: Scalars['Boolean']['output'];
-  pointCount: Scalars['Int']['output'];
-  latestValue: Maybe<Scalars['Float']['output']>;
+  readonly illustrative: Scalars['Boolean']['output'];
+  readonly pointCount: Scalars['Int']['output'];
+  readonly latestValue?: Maybe<Scalars['Float']['output']>;
   /** YYYY-MM-DD of the latest point. */
-  latestDate: Maybe<Scalars['String']['output']>;
+  readonly latestDate?: Maybe<Scalars['String']['output']>;
   /** The analysis status: OK, NEEDS_MORE_POINTS or IRREGULAR. */
-  analysisStatus: Scalars['String']['output'];
+  readonly analysisStatus: Scalars['String']['output'];
   /** The current phase's Making Data Count variation icon (the projects contract's VariationIcon), or null. */
-  variation: Maybe<Scalars['String']['output']>;
+  readonly variation?: Maybe<Scalars['String']['output']>;
   /** The current phase's assurance icon (the projects contract's Assurance), or null. */
-  assurance: Maybe<Scalars['String']['output']>;
+  readonly assurance?: Maybe<Scalars['String']['output']>;
   /** Why there is no icon, when there is none although the series was analysed. */
-  iconReason: Maybe<Scalars['String']['output']>;
+  readonly iconReason?: Maybe<Scalars['String']['output']>;
   /** The current phase's mean and process limits (null when not analysed). */
-  mean: Maybe<Scalars['Float']['output']>;
-  upperProcessLimit: Maybe<Scalars['Float']['output']>;
-  lowerProcessLimit: Maybe<Scalars['Float']['output']>;
+  readonly mean?: Maybe<Scalars['Float']['output']>;
+  readonly upperProcessLimit?: Maybe<Scalars['Float']['output']>;
+  readonly lowerProcessLimit?: Maybe<Scalars['Float']['output']>;
   /** When the project last changed at its owner. */
-  updatedAt: Scalars['DateTime']['output'];
+  readonly updatedAt: Scalars['DateTime']['output'];
 };
 
 /** A project's measure that reports a library code, with the same code at other organisations. */
 export type MeasurePeers = {
-  __typename?: 'MeasurePeers';
+  readonly __typename?: 'MeasurePeers';
   /** The measure's id at its owner (Project.measures { id }). */
-  measureId: Scalars['ID']['output'];
-  code: Scalars['String']['output'];
-  measureName: Scalars['String']['output'];
+  readonly measureId: Scalars['ID']['output'];
+  readonly code: Scalars['String']['output'];
+  readonly measureName: Scalars['String']['output'];
   /** The same code measured by other organisations' projects (this organisation's are left out). */
-  peers: Array<MeasureComparisonEntry>;
+  readonly peers: ReadonlyArray<MeasureComparisonEntry>;
 };
 
 /** Anything the catalogue indexes: a resource, a network or a project, from any partner. */
 export type CatalogueItem = {
-  id: Scalars['ID']['output'];
-  title: Scalars['String']['output'];
-  summary: Maybe<Scalars['String']['output']>;
-  organisation: Organisation;
+  readonly id: Scalars['ID']['output'];
+  readonly title: Scalars['String']['output'];
+  readonly summary?: Maybe<Scalars['String']['output']>;
+  readonly organisation: Organisation;
   /** True when the owning partner could not be reached at the last harvest: the summary fields come from the index. */
-  stale: Scalars['Boolean']['output'];
+  readonly stale: Scalars['Boolean']['output'];
   /** When the catalogue last read this item from its owner. */
-  lastSeen: Maybe<Scalars['DateTime']['output']>;
-  partner: Partner;
+  readonly lastSeen?: Maybe<Scalars['DateTime']['output']>;
+  readonly partner: Partner;
 };
 
 export type Resource = CatalogueItem & {
-  __typename?: 'Resource';
-  id: Scalars['ID']['output'];
-  title: Scalars['String']['output'];
-  summary: Maybe<Scalars['String']['output']>;
-  organisation: Organisation;
-  stale: Scalars['Boolean']['output'];
-  lastSeen: Maybe<Scalars['DateTime']['output']>;
-  partner: Partner;
+  readonly __typename?: 'Resource';
+  readonly id: Scalars['ID']['output'];
+  readonly title: Scalars['String']['output'];
+  readonly summary?: Maybe<Scalars['String']['output']>;
+  readonly organisation: Organisation;
+  readonly stale: Scalars['Boolean']['output'];
+  readonly lastSeen?: Maybe<Scalars['DateTime']['output']>;
+  readonly partner: Partner;
   /** Projects, from any partner, that used or produced this resource. */
-  projects: Array<Project>;
+  readonly projects: ReadonlyArray<Project>;
   /** Resources, from any partner, most like this one (shared topics, drivers, settings and title words), best first; never this one. */
-  related: Array<Resource>;
+  readonly related: ReadonlyArray<Resource>;
 };
 
 
@@ -238,37 +238,37 @@ export type ResourceRelatedArgs = {
 };
 
 export type Network = CatalogueItem & {
-  __typename?: 'Network';
-  id: Scalars['ID']['output'];
-  title: Scalars['String']['output'];
-  summary: Maybe<Scalars['String']['output']>;
-  organisation: Organisation;
-  stale: Scalars['Boolean']['output'];
-  lastSeen: Maybe<Scalars['DateTime']['output']>;
-  partner: Partner;
+  readonly __typename?: 'Network';
+  readonly id: Scalars['ID']['output'];
+  readonly title: Scalars['String']['output'];
+  readonly summary?: Maybe<Scalars['String']['output']>;
+  readonly organisation: Organisation;
+  readonly stale: Scalars['Boolean']['output'];
+  readonly lastSeen?: Maybe<Scalars['DateTime']['output']>;
+  readonly partner: Partner;
   /** Projects, from any partner, that belong to this network. */
-  projects: Array<Project>;
+  readonly projects: ReadonlyArray<Project>;
   /** Networks this one is linked to, from any partner. */
-  linkedNetworks: Array<Network>;
+  readonly linkedNetworks: ReadonlyArray<Network>;
 };
 
 export type Project = CatalogueItem & {
-  __typename?: 'Project';
-  id: Scalars['ID']['output'];
-  title: Scalars['String']['output'];
-  summary: Maybe<Scalars['String']['output']>;
-  organisation: Organisation;
-  stale: Scalars['Boolean']['output'];
-  lastSeen: Maybe<Scalars['DateTime']['output']>;
-  partner: Partner;
+  readonly __typename?: 'Project';
+  readonly id: Scalars['ID']['output'];
+  readonly title: Scalars['String']['output'];
+  readonly summary?: Maybe<Scalars['String']['output']>;
+  readonly organisation: Organisation;
+  readonly stale: Scalars['Boolean']['output'];
+  readonly lastSeen?: Maybe<Scalars['DateTime']['output']>;
+  readonly partner: Partner;
   /** Projects, from any partner, most like this one (shared topics, drivers, settings and title words), best first; never this one. */
-  similarProjects: Array<Project>;
+  readonly similarProjects: ReadonlyArray<Project>;
   /**
    * For each of the project's measures that reports a library code, the same code at other
    * organisations (Measure is a value type with local ids, so the comparison hangs on the project,
    * which the catalogue can extend and the gateway can plan).
    */
-  measurePeers: Array<MeasurePeers>;
+  readonly measurePeers: ReadonlyArray<MeasurePeers>;
 };
 
 
@@ -281,24 +281,24 @@ export type ProjectSimilarProjectsArgs = {
  * of them (AND). Every field except partners is also a facet dimension of the result.
  */
 export type SearchFilter = {
-  kinds?: InputMaybe<Array<ItemKind>>;
-  partners?: InputMaybe<Array<Scalars['ID']['input']>>;
-  organisations?: InputMaybe<Array<Scalars['ID']['input']>>;
+  readonly kinds?: InputMaybe<ReadonlyArray<ItemKind>>;
+  readonly partners?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly organisations?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
   /** Framework conditions (condition-1 … condition-5): items with a driver of any of them. */
-  conditions?: InputMaybe<Array<Scalars['ID']['input']>>;
-  drivers?: InputMaybe<Array<Scalars['ID']['input']>>;
-  topics?: InputMaybe<Array<Scalars['ID']['input']>>;
-  settings?: InputMaybe<Array<Scalars['ID']['input']>>;
-  regions?: InputMaybe<Array<Scalars['ID']['input']>>;
+  readonly conditions?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly drivers?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly topics?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly settings?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly regions?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
   /** Resource kinds, as the resources contract's ResourceKind enum names them (e.g. GUIDE, TOOLKIT). */
-  resourceKinds?: InputMaybe<Array<Scalars['String']['input']>>;
+  readonly resourceKinds?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
   /** Project statuses, as the projects contract's ProjectStatus enum names them (e.g. ACTIVE, COMPLETED). */
-  projectStatuses?: InputMaybe<Array<Scalars['String']['input']>>;
+  readonly projectStatuses?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
   /**
    * Projects with at least one measure whose SPC variation (Making Data Count) is one of these, e.g.
    * ["SPECIAL_CAUSE_IMPROVEMENT_LOW", "SPECIAL_CAUSE_IMPROVEMENT_HIGH"] for projects showing improvement.
    */
-  variations?: InputMaybe<Array<Scalars['String']['input']>>;
+  readonly variations?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
 };
 
 export type SearchSort =
@@ -315,32 +315,32 @@ export type ItemKind =
   | 'PROJECT';
 
 export type SearchConnection = {
-  __typename?: 'SearchConnection';
-  totalCount: Scalars['Int']['output'];
-  pageInfo: PageInfo;
-  edges: Array<SearchEdge>;
+  readonly __typename?: 'SearchConnection';
+  readonly totalCount: Scalars['Int']['output'];
+  readonly pageInfo: PageInfo;
+  readonly edges: ReadonlyArray<SearchEdge>;
   /**
    * Counts of the search's results by facet, every dimension in FacetDimension order. The counts of
    * a dimension apply the query and every filter except that dimension's own, so they show the
    * alternatives to its selection; a selected value that matches nothing is listed with count 0.
    */
-  facets: Array<Facet>;
+  readonly facets: ReadonlyArray<Facet>;
 };
 
 export type Facet = {
-  __typename?: 'Facet';
-  dimension: FacetDimension;
+  readonly __typename?: 'Facet';
+  readonly dimension: FacetDimension;
   /** Most frequent first, then by value. */
-  values: Array<FacetValue>;
+  readonly values: ReadonlyArray<FacetValue>;
 };
 
 export type FacetValue = {
-  __typename?: 'FacetValue';
+  readonly __typename?: 'FacetValue';
   /** What SearchFilter takes for this dimension: an id or an enum value. */
-  value: Scalars['String']['output'];
+  readonly value: Scalars['String']['output'];
   /** The vocabulary or directory name, or the enum value itself for kinds and statuses. */
-  label: Scalars['String']['output'];
-  count: Scalars['Int']['output'];
+  readonly label: Scalars['String']['output'];
+  readonly count: Scalars['Int']['output'];
 };
 
 export type FacetDimension =
@@ -356,30 +356,30 @@ export type FacetDimension =
   | 'MEASURE_VARIATION';
 
 export type SearchEdge = {
-  __typename?: 'SearchEdge';
-  cursor: Scalars['String']['output'];
-  node: CatalogueItem;
+  readonly __typename?: 'SearchEdge';
+  readonly cursor: Scalars['String']['output'];
+  readonly node: CatalogueItem;
   /** Relevance of the match (higher is better); null without a query. */
-  score: Maybe<Scalars['Float']['output']>;
+  readonly score?: Maybe<Scalars['Float']['output']>;
 };
 
 export type PageInfo = {
-  __typename?: 'PageInfo';
-  hasNextPage: Scalars['Boolean']['output'];
-  endCursor: Maybe<Scalars['String']['output']>;
+  readonly __typename?: 'PageInfo';
+  readonly hasNextPage: Scalars['Boolean']['output'];
+  readonly endCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Organisation = {
-  __typename?: 'Organisation';
-  id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
-  type: OrganisationType;
-  region: Maybe<Region>;
-  website: Maybe<Scalars['String']['output']>;
+  readonly __typename?: 'Organisation';
+  readonly id: Scalars['ID']['output'];
+  readonly name: Scalars['String']['output'];
+  readonly type: OrganisationType;
+  readonly region?: Maybe<Region>;
+  readonly website?: Maybe<Scalars['String']['output']>;
   /** One of the thirteen organisations of the National Improvement and Leadership Development Board. */
-  boardMember: Scalars['Boolean']['output'];
+  readonly boardMember: Scalars['Boolean']['output'];
   /** The partner services this organisation runs. */
-  partners: Array<Partner>;
+  readonly partners: ReadonlyArray<Partner>;
 };
 
 export type OrganisationType =
@@ -393,67 +393,67 @@ export type OrganisationType =
   | 'UNIVERSITY';
 
 export type Framework = {
-  __typename?: 'Framework';
-  name: Scalars['String']['output'];
-  aim: Scalars['String']['output'];
-  conditions: Array<Condition>;
+  readonly __typename?: 'Framework';
+  readonly name: Scalars['String']['output'];
+  readonly aim: Scalars['String']['output'];
+  readonly conditions: ReadonlyArray<Condition>;
 };
 
 export type Condition = {
-  __typename?: 'Condition';
-  id: Scalars['ID']['output'];
-  number: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  drivers: Array<Driver>;
+  readonly __typename?: 'Condition';
+  readonly id: Scalars['ID']['output'];
+  readonly number: Scalars['Int']['output'];
+  readonly name: Scalars['String']['output'];
+  readonly drivers: ReadonlyArray<Driver>;
 };
 
 export type Driver = {
-  __typename?: 'Driver';
-  id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
-  condition: Condition;
+  readonly __typename?: 'Driver';
+  readonly id: Scalars['ID']['output'];
+  readonly name: Scalars['String']['output'];
+  readonly condition: Condition;
 };
 
 export type Topic = {
-  __typename?: 'Topic';
-  id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
+  readonly __typename?: 'Topic';
+  readonly id: Scalars['ID']['output'];
+  readonly name: Scalars['String']['output'];
 };
 
 export type Setting = {
-  __typename?: 'Setting';
-  id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
+  readonly __typename?: 'Setting';
+  readonly id: Scalars['ID']['output'];
+  readonly name: Scalars['String']['output'];
 };
 
 export type Region = {
-  __typename?: 'Region';
-  id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
+  readonly __typename?: 'Region';
+  readonly id: Scalars['ID']['output'];
+  readonly name: Scalars['String']['output'];
 };
 
 export type Partner = {
-  __typename?: 'Partner';
-  id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
-  kind: Scalars['String']['output'];
-  organisation: Organisation;
-  region: Maybe<Region>;
-  enabled: Scalars['Boolean']['output'];
+  readonly __typename?: 'Partner';
+  readonly id: Scalars['ID']['output'];
+  readonly name: Scalars['String']['output'];
+  readonly kind: Scalars['String']['output'];
+  readonly organisation: Organisation;
+  readonly region?: Maybe<Region>;
+  readonly enabled: Scalars['Boolean']['output'];
   /**
    * UP when the last harvest succeeded, DOWN when it failed (its items stay searchable, marked stale),
    * PENDING before the first, QUARANTINED when its schema does not honour its kind's contract,
    * DISABLED when the registry says so.
    */
-  status: PartnerStatus;
+  readonly status: PartnerStatus;
   /** Why the partner is DOWN or QUARANTINED. */
-  reason: Maybe<Scalars['String']['output']>;
+  readonly reason?: Maybe<Scalars['String']['output']>;
   /** When the last harvest succeeded. */
-  lastHarvest: Maybe<Scalars['DateTime']['output']>;
+  readonly lastHarvest?: Maybe<Scalars['DateTime']['output']>;
   /** Seconds since the last successful harvest: how far behind the index may be. */
-  lagSeconds: Maybe<Scalars['Int']['output']>;
+  readonly lagSeconds?: Maybe<Scalars['Int']['output']>;
   /** Items of this partner in the national index. */
-  itemCount: Scalars['Int']['output'];
+  readonly itemCount: Scalars['Int']['output'];
 };
 
 export type PartnerStatus =
@@ -629,12 +629,12 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Organisation: ResolverTypeWrapper<OrganisationModel>;
   OrganisationType: OrganisationType;
-  Framework: ResolverTypeWrapper<Omit<Framework, 'conditions'> & { conditions: Array<ResolversTypes['Condition']> }>;
+  Framework: ResolverTypeWrapper<Omit<Framework, 'conditions'> & { conditions: ReadonlyArray<ResolversTypes['Condition']> }>;
   Condition: ResolverTypeWrapper<ConditionEntryModel>;
   Driver: ResolverTypeWrapper<DriverEntryModel>;
   Topic: ResolverTypeWrapper<Topic>;
   Setting: ResolverTypeWrapper<Setting>;
-  Region: ResolverTypeWrapper<Region>;
+  Region: ResolverTypeWrapper<RegionRefModel>;
   Partner: ResolverTypeWrapper<PartnerViewModel>;
   PartnerStatus: PartnerStatus;
   link__Purpose: Link__Purpose;
@@ -669,12 +669,12 @@ export type ResolversParentTypes = {
   SearchEdge: SearchEdgeResultModel;
   PageInfo: PageInfo;
   Organisation: OrganisationModel;
-  Framework: Omit<Framework, 'conditions'> & { conditions: Array<ResolversParentTypes['Condition']> };
+  Framework: Omit<Framework, 'conditions'> & { conditions: ReadonlyArray<ResolversParentTypes['Condition']> };
   Condition: ConditionEntryModel;
   Driver: DriverEntryModel;
   Topic: Topic | FederationReferenceTypes['Topic'];
   Setting: Setting | FederationReferenceTypes['Setting'];
-  Region: Region | FederationReferenceTypes['Region'];
+  Region: RegionRefModel;
   Partner: PartnerViewModel;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
@@ -685,10 +685,10 @@ export type ResolversParentTypes = {
 };
 
 export type LinkDirectiveArgs = {
-  url: Maybe<Scalars['String']['input']>;
-  as: Maybe<Scalars['String']['input']>;
-  for: Maybe<Link__Purpose>;
-  import: Maybe<Array<Maybe<Scalars['link__Import']['input']>>>;
+  url?: Maybe<Scalars['String']['input']>;
+  as?: Maybe<Scalars['String']['input']>;
+  for?: Maybe<Link__Purpose>;
+  import?: Maybe<ReadonlyArray<Maybe<Scalars['link__Import']['input']>>>;
 };
 
 export type LinkDirectiveResolver<Result, Parent, ContextType = CatalogueContext, Args = LinkDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -706,7 +706,7 @@ export type Federation__ProvidesDirectiveArgs = {
 export type Federation__ProvidesDirectiveResolver<Result, Parent, ContextType = CatalogueContext, Args = Federation__ProvidesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__ExternalDirectiveArgs = {
-  reason: Maybe<Scalars['String']['input']>;
+  reason?: Maybe<Scalars['String']['input']>;
 };
 
 export type Federation__ExternalDirectiveResolver<Result, Parent, ContextType = CatalogueContext, Args = Federation__ExternalDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -731,13 +731,13 @@ export type Federation__InaccessibleDirectiveResolver<Result, Parent, ContextTyp
 
 export type Federation__OverrideDirectiveArgs = {
   from: Scalars['String']['input'];
-  label: Maybe<Scalars['String']['input']>;
+  label?: Maybe<Scalars['String']['input']>;
 };
 
 export type Federation__OverrideDirectiveResolver<Result, Parent, ContextType = CatalogueContext, Args = Federation__OverrideDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__ComposeDirectiveDirectiveArgs = {
-  name: Maybe<Scalars['String']['input']>;
+  name?: Maybe<Scalars['String']['input']>;
 };
 
 export type Federation__ComposeDirectiveDirectiveResolver<Result, Parent, ContextType = CatalogueContext, Args = Federation__ComposeDirectiveDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -751,13 +751,13 @@ export type Federation__AuthenticatedDirectiveArgs = { };
 export type Federation__AuthenticatedDirectiveResolver<Result, Parent, ContextType = CatalogueContext, Args = Federation__AuthenticatedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__RequiresScopesDirectiveArgs = {
-  scopes: Array<Array<Scalars['federation__Scope']['input']>>;
+  scopes: ReadonlyArray<ReadonlyArray<Scalars['federation__Scope']['input']>>;
 };
 
 export type Federation__RequiresScopesDirectiveResolver<Result, Parent, ContextType = CatalogueContext, Args = Federation__RequiresScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__PolicyDirectiveArgs = {
-  policies: Array<Array<Scalars['federation__Policy']['input']>>;
+  policies: ReadonlyArray<ReadonlyArray<Scalars['federation__Policy']['input']>>;
 };
 
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = CatalogueContext, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -771,14 +771,14 @@ export type QueryResolvers<ContextType = CatalogueContext, ParentType extends Re
   resource?: Resolver<Maybe<ResolversTypes['Resource']>, ParentType, ContextType, RequireFields<QueryResourceArgs, 'id'>>;
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType, RequireFields<QueryNetworkArgs, 'id'>>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<QueryProjectArgs, 'id'>>;
-  organisations?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, Partial<QueryOrganisationsArgs>>;
+  organisations?: Resolver<ReadonlyArray<ResolversTypes['Organisation']>, ParentType, ContextType, Partial<QueryOrganisationsArgs>>;
   organisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType, RequireFields<QueryOrganisationArgs, 'id'>>;
   framework?: Resolver<ResolversTypes['Framework'], ParentType, ContextType>;
-  topics?: Resolver<Array<ResolversTypes['Topic']>, ParentType, ContextType>;
-  settings?: Resolver<Array<ResolversTypes['Setting']>, ParentType, ContextType>;
-  regions?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType>;
-  partners?: Resolver<Array<ResolversTypes['Partner']>, ParentType, ContextType>;
-  measureLibrary?: Resolver<Array<ResolversTypes['LibraryMeasure']>, ParentType, ContextType>;
+  topics?: Resolver<ReadonlyArray<ResolversTypes['Topic']>, ParentType, ContextType>;
+  settings?: Resolver<ReadonlyArray<ResolversTypes['Setting']>, ParentType, ContextType>;
+  regions?: Resolver<ReadonlyArray<ResolversTypes['Region']>, ParentType, ContextType>;
+  partners?: Resolver<ReadonlyArray<ResolversTypes['Partner']>, ParentType, ContextType>;
+  measureLibrary?: Resolver<ReadonlyArray<ResolversTypes['LibraryMeasure']>, ParentType, ContextType>;
   measureComparison?: Resolver<ResolversTypes['MeasureComparison'], ParentType, ContextType, RequireFields<QueryMeasureComparisonArgs, 'code' | 'sort'>>;
 };
 
@@ -792,9 +792,9 @@ export type LibraryMeasureResolvers<ContextType = CatalogueContext, ParentType e
   improvement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rateBase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  settings?: Resolver<Array<ResolversTypes['Setting']>, ParentType, ContextType>;
-  drivers?: Resolver<Array<ResolversTypes['Driver']>, ParentType, ContextType>;
-  topics?: Resolver<Array<ResolversTypes['Topic']>, ParentType, ContextType>;
+  settings?: Resolver<ReadonlyArray<ResolversTypes['Setting']>, ParentType, ContextType>;
+  drivers?: Resolver<ReadonlyArray<ResolversTypes['Driver']>, ParentType, ContextType>;
+  topics?: Resolver<ReadonlyArray<ResolversTypes['Topic']>, ParentType, ContextType>;
   citationUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   citationTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   citationNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -802,7 +802,7 @@ export type LibraryMeasureResolvers<ContextType = CatalogueContext, ParentType e
 
 export type MeasureComparisonResolvers<ContextType = CatalogueContext, ParentType extends ResolversParentTypes['MeasureComparison'] = ResolversParentTypes['MeasureComparison']> = {
   measure?: Resolver<ResolversTypes['LibraryMeasure'], ParentType, ContextType>;
-  entries?: Resolver<Array<ResolversTypes['MeasureComparisonEntry']>, ParentType, ContextType>;
+  entries?: Resolver<ReadonlyArray<ResolversTypes['MeasureComparisonEntry']>, ParentType, ContextType>;
   chart?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -810,7 +810,7 @@ export type MeasureComparisonEntryResolvers<ContextType = CatalogueContext, Pare
   organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
   project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
-  settings?: Resolver<Array<ResolversTypes['Setting']>, ParentType, ContextType>;
+  settings?: Resolver<ReadonlyArray<ResolversTypes['Setting']>, ParentType, ContextType>;
   measureId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   measureName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -833,7 +833,7 @@ export type MeasurePeersResolvers<ContextType = CatalogueContext, ParentType ext
   measureId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   measureName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  peers?: Resolver<Array<ResolversTypes['MeasureComparisonEntry']>, ParentType, ContextType>;
+  peers?: Resolver<ReadonlyArray<ResolversTypes['MeasureComparisonEntry']>, ParentType, ContextType>;
 };
 
 export type CatalogueItemResolvers<ContextType = CatalogueContext, ParentType extends ResolversParentTypes['CatalogueItem'] = ResolversParentTypes['CatalogueItem']> = {
@@ -849,8 +849,8 @@ export type ResourceResolvers<ContextType = CatalogueContext, ParentType extends
   stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   lastSeen?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
-  projects?: Resolver<Array<ResolversTypes['Project']>, ParentType, ContextType>;
-  related?: Resolver<Array<ResolversTypes['Resource']>, ParentType, ContextType, RequireFields<ResourceRelatedArgs, 'first'>>;
+  projects?: Resolver<ReadonlyArray<ResolversTypes['Project']>, ParentType, ContextType>;
+  related?: Resolver<ReadonlyArray<ResolversTypes['Resource']>, ParentType, ContextType, RequireFields<ResourceRelatedArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -863,8 +863,8 @@ export type NetworkResolvers<ContextType = CatalogueContext, ParentType extends 
   stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   lastSeen?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
-  projects?: Resolver<Array<ResolversTypes['Project']>, ParentType, ContextType>;
-  linkedNetworks?: Resolver<Array<ResolversTypes['Network']>, ParentType, ContextType>;
+  projects?: Resolver<ReadonlyArray<ResolversTypes['Project']>, ParentType, ContextType>;
+  linkedNetworks?: Resolver<ReadonlyArray<ResolversTypes['Network']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -877,21 +877,21 @@ export type ProjectResolvers<ContextType = CatalogueContext, ParentType extends 
   stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   lastSeen?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
-  similarProjects?: Resolver<Array<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<ProjectSimilarProjectsArgs, 'first'>>;
-  measurePeers?: Resolver<Array<ResolversTypes['MeasurePeers']>, ParentType, ContextType>;
+  similarProjects?: Resolver<ReadonlyArray<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<ProjectSimilarProjectsArgs, 'first'>>;
+  measurePeers?: Resolver<ReadonlyArray<ResolversTypes['MeasurePeers']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type SearchConnectionResolvers<ContextType = CatalogueContext, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  edges?: Resolver<Array<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
-  facets?: Resolver<Array<ResolversTypes['Facet']>, ParentType, ContextType>;
+  edges?: Resolver<ReadonlyArray<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
+  facets?: Resolver<ReadonlyArray<ResolversTypes['Facet']>, ParentType, ContextType>;
 };
 
 export type FacetResolvers<ContextType = CatalogueContext, ParentType extends ResolversParentTypes['Facet'] = ResolversParentTypes['Facet']> = {
   dimension?: Resolver<ResolversTypes['FacetDimension'], ParentType, ContextType>;
-  values?: Resolver<Array<ResolversTypes['FacetValue']>, ParentType, ContextType>;
+  values?: Resolver<ReadonlyArray<ResolversTypes['FacetValue']>, ParentType, ContextType>;
 };
 
 export type FacetValueResolvers<ContextType = CatalogueContext, ParentType extends ResolversParentTypes['FacetValue'] = ResolversParentTypes['FacetValue']> = {
@@ -919,13 +919,13 @@ export type OrganisationResolvers<ContextType = CatalogueContext, ParentType ext
   region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
   website?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   boardMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  partners?: Resolver<Array<ResolversTypes['Partner']>, ParentType, ContextType>;
+  partners?: Resolver<ReadonlyArray<ResolversTypes['Partner']>, ParentType, ContextType>;
 };
 
 export type FrameworkResolvers<ContextType = CatalogueContext, ParentType extends ResolversParentTypes['Framework'] = ResolversParentTypes['Framework']> = {
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   aim?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  conditions?: Resolver<Array<ResolversTypes['Condition']>, ParentType, ContextType>;
+  conditions?: Resolver<ReadonlyArray<ResolversTypes['Condition']>, ParentType, ContextType>;
 };
 
 export type ConditionResolvers<ContextType = CatalogueContext, ParentType extends ResolversParentTypes['Condition'] = ResolversParentTypes['Condition'], FederationReferenceType extends FederationReferenceTypes['Condition'] = FederationReferenceTypes['Condition']> = {
@@ -933,7 +933,7 @@ export type ConditionResolvers<ContextType = CatalogueContext, ParentType extend
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  drivers?: Resolver<Array<ResolversTypes['Driver']>, ParentType, ContextType>;
+  drivers?: Resolver<ReadonlyArray<ResolversTypes['Driver']>, ParentType, ContextType>;
 };
 
 export type DriverResolvers<ContextType = CatalogueContext, ParentType extends ResolversParentTypes['Driver'] = ResolversParentTypes['Driver'], FederationReferenceType extends FederationReferenceTypes['Driver'] = FederationReferenceTypes['Driver']> = {

@@ -1,6 +1,7 @@
 // Data access for networks and their members, events and links: per-request loaders (one query per
 // batch), deletes (which keep the tombstones the change feed reads) and the harvest change feed.
 import type { Prisma, PrismaClient, Network } from "../generated/prisma/client.ts";
+import { removeWithTombstone } from "../../shared/item-writes.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
 import { readChanges, type Change, type ChangePage, type FeedReader } from "../../shared/feed.ts";
 import { readVersions, type VersionPage } from "../../shared/versions.ts";
@@ -37,13 +38,7 @@ export async function deleteNetwork(prisma: PrismaClient, local: string): Promis
 }
 
 /** deleteNetwork's work inside a caller's transaction (the deleteNetwork mutation's). */
-export async function removeNetwork(tx: Prisma.TransactionClient, local: string): Promise<boolean> {
-  const { count } = await tx.network.deleteMany({ where: { local } });
-  if (count === 0) return false;
-  const deletedAt = new Date();
-  await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
-  return true;
-}
+export const removeNetwork = (tx: Prisma.TransactionClient, local: string): Promise<boolean> => removeWithTombstone(tx.network, tx.tombstone, local);
 
 /** Every network as an upsert; deleted networks as removals. */
 export function networkFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined, reader?: FeedReader): Promise<ChangePage<Network>> {

@@ -27,41 +27,41 @@ export type Scalars = {
 };
 
 export type Network = {
-  __typename?: 'Network';
+  readonly __typename?: 'Network';
   /** Global id: <partner>:network:<local id>. */
-  id: Scalars['ID']['output'];
+  readonly id: Scalars['ID']['output'];
   /** The network's name. */
-  title: Scalars['String']['output'];
+  readonly title: Scalars['String']['output'];
   /** What the network is for. */
-  summary: Maybe<Scalars['String']['output']>;
+  readonly summary?: Maybe<Scalars['String']['output']>;
   /** The organisation that runs the network. */
-  organisation: Organisation;
-  type: Maybe<NetworkType>;
-  region: Maybe<Region>;
-  topics: Maybe<Array<Topic>>;
-  settings: Maybe<Array<Setting>>;
-  drivers: Maybe<Array<Driver>>;
-  website: Maybe<Scalars['String']['output']>;
+  readonly organisation: Organisation;
+  readonly type?: Maybe<NetworkType>;
+  readonly region?: Maybe<Region>;
+  readonly topics?: Maybe<ReadonlyArray<Topic>>;
+  readonly settings?: Maybe<ReadonlyArray<Setting>>;
+  readonly drivers?: Maybe<ReadonlyArray<Driver>>;
+  readonly website?: Maybe<Scalars['String']['output']>;
   /** How to join, in the network's own words. */
-  howToJoin: Maybe<Scalars['String']['output']>;
+  readonly howToJoin?: Maybe<Scalars['String']['output']>;
   /** Meeting pattern, e.g. 'Monthly, online'. */
-  meets: Maybe<Scalars['String']['output']>;
-  members: Maybe<Array<Member>>;
-  memberCount: Maybe<Scalars['Int']['output']>;
-  events: Maybe<Array<Event>>;
+  readonly meets?: Maybe<Scalars['String']['output']>;
+  readonly members?: Maybe<ReadonlyArray<Member>>;
+  readonly memberCount?: Maybe<Scalars['Int']['output']>;
+  readonly events?: Maybe<ReadonlyArray<Event>>;
   /**
    * Ids of the networks this one is linked to, possibly run by other partners. Harvested by the
    * catalogue, which serves them as Network.linkedNetworks: a partner can only resolve its own
    * networks, so it must not return other partners' networks as objects (the planner would ask it
    * for their fields).
    */
-  linkedNetworkIds: Maybe<Array<Scalars['ID']['output']>>;
-  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  readonly linkedNetworkIds?: Maybe<ReadonlyArray<Scalars['ID']['output']>>;
+  readonly updatedAt?: Maybe<Scalars['DateTime']['output']>;
   /**
    * Every write to this network, newest first: who, when, what changed. Only members of the owning
    * organisation see it (null, with a FORBIDDEN error, for anyone else).
    */
-  auditTrail: Maybe<Array<AuditEntry>>;
+  readonly auditTrail?: Maybe<ReadonlyArray<AuditEntry>>;
 };
 
 
@@ -81,15 +81,15 @@ export type NetworkAuditTrailArgs = {
 
 /** One write recorded in a partner's append-only audit log. */
 export type AuditEntry = {
-  __typename?: 'AuditEntry';
-  at: Scalars['DateTime']['output'];
+  readonly __typename?: 'AuditEntry';
+  readonly at: Scalars['DateTime']['output'];
   /** user@organisation of the writer. */
-  actor: Scalars['String']['output'];
-  mutation: Scalars['String']['output'];
+  readonly actor: Scalars['String']['output'];
+  readonly mutation: Scalars['String']['output'];
   /** Global id of the item written. */
-  item: Scalars['ID']['output'];
+  readonly item: Scalars['ID']['output'];
   /** What changed, as a JSON object (field: new value). */
-  changes: Scalars['String']['output'];
+  readonly changes: Scalars['String']['output'];
 };
 
 export type NetworkType =
@@ -100,29 +100,29 @@ export type NetworkType =
   | 'PROFESSIONAL_NETWORK';
 
 export type Member = {
-  __typename?: 'Member';
-  id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
-  role: Maybe<Scalars['String']['output']>;
-  organisation: Maybe<Organisation>;
-  expertise: Array<Scalars['String']['output']>;
+  readonly __typename?: 'Member';
+  readonly id: Scalars['ID']['output'];
+  readonly name: Scalars['String']['output'];
+  readonly role?: Maybe<Scalars['String']['output']>;
+  readonly organisation?: Maybe<Organisation>;
+  readonly expertise: ReadonlyArray<Scalars['String']['output']>;
   /** Offers coaching or set-up support for improvement projects. */
-  offersCoaching: Scalars['Boolean']['output'];
+  readonly offersCoaching: Scalars['Boolean']['output'];
   /** Offers help with data analysis (run charts, SPC). */
-  offersDataAnalysis: Scalars['Boolean']['output'];
+  readonly offersDataAnalysis: Scalars['Boolean']['output'];
 };
 
 export type Event = {
-  __typename?: 'Event';
-  id: Scalars['ID']['output'];
-  title: Scalars['String']['output'];
-  description: Maybe<Scalars['String']['output']>;
-  startsAt: Scalars['DateTime']['output'];
-  endsAt: Maybe<Scalars['DateTime']['output']>;
-  format: EventFormat;
-  location: Maybe<Scalars['String']['output']>;
+  readonly __typename?: 'Event';
+  readonly id: Scalars['ID']['output'];
+  readonly title: Scalars['String']['output'];
+  readonly description?: Maybe<Scalars['String']['output']>;
+  readonly startsAt: Scalars['DateTime']['output'];
+  readonly endsAt?: Maybe<Scalars['DateTime']['output']>;
+  readonly format: EventFormat;
+  readonly location?: Maybe<Scalars['String']['output']>;
   /** Attendance recorded after the event. */
-  attendance: Maybe<Scalars['Int']['output']>;
+  readonly attendance?: Maybe<Scalars['Int']['output']>;
 };
 
 export type EventFormat =
@@ -131,28 +131,28 @@ export type EventFormat =
   | 'HYBRID';
 
 export type Organisation = {
-  __typename?: 'Organisation';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Organisation';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Topic = {
-  __typename?: 'Topic';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Topic';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Driver = {
-  __typename?: 'Driver';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Driver';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Setting = {
-  __typename?: 'Setting';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Setting';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Region = {
-  __typename?: 'Region';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Region';
+  readonly id: Scalars['ID']['output'];
 };
 
 /**
@@ -162,21 +162,21 @@ export type Region = {
  * organisation; joining and leaving is for any signed-in user, for themselves only.
  */
 export type Mutation = {
-  __typename?: 'Mutation';
+  readonly __typename?: 'Mutation';
   /** A new network in the caller's organisation's networks partner (`partner` picks one when it runs several). */
-  createNetwork: Network;
+  readonly createNetwork: Network;
   /** Changes the given fields; the others stay as they are. */
-  updateNetwork: Network;
+  readonly updateNetwork: Network;
   /** Deletes the network, its members and events; the national catalogue drops it at its next harvest. */
-  deleteNetwork: NetworkDeletion;
-  addEvent: NetworkEventPayload;
+  readonly deleteNetwork: NetworkDeletion;
+  readonly addEvent: NetworkEventPayload;
   /**
    * Adds the signed-in user to the network's members, as themselves and for their own organisation.
    * Any signed-in user may join any network; joining again changes nothing.
    */
-  joinNetwork: Network;
+  readonly joinNetwork: Network;
   /** Removes the signed-in user from the network's members (nothing happens when they were not one). */
-  leaveNetwork: Network;
+  readonly leaveNetwork: Network;
 };
 
 
@@ -189,7 +189,7 @@ export type Mutation = {
 export type MutationCreateNetworkArgs = {
   input: CreateNetworkInput;
   idempotencyKey: Scalars['String']['input'];
-  partner: InputMaybe<Scalars['ID']['input']>;
+  partner?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -256,71 +256,71 @@ export type MutationLeaveNetworkArgs = {
 };
 
 export type CreateNetworkInput = {
-  title: Scalars['String']['input'];
-  summary?: InputMaybe<Scalars['String']['input']>;
-  type: NetworkType;
-  region?: InputMaybe<Scalars['ID']['input']>;
-  topics?: InputMaybe<Array<Scalars['ID']['input']>>;
-  settings?: InputMaybe<Array<Scalars['ID']['input']>>;
-  drivers?: InputMaybe<Array<Scalars['ID']['input']>>;
-  website?: InputMaybe<Scalars['String']['input']>;
-  howToJoin?: InputMaybe<Scalars['String']['input']>;
-  meets?: InputMaybe<Scalars['String']['input']>;
+  readonly title: Scalars['String']['input'];
+  readonly summary?: InputMaybe<Scalars['String']['input']>;
+  readonly type: NetworkType;
+  readonly region?: InputMaybe<Scalars['ID']['input']>;
+  readonly topics?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly settings?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly drivers?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly website?: InputMaybe<Scalars['String']['input']>;
+  readonly howToJoin?: InputMaybe<Scalars['String']['input']>;
+  readonly meets?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The fields to change; absent fields keep their value, null clears an optional one. */
 export type UpdateNetworkInput = {
-  title?: InputMaybe<Scalars['String']['input']>;
-  summary?: InputMaybe<Scalars['String']['input']>;
-  type?: InputMaybe<NetworkType>;
-  region?: InputMaybe<Scalars['ID']['input']>;
-  topics?: InputMaybe<Array<Scalars['ID']['input']>>;
-  settings?: InputMaybe<Array<Scalars['ID']['input']>>;
-  drivers?: InputMaybe<Array<Scalars['ID']['input']>>;
-  website?: InputMaybe<Scalars['String']['input']>;
-  howToJoin?: InputMaybe<Scalars['String']['input']>;
-  meets?: InputMaybe<Scalars['String']['input']>;
+  readonly title?: InputMaybe<Scalars['String']['input']>;
+  readonly summary?: InputMaybe<Scalars['String']['input']>;
+  readonly type?: InputMaybe<NetworkType>;
+  readonly region?: InputMaybe<Scalars['ID']['input']>;
+  readonly topics?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly settings?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly drivers?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly website?: InputMaybe<Scalars['String']['input']>;
+  readonly howToJoin?: InputMaybe<Scalars['String']['input']>;
+  readonly meets?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type EventInput = {
-  title: Scalars['String']['input'];
-  description?: InputMaybe<Scalars['String']['input']>;
-  startsAt: Scalars['DateTime']['input'];
-  endsAt?: InputMaybe<Scalars['DateTime']['input']>;
-  format: EventFormat;
-  location?: InputMaybe<Scalars['String']['input']>;
+  readonly title: Scalars['String']['input'];
+  readonly description?: InputMaybe<Scalars['String']['input']>;
+  readonly startsAt: Scalars['DateTime']['input'];
+  readonly endsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  readonly format: EventFormat;
+  readonly location?: InputMaybe<Scalars['String']['input']>;
   /** Attendance, for an event recorded after it happened. */
-  attendance?: InputMaybe<Scalars['Int']['input']>;
+  readonly attendance?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What a user tells the network about themselves when they join. */
 export type JoinNetworkInput = {
-  name: Scalars['String']['input'];
-  role?: InputMaybe<Scalars['String']['input']>;
-  expertise?: InputMaybe<Array<Scalars['String']['input']>>;
-  offersCoaching?: InputMaybe<Scalars['Boolean']['input']>;
-  offersDataAnalysis?: InputMaybe<Scalars['Boolean']['input']>;
+  readonly name: Scalars['String']['input'];
+  readonly role?: InputMaybe<Scalars['String']['input']>;
+  readonly expertise?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+  readonly offersCoaching?: InputMaybe<Scalars['Boolean']['input']>;
+  readonly offersDataAnalysis?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type NetworkDeletion = {
-  __typename?: 'NetworkDeletion';
+  readonly __typename?: 'NetworkDeletion';
   /** Global id of the deleted network. */
-  id: Scalars['ID']['output'];
+  readonly id: Scalars['ID']['output'];
 };
 
 export type NetworkEventPayload = {
-  __typename?: 'NetworkEventPayload';
-  network: Network;
-  event: Event;
+  readonly __typename?: 'NetworkEventPayload';
+  readonly network: Network;
+  readonly event: Event;
 };
 
 export type Query = {
-  __typename?: 'Query';
+  readonly __typename?: 'Query';
   /**
    * The network read live from the partner that owns it (the id names it), with what it has just
    * written; `network(id)` reads the national catalogue's index instead.
    */
-  networkFromOwner: Maybe<Network>;
+  readonly networkFromOwner?: Maybe<Network>;
   /**
    * What the national catalogue harvests: the changes to this partner's networks after a cursor, in
    * the order their transactions committed in (by transaction id, then id, a removal after an upsert);
@@ -330,12 +330,12 @@ export type Query = {
    * A deleted network is a removal, with no node. Removals are listed to signed callers only (the
    * catalogue): an unsigned, read-only caller learns no draft's id. Not part of the public API.
    */
-  networkFeed: NetworkChangePage;
+  readonly networkFeed: NetworkChangePage;
   /**
    * What the national catalogue reconciles its index with: the id and version of every network the feed
    * carries (published ones), in id order, after a cursor. Not part of the public API.
    */
-  networkVersions: NetworkVersionPage;
+  readonly networkVersions: NetworkVersionPage;
 };
 
 
@@ -345,51 +345,51 @@ export type QueryNetworkFromOwnerArgs = {
 
 
 export type QueryNetworkFeedArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type QueryNetworkVersionsArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type NetworkChangePage = {
-  __typename?: 'NetworkChangePage';
-  entries: Array<NetworkChange>;
+  readonly __typename?: 'NetworkChangePage';
+  readonly entries: ReadonlyArray<NetworkChange>;
   /** The position after this page, to pass as `after` next time (the given cursor when the page is empty). */
-  endCursor: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
+  readonly endCursor?: Maybe<Scalars['String']['output']>;
+  readonly hasNextPage: Scalars['Boolean']['output'];
   /** How many changes are left after this page. */
-  remaining: Scalars['Int']['output'];
+  readonly remaining: Scalars['Int']['output'];
 };
 
 /** One change to one network: it is there (`node`) or it was removed (`removed`, no node). */
 export type NetworkChange = {
-  __typename?: 'NetworkChange';
+  readonly __typename?: 'NetworkChange';
   /** Global id of the network, also for a removal. */
-  id: Scalars['ID']['output'];
-  changedAt: Scalars['DateTime']['output'];
-  removed: Scalars['Boolean']['output'];
-  node: Maybe<Network>;
+  readonly id: Scalars['ID']['output'];
+  readonly changedAt: Scalars['DateTime']['output'];
+  readonly removed: Scalars['Boolean']['output'];
+  readonly node?: Maybe<Network>;
   /** The node's version (as `networkVersions` lists it); null for a removal. */
-  version: Maybe<Scalars['String']['output']>;
+  readonly version?: Maybe<Scalars['String']['output']>;
 };
 
 export type NetworkVersionPage = {
-  __typename?: 'NetworkVersionPage';
-  entries: Array<NetworkVersion>;
+  readonly __typename?: 'NetworkVersionPage';
+  readonly entries: ReadonlyArray<NetworkVersion>;
   /** The last id of this page, to pass as `after` next time (the given cursor when the page is empty). */
-  endCursor: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
+  readonly endCursor?: Maybe<Scalars['String']['output']>;
+  readonly hasNextPage: Scalars['Boolean']['output'];
 };
 
 /** The version of one network: a digest of its stored row, which changes whenever the row does. */
 export type NetworkVersion = {
-  __typename?: 'NetworkVersion';
-  id: Scalars['ID']['output'];
-  version: Scalars['String']['output'];
+  readonly __typename?: 'NetworkVersion';
+  readonly id: Scalars['ID']['output'];
+  readonly version: Scalars['String']['output'];
 };
 
 export type Link__Purpose =
@@ -515,9 +515,9 @@ export type ResolversTypes = {
   NetworkDeletion: ResolverTypeWrapper<NetworkDeletion>;
   NetworkEventPayload: ResolverTypeWrapper<Omit<NetworkEventPayload, 'network' | 'event'> & { network: ResolversTypes['Network'], event: ResolversTypes['Event'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  NetworkChangePage: ResolverTypeWrapper<Omit<NetworkChangePage, 'entries'> & { entries: Array<ResolversTypes['NetworkChange']> }>;
+  NetworkChangePage: ResolverTypeWrapper<Omit<NetworkChangePage, 'entries'> & { entries: ReadonlyArray<ResolversTypes['NetworkChange']> }>;
   NetworkChange: ResolverTypeWrapper<NetworkChangeModel>;
-  NetworkVersionPage: ResolverTypeWrapper<Omit<NetworkVersionPage, 'entries'> & { entries: Array<ResolversTypes['NetworkVersion']> }>;
+  NetworkVersionPage: ResolverTypeWrapper<Omit<NetworkVersionPage, 'entries'> & { entries: ReadonlyArray<ResolversTypes['NetworkVersion']> }>;
   NetworkVersion: ResolverTypeWrapper<ItemVersionEntryModel>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
@@ -551,9 +551,9 @@ export type ResolversParentTypes = {
   NetworkDeletion: NetworkDeletion;
   NetworkEventPayload: Omit<NetworkEventPayload, 'network' | 'event'> & { network: ResolversParentTypes['Network'], event: ResolversParentTypes['Event'] };
   Query: Record<PropertyKey, never>;
-  NetworkChangePage: Omit<NetworkChangePage, 'entries'> & { entries: Array<ResolversParentTypes['NetworkChange']> };
+  NetworkChangePage: Omit<NetworkChangePage, 'entries'> & { entries: ReadonlyArray<ResolversParentTypes['NetworkChange']> };
   NetworkChange: NetworkChangeModel;
-  NetworkVersionPage: Omit<NetworkVersionPage, 'entries'> & { entries: Array<ResolversParentTypes['NetworkVersion']> };
+  NetworkVersionPage: Omit<NetworkVersionPage, 'entries'> & { entries: ReadonlyArray<ResolversParentTypes['NetworkVersion']> };
   NetworkVersion: ItemVersionEntryModel;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
@@ -564,10 +564,10 @@ export type ResolversParentTypes = {
 };
 
 export type LinkDirectiveArgs = {
-  url: Maybe<Scalars['String']['input']>;
-  as: Maybe<Scalars['String']['input']>;
-  for: Maybe<Link__Purpose>;
-  import: Maybe<Array<Maybe<Scalars['link__Import']['input']>>>;
+  url?: Maybe<Scalars['String']['input']>;
+  as?: Maybe<Scalars['String']['input']>;
+  for?: Maybe<Link__Purpose>;
+  import?: Maybe<ReadonlyArray<Maybe<Scalars['link__Import']['input']>>>;
 };
 
 export type LinkDirectiveResolver<Result, Parent, ContextType = NetworksContext, Args = LinkDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -585,7 +585,7 @@ export type Federation__ProvidesDirectiveArgs = {
 export type Federation__ProvidesDirectiveResolver<Result, Parent, ContextType = NetworksContext, Args = Federation__ProvidesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__ExternalDirectiveArgs = {
-  reason: Maybe<Scalars['String']['input']>;
+  reason?: Maybe<Scalars['String']['input']>;
 };
 
 export type Federation__ExternalDirectiveResolver<Result, Parent, ContextType = NetworksContext, Args = Federation__ExternalDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -610,13 +610,13 @@ export type InaccessibleDirectiveResolver<Result, Parent, ContextType = Networks
 
 export type Federation__OverrideDirectiveArgs = {
   from: Scalars['String']['input'];
-  label: Maybe<Scalars['String']['input']>;
+  label?: Maybe<Scalars['String']['input']>;
 };
 
 export type Federation__OverrideDirectiveResolver<Result, Parent, ContextType = NetworksContext, Args = Federation__OverrideDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__ComposeDirectiveDirectiveArgs = {
-  name: Maybe<Scalars['String']['input']>;
+  name?: Maybe<Scalars['String']['input']>;
 };
 
 export type Federation__ComposeDirectiveDirectiveResolver<Result, Parent, ContextType = NetworksContext, Args = Federation__ComposeDirectiveDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -630,13 +630,13 @@ export type Federation__AuthenticatedDirectiveArgs = { };
 export type Federation__AuthenticatedDirectiveResolver<Result, Parent, ContextType = NetworksContext, Args = Federation__AuthenticatedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__RequiresScopesDirectiveArgs = {
-  scopes: Array<Array<Scalars['federation__Scope']['input']>>;
+  scopes: ReadonlyArray<ReadonlyArray<Scalars['federation__Scope']['input']>>;
 };
 
 export type Federation__RequiresScopesDirectiveResolver<Result, Parent, ContextType = NetworksContext, Args = Federation__RequiresScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__PolicyDirectiveArgs = {
-  policies: Array<Array<Scalars['federation__Policy']['input']>>;
+  policies: ReadonlyArray<ReadonlyArray<Scalars['federation__Policy']['input']>>;
 };
 
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = NetworksContext, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -657,18 +657,18 @@ export type NetworkResolvers<ContextType = NetworksContext, ParentType extends R
   organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['NetworkType']>, ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
-  topics?: Resolver<Maybe<Array<ResolversTypes['Topic']>>, ParentType, ContextType>;
-  settings?: Resolver<Maybe<Array<ResolversTypes['Setting']>>, ParentType, ContextType>;
-  drivers?: Resolver<Maybe<Array<ResolversTypes['Driver']>>, ParentType, ContextType>;
+  topics?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Topic']>>, ParentType, ContextType>;
+  settings?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Setting']>>, ParentType, ContextType>;
+  drivers?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Driver']>>, ParentType, ContextType>;
   website?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   howToJoin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   meets?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  members?: Resolver<Maybe<Array<ResolversTypes['Member']>>, ParentType, ContextType, RequireFields<NetworkMembersArgs, 'first'>>;
+  members?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Member']>>, ParentType, ContextType, RequireFields<NetworkMembersArgs, 'first'>>;
   memberCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  events?: Resolver<Maybe<Array<ResolversTypes['Event']>>, ParentType, ContextType, RequireFields<NetworkEventsArgs, 'upcomingOnly'>>;
-  linkedNetworkIds?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  events?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Event']>>, ParentType, ContextType, RequireFields<NetworkEventsArgs, 'upcomingOnly'>>;
+  linkedNetworkIds?: Resolver<Maybe<ReadonlyArray<ResolversTypes['ID']>>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  auditTrail?: Resolver<Maybe<Array<ResolversTypes['AuditEntry']>>, ParentType, ContextType, RequireFields<NetworkAuditTrailArgs, 'first'>>;
+  auditTrail?: Resolver<Maybe<ReadonlyArray<ResolversTypes['AuditEntry']>>, ParentType, ContextType, RequireFields<NetworkAuditTrailArgs, 'first'>>;
 };
 
 export type AuditEntryResolvers<ContextType = NetworksContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
@@ -684,7 +684,7 @@ export type MemberResolvers<ContextType = NetworksContext, ParentType extends Re
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   organisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
-  expertise?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  expertise?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
   offersCoaching?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   offersDataAnalysis?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
@@ -745,7 +745,7 @@ export type QueryResolvers<ContextType = NetworksContext, ParentType extends Res
 };
 
 export type NetworkChangePageResolvers<ContextType = NetworksContext, ParentType extends ResolversParentTypes['NetworkChangePage'] = ResolversParentTypes['NetworkChangePage']> = {
-  entries?: Resolver<Array<ResolversTypes['NetworkChange']>, ParentType, ContextType>;
+  entries?: Resolver<ReadonlyArray<ResolversTypes['NetworkChange']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -760,7 +760,7 @@ export type NetworkChangeResolvers<ContextType = NetworksContext, ParentType ext
 };
 
 export type NetworkVersionPageResolvers<ContextType = NetworksContext, ParentType extends ResolversParentTypes['NetworkVersionPage'] = ResolversParentTypes['NetworkVersionPage']> = {
-  entries?: Resolver<Array<ResolversTypes['NetworkVersion']>, ParentType, ContextType>;
+  entries?: Resolver<ReadonlyArray<ResolversTypes['NetworkVersion']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };

@@ -1,6 +1,7 @@
 // Data access for projects: the project row, its team, funding and resource links; deletes (which
 // keep the tombstones the change feed reads); the harvest change feed.
 import type { Prisma, PrismaClient, Project } from "../generated/prisma/client.ts";
+import { removeWithTombstone } from "../../shared/item-writes.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
 import { readChanges, type Change, type ChangePage, type FeedReader } from "../../shared/feed.ts";
 import { readVersions, type VersionPage } from "../../shared/versions.ts";
@@ -37,13 +38,7 @@ export async function deleteProject(prisma: PrismaClient, local: string): Promis
 }
 
 /** deleteProject's work inside a caller's transaction (the deleteProject mutation's). */
-export async function removeProject(tx: Prisma.TransactionClient, local: string): Promise<boolean> {
-  const { count } = await tx.project.deleteMany({ where: { local } });
-  if (count === 0) return false;
-  const deletedAt = new Date();
-  await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
-  return true;
-}
+export const removeProject = (tx: Prisma.TransactionClient, local: string): Promise<boolean> => removeWithTombstone(tx.project, tx.tombstone, local);
 
 /** Published projects as upserts; drafts and deleted projects as removals (no node). */
 export function projectFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined, reader?: FeedReader): Promise<ChangePage<Project>> {

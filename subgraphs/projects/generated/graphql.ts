@@ -29,59 +29,59 @@ export type Scalars = {
 };
 
 export type Project = {
-  __typename?: 'Project';
+  readonly __typename?: 'Project';
   /** Global id: <partner>:project:<local id>. */
-  id: Scalars['ID']['output'];
-  title: Scalars['String']['output'];
-  summary: Maybe<Scalars['String']['output']>;
+  readonly id: Scalars['ID']['output'];
+  readonly title: Scalars['String']['output'];
+  readonly summary?: Maybe<Scalars['String']['output']>;
   /** The organisation that runs the project. */
-  organisation: Organisation;
+  readonly organisation: Organisation;
   /** The measurable aim, e.g. 'Reduce postpartum haemorrhage to less than 1.5 litres'. */
-  aim: Maybe<Scalars['String']['output']>;
-  status: Maybe<ProjectStatus>;
-  settings: Maybe<Array<Setting>>;
-  topics: Maybe<Array<Topic>>;
-  drivers: Maybe<Array<Driver>>;
-  region: Maybe<Region>;
-  startedOn: Maybe<Scalars['Date']['output']>;
-  endedOn: Maybe<Scalars['Date']['output']>;
-  team: Maybe<Array<TeamMember>>;
-  funding: Maybe<Array<Funding>>;
+  readonly aim?: Maybe<Scalars['String']['output']>;
+  readonly status?: Maybe<ProjectStatus>;
+  readonly settings?: Maybe<ReadonlyArray<Setting>>;
+  readonly topics?: Maybe<ReadonlyArray<Topic>>;
+  readonly drivers?: Maybe<ReadonlyArray<Driver>>;
+  readonly region?: Maybe<Region>;
+  readonly startedOn?: Maybe<Scalars['Date']['output']>;
+  readonly endedOn?: Maybe<Scalars['Date']['output']>;
+  readonly team?: Maybe<ReadonlyArray<TeamMember>>;
+  readonly funding?: Maybe<ReadonlyArray<Funding>>;
   /** The network the project belongs to, possibly run by another partner. */
-  network: Maybe<Network>;
+  readonly network?: Maybe<Network>;
   /**
    * Resources the project used or produced, held by resources partners, in the order of
    * resourceLinks. A linked resource its owner does not show the reader (a draft, or one deleted
    * since it was linked) is null in its place: the rest of the list is still there.
    */
-  resources: Maybe<Array<Maybe<Resource>>>;
+  readonly resources?: Maybe<ReadonlyArray<Maybe<Resource>>>;
   /** The project's links to resources, with why each was linked; see resources for what a null means. */
-  resourceLinks: Maybe<Array<ResourceLink>>;
-  measures: Maybe<Array<Measure>>;
-  pdsaCycles: Maybe<Array<PdsaCycle>>;
-  learning: Maybe<Array<Learning>>;
-  evaluation: Maybe<Evaluation>;
-  outcomes: Maybe<Array<Scalars['String']['output']>>;
+  readonly resourceLinks?: Maybe<ReadonlyArray<ResourceLink>>;
+  readonly measures?: Maybe<ReadonlyArray<Measure>>;
+  readonly pdsaCycles?: Maybe<ReadonlyArray<PdsaCycle>>;
+  readonly learning?: Maybe<ReadonlyArray<Learning>>;
+  readonly evaluation?: Maybe<Evaluation>;
+  readonly outcomes?: Maybe<ReadonlyArray<Scalars['String']['output']>>;
   /** The team's latest progress score on the IHI 0.5–5.0 assessment scale. */
-  progress: Maybe<ProgressScore>;
+  readonly progress?: Maybe<ProgressScore>;
   /** Every progress score the team has recorded, oldest first. */
-  progressHistory: Maybe<Array<ProgressScore>>;
+  readonly progressHistory?: Maybe<ReadonlyArray<ProgressScore>>;
   /**
    * The project's driver diagram as an accessible SVG image: its aim, the framework conditions its
    * drivers serve (primary drivers), those drivers (secondary), and its PDSA cycles as change ideas.
    */
-  driverDiagram: Maybe<Scalars['String']['output']>;
-  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  readonly driverDiagram?: Maybe<Scalars['String']['output']>;
+  readonly updatedAt?: Maybe<Scalars['DateTime']['output']>;
   /**
    * DRAFT (a new project: seen only by members of the owning organisation, never harvested) or
    * PUBLISHED (seen by everyone and by the national catalogue's search).
    */
-  publication: Maybe<PublicationStatus>;
+  readonly publication?: Maybe<PublicationStatus>;
   /**
    * Every write to this project, newest first: who, when, what changed. Only members of the owning
    * organisation see it (null, with a FORBIDDEN error, for anyone else).
    */
-  auditTrail: Maybe<Array<AuditEntry>>;
+  readonly auditTrail?: Maybe<ReadonlyArray<AuditEntry>>;
 };
 
 
@@ -95,15 +95,15 @@ export type PublicationStatus =
 
 /** One write recorded in a partner's append-only audit log. */
 export type AuditEntry = {
-  __typename?: 'AuditEntry';
-  at: Scalars['DateTime']['output'];
+  readonly __typename?: 'AuditEntry';
+  readonly at: Scalars['DateTime']['output'];
   /** user@organisation of the writer. */
-  actor: Scalars['String']['output'];
-  mutation: Scalars['String']['output'];
+  readonly actor: Scalars['String']['output'];
+  readonly mutation: Scalars['String']['output'];
   /** Global id of the item written. */
-  item: Scalars['ID']['output'];
+  readonly item: Scalars['ID']['output'];
   /** What changed, as a JSON object (field: new value). */
-  changes: Scalars['String']['output'];
+  readonly changes: Scalars['String']['output'];
 };
 
 export type ProjectStatus =
@@ -113,29 +113,29 @@ export type ProjectStatus =
   | 'COMPLETED';
 
 export type TeamMember = {
-  __typename?: 'TeamMember';
-  id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
-  role: Maybe<Scalars['String']['output']>;
+  readonly __typename?: 'TeamMember';
+  readonly id: Scalars['ID']['output'];
+  readonly name: Scalars['String']['output'];
+  readonly role?: Maybe<Scalars['String']['output']>;
   /**
    * The member's user id at the identity provider, when they have one: such members may change the
    * project. Only members of the owning organisation see it (null for anyone else).
    */
-  userId: Maybe<Scalars['ID']['output']>;
+  readonly userId?: Maybe<Scalars['ID']['output']>;
 };
 
 export type Funding = {
-  __typename?: 'Funding';
-  funder: Organisation;
-  programme: Maybe<Scalars['String']['output']>;
+  readonly __typename?: 'Funding';
+  readonly funder: Organisation;
+  readonly programme?: Maybe<Scalars['String']['output']>;
 };
 
 export type ResourceLink = {
-  __typename?: 'ResourceLink';
+  readonly __typename?: 'ResourceLink';
   /** Null when the resource's owner does not show it to the reader (a draft, or deleted since). */
-  resource: Maybe<Resource>;
-  relation: ResourceRelation;
-  note: Maybe<Scalars['String']['output']>;
+  readonly resource?: Maybe<Resource>;
+  readonly relation: ResourceRelation;
+  readonly note?: Maybe<Scalars['String']['output']>;
 };
 
 export type ResourceRelation =
@@ -143,28 +143,28 @@ export type ResourceRelation =
   | 'PRODUCED';
 
 export type Measure = {
-  __typename?: 'Measure';
-  id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
-  description: Maybe<Scalars['String']['output']>;
+  readonly __typename?: 'Measure';
+  readonly id: Scalars['ID']['output'];
+  readonly name: Scalars['String']['output'];
+  readonly description?: Maybe<Scalars['String']['output']>;
   /**
    * The national measure library code this measure reports (schema/measure-library.ts), or null when
    * it has none: the same code at several organisations is compared by the catalogue's
    * measureComparison. The measure keeps its own name and description; its unit and improvement
    * direction are the code's.
    */
-  code: Maybe<Scalars['String']['output']>;
-  unit: Scalars['String']['output'];
+  readonly code?: Maybe<Scalars['String']['output']>;
+  readonly unit: Scalars['String']['output'];
   /** Whether improvement means the measure going up or down. */
-  improvement: ImprovementDirection;
-  target: Maybe<Scalars['Float']['output']>;
+  readonly improvement: ImprovementDirection;
+  readonly target?: Maybe<Scalars['Float']['output']>;
   /** True when the data points are illustrative (made up for the demo), not reported data. */
-  illustrative: Scalars['Boolean']['output'];
-  points: Array<DataPoint>;
+  readonly illustrative: Scalars['Boolean']['output'];
+  readonly points: ReadonlyArray<DataPoint>;
   /** How many data points the measure has (what the national comparison shows without reading them all). */
-  pointCount: Scalars['Int']['output'];
+  readonly pointCount: Scalars['Int']['output'];
   /** The most recent data point, or null when there is none. */
-  latestPoint: Maybe<DataPoint>;
+  readonly latestPoint?: Maybe<DataPoint>;
   /**
    * Statistical process control (XmR chart) as NHS England's Making Data Count defines it: mean,
    * process limits at mean ± 2.66 × mean moving range, special-cause rules, each point classed by the
@@ -175,36 +175,36 @@ export type Measure = {
    * `minimumPoints` (2 to 1000, default 15) is the fewest points the series needs, and the fewest the
    * current phase needs before variation and assurance icons are shown.
    */
-  spc: SpcAnalysis;
+  readonly spc: SpcAnalysis;
   /** Run chart: median of the baseline (the first `baselineLength` points, default all), shifts, trends, runs. */
-  runChart: RunChartAnalysis;
+  readonly runChart: RunChartAnalysis;
   /**
    * The chart as an accessible SVG image (title and description say what it shows): an XmR chart
    * with limits, coloured special-cause points, target line and phase changes, or a run chart.
    * A series too short or irregular to chart gives an image that says why.
    */
-  chart: Scalars['String']['output'];
+  readonly chart: Scalars['String']['output'];
   /** Where the same SVG image is served, for an <img> tag. */
-  chartUrl: Maybe<Scalars['String']['output']>;
+  readonly chartUrl?: Maybe<Scalars['String']['output']>;
 };
 
 
 export type MeasureSpcArgs = {
-  phaseStarts: InputMaybe<Array<Scalars['Date']['input']>>;
-  fixAfter: InputMaybe<Scalars['Int']['input']>;
+  phaseStarts?: InputMaybe<ReadonlyArray<Scalars['Date']['input']>>;
+  fixAfter?: InputMaybe<Scalars['Int']['input']>;
   screenMovingRanges?: InputMaybe<Scalars['Boolean']['input']>;
   minimumPoints?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type MeasureRunChartArgs = {
-  baselineLength: InputMaybe<Scalars['Int']['input']>;
+  baselineLength?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type MeasureChartArgs = {
   type?: InputMaybe<ChartType>;
-  phaseStarts: InputMaybe<Array<Scalars['Date']['input']>>;
+  phaseStarts?: InputMaybe<ReadonlyArray<Scalars['Date']['input']>>;
 };
 
 
@@ -213,13 +213,13 @@ export type MeasureChartUrlArgs = {
 };
 
 export type ProgressScore = {
-  __typename?: 'ProgressScore';
+  readonly __typename?: 'ProgressScore';
   /** 0.5 to 5.0 in steps of 0.5. */
-  score: Scalars['Float']['output'];
+  readonly score: Scalars['Float']['output'];
   /** What the score means on the IHI scale, e.g. 3.0 'Modest improvement'. */
-  label: Scalars['String']['output'];
-  recordedOn: Scalars['Date']['output'];
-  note: Maybe<Scalars['String']['output']>;
+  readonly label: Scalars['String']['output'];
+  readonly recordedOn: Scalars['Date']['output'];
+  readonly note?: Maybe<Scalars['String']['output']>;
 };
 
 export type ChartType =
@@ -234,59 +234,59 @@ export type AnalysisStatus =
   | 'IRREGULAR';
 
 export type SpcAnalysis = {
-  __typename?: 'SpcAnalysis';
-  status: AnalysisStatus;
-  reason: Maybe<Scalars['String']['output']>;
-  minimumPoints: Maybe<Scalars['Int']['output']>;
+  readonly __typename?: 'SpcAnalysis';
+  readonly status: AnalysisStatus;
+  readonly reason?: Maybe<Scalars['String']['output']>;
+  readonly minimumPoints?: Maybe<Scalars['Int']['output']>;
   /** From the latest point; null when the current phase is too short to read (see iconReason). */
-  variation: Maybe<VariationIcon>;
+  readonly variation?: Maybe<VariationIcon>;
   /** Null without a target, with a NEUTRAL direction, or when the current phase is too short to read. */
-  assurance: Maybe<Assurance>;
+  readonly assurance?: Maybe<Assurance>;
   /** Why there is no variation or assurance icon although the series was analysed, e.g. a last phase of one point. */
-  iconReason: Maybe<Scalars['String']['output']>;
-  phases: Array<SpcPhase>;
-  points: Array<SpcPoint>;
+  readonly iconReason?: Maybe<Scalars['String']['output']>;
+  readonly phases: ReadonlyArray<SpcPhase>;
+  readonly points: ReadonlyArray<SpcPoint>;
 };
 
 export type SpcPhase = {
-  __typename?: 'SpcPhase';
-  startDate: Scalars['Date']['output'];
-  pointCount: Scalars['Int']['output'];
-  mean: Scalars['Float']['output'];
-  meanMovingRange: Scalars['Float']['output'];
-  upperProcessLimit: Scalars['Float']['output'];
-  lowerProcessLimit: Scalars['Float']['output'];
+  readonly __typename?: 'SpcPhase';
+  readonly startDate: Scalars['Date']['output'];
+  readonly pointCount: Scalars['Int']['output'];
+  readonly mean: Scalars['Float']['output'];
+  readonly meanMovingRange: Scalars['Float']['output'];
+  readonly upperProcessLimit: Scalars['Float']['output'];
+  readonly lowerProcessLimit: Scalars['Float']['output'];
   /** True when the phase has fewer points than recommended: its limits are provisional. */
-  provisional: Scalars['Boolean']['output'];
+  readonly provisional: Scalars['Boolean']['output'];
   /** How many of the phase's first points its mean and limits come from (all of them unless fixAfter). */
-  limitPointCount: Scalars['Int']['output'];
+  readonly limitPointCount: Scalars['Int']['output'];
   /** Moving ranges left out of the limits by screenMovingRanges (0 when it is off). */
-  screenedMovingRanges: Scalars['Int']['output'];
+  readonly screenedMovingRanges: Scalars['Int']['output'];
   /** How the phase's points are classed. */
-  summary: SpcPhaseSummary;
+  readonly summary: SpcPhaseSummary;
   /** The variation icon of the phase's last point; null when the phase is too short to read. */
-  variation: Maybe<VariationIcon>;
+  readonly variation?: Maybe<VariationIcon>;
   /** Why this phase shows no icon, or null when it does. */
-  iconReason: Maybe<Scalars['String']['output']>;
+  readonly iconReason?: Maybe<Scalars['String']['output']>;
 };
 
 export type SpcPhaseSummary = {
-  __typename?: 'SpcPhaseSummary';
-  improvement: Scalars['Int']['output'];
-  concern: Scalars['Int']['output'];
+  readonly __typename?: 'SpcPhaseSummary';
+  readonly improvement: Scalars['Int']['output'];
+  readonly concern: Scalars['Int']['output'];
   /** Special-cause points under a NEUTRAL improvement direction. */
-  neutral: Scalars['Int']['output'];
-  commonCause: Scalars['Int']['output'];
+  readonly neutral: Scalars['Int']['output'];
+  readonly commonCause: Scalars['Int']['output'];
 };
 
 export type SpcPoint = {
-  __typename?: 'SpcPoint';
-  date: Scalars['Date']['output'];
-  value: Scalars['Float']['output'];
-  phase: Scalars['Int']['output'];
-  movingRange: Maybe<Scalars['Float']['output']>;
-  rules: Array<SpcRule>;
-  classification: PointClassification;
+  readonly __typename?: 'SpcPoint';
+  readonly date: Scalars['Date']['output'];
+  readonly value: Scalars['Float']['output'];
+  readonly phase: Scalars['Int']['output'];
+  readonly movingRange?: Maybe<Scalars['Float']['output']>;
+  readonly rules: ReadonlyArray<SpcRule>;
+  readonly classification: PointClassification;
 };
 
 export type SpcRule =
@@ -317,28 +317,28 @@ export type Assurance =
   | 'HIT_AND_MISS';
 
 export type RunChartAnalysis = {
-  __typename?: 'RunChartAnalysis';
-  status: AnalysisStatus;
-  reason: Maybe<Scalars['String']['output']>;
-  minimumPoints: Maybe<Scalars['Int']['output']>;
-  median: Maybe<Scalars['Float']['output']>;
-  runs: Maybe<Scalars['Int']['output']>;
+  readonly __typename?: 'RunChartAnalysis';
+  readonly status: AnalysisStatus;
+  readonly reason?: Maybe<Scalars['String']['output']>;
+  readonly minimumPoints?: Maybe<Scalars['Int']['output']>;
+  readonly median?: Maybe<Scalars['Float']['output']>;
+  readonly runs?: Maybe<Scalars['Int']['output']>;
   /** The expected range of the number of runs for this many useful observations. */
-  runsLower: Maybe<Scalars['Int']['output']>;
-  runsUpper: Maybe<Scalars['Int']['output']>;
-  shift: Maybe<Scalars['Boolean']['output']>;
-  trend: Maybe<Scalars['Boolean']['output']>;
-  tooFewRuns: Maybe<Scalars['Boolean']['output']>;
-  tooManyRuns: Maybe<Scalars['Boolean']['output']>;
-  astronomical: Maybe<Scalars['Boolean']['output']>;
-  points: Array<RunChartPoint>;
+  readonly runsLower?: Maybe<Scalars['Int']['output']>;
+  readonly runsUpper?: Maybe<Scalars['Int']['output']>;
+  readonly shift?: Maybe<Scalars['Boolean']['output']>;
+  readonly trend?: Maybe<Scalars['Boolean']['output']>;
+  readonly tooFewRuns?: Maybe<Scalars['Boolean']['output']>;
+  readonly tooManyRuns?: Maybe<Scalars['Boolean']['output']>;
+  readonly astronomical?: Maybe<Scalars['Boolean']['output']>;
+  readonly points: ReadonlyArray<RunChartPoint>;
 };
 
 export type RunChartPoint = {
-  __typename?: 'RunChartPoint';
-  date: Scalars['Date']['output'];
-  value: Scalars['Float']['output'];
-  rules: Array<RunChartRule>;
+  readonly __typename?: 'RunChartPoint';
+  readonly date: Scalars['Date']['output'];
+  readonly value: Scalars['Float']['output'];
+  readonly rules: ReadonlyArray<RunChartRule>;
 };
 
 export type RunChartRule =
@@ -353,30 +353,30 @@ export type ImprovementDirection =
   | 'NEUTRAL';
 
 export type DataPoint = {
-  __typename?: 'DataPoint';
-  date: Scalars['Date']['output'];
-  value: Scalars['Float']['output'];
-  note: Maybe<Scalars['String']['output']>;
+  readonly __typename?: 'DataPoint';
+  readonly date: Scalars['Date']['output'];
+  readonly value: Scalars['Float']['output'];
+  readonly note?: Maybe<Scalars['String']['output']>;
 };
 
 export type PdsaCycle = {
-  __typename?: 'PdsaCycle';
-  id: Scalars['ID']['output'];
-  number: Scalars['Int']['output'];
-  title: Scalars['String']['output'];
-  plan: Scalars['String']['output'];
-  do: Maybe<Scalars['String']['output']>;
-  study: Maybe<Scalars['String']['output']>;
-  act: Maybe<Scalars['String']['output']>;
-  startedOn: Maybe<Scalars['Date']['output']>;
-  endedOn: Maybe<Scalars['Date']['output']>;
+  readonly __typename?: 'PdsaCycle';
+  readonly id: Scalars['ID']['output'];
+  readonly number: Scalars['Int']['output'];
+  readonly title: Scalars['String']['output'];
+  readonly plan: Scalars['String']['output'];
+  readonly do?: Maybe<Scalars['String']['output']>;
+  readonly study?: Maybe<Scalars['String']['output']>;
+  readonly act?: Maybe<Scalars['String']['output']>;
+  readonly startedOn?: Maybe<Scalars['Date']['output']>;
+  readonly endedOn?: Maybe<Scalars['Date']['output']>;
 };
 
 export type Learning = {
-  __typename?: 'Learning';
-  id: Scalars['ID']['output'];
-  kind: LearningKind;
-  text: Scalars['String']['output'];
+  readonly __typename?: 'Learning';
+  readonly id: Scalars['ID']['output'];
+  readonly kind: LearningKind;
+  readonly text: Scalars['String']['output'];
 };
 
 export type LearningKind =
@@ -385,45 +385,45 @@ export type LearningKind =
   | 'INSIGHT';
 
 export type Evaluation = {
-  __typename?: 'Evaluation';
-  evaluator: Maybe<Organisation>;
-  summary: Scalars['String']['output'];
-  quote: Maybe<Scalars['String']['output']>;
+  readonly __typename?: 'Evaluation';
+  readonly evaluator?: Maybe<Organisation>;
+  readonly summary: Scalars['String']['output'];
+  readonly quote?: Maybe<Scalars['String']['output']>;
 };
 
 export type Resource = {
-  __typename?: 'Resource';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Resource';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Network = {
-  __typename?: 'Network';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Network';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Organisation = {
-  __typename?: 'Organisation';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Organisation';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Topic = {
-  __typename?: 'Topic';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Topic';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Driver = {
-  __typename?: 'Driver';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Driver';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Setting = {
-  __typename?: 'Setting';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Setting';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Region = {
-  __typename?: 'Region';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Region';
+  readonly id: Scalars['ID']['output'];
 };
 
 /**
@@ -434,41 +434,41 @@ export type Region = {
  * and writes nothing. Parts of a project (measures, cycles...) are written through the project's id.
  */
 export type Mutation = {
-  __typename?: 'Mutation';
+  readonly __typename?: 'Mutation';
   /** A new DRAFT project in the caller's organisation's projects partner (`partner` picks one when it runs several). */
-  createProject: Project;
+  readonly createProject: Project;
   /** Changes the given fields; the others stay as they are. */
-  updateProject: Project;
+  readonly updateProject: Project;
   /** Makes a draft visible to everyone and to the national catalogue's search. */
-  publishProject: Project;
+  readonly publishProject: Project;
   /** Deletes the project and everything in it; the national catalogue drops it at its next harvest. Organisation editors only. */
-  deleteProject: ProjectDeletion;
+  readonly deleteProject: ProjectDeletion;
   /**
    * Adds someone to the team; with a userId they may then change the project. A user is their token's
    * subject (userId) for an organisation (userOrganisation, default the caller's) at the caller's
    * token issuer: another organisation's user with the same subject is not them. Organisation editors only.
    */
-  addTeamMember: TeamMemberPayload;
+  readonly addTeamMember: TeamMemberPayload;
   /** Removes a team member (TeamMember.id). Organisation editors only. */
-  removeTeamMember: Project;
+  readonly removeTeamMember: Project;
   /** A new measure, to record data points for with recordMeasurements. */
-  addMeasure: MeasurePayload;
+  readonly addMeasure: MeasurePayload;
   /**
    * Records a batch of dated values (at most 1,000) for one measure of the project, all or none: a
    * date that already has a value gets the new one. Dates must exist and not be in the future; values
    * must be finite numbers.
    */
-  recordMeasurements: MeasurementsPayload;
+  readonly recordMeasurements: MeasurementsPayload;
   /** A new PDSA cycle, numbered after the project's last one. */
-  addPdsaCycle: PdsaCyclePayload;
+  readonly addPdsaCycle: PdsaCyclePayload;
   /** Changes the given fields of a cycle (typically do, study and act as the cycle runs). */
-  updatePdsaCycle: PdsaCyclePayload;
-  addLearning: LearningPayload;
+  readonly updatePdsaCycle: PdsaCyclePayload;
+  readonly addLearning: LearningPayload;
   /** Links a resource (a resources partner's global id) the project used or produced; linking it again replaces relation and note. */
-  linkResource: Project;
-  unlinkResource: Project;
+  readonly linkResource: Project;
+  readonly unlinkResource: Project;
   /** Records the team's progress score on the IHI 0.5–5.0 scale (recordedOn: default today); earlier scores are kept as history. */
-  setProgressScore: Project;
+  readonly setProgressScore: Project;
 };
 
 
@@ -482,7 +482,7 @@ export type Mutation = {
 export type MutationCreateProjectArgs = {
   input: CreateProjectInput;
   idempotencyKey: Scalars['String']['input'];
-  partner: InputMaybe<Scalars['ID']['input']>;
+  partner?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -536,9 +536,9 @@ export type MutationDeleteProjectArgs = {
 export type MutationAddTeamMemberArgs = {
   projectId: Scalars['ID']['input'];
   name: Scalars['String']['input'];
-  role: InputMaybe<Scalars['String']['input']>;
-  userId: InputMaybe<Scalars['ID']['input']>;
-  userOrganisation: InputMaybe<Scalars['ID']['input']>;
+  role?: InputMaybe<Scalars['String']['input']>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
+  userOrganisation?: InputMaybe<Scalars['ID']['input']>;
   idempotencyKey: Scalars['String']['input'];
 };
 
@@ -581,7 +581,7 @@ export type MutationAddMeasureArgs = {
 export type MutationRecordMeasurementsArgs = {
   projectId: Scalars['ID']['input'];
   measureId: Scalars['ID']['input'];
-  points: Array<DataPointInput>;
+  points: ReadonlyArray<DataPointInput>;
   idempotencyKey: Scalars['String']['input'];
 };
 
@@ -641,7 +641,7 @@ export type MutationLinkResourceArgs = {
   projectId: Scalars['ID']['input'];
   resourceId: Scalars['ID']['input'];
   relation: ResourceRelation;
-  note: InputMaybe<Scalars['String']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
   idempotencyKey: Scalars['String']['input'];
 };
 
@@ -670,140 +670,140 @@ export type MutationUnlinkResourceArgs = {
 export type MutationSetProgressScoreArgs = {
   projectId: Scalars['ID']['input'];
   score: Scalars['Float']['input'];
-  note: InputMaybe<Scalars['String']['input']>;
-  recordedOn: InputMaybe<Scalars['Date']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  recordedOn?: InputMaybe<Scalars['Date']['input']>;
   idempotencyKey: Scalars['String']['input'];
 };
 
 export type CreateProjectInput = {
-  title: Scalars['String']['input'];
-  summary?: InputMaybe<Scalars['String']['input']>;
-  aim: Scalars['String']['input'];
+  readonly title: Scalars['String']['input'];
+  readonly summary?: InputMaybe<Scalars['String']['input']>;
+  readonly aim: Scalars['String']['input'];
   /** Default PLANNING. */
-  status?: InputMaybe<ProjectStatus>;
-  settings?: InputMaybe<Array<Scalars['ID']['input']>>;
-  topics?: InputMaybe<Array<Scalars['ID']['input']>>;
-  drivers?: InputMaybe<Array<Scalars['ID']['input']>>;
-  region?: InputMaybe<Scalars['ID']['input']>;
-  startedOn?: InputMaybe<Scalars['Date']['input']>;
-  endedOn?: InputMaybe<Scalars['Date']['input']>;
+  readonly status?: InputMaybe<ProjectStatus>;
+  readonly settings?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly topics?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly drivers?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly region?: InputMaybe<Scalars['ID']['input']>;
+  readonly startedOn?: InputMaybe<Scalars['Date']['input']>;
+  readonly endedOn?: InputMaybe<Scalars['Date']['input']>;
   /** Global id of the network the project belongs to. */
-  network?: InputMaybe<Scalars['ID']['input']>;
-  outcomes?: InputMaybe<Array<Scalars['String']['input']>>;
+  readonly network?: InputMaybe<Scalars['ID']['input']>;
+  readonly outcomes?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
 };
 
 /** The fields to change; absent fields keep their value, null clears an optional one. */
 export type UpdateProjectInput = {
-  title?: InputMaybe<Scalars['String']['input']>;
-  summary?: InputMaybe<Scalars['String']['input']>;
-  aim?: InputMaybe<Scalars['String']['input']>;
-  status?: InputMaybe<ProjectStatus>;
-  settings?: InputMaybe<Array<Scalars['ID']['input']>>;
-  topics?: InputMaybe<Array<Scalars['ID']['input']>>;
-  drivers?: InputMaybe<Array<Scalars['ID']['input']>>;
-  region?: InputMaybe<Scalars['ID']['input']>;
-  startedOn?: InputMaybe<Scalars['Date']['input']>;
-  endedOn?: InputMaybe<Scalars['Date']['input']>;
-  network?: InputMaybe<Scalars['ID']['input']>;
-  outcomes?: InputMaybe<Array<Scalars['String']['input']>>;
-  evaluation?: InputMaybe<EvaluationInput>;
+  readonly title?: InputMaybe<Scalars['String']['input']>;
+  readonly summary?: InputMaybe<Scalars['String']['input']>;
+  readonly aim?: InputMaybe<Scalars['String']['input']>;
+  readonly status?: InputMaybe<ProjectStatus>;
+  readonly settings?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly topics?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly drivers?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly region?: InputMaybe<Scalars['ID']['input']>;
+  readonly startedOn?: InputMaybe<Scalars['Date']['input']>;
+  readonly endedOn?: InputMaybe<Scalars['Date']['input']>;
+  readonly network?: InputMaybe<Scalars['ID']['input']>;
+  readonly outcomes?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+  readonly evaluation?: InputMaybe<EvaluationInput>;
 };
 
 export type EvaluationInput = {
-  evaluator?: InputMaybe<Scalars['ID']['input']>;
-  summary: Scalars['String']['input'];
-  quote?: InputMaybe<Scalars['String']['input']>;
+  readonly evaluator?: InputMaybe<Scalars['ID']['input']>;
+  readonly summary: Scalars['String']['input'];
+  readonly quote?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type MeasureInput = {
-  name: Scalars['String']['input'];
-  description?: InputMaybe<Scalars['String']['input']>;
+  readonly name: Scalars['String']['input'];
+  readonly description?: InputMaybe<Scalars['String']['input']>;
   /**
    * A national measure library code (schema/measure-library.ts); an unknown code, or a unit or
    * improvement direction other than the code's, is refused (BAD_USER_INPUT).
    */
-  code?: InputMaybe<Scalars['String']['input']>;
-  unit: Scalars['String']['input'];
-  improvement: ImprovementDirection;
-  target?: InputMaybe<Scalars['Float']['input']>;
+  readonly code?: InputMaybe<Scalars['String']['input']>;
+  readonly unit: Scalars['String']['input'];
+  readonly improvement: ImprovementDirection;
+  readonly target?: InputMaybe<Scalars['Float']['input']>;
   /** Default false: the points are reported data. */
-  illustrative?: InputMaybe<Scalars['Boolean']['input']>;
+  readonly illustrative?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type DataPointInput = {
-  date: Scalars['Date']['input'];
-  value: Scalars['Float']['input'];
-  note?: InputMaybe<Scalars['String']['input']>;
+  readonly date: Scalars['Date']['input'];
+  readonly value: Scalars['Float']['input'];
+  readonly note?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type PdsaCycleInput = {
-  title: Scalars['String']['input'];
-  plan: Scalars['String']['input'];
-  do?: InputMaybe<Scalars['String']['input']>;
-  study?: InputMaybe<Scalars['String']['input']>;
-  act?: InputMaybe<Scalars['String']['input']>;
-  startedOn?: InputMaybe<Scalars['Date']['input']>;
-  endedOn?: InputMaybe<Scalars['Date']['input']>;
+  readonly title: Scalars['String']['input'];
+  readonly plan: Scalars['String']['input'];
+  readonly do?: InputMaybe<Scalars['String']['input']>;
+  readonly study?: InputMaybe<Scalars['String']['input']>;
+  readonly act?: InputMaybe<Scalars['String']['input']>;
+  readonly startedOn?: InputMaybe<Scalars['Date']['input']>;
+  readonly endedOn?: InputMaybe<Scalars['Date']['input']>;
 };
 
 export type UpdatePdsaCycleInput = {
-  title?: InputMaybe<Scalars['String']['input']>;
-  plan?: InputMaybe<Scalars['String']['input']>;
-  do?: InputMaybe<Scalars['String']['input']>;
-  study?: InputMaybe<Scalars['String']['input']>;
-  act?: InputMaybe<Scalars['String']['input']>;
-  startedOn?: InputMaybe<Scalars['Date']['input']>;
-  endedOn?: InputMaybe<Scalars['Date']['input']>;
+  readonly title?: InputMaybe<Scalars['String']['input']>;
+  readonly plan?: InputMaybe<Scalars['String']['input']>;
+  readonly do?: InputMaybe<Scalars['String']['input']>;
+  readonly study?: InputMaybe<Scalars['String']['input']>;
+  readonly act?: InputMaybe<Scalars['String']['input']>;
+  readonly startedOn?: InputMaybe<Scalars['Date']['input']>;
+  readonly endedOn?: InputMaybe<Scalars['Date']['input']>;
 };
 
 export type ProjectDeletion = {
-  __typename?: 'ProjectDeletion';
+  readonly __typename?: 'ProjectDeletion';
   /** Global id of the deleted project. */
-  id: Scalars['ID']['output'];
+  readonly id: Scalars['ID']['output'];
 };
 
 export type TeamMemberPayload = {
-  __typename?: 'TeamMemberPayload';
-  project: Project;
-  member: TeamMember;
+  readonly __typename?: 'TeamMemberPayload';
+  readonly project: Project;
+  readonly member: TeamMember;
 };
 
 export type MeasurePayload = {
-  __typename?: 'MeasurePayload';
-  project: Project;
-  measure: Measure;
+  readonly __typename?: 'MeasurePayload';
+  readonly project: Project;
+  readonly measure: Measure;
 };
 
 export type MeasurementsPayload = {
-  __typename?: 'MeasurementsPayload';
-  project: Project;
-  measure: Measure;
+  readonly __typename?: 'MeasurementsPayload';
+  readonly project: Project;
+  readonly measure: Measure;
   /** Points written by this call: new dates plus replaced values. */
-  written: Scalars['Int']['output'];
+  readonly written: Scalars['Int']['output'];
   /** Of which dates that had no value before. */
-  inserted: Scalars['Int']['output'];
+  readonly inserted: Scalars['Int']['output'];
 };
 
 export type PdsaCyclePayload = {
-  __typename?: 'PdsaCyclePayload';
-  project: Project;
-  cycle: PdsaCycle;
+  readonly __typename?: 'PdsaCyclePayload';
+  readonly project: Project;
+  readonly cycle: PdsaCycle;
 };
 
 export type LearningPayload = {
-  __typename?: 'LearningPayload';
-  project: Project;
-  learning: Learning;
+  readonly __typename?: 'LearningPayload';
+  readonly project: Project;
+  readonly learning: Learning;
 };
 
 export type Query = {
-  __typename?: 'Query';
+  readonly __typename?: 'Query';
   /**
    * The project read live from the partner that owns it (the id names it): published projects for
    * anyone, drafts for members of the owning organisation. `project(id)` reads the national
    * catalogue's index instead, which only ever holds published items.
    */
-  projectFromOwner: Maybe<Project>;
+  readonly projectFromOwner?: Maybe<Project>;
   /**
    * What the national catalogue harvests: the changes to this partner's projects after a cursor, in
    * the order their transactions committed in (by transaction id, then id, a removal after an upsert);
@@ -814,12 +814,12 @@ export type Query = {
    * never carries drafts. Removals are listed to signed callers only (the
    * catalogue): an unsigned, read-only caller learns no draft's id. Not part of the public API.
    */
-  projectFeed: ProjectChangePage;
+  readonly projectFeed: ProjectChangePage;
   /**
    * What the national catalogue reconciles its index with: the id and version of every project the feed
    * carries (published ones), in id order, after a cursor. Not part of the public API.
    */
-  projectVersions: ProjectVersionPage;
+  readonly projectVersions: ProjectVersionPage;
 };
 
 
@@ -829,51 +829,51 @@ export type QueryProjectFromOwnerArgs = {
 
 
 export type QueryProjectFeedArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type QueryProjectVersionsArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ProjectChangePage = {
-  __typename?: 'ProjectChangePage';
-  entries: Array<ProjectChange>;
+  readonly __typename?: 'ProjectChangePage';
+  readonly entries: ReadonlyArray<ProjectChange>;
   /** The position after this page, to pass as `after` next time (the given cursor when the page is empty). */
-  endCursor: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
+  readonly endCursor?: Maybe<Scalars['String']['output']>;
+  readonly hasNextPage: Scalars['Boolean']['output'];
   /** How many changes are left after this page. */
-  remaining: Scalars['Int']['output'];
+  readonly remaining: Scalars['Int']['output'];
 };
 
 /** One change to one project: it is there (`node`) or it was removed (`removed`, no node). */
 export type ProjectChange = {
-  __typename?: 'ProjectChange';
+  readonly __typename?: 'ProjectChange';
   /** Global id of the project, also for a removal. */
-  id: Scalars['ID']['output'];
-  changedAt: Scalars['DateTime']['output'];
-  removed: Scalars['Boolean']['output'];
-  node: Maybe<Project>;
+  readonly id: Scalars['ID']['output'];
+  readonly changedAt: Scalars['DateTime']['output'];
+  readonly removed: Scalars['Boolean']['output'];
+  readonly node?: Maybe<Project>;
   /** The node's version (as `projectVersions` lists it); null for a removal. */
-  version: Maybe<Scalars['String']['output']>;
+  readonly version?: Maybe<Scalars['String']['output']>;
 };
 
 export type ProjectVersionPage = {
-  __typename?: 'ProjectVersionPage';
-  entries: Array<ProjectVersion>;
+  readonly __typename?: 'ProjectVersionPage';
+  readonly entries: ReadonlyArray<ProjectVersion>;
   /** The last id of this page, to pass as `after` next time (the given cursor when the page is empty). */
-  endCursor: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
+  readonly endCursor?: Maybe<Scalars['String']['output']>;
+  readonly hasNextPage: Scalars['Boolean']['output'];
 };
 
 /** The version of one project: a digest of its stored row, which changes whenever the row does. */
 export type ProjectVersion = {
-  __typename?: 'ProjectVersion';
-  id: Scalars['ID']['output'];
-  version: Scalars['String']['output'];
+  readonly __typename?: 'ProjectVersion';
+  readonly id: Scalars['ID']['output'];
+  readonly version: Scalars['String']['output'];
 };
 
 export type Link__Purpose =
@@ -1031,9 +1031,9 @@ export type ResolversTypes = {
   PdsaCyclePayload: ResolverTypeWrapper<Omit<PdsaCyclePayload, 'project' | 'cycle'> & { project: ResolversTypes['Project'], cycle: ResolversTypes['PdsaCycle'] }>;
   LearningPayload: ResolverTypeWrapper<Omit<LearningPayload, 'project' | 'learning'> & { project: ResolversTypes['Project'], learning: ResolversTypes['Learning'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ProjectChangePage: ResolverTypeWrapper<Omit<ProjectChangePage, 'entries'> & { entries: Array<ResolversTypes['ProjectChange']> }>;
+  ProjectChangePage: ResolverTypeWrapper<Omit<ProjectChangePage, 'entries'> & { entries: ReadonlyArray<ResolversTypes['ProjectChange']> }>;
   ProjectChange: ResolverTypeWrapper<ProjectChangeModel>;
-  ProjectVersionPage: ResolverTypeWrapper<Omit<ProjectVersionPage, 'entries'> & { entries: Array<ResolversTypes['ProjectVersion']> }>;
+  ProjectVersionPage: ResolverTypeWrapper<Omit<ProjectVersionPage, 'entries'> & { entries: ReadonlyArray<ResolversTypes['ProjectVersion']> }>;
   ProjectVersion: ResolverTypeWrapper<ItemVersionEntryModel>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
@@ -1091,9 +1091,9 @@ export type ResolversParentTypes = {
   PdsaCyclePayload: Omit<PdsaCyclePayload, 'project' | 'cycle'> & { project: ResolversParentTypes['Project'], cycle: ResolversParentTypes['PdsaCycle'] };
   LearningPayload: Omit<LearningPayload, 'project' | 'learning'> & { project: ResolversParentTypes['Project'], learning: ResolversParentTypes['Learning'] };
   Query: Record<PropertyKey, never>;
-  ProjectChangePage: Omit<ProjectChangePage, 'entries'> & { entries: Array<ResolversParentTypes['ProjectChange']> };
+  ProjectChangePage: Omit<ProjectChangePage, 'entries'> & { entries: ReadonlyArray<ResolversParentTypes['ProjectChange']> };
   ProjectChange: ProjectChangeModel;
-  ProjectVersionPage: Omit<ProjectVersionPage, 'entries'> & { entries: Array<ResolversParentTypes['ProjectVersion']> };
+  ProjectVersionPage: Omit<ProjectVersionPage, 'entries'> & { entries: ReadonlyArray<ResolversParentTypes['ProjectVersion']> };
   ProjectVersion: ItemVersionEntryModel;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
@@ -1106,10 +1106,10 @@ export type ResolversParentTypes = {
 };
 
 export type LinkDirectiveArgs = {
-  url: Maybe<Scalars['String']['input']>;
-  as: Maybe<Scalars['String']['input']>;
-  for: Maybe<Link__Purpose>;
-  import: Maybe<Array<Maybe<Scalars['link__Import']['input']>>>;
+  url?: Maybe<Scalars['String']['input']>;
+  as?: Maybe<Scalars['String']['input']>;
+  for?: Maybe<Link__Purpose>;
+  import?: Maybe<ReadonlyArray<Maybe<Scalars['link__Import']['input']>>>;
 };
 
 export type LinkDirectiveResolver<Result, Parent, ContextType = ProjectsContext, Args = LinkDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -1127,7 +1127,7 @@ export type Federation__ProvidesDirectiveArgs = {
 export type Federation__ProvidesDirectiveResolver<Result, Parent, ContextType = ProjectsContext, Args = Federation__ProvidesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__ExternalDirectiveArgs = {
-  reason: Maybe<Scalars['String']['input']>;
+  reason?: Maybe<Scalars['String']['input']>;
 };
 
 export type Federation__ExternalDirectiveResolver<Result, Parent, ContextType = ProjectsContext, Args = Federation__ExternalDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -1152,13 +1152,13 @@ export type InaccessibleDirectiveResolver<Result, Parent, ContextType = Projects
 
 export type Federation__OverrideDirectiveArgs = {
   from: Scalars['String']['input'];
-  label: Maybe<Scalars['String']['input']>;
+  label?: Maybe<Scalars['String']['input']>;
 };
 
 export type Federation__OverrideDirectiveResolver<Result, Parent, ContextType = ProjectsContext, Args = Federation__OverrideDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__ComposeDirectiveDirectiveArgs = {
-  name: Maybe<Scalars['String']['input']>;
+  name?: Maybe<Scalars['String']['input']>;
 };
 
 export type Federation__ComposeDirectiveDirectiveResolver<Result, Parent, ContextType = ProjectsContext, Args = Federation__ComposeDirectiveDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -1172,13 +1172,13 @@ export type Federation__AuthenticatedDirectiveArgs = { };
 export type Federation__AuthenticatedDirectiveResolver<Result, Parent, ContextType = ProjectsContext, Args = Federation__AuthenticatedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__RequiresScopesDirectiveArgs = {
-  scopes: Array<Array<Scalars['federation__Scope']['input']>>;
+  scopes: ReadonlyArray<ReadonlyArray<Scalars['federation__Scope']['input']>>;
 };
 
 export type Federation__RequiresScopesDirectiveResolver<Result, Parent, ContextType = ProjectsContext, Args = Federation__RequiresScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__PolicyDirectiveArgs = {
-  policies: Array<Array<Scalars['federation__Policy']['input']>>;
+  policies: ReadonlyArray<ReadonlyArray<Scalars['federation__Policy']['input']>>;
 };
 
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = ProjectsContext, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -1190,7 +1190,7 @@ export type Federation__ContextDirectiveArgs = {
 export type Federation__ContextDirectiveResolver<Result, Parent, ContextType = ProjectsContext, Args = Federation__ContextDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__FromContextDirectiveArgs = {
-  field: Maybe<Scalars['federation__ContextFieldValue']['input']>;
+  field?: Maybe<Scalars['federation__ContextFieldValue']['input']>;
 };
 
 export type Federation__FromContextDirectiveResolver<Result, Parent, ContextType = ProjectsContext, Args = Federation__FromContextDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -1202,9 +1202,9 @@ export type CostDirectiveArgs = {
 export type CostDirectiveResolver<Result, Parent, ContextType = ProjectsContext, Args = CostDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ListSizeDirectiveArgs = {
-  assumedSize: Maybe<Scalars['Int']['input']>;
-  slicingArguments: Maybe<Array<Scalars['String']['input']>>;
-  sizedFields: Maybe<Array<Scalars['String']['input']>>;
+  assumedSize?: Maybe<Scalars['Int']['input']>;
+  slicingArguments?: Maybe<ReadonlyArray<Scalars['String']['input']>>;
+  sizedFields?: Maybe<ReadonlyArray<Scalars['String']['input']>>;
   requireOneSlicingArgument?: Maybe<Scalars['Boolean']['input']>;
 };
 
@@ -1226,28 +1226,28 @@ export type ProjectResolvers<ContextType = ProjectsContext, ParentType extends R
   organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
   aim?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['ProjectStatus']>, ParentType, ContextType>;
-  settings?: Resolver<Maybe<Array<ResolversTypes['Setting']>>, ParentType, ContextType>;
-  topics?: Resolver<Maybe<Array<ResolversTypes['Topic']>>, ParentType, ContextType>;
-  drivers?: Resolver<Maybe<Array<ResolversTypes['Driver']>>, ParentType, ContextType>;
+  settings?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Setting']>>, ParentType, ContextType>;
+  topics?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Topic']>>, ParentType, ContextType>;
+  drivers?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Driver']>>, ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
   startedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   endedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  team?: Resolver<Maybe<Array<ResolversTypes['TeamMember']>>, ParentType, ContextType>;
-  funding?: Resolver<Maybe<Array<ResolversTypes['Funding']>>, ParentType, ContextType>;
+  team?: Resolver<Maybe<ReadonlyArray<ResolversTypes['TeamMember']>>, ParentType, ContextType>;
+  funding?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Funding']>>, ParentType, ContextType>;
   network?: Resolver<Maybe<ResolversTypes['Network']>, ParentType, ContextType>;
-  resources?: Resolver<Maybe<Array<Maybe<ResolversTypes['Resource']>>>, ParentType, ContextType>;
-  resourceLinks?: Resolver<Maybe<Array<ResolversTypes['ResourceLink']>>, ParentType, ContextType>;
-  measures?: Resolver<Maybe<Array<ResolversTypes['Measure']>>, ParentType, ContextType>;
-  pdsaCycles?: Resolver<Maybe<Array<ResolversTypes['PdsaCycle']>>, ParentType, ContextType>;
-  learning?: Resolver<Maybe<Array<ResolversTypes['Learning']>>, ParentType, ContextType>;
+  resources?: Resolver<Maybe<ReadonlyArray<Maybe<ResolversTypes['Resource']>>>, ParentType, ContextType>;
+  resourceLinks?: Resolver<Maybe<ReadonlyArray<ResolversTypes['ResourceLink']>>, ParentType, ContextType>;
+  measures?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Measure']>>, ParentType, ContextType>;
+  pdsaCycles?: Resolver<Maybe<ReadonlyArray<ResolversTypes['PdsaCycle']>>, ParentType, ContextType>;
+  learning?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Learning']>>, ParentType, ContextType>;
   evaluation?: Resolver<Maybe<ResolversTypes['Evaluation']>, ParentType, ContextType>;
-  outcomes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  outcomes?: Resolver<Maybe<ReadonlyArray<ResolversTypes['String']>>, ParentType, ContextType>;
   progress?: Resolver<Maybe<ResolversTypes['ProgressScore']>, ParentType, ContextType>;
-  progressHistory?: Resolver<Maybe<Array<ResolversTypes['ProgressScore']>>, ParentType, ContextType>;
+  progressHistory?: Resolver<Maybe<ReadonlyArray<ResolversTypes['ProgressScore']>>, ParentType, ContextType>;
   driverDiagram?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   publication?: Resolver<Maybe<ResolversTypes['PublicationStatus']>, ParentType, ContextType>;
-  auditTrail?: Resolver<Maybe<Array<ResolversTypes['AuditEntry']>>, ParentType, ContextType, RequireFields<ProjectAuditTrailArgs, 'first'>>;
+  auditTrail?: Resolver<Maybe<ReadonlyArray<ResolversTypes['AuditEntry']>>, ParentType, ContextType, RequireFields<ProjectAuditTrailArgs, 'first'>>;
 };
 
 export type AuditEntryResolvers<ContextType = ProjectsContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
@@ -1285,7 +1285,7 @@ export type MeasureResolvers<ContextType = ProjectsContext, ParentType extends R
   improvement?: Resolver<ResolversTypes['ImprovementDirection'], ParentType, ContextType>;
   target?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   illustrative?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  points?: Resolver<Array<ResolversTypes['DataPoint']>, ParentType, ContextType>;
+  points?: Resolver<ReadonlyArray<ResolversTypes['DataPoint']>, ParentType, ContextType>;
   pointCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   latestPoint?: Resolver<Maybe<ResolversTypes['DataPoint']>, ParentType, ContextType>;
   spc?: Resolver<ResolversTypes['SpcAnalysis'], ParentType, ContextType, RequireFields<MeasureSpcArgs, 'screenMovingRanges' | 'minimumPoints'>>;
@@ -1308,8 +1308,8 @@ export type SpcAnalysisResolvers<ContextType = ProjectsContext, ParentType exten
   variation?: Resolver<Maybe<ResolversTypes['VariationIcon']>, ParentType, ContextType>;
   assurance?: Resolver<Maybe<ResolversTypes['Assurance']>, ParentType, ContextType>;
   iconReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  phases?: Resolver<Array<ResolversTypes['SpcPhase']>, ParentType, ContextType>;
-  points?: Resolver<Array<ResolversTypes['SpcPoint']>, ParentType, ContextType>;
+  phases?: Resolver<ReadonlyArray<ResolversTypes['SpcPhase']>, ParentType, ContextType>;
+  points?: Resolver<ReadonlyArray<ResolversTypes['SpcPoint']>, ParentType, ContextType>;
 };
 
 export type SpcPhaseResolvers<ContextType = ProjectsContext, ParentType extends ResolversParentTypes['SpcPhase'] = ResolversParentTypes['SpcPhase']> = {
@@ -1339,7 +1339,7 @@ export type SpcPointResolvers<ContextType = ProjectsContext, ParentType extends 
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   phase?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   movingRange?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  rules?: Resolver<Array<ResolversTypes['SpcRule']>, ParentType, ContextType>;
+  rules?: Resolver<ReadonlyArray<ResolversTypes['SpcRule']>, ParentType, ContextType>;
   classification?: Resolver<ResolversTypes['PointClassification'], ParentType, ContextType>;
 };
 
@@ -1356,13 +1356,13 @@ export type RunChartAnalysisResolvers<ContextType = ProjectsContext, ParentType 
   tooFewRuns?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   tooManyRuns?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   astronomical?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  points?: Resolver<Array<ResolversTypes['RunChartPoint']>, ParentType, ContextType>;
+  points?: Resolver<ReadonlyArray<ResolversTypes['RunChartPoint']>, ParentType, ContextType>;
 };
 
 export type RunChartPointResolvers<ContextType = ProjectsContext, ParentType extends ResolversParentTypes['RunChartPoint'] = ResolversParentTypes['RunChartPoint']> = {
   date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  rules?: Resolver<Array<ResolversTypes['RunChartRule']>, ParentType, ContextType>;
+  rules?: Resolver<ReadonlyArray<ResolversTypes['RunChartRule']>, ParentType, ContextType>;
 };
 
 export type DataPointResolvers<ContextType = ProjectsContext, ParentType extends ResolversParentTypes['DataPoint'] = ResolversParentTypes['DataPoint']> = {
@@ -1478,7 +1478,7 @@ export type QueryResolvers<ContextType = ProjectsContext, ParentType extends Res
 };
 
 export type ProjectChangePageResolvers<ContextType = ProjectsContext, ParentType extends ResolversParentTypes['ProjectChangePage'] = ResolversParentTypes['ProjectChangePage']> = {
-  entries?: Resolver<Array<ResolversTypes['ProjectChange']>, ParentType, ContextType>;
+  entries?: Resolver<ReadonlyArray<ResolversTypes['ProjectChange']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1493,7 +1493,7 @@ export type ProjectChangeResolvers<ContextType = ProjectsContext, ParentType ext
 };
 
 export type ProjectVersionPageResolvers<ContextType = ProjectsContext, ParentType extends ResolversParentTypes['ProjectVersionPage'] = ResolversParentTypes['ProjectVersionPage']> = {
-  entries?: Resolver<Array<ResolversTypes['ProjectVersion']>, ParentType, ContextType>;
+  entries?: Resolver<ReadonlyArray<ResolversTypes['ProjectVersion']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };

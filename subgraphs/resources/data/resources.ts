@@ -1,6 +1,7 @@
 // Data access for the Resource model: per-request loaders, writes and deletes (which keep the
 // tombstones the change feed reads), and the harvest change feed.
 import type { PrismaClient, Resource, Prisma } from "../generated/prisma/client.ts";
+import { removeWithTombstone } from "../../shared/item-writes.ts";
 import { rowLoader } from "../../shared/loaders.ts";
 import { readChanges, type Change, type ChangePage, type FeedReader } from "../../shared/feed.ts";
 import { readVersions, type VersionPage } from "../../shared/versions.ts";
@@ -41,13 +42,7 @@ export async function deleteResource(prisma: PrismaClient, local: string): Promi
 }
 
 /** deleteResource's work inside a caller's transaction (the deleteResource mutation's). */
-export async function removeResource(tx: Prisma.TransactionClient, local: string): Promise<boolean> {
-  const { count } = await tx.resource.deleteMany({ where: { local } });
-  if (count === 0) return false;
-  const deletedAt = new Date();
-  await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
-  return true;
-}
+export const removeResource = (tx: Prisma.TransactionClient, local: string): Promise<boolean> => removeWithTombstone(tx.resource, tx.tombstone, local);
 
 /** Published resources as upserts; drafts, unpublished and deleted resources as removals (no node). */
 export function resourceFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined, reader?: FeedReader): Promise<ChangePage<Resource>> {

@@ -26,37 +26,37 @@ export type Scalars = {
 };
 
 export type Resource = {
-  __typename?: 'Resource';
+  readonly __typename?: 'Resource';
   /** Global id: <partner>:resource:<local id>. */
-  id: Scalars['ID']['output'];
-  title: Scalars['String']['output'];
-  summary: Maybe<Scalars['String']['output']>;
+  readonly id: Scalars['ID']['output'];
+  readonly title: Scalars['String']['output'];
+  readonly summary?: Maybe<Scalars['String']['output']>;
   /** The organisation that runs the partner holding this resource. */
-  organisation: Organisation;
-  kind: Maybe<ResourceKind>;
-  url: Maybe<Scalars['String']['output']>;
+  readonly organisation: Organisation;
+  readonly kind?: Maybe<ResourceKind>;
+  readonly url?: Maybe<Scalars['String']['output']>;
   /** Who wrote or published it, when that is not the partner's own organisation. */
-  publisher: Maybe<Organisation>;
+  readonly publisher?: Maybe<Organisation>;
   /** Longer description, indexed for search. */
-  body: Maybe<Scalars['String']['output']>;
-  topics: Maybe<Array<Topic>>;
-  drivers: Maybe<Array<Driver>>;
-  settings: Maybe<Array<Setting>>;
-  audience: Maybe<Array<Audience>>;
-  publishedOn: Maybe<Scalars['Date']['output']>;
-  updatedAt: Maybe<Scalars['DateTime']['output']>;
-  status: Maybe<PublicationStatus>;
+  readonly body?: Maybe<Scalars['String']['output']>;
+  readonly topics?: Maybe<ReadonlyArray<Topic>>;
+  readonly drivers?: Maybe<ReadonlyArray<Driver>>;
+  readonly settings?: Maybe<ReadonlyArray<Setting>>;
+  readonly audience?: Maybe<ReadonlyArray<Audience>>;
+  readonly publishedOn?: Maybe<Scalars['Date']['output']>;
+  readonly updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  readonly status?: Maybe<PublicationStatus>;
   /**
    * What the resource may be reused under: an SPDX licence id (e.g. CC-BY-4.0), or OGL-UK-3.0 (the Open
    * Government Licence). A resource that names none has its partner's default (the registry's
    * defaultLicence), and OGL-UK-3.0 when the partner names none either.
    */
-  licence: Maybe<Scalars['String']['output']>;
+  readonly licence?: Maybe<Scalars['String']['output']>;
   /**
    * Every write to this resource, newest first: who, when, what changed. Only members of the owning
    * organisation see it (null, with a FORBIDDEN error, for anyone else).
    */
-  auditTrail: Maybe<Array<AuditEntry>>;
+  readonly auditTrail?: Maybe<ReadonlyArray<AuditEntry>>;
 };
 
 
@@ -66,15 +66,15 @@ export type ResourceAuditTrailArgs = {
 
 /** One write recorded in a partner's append-only audit log. */
 export type AuditEntry = {
-  __typename?: 'AuditEntry';
-  at: Scalars['DateTime']['output'];
+  readonly __typename?: 'AuditEntry';
+  readonly at: Scalars['DateTime']['output'];
   /** user@organisation of the writer. */
-  actor: Scalars['String']['output'];
-  mutation: Scalars['String']['output'];
+  readonly actor: Scalars['String']['output'];
+  readonly mutation: Scalars['String']['output'];
   /** Global id of the item written. */
-  item: Scalars['ID']['output'];
+  readonly item: Scalars['ID']['output'];
   /** What changed, as a JSON object (field: new value). */
-  changes: Scalars['String']['output'];
+  readonly changes: Scalars['String']['output'];
 };
 
 /**
@@ -83,15 +83,15 @@ export type AuditEntry = {
  * client: a retry with the same key returns the first result and writes nothing.
  */
 export type Mutation = {
-  __typename?: 'Mutation';
+  readonly __typename?: 'Mutation';
   /** A new DRAFT resource in the caller's organisation's resources partner (`partner` picks one when it runs several). */
-  createResource: Resource;
+  readonly createResource: Resource;
   /** Changes the given fields; the others stay as they are. */
-  updateResource: Resource;
+  readonly updateResource: Resource;
   /** Makes a draft visible to everyone and to the national catalogue's search. */
-  publishResource: Resource;
+  readonly publishResource: Resource;
   /** Deletes the resource; the national catalogue drops it at its next harvest. */
-  deleteResource: ResourceDeletion;
+  readonly deleteResource: ResourceDeletion;
 };
 
 
@@ -103,7 +103,7 @@ export type Mutation = {
 export type MutationCreateResourceArgs = {
   input: CreateResourceInput;
   idempotencyKey: Scalars['String']['input'];
-  partner: InputMaybe<Scalars['ID']['input']>;
+  partner?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -141,43 +141,43 @@ export type MutationDeleteResourceArgs = {
 };
 
 export type CreateResourceInput = {
-  title: Scalars['String']['input'];
-  summary?: InputMaybe<Scalars['String']['input']>;
-  kind: ResourceKind;
-  url?: InputMaybe<Scalars['String']['input']>;
+  readonly title: Scalars['String']['input'];
+  readonly summary?: InputMaybe<Scalars['String']['input']>;
+  readonly kind: ResourceKind;
+  readonly url?: InputMaybe<Scalars['String']['input']>;
   /** Organisation id of the publisher, when it is not the partner's own organisation. */
-  publisher?: InputMaybe<Scalars['ID']['input']>;
-  body?: InputMaybe<Scalars['String']['input']>;
-  topics?: InputMaybe<Array<Scalars['ID']['input']>>;
-  drivers?: InputMaybe<Array<Scalars['ID']['input']>>;
-  settings?: InputMaybe<Array<Scalars['ID']['input']>>;
-  audience?: InputMaybe<Array<Audience>>;
-  publishedOn?: InputMaybe<Scalars['Date']['input']>;
+  readonly publisher?: InputMaybe<Scalars['ID']['input']>;
+  readonly body?: InputMaybe<Scalars['String']['input']>;
+  readonly topics?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly drivers?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly settings?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly audience?: InputMaybe<ReadonlyArray<Audience>>;
+  readonly publishedOn?: InputMaybe<Scalars['Date']['input']>;
   /** An SPDX licence id from the catalogue's list (schema/licences.ts); absent: the partner's default. */
-  licence?: InputMaybe<Scalars['String']['input']>;
+  readonly licence?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The fields to change; absent fields keep their value, null clears an optional one. */
 export type UpdateResourceInput = {
-  title?: InputMaybe<Scalars['String']['input']>;
-  summary?: InputMaybe<Scalars['String']['input']>;
-  kind?: InputMaybe<ResourceKind>;
-  url?: InputMaybe<Scalars['String']['input']>;
-  publisher?: InputMaybe<Scalars['ID']['input']>;
-  body?: InputMaybe<Scalars['String']['input']>;
-  topics?: InputMaybe<Array<Scalars['ID']['input']>>;
-  drivers?: InputMaybe<Array<Scalars['ID']['input']>>;
-  settings?: InputMaybe<Array<Scalars['ID']['input']>>;
-  audience?: InputMaybe<Array<Audience>>;
-  publishedOn?: InputMaybe<Scalars['Date']['input']>;
+  readonly title?: InputMaybe<Scalars['String']['input']>;
+  readonly summary?: InputMaybe<Scalars['String']['input']>;
+  readonly kind?: InputMaybe<ResourceKind>;
+  readonly url?: InputMaybe<Scalars['String']['input']>;
+  readonly publisher?: InputMaybe<Scalars['ID']['input']>;
+  readonly body?: InputMaybe<Scalars['String']['input']>;
+  readonly topics?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly drivers?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly settings?: InputMaybe<ReadonlyArray<Scalars['ID']['input']>>;
+  readonly audience?: InputMaybe<ReadonlyArray<Audience>>;
+  readonly publishedOn?: InputMaybe<Scalars['Date']['input']>;
   /** null: back to the partner's default. */
-  licence?: InputMaybe<Scalars['String']['input']>;
+  readonly licence?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type ResourceDeletion = {
-  __typename?: 'ResourceDeletion';
+  readonly __typename?: 'ResourceDeletion';
   /** Global id of the deleted resource. */
-  id: Scalars['ID']['output'];
+  readonly id: Scalars['ID']['output'];
 };
 
 export type ResourceKind =
@@ -204,33 +204,33 @@ export type PublicationStatus =
   | 'PUBLISHED';
 
 export type Organisation = {
-  __typename?: 'Organisation';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Organisation';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Topic = {
-  __typename?: 'Topic';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Topic';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Driver = {
-  __typename?: 'Driver';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Driver';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Setting = {
-  __typename?: 'Setting';
-  id: Scalars['ID']['output'];
+  readonly __typename?: 'Setting';
+  readonly id: Scalars['ID']['output'];
 };
 
 export type Query = {
-  __typename?: 'Query';
+  readonly __typename?: 'Query';
   /**
    * The resource read live from the partner that owns it (the id names it): published resources for
    * anyone, drafts for members of the owning organisation. `resource(id)` reads the national
    * catalogue's index instead, which only ever holds published items.
    */
-  resourceFromOwner: Maybe<Resource>;
+  readonly resourceFromOwner?: Maybe<Resource>;
   /**
    * What the national catalogue harvests: the changes to this partner's resources after a cursor, in
    * the order their transactions committed in (by transaction id, then id, a removal after an upsert);
@@ -241,12 +241,12 @@ export type Query = {
    * Removals are listed to signed callers only (the catalogue): an unsigned, read-only caller learns
    * no draft's id. Not part of the public API.
    */
-  resourceFeed: ResourceChangePage;
+  readonly resourceFeed: ResourceChangePage;
   /**
    * What the national catalogue reconciles its index with: the id and version of every resource the feed
    * carries (published ones), in id order, after a cursor. Not part of the public API.
    */
-  resourceVersions: ResourceVersionPage;
+  readonly resourceVersions: ResourceVersionPage;
 };
 
 
@@ -256,51 +256,51 @@ export type QueryResourceFromOwnerArgs = {
 
 
 export type QueryResourceFeedArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type QueryResourceVersionsArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ResourceChangePage = {
-  __typename?: 'ResourceChangePage';
-  entries: Array<ResourceChange>;
+  readonly __typename?: 'ResourceChangePage';
+  readonly entries: ReadonlyArray<ResourceChange>;
   /** The position after this page, to pass as `after` next time (the given cursor when the page is empty). */
-  endCursor: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
+  readonly endCursor?: Maybe<Scalars['String']['output']>;
+  readonly hasNextPage: Scalars['Boolean']['output'];
   /** How many changes are left after this page. */
-  remaining: Scalars['Int']['output'];
+  readonly remaining: Scalars['Int']['output'];
 };
 
 /** One change to one resource: it is there (`node`) or it was removed (`removed`, no node). */
 export type ResourceChange = {
-  __typename?: 'ResourceChange';
+  readonly __typename?: 'ResourceChange';
   /** Global id of the resource, also for a removal. */
-  id: Scalars['ID']['output'];
-  changedAt: Scalars['DateTime']['output'];
-  removed: Scalars['Boolean']['output'];
-  node: Maybe<Resource>;
+  readonly id: Scalars['ID']['output'];
+  readonly changedAt: Scalars['DateTime']['output'];
+  readonly removed: Scalars['Boolean']['output'];
+  readonly node?: Maybe<Resource>;
   /** The node's version (as `resourceVersions` lists it); null for a removal. */
-  version: Maybe<Scalars['String']['output']>;
+  readonly version?: Maybe<Scalars['String']['output']>;
 };
 
 export type ResourceVersionPage = {
-  __typename?: 'ResourceVersionPage';
-  entries: Array<ResourceVersion>;
+  readonly __typename?: 'ResourceVersionPage';
+  readonly entries: ReadonlyArray<ResourceVersion>;
   /** The last id of this page, to pass as `after` next time (the given cursor when the page is empty). */
-  endCursor: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
+  readonly endCursor?: Maybe<Scalars['String']['output']>;
+  readonly hasNextPage: Scalars['Boolean']['output'];
 };
 
 /** The version of one resource: a digest of its stored row, which changes whenever the row does. */
 export type ResourceVersion = {
-  __typename?: 'ResourceVersion';
-  id: Scalars['ID']['output'];
-  version: Scalars['String']['output'];
+  readonly __typename?: 'ResourceVersion';
+  readonly id: Scalars['ID']['output'];
+  readonly version: Scalars['String']['output'];
 };
 
 export type Link__Purpose =
@@ -421,9 +421,9 @@ export type ResolversTypes = {
   Driver: ResolverTypeWrapper<Driver>;
   Setting: ResolverTypeWrapper<Setting>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ResourceChangePage: ResolverTypeWrapper<Omit<ResourceChangePage, 'entries'> & { entries: Array<ResolversTypes['ResourceChange']> }>;
+  ResourceChangePage: ResolverTypeWrapper<Omit<ResourceChangePage, 'entries'> & { entries: ReadonlyArray<ResolversTypes['ResourceChange']> }>;
   ResourceChange: ResolverTypeWrapper<ResourceChangeModel>;
-  ResourceVersionPage: ResolverTypeWrapper<Omit<ResourceVersionPage, 'entries'> & { entries: Array<ResolversTypes['ResourceVersion']> }>;
+  ResourceVersionPage: ResolverTypeWrapper<Omit<ResourceVersionPage, 'entries'> & { entries: ReadonlyArray<ResolversTypes['ResourceVersion']> }>;
   ResourceVersion: ResolverTypeWrapper<ItemVersionEntryModel>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
@@ -451,9 +451,9 @@ export type ResolversParentTypes = {
   Driver: Driver;
   Setting: Setting;
   Query: Record<PropertyKey, never>;
-  ResourceChangePage: Omit<ResourceChangePage, 'entries'> & { entries: Array<ResolversParentTypes['ResourceChange']> };
+  ResourceChangePage: Omit<ResourceChangePage, 'entries'> & { entries: ReadonlyArray<ResolversParentTypes['ResourceChange']> };
   ResourceChange: ResourceChangeModel;
-  ResourceVersionPage: Omit<ResourceVersionPage, 'entries'> & { entries: Array<ResolversParentTypes['ResourceVersion']> };
+  ResourceVersionPage: Omit<ResourceVersionPage, 'entries'> & { entries: ReadonlyArray<ResolversParentTypes['ResourceVersion']> };
   ResourceVersion: ItemVersionEntryModel;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
@@ -464,10 +464,10 @@ export type ResolversParentTypes = {
 };
 
 export type LinkDirectiveArgs = {
-  url: Maybe<Scalars['String']['input']>;
-  as: Maybe<Scalars['String']['input']>;
-  for: Maybe<Link__Purpose>;
-  import: Maybe<Array<Maybe<Scalars['link__Import']['input']>>>;
+  url?: Maybe<Scalars['String']['input']>;
+  as?: Maybe<Scalars['String']['input']>;
+  for?: Maybe<Link__Purpose>;
+  import?: Maybe<ReadonlyArray<Maybe<Scalars['link__Import']['input']>>>;
 };
 
 export type LinkDirectiveResolver<Result, Parent, ContextType = ResourcesContext, Args = LinkDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -485,7 +485,7 @@ export type Federation__ProvidesDirectiveArgs = {
 export type Federation__ProvidesDirectiveResolver<Result, Parent, ContextType = ResourcesContext, Args = Federation__ProvidesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__ExternalDirectiveArgs = {
-  reason: Maybe<Scalars['String']['input']>;
+  reason?: Maybe<Scalars['String']['input']>;
 };
 
 export type Federation__ExternalDirectiveResolver<Result, Parent, ContextType = ResourcesContext, Args = Federation__ExternalDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -510,13 +510,13 @@ export type InaccessibleDirectiveResolver<Result, Parent, ContextType = Resource
 
 export type Federation__OverrideDirectiveArgs = {
   from: Scalars['String']['input'];
-  label: Maybe<Scalars['String']['input']>;
+  label?: Maybe<Scalars['String']['input']>;
 };
 
 export type Federation__OverrideDirectiveResolver<Result, Parent, ContextType = ResourcesContext, Args = Federation__OverrideDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__ComposeDirectiveDirectiveArgs = {
-  name: Maybe<Scalars['String']['input']>;
+  name?: Maybe<Scalars['String']['input']>;
 };
 
 export type Federation__ComposeDirectiveDirectiveResolver<Result, Parent, ContextType = ResourcesContext, Args = Federation__ComposeDirectiveDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -530,13 +530,13 @@ export type Federation__AuthenticatedDirectiveArgs = { };
 export type Federation__AuthenticatedDirectiveResolver<Result, Parent, ContextType = ResourcesContext, Args = Federation__AuthenticatedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__RequiresScopesDirectiveArgs = {
-  scopes: Array<Array<Scalars['federation__Scope']['input']>>;
+  scopes: ReadonlyArray<ReadonlyArray<Scalars['federation__Scope']['input']>>;
 };
 
 export type Federation__RequiresScopesDirectiveResolver<Result, Parent, ContextType = ResourcesContext, Args = Federation__RequiresScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__PolicyDirectiveArgs = {
-  policies: Array<Array<Scalars['federation__Policy']['input']>>;
+  policies: ReadonlyArray<ReadonlyArray<Scalars['federation__Policy']['input']>>;
 };
 
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = ResourcesContext, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -559,15 +559,15 @@ export type ResourceResolvers<ContextType = ResourcesContext, ParentType extends
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   publisher?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
   body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  topics?: Resolver<Maybe<Array<ResolversTypes['Topic']>>, ParentType, ContextType>;
-  drivers?: Resolver<Maybe<Array<ResolversTypes['Driver']>>, ParentType, ContextType>;
-  settings?: Resolver<Maybe<Array<ResolversTypes['Setting']>>, ParentType, ContextType>;
-  audience?: Resolver<Maybe<Array<ResolversTypes['Audience']>>, ParentType, ContextType>;
+  topics?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Topic']>>, ParentType, ContextType>;
+  drivers?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Driver']>>, ParentType, ContextType>;
+  settings?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Setting']>>, ParentType, ContextType>;
+  audience?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Audience']>>, ParentType, ContextType>;
   publishedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['PublicationStatus']>, ParentType, ContextType>;
   licence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  auditTrail?: Resolver<Maybe<Array<ResolversTypes['AuditEntry']>>, ParentType, ContextType, RequireFields<ResourceAuditTrailArgs, 'first'>>;
+  auditTrail?: Resolver<Maybe<ReadonlyArray<ResolversTypes['AuditEntry']>>, ParentType, ContextType, RequireFields<ResourceAuditTrailArgs, 'first'>>;
 };
 
 export type AuditEntryResolvers<ContextType = ResourcesContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
@@ -612,7 +612,7 @@ export type QueryResolvers<ContextType = ResourcesContext, ParentType extends Re
 };
 
 export type ResourceChangePageResolvers<ContextType = ResourcesContext, ParentType extends ResolversParentTypes['ResourceChangePage'] = ResolversParentTypes['ResourceChangePage']> = {
-  entries?: Resolver<Array<ResolversTypes['ResourceChange']>, ParentType, ContextType>;
+  entries?: Resolver<ReadonlyArray<ResolversTypes['ResourceChange']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -627,7 +627,7 @@ export type ResourceChangeResolvers<ContextType = ResourcesContext, ParentType e
 };
 
 export type ResourceVersionPageResolvers<ContextType = ResourcesContext, ParentType extends ResolversParentTypes['ResourceVersionPage'] = ResolversParentTypes['ResourceVersionPage']> = {
-  entries?: Resolver<Array<ResolversTypes['ResourceVersion']>, ParentType, ContextType>;
+  entries?: Resolver<ReadonlyArray<ResolversTypes['ResourceVersion']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };

@@ -16,7 +16,7 @@ export type HarvestQueryVariables = Exact<{
 }>;
 
 
-export type HarvestQuery = { networkFeed: { endCursor: string | null, hasNextPage: boolean, remaining: number, entries: Array<{ id: string, changedAt: string, removed: boolean, version: string | null, node: { id: string, title: string, summary: string | null, updatedAt: string | null, type: NetworkType | null, howToJoin: string | null, meets: string | null, linkedNetworkIds: Array<string> | null, organisation: { id: string }, topics: Array<{ id: string }> | null, settings: Array<{ id: string }> | null, drivers: Array<{ id: string }> | null, region: { id: string } | null, members: Array<{ role: string | null, expertise: Array<string> }> | null } | null }> } };
+export type HarvestQuery = { readonly networkFeed: { readonly endCursor: string | null, readonly hasNextPage: boolean, readonly remaining: number, readonly entries: ReadonlyArray<{ readonly id: string, readonly changedAt: string, readonly removed: boolean, readonly version: string | null, readonly node: { readonly id: string, readonly title: string, readonly summary: string | null, readonly updatedAt: string | null, readonly type: NetworkType | null, readonly howToJoin: string | null, readonly meets: string | null, readonly linkedNetworkIds: ReadonlyArray<string> | null, readonly organisation: { readonly id: string }, readonly topics: ReadonlyArray<{ readonly id: string }> | null, readonly settings: ReadonlyArray<{ readonly id: string }> | null, readonly drivers: ReadonlyArray<{ readonly id: string }> | null, readonly region: { readonly id: string } | null, readonly members: ReadonlyArray<{ readonly role: string | null, readonly expertise: ReadonlyArray<string> }> | null } | null }> } };
 
 export type VersionsQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -24,14 +24,14 @@ export type VersionsQueryVariables = Exact<{
 }>;
 
 
-export type VersionsQuery = { networkVersions: { endCursor: string | null, hasNextPage: boolean, entries: Array<{ id: string, version: string }> } };
+export type VersionsQuery = { readonly networkVersions: { readonly endCursor: string | null, readonly hasNextPage: boolean, readonly entries: ReadonlyArray<{ readonly id: string, readonly version: string }> } };
 
 export type ItemsQueryVariables = Exact<{
-  representations: Array<unknown> | unknown;
+  representations: ReadonlyArray<unknown> | unknown;
 }>;
 
 
-export type ItemsQuery = { _entities: Array<
-    | { id: string, title: string, summary: string | null, updatedAt: string | null, type: NetworkType | null, howToJoin: string | null, meets: string | null, linkedNetworkIds: Array<string> | null, organisation: { id: string }, topics: Array<{ id: string }> | null, settings: Array<{ id: string }> | null, drivers: Array<{ id: string }> | null, region: { id: string } | null, members: Array<{ role: string | null, expertise: Array<string> }> | null }
+export type ItemsQuery = { readonly _entities: ReadonlyArray<
+    | { readonly id: string, readonly title: string, readonly summary: string | null, readonly updatedAt: string | null, readonly type: NetworkType | null, readonly howToJoin: string | null, readonly meets: string | null, readonly linkedNetworkIds: ReadonlyArray<string> | null, readonly organisation: { readonly id: string }, readonly topics: ReadonlyArray<{ readonly id: string }> | null, readonly settings: ReadonlyArray<{ readonly id: string }> | null, readonly drivers: ReadonlyArray<{ readonly id: string }> | null, readonly region: { readonly id: string } | null, readonly members: ReadonlyArray<{ readonly role: string | null, readonly expertise: ReadonlyArray<string> }> | null }
     | Record<PropertyKey, never>
    | null> };

@@ -28,7 +28,7 @@ export type HarvestQueryVariables = Exact<{
 }>;
 
 
-export type HarvestQuery = { resourceFeed: { endCursor: string | null, hasNextPage: boolean, remaining: number, entries: Array<{ id: string, changedAt: string, removed: boolean, version: string | null, node: { id: string, title: string, summary: string | null, updatedAt: string | null, kind: ResourceKind | null, body: string | null, audience: Array<Audience> | null, organisation: { id: string }, topics: Array<{ id: string }> | null, settings: Array<{ id: string }> | null, drivers: Array<{ id: string }> | null, publisher: { id: string } | null } | null }> } };
+export type HarvestQuery = { readonly resourceFeed: { readonly endCursor: string | null, readonly hasNextPage: boolean, readonly remaining: number, readonly entries: ReadonlyArray<{ readonly id: string, readonly changedAt: string, readonly removed: boolean, readonly version: string | null, readonly node: { readonly id: string, readonly title: string, readonly summary: string | null, readonly updatedAt: string | null, readonly kind: ResourceKind | null, readonly body: string | null, readonly audience: ReadonlyArray<Audience> | null, readonly organisation: { readonly id: string }, readonly topics: ReadonlyArray<{ readonly id: string }> | null, readonly settings: ReadonlyArray<{ readonly id: string }> | null, readonly drivers: ReadonlyArray<{ readonly id: string }> | null, readonly publisher: { readonly id: string } | null } | null }> } };
 
 export type VersionsQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -36,14 +36,14 @@ export type VersionsQueryVariables = Exact<{
 }>;
 
 
-export type VersionsQuery = { resourceVersions: { endCursor: string | null, hasNextPage: boolean, entries: Array<{ id: string, version: string }> } };
+export type VersionsQuery = { readonly resourceVersions: { readonly endCursor: string | null, readonly hasNextPage: boolean, readonly entries: ReadonlyArray<{ readonly id: string, readonly version: string }> } };
 
 export type ItemsQueryVariables = Exact<{
-  representations: Array<unknown> | unknown;
+  representations: ReadonlyArray<unknown> | unknown;
 }>;
 
 
-export type ItemsQuery = { _entities: Array<
-    | { id: string, title: string, summary: string | null, updatedAt: string | null, kind: ResourceKind | null, body: string | null, audience: Array<Audience> | null, organisation: { id: string }, topics: Array<{ id: string }> | null, settings: Array<{ id: string }> | null, drivers: Array<{ id: string }> | null, publisher: { id: string } | null }
+export type ItemsQuery = { readonly _entities: ReadonlyArray<
+    | { readonly id: string, readonly title: string, readonly summary: string | null, readonly updatedAt: string | null, readonly kind: ResourceKind | null, readonly body: string | null, readonly audience: ReadonlyArray<Audience> | null, readonly organisation: { readonly id: string }, readonly topics: ReadonlyArray<{ readonly id: string }> | null, readonly settings: ReadonlyArray<{ readonly id: string }> | null, readonly drivers: ReadonlyArray<{ readonly id: string }> | null, readonly publisher: { readonly id: string } | null }
     | Record<PropertyKey, never>
    | null> };
