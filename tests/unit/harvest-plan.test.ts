@@ -10,8 +10,8 @@ const hub: Partner = { id: "hub", name: "Hub", organisation: "nhs-england", kind
 
 const node = (id: string, title = `Title of ${id}`) =>
   ({ id, title, summary: null, organisation: { id: "nhs-england" }, topics: [], settings: [], drivers: [], updatedAt: "2026-01-01T00:00:00.000Z", kind: "GUIDE", body: "b", audience: [], publisher: null }) as FeedEntry["node"];
-const upsert = (id: string, title?: string): FeedEntry => ({ id, changedAt: "2026-01-01T00:00:00.000Z", removed: false, node: node(id, title) });
-const removal = (id: string): FeedEntry => ({ id, changedAt: "2026-01-01T00:00:00.000Z", removed: true, node: null });
+const upsert = (id: string, title?: string): FeedEntry => ({ id, changedAt: "2026-01-01T00:00:00.000Z", removed: false, version: null, node: node(id, title) });
+const removal = (id: string): FeedEntry => ({ id, changedAt: "2026-01-01T00:00:00.000Z", removed: true, version: null, node: null });
 
 describe("planPage", () => {
   it("writes upserts and deletes removals", () => {

@@ -43,7 +43,7 @@ export interface HarvestReport {
 }
 
 /** What one page does to the index: the last entry per id wins (the feed is in change order). */
-export function planPage(kind: PartnerKind, partner: Partner, entries: FeedEntry[]) {
+export function planPage(kind: PartnerKind, partner: Partner, entries: readonly FeedEntry[]) {
   const latest = new Map<string, FeedEntry>();
   let foreign = 0;
   let missing = 0;
