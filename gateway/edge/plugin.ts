@@ -3,6 +3,7 @@
 // and before the gateway plans anything. The structural limits run earlier, as validation rules.
 import { GraphQLError, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import { ErrorCode } from "../../lib/errors.ts";
 import { maxCostRule } from "../../lib/limits/cost.ts";
 import type { CostDirectives } from "../../lib/limits/cost-directives.ts";
 import { paginationCapRule } from "./pagination.ts";
@@ -62,7 +63,7 @@ function operationNotFound(document: DocumentNode, operationName: string | undef
   const message = operationName
     ? `No operation named "${operationName}" in the document (it holds ${names.length ? names.join(", ") : "no named operation"})`
     : `The document holds several operations (${names.join(", ")}): say which to run with operationName`;
-  return new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE" } });
+  return new GraphQLError(message, { extensions: { code: ErrorCode.OPERATION_RESOLUTION_FAILURE } });
 }
 
 function withStatus(error: GraphQLError, status: number): GraphQLError {

@@ -4,6 +4,7 @@
 // Only national admins and the gateway may call it (admin-auth.ts). Writes nothing but the index,
 // so repeating it is harmless; calls made during one harvest share the next.
 import type { RouteHandler } from "../../lib/http-server.ts";
+import { ErrorCode } from "../../lib/errors.ts";
 import type { ServiceOptions } from "../shared/service.ts";
 import type { Harvester } from "./harvest/harvester.ts";
 import { harvestAllowed } from "./admin-auth.ts";
@@ -14,7 +15,7 @@ export function adminRoutes(_db: unknown, handle: unknown, options: ServiceOptio
     "/admin/harvest": async (req, res) => {
       if (req.method !== "POST") {
         res.writeHead(405, { allow: "POST", "content-type": "application/json" });
-        res.end(JSON.stringify({ errors: [{ message: "POST to start a harvest", extensions: { code: "METHOD_NOT_ALLOWED" } }] }));
+        res.end(JSON.stringify({ errors: [{ message: "POST to start a harvest", extensions: { code: ErrorCode.METHOD_NOT_ALLOWED } }] }));
         return;
       }
       const allowed = await harvestAllowed(req, options.auth, options.partner.organisation);

@@ -4,6 +4,7 @@
 import { DRIVERS, CONDITIONS } from "../../schema/vocabulary.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
 import type { RouteHandler } from "../../lib/http-server.ts";
+import { ErrorCode } from "../../lib/errors.ts";
 import { analyseRunChart, analyseXmr, type DataPoint, type ImprovementDirection } from "./analysis/index.ts";
 import { xmrSvg } from "./charts/xmr-svg.ts";
 import { runChartSvg } from "./charts/run-chart-svg.ts";
@@ -71,7 +72,7 @@ export function chartRoutes(db: OpenedDatabase<PrismaClient>): Record<string, Ro
       const measure = match ? await db.prisma.measure.findFirst({ where: { id: match[1]!, project: { publication: "PUBLISHED" } } }) : null;
       if (!measure) {
         res.writeHead(404, { "content-type": "application/json", ...CHART_SECURITY_HEADERS });
-        res.end(JSON.stringify({ errors: [{ message: "No such measure", extensions: { code: "NOT_FOUND" } }] }));
+        res.end(JSON.stringify({ errors: [{ message: "No such measure", extensions: { code: ErrorCode.NOT_FOUND } }] }));
         return;
       }
       const points = (await seriesOf(db.sql, [measure.id])).get(measure.id) ?? [];

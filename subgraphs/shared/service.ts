@@ -11,7 +11,7 @@ import { contractDocument } from "../../schema/contracts.ts";
 import type { Kind } from "../../schema/kinds.ts";
 import type { Partner, Registry } from "../../schema/registry.ts";
 import type { SchemaChecker } from "../../lib/schema-checker.ts";
-import { maskError } from "../../lib/errors.ts";
+import { ErrorCode, maskError } from "../../lib/errors.ts";
 import { markSignedForward, partnerLimitSettings, partnerServerOptions, type PartnerLimitSettings } from "../../lib/limits/partner.ts";
 import { MemoryRateLimiter } from "../../lib/rate-limit/memory.ts";
 import type { Config } from "../../lib/config.ts";
@@ -147,7 +147,7 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
             async didEncounterErrors({ errors }) {
               for (const e of errors) {
                 const code = e.extensions?.code;
-                if (!code || code === "INTERNAL_SERVER_ERROR") logger.error({ err: e.originalError ?? e, path: e.path }, "resolver failed");
+                if (!code || code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error({ err: e.originalError ?? e, path: e.path }, "resolver failed");
               }
             },
           };

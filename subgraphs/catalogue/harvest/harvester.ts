@@ -217,7 +217,7 @@ export class Harvester {
           this.logger.warn({ harvested: partner.id, first, code }, "feed page over the partner's limits; asking for fewer entries");
           continue;
         }
-        const refused = code === "BAD_USER_INPUT" && (error!.extensions!.argumentPath as unknown[] | undefined)?.[0] === "after";
+        const refused = code === ErrorCode.BAD_USER_INPUT && (error!.extensions!.argumentPath as unknown[] | undefined)?.[0] === "after";
         const message = error?.message ?? "answered without a feed page";
         throw refused ? new CursorRefused(message) : new PartnerCallError(message, "bad_response");
       }
