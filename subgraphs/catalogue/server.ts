@@ -1,6 +1,6 @@
 // The national catalogue: directory, vocabulary and the search index harvested from every partner.
 import { PrismaClient } from "./generated/prisma/client.ts";
-import { buildService, type ServiceDefinition, type ServiceOptions } from "../shared/service.ts";
+import type { ServiceDefinition } from "../shared/service.ts";
 import { resolvers } from "./resolvers.ts";
 import { catalogueContext, type CatalogueContext } from "./context.ts";
 import { Harvester, scheduleHarvests } from "./harvest/harvester.ts";
@@ -19,5 +19,3 @@ export const catalogueService: ServiceDefinition<PrismaClient, CatalogueContext>
     return { stop: scheduleHarvests(harvester, options.harvestIntervalMs, options.harvestAtStart ?? true, options.reconcileIntervalMs ?? 0), handle: harvester };
   },
 };
-
-export const buildCatalogueService = (options: ServiceOptions) => buildService(catalogueService, options);

@@ -1,8 +1,7 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/networks.graphql).
-import { ownedEntity, ownedLookup } from "../shared/owned-entity.ts";
-import { changeEntry, feedReaderOf, versionEntry } from "../shared/change-resolvers.ts";
+import { itemResolvers } from "../shared/item-resolvers.ts";
 import { badInput } from "../../lib/errors.ts";
-import { isoTime, ref, refs } from "../shared/values.ts";
+import { isoTime, ref } from "../shared/values.ts";
 import { networkFeed, networkVersions } from "./data/networks.ts";
 import type { NetworksContext } from "./context.ts";
 import { mutations } from "./mutations.ts";
@@ -10,23 +9,14 @@ import type { Resolvers } from "./generated/graphql.ts";
 
 const MAX_MEMBERS = 200;
 
-const networkFromOwner = ownedLookup("networks", (ctx: NetworksContext) => ctx.loaders.byLocal);
+const item = itemResolvers("networks", { loader: (ctx: NetworksContext) => ctx.loaders.byLocal, feed: networkFeed, versions: networkVersions });
 
 export const resolvers: Resolvers = {
-  Query: {
-    networkFromOwner: (_, args, ctx) => networkFromOwner(args.id, ctx),
-    networkFeed: (_, args, ctx) => networkFeed(ctx.prisma, args.after, args.first, feedReaderOf(ctx.caller)),
-    networkVersions: (_, args, ctx) => networkVersions(ctx.prisma, args.after, args.first),
-  },
+  ...item,
   Mutation: mutations,
-  NetworkChange: changeEntry("networks"),
-  NetworkVersion: versionEntry("networks"),
   Network: {
-    ...ownedEntity("networks", (ctx: NetworksContext) => ctx.loaders.byLocal),
+    ...item.Network,
     region: (n) => ref(n.regionId),
-    topics: (n) => refs(n.topics),
-    settings: (n) => refs(n.settings),
-    drivers: (n) => refs(n.drivers),
     members: async (n, args, ctx) => {
       const first = args.first ?? 50;
       if (!Number.isInteger(first) || first < 0 || first > MAX_MEMBERS) throw badInput(`first must be between 0 and ${MAX_MEMBERS}`, ["first"]);

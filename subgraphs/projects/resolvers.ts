@@ -1,6 +1,6 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/projects.graphql).
-import { isOwner, ownedEntity, ownedLookup } from "../shared/owned-entity.ts";
-import { changeEntry, feedReaderOf, versionEntry } from "../shared/change-resolvers.ts";
+import { isOwner } from "../shared/owned-entity.ts";
+import { itemResolvers } from "../shared/item-resolvers.ts";
 import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
 import { isPublished, projectFeed, projectVersions } from "./data/projects.ts";
 import { mutations } from "./mutations.ts";
@@ -10,22 +10,13 @@ import { chartResolvers } from "./chart-resolvers.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
 import type { Resolvers } from "./generated/graphql.ts";
 
-const projectFromOwner = ownedLookup("projects", (ctx: ProjectsContext) => ctx.projects.byLocal, isPublished);
+const item = itemResolvers("projects", { loader: (ctx: ProjectsContext) => ctx.projects.byLocal, isPublic: isPublished, feed: projectFeed, versions: projectVersions });
 
 export const resolvers: Resolvers = {
-  Query: {
-    projectFromOwner: (_, args, ctx) => projectFromOwner(args.id, ctx),
-    projectFeed: (_, args, ctx) => projectFeed(ctx.prisma, args.after, args.first, feedReaderOf(ctx.caller)),
-    projectVersions: (_, args, ctx) => projectVersions(ctx.prisma, args.after, args.first),
-  },
+  ...item,
   Mutation: mutations,
-  ProjectChange: changeEntry("projects"),
-  ProjectVersion: versionEntry("projects"),
   Project: {
-    ...ownedEntity("projects", (ctx: ProjectsContext) => ctx.projects.byLocal, isPublished),
-    settings: (p) => refs(p.settings),
-    topics: (p) => refs(p.topics),
-    drivers: (p) => refs(p.drivers),
+    ...item.Project,
     region: (p) => ref(p.regionId),
     startedOn: (p) => isoDay(p.startedOn),
     endedOn: (p) => isoDay(p.endedOn),

@@ -1,6 +1,6 @@
 // A resources partner: the contract schema/resources.graphql served from this partner's database.
 import { PrismaClient } from "./generated/prisma/client.ts";
-import { buildService, type ServiceDefinition, type ServiceOptions } from "../shared/service.ts";
+import type { ServiceDefinition } from "../shared/service.ts";
 import { resolvers } from "./resolvers.ts";
 import { resourcesContext, type ResourcesContext } from "./context.ts";
 import { seedResources } from "./seed.ts";
@@ -12,5 +12,3 @@ export const resourcesService: ServiceDefinition<PrismaClient, ResourcesContext>
   context: resourcesContext,
   seed: seedResources,
 };
-
-export const buildResourcesService = (options: ServiceOptions) => buildService(resourcesService, options);

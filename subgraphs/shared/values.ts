@@ -5,6 +5,13 @@
 export const refs = (ids: readonly string[] | null | undefined) => (ids ?? []).map((id) => ({ id }));
 export const ref = (id: string | null | undefined) => (id ? { id } : null);
 
+/** The vocabulary fields every partner kind's item has: references the catalogue resolves. */
+export const vocabularyRefs = <Row extends { topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] }>() => ({
+  topics: (r: Row) => refs(r.topics),
+  drivers: (r: Row) => refs(r.drivers),
+  settings: (r: Row) => refs(r.settings),
+});
+
 /** A @db.Date column as YYYY-MM-DD (null for none: a required column gives a string). */
 export function isoDay(d: Date): string;
 export function isoDay(d: Date | null | undefined): string | null;

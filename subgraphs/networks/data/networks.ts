@@ -28,16 +28,7 @@ export function networkLoaders(prisma: PrismaClient) {
   };
 }
 
-/**
- * Deletes a network (its members, events and links go with it) and records its tombstone in the same
- * transaction, so the national catalogue drops it at its next harvest. Returns false (and records
- * nothing) when there was no such network.
- */
-export async function deleteNetwork(prisma: PrismaClient, local: string): Promise<boolean> {
-  return prisma.$transaction((tx) => removeNetwork(tx, local));
-}
-
-/** deleteNetwork's work inside a caller's transaction (the deleteNetwork mutation's). */
+/** The deleteNetwork mutation's work, inside its transaction: the network goes, its tombstone stays (shared/item-writes.ts). */
 export const removeNetwork = (tx: Prisma.TransactionClient, local: string): Promise<boolean> => removeWithTombstone(tx.network, tx.tombstone, local);
 
 /** Every network as an upsert; deleted networks as removals. */

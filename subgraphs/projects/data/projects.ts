@@ -28,16 +28,7 @@ export function projectLoaders(prisma: PrismaClient) {
   };
 }
 
-/**
- * Deletes a project (its team, funding, links, measures, cycles and learning go with it) and records
- * its tombstone in the same transaction, so the national catalogue drops it at its next harvest.
- * Returns false (and records nothing) when there was no such project.
- */
-export async function deleteProject(prisma: PrismaClient, local: string): Promise<boolean> {
-  return prisma.$transaction((tx) => removeProject(tx, local));
-}
-
-/** deleteProject's work inside a caller's transaction (the deleteProject mutation's). */
+/** The deleteProject mutation's work, inside its transaction: the project goes, its tombstone stays (shared/item-writes.ts). */
 export const removeProject = (tx: Prisma.TransactionClient, local: string): Promise<boolean> => removeWithTombstone(tx.project, tx.tombstone, local);
 
 /** Published projects as upserts; drafts and deleted projects as removals (no node). */

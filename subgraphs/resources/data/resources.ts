@@ -33,15 +33,7 @@ export async function createResources(prisma: PrismaClient, resources: Prisma.Re
   });
 }
 
-/**
- * Deletes a resource and records its tombstone in the same transaction, so the national catalogue
- * drops it at its next harvest. Returns false (and records nothing) when there was no such resource.
- */
-export async function deleteResource(prisma: PrismaClient, local: string): Promise<boolean> {
-  return prisma.$transaction((tx) => removeResource(tx, local));
-}
-
-/** deleteResource's work inside a caller's transaction (the deleteResource mutation's). */
+/** The deleteResource mutation's work, inside its transaction: the resource goes, its tombstone stays (shared/item-writes.ts). */
 export const removeResource = (tx: Prisma.TransactionClient, local: string): Promise<boolean> => removeWithTombstone(tx.resource, tx.tombstone, local);
 
 /** Published resources as upserts; drafts, unpublished and deleted resources as removals (no node). */
