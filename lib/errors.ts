@@ -101,7 +101,7 @@ export function badInput(message: string, argumentPath: (string | number)[] = []
 }
 
 /** Turns a zod failure on argument `arg` into one BAD_USER_INPUT error naming the first offending path. */
-export function fromZod(error: ZodError, arg: string): GraphQLError {
+export function fromZod(error: Pick<ZodError, "issues">, arg: string): GraphQLError {
   const issue = error.issues[0];
   const path = [arg, ...(issue?.path ?? []).map((p) => String(p))];
   return badInput(`Invalid ${path.join(".")}: ${issue?.message ?? "invalid value"}`, path);

@@ -50,7 +50,7 @@ export function requestLimitsPlugin<C extends BaseContext>(limits: RequestLimits
           if (response.body.kind !== "single" || !document || !operation || response.body.singleResult.data == null) return;
           const actual = resultCost(schema, document, operation, response.body.singleResult.data, limits.directives);
           if (actual <= limits.maxCost) return;
-          response.body.singleResult = actualCostAnswer(actual, limits.maxCost) as never;
+          response.body.singleResult = actualCostAnswer(actual, limits.maxCost);
           response.http.status = 400;
         },
       };

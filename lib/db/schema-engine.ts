@@ -33,6 +33,8 @@ async function loadBindings() {
 async function engineFor(schema: string, db: PGlite): Promise<Engine> {
   const { SchemaEngine } = await loadBindings();
   // The factory must be wrapped, or the engine fails with "Cannot read properties of null (reading '#config')".
+  // pglite-prisma-adapter's factory is typed by its own @prisma/driver-adapter-utils (7.2), this
+  // function by 7.10's: one interface at runtime, two types to the compiler.
   const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(db) as never);
   return (SchemaEngine as any).new({ datamodels: [["schema.prisma", schema]] }, () => undefined, factory);
 }

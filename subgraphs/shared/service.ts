@@ -7,6 +7,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import type { GraphQLResolveInfo, GraphQLScalarType } from "graphql";
 import type { Logger } from "pino";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { contractDocument } from "../../schema/contracts.ts";
 import type { Kind } from "../../schema/kinds.ts";
 import type { Partner, Registry } from "../../schema/registry.ts";
@@ -44,7 +45,7 @@ export type ResolverMap<Ctx> = {
 
 export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, Ctx extends object> {
   kind: Kind;
-  makeClient: (options: { adapter: never }) => C;
+  makeClient: (options: { adapter: SqlDriverAdapterFactory }) => C;
   /** Resolver map keyed by type then field; resolvers stay thin and call the data modules. */
   resolvers: ResolverMap<Ctx>;
   /** A fresh context per request: loaders must never be shared between requests. */

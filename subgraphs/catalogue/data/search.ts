@@ -136,7 +136,7 @@ export function parseSearchArgs(raw: unknown): SearchArgs {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const [arg, ...rest] = issue.path.map(String);
-    throw fromZod({ issues: [{ ...issue, path: rest }] } as never, arg ?? "query");
+    throw fromZod({ issues: [{ ...issue, path: rest }] }, arg ?? "query");
   }
   return parsed.data;
 }
