@@ -86,7 +86,7 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
     const { kind, logger } = this.options;
     const identity = identityOf(options);
     const representations = request.variables?.representations;
-    if (!request.query) return { errors: [{ message: `Empty fetch for the ${kind} kind`, extensions: { code: "NOT_ROUTABLE" } }] };
+    if (!request.query) return { errors: [{ message: `Empty fetch for the ${kind} kind`, extensions: { code: ErrorCode.NOT_ROUTABLE } }] };
     // Root fields (mutations) go to one partner, chosen by schema/write-routes.ts.
     if (!Array.isArray(representations)) {
       return this.fetchRoot({ query: request.query, variables: request.variables ?? {}, operationName: request.operationName }, identity, budgetOf(options));

@@ -45,7 +45,7 @@ function targetOf(field: FieldNode, kind: PartnerKind, identity: Identity, regis
   const name = field.name.value;
   const route = ROOT_ROUTES[name];
   const path = [field.alias?.value ?? name];
-  if (!route || route.kind !== kind) return { error: { message: `${name} is not routable to a ${kind} partner`, code: "NOT_ROUTABLE", path } };
+  if (!route || route.kind !== kind) return { error: { message: `${name} is not routable to a ${kind} partner`, code: ErrorCode.NOT_ROUTABLE, path } };
   if (route.target.to === "owner") {
     const raw = argumentValue(field, route.target.idArg, variables);
     const id = typeof raw === "string" ? parseId(raw) : undefined;
@@ -92,7 +92,7 @@ function targetOf(field: FieldNode, kind: PartnerKind, identity: Identity, regis
 export function routeRootFetch(query: string, variables: Record<string, unknown>, kind: PartnerKind, identity: Identity, registry: Registry): RootRouting {
   const op = documentOf(query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const fields = (op?.selectionSet.selections ?? []).filter((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== "__typename");
-  if (fields.length === 0) return { error: { message: `The ${kind} kind has no root field in this request`, code: "NOT_ROUTABLE" } };
+  if (fields.length === 0) return { error: { message: `The ${kind} kind has no root field in this request`, code: ErrorCode.NOT_ROUTABLE } };
   let target: Partner | undefined;
   for (const field of fields) {
     const routed = targetOf(field, kind, identity, registry, variables);
@@ -149,7 +149,7 @@ export function planRootFetch(
     if (group) group.fields.push(field);
     else groups.set(routed.partner.id, { partner: routed.partner, fields: [field] });
   }
-  if (groups.size === 0) return { error: { message: `The ${kind} kind has no root field in this request`, code: "NOT_ROUTABLE" } };
+  if (groups.size === 0) return { error: { message: `The ${kind} kind has no root field in this request`, code: ErrorCode.NOT_ROUTABLE } };
   if (groups.size === 1) return { partner: [...groups.values()][0]!.partner };
   const keyOf = (f: FieldNode) => f.alias?.value ?? f.name.value;
   const parts = [...groups.values()].map(({ partner, fields }, i) => {

@@ -24,6 +24,7 @@
 // The request bound (64) is not what protects memory (a small read holds a few kB); it bounds the
 // work queued behind the event loop, and is above what the bench's scenarios use (10 connections).
 import type { IncomingMessage } from "node:http";
+import { ErrorCode } from "./errors.ts";
 
 export interface AdmissionOptions {
   /**
@@ -200,5 +201,5 @@ export function overloadedMessage(retryAfterSeconds: number): string {
  * already refused (lib/http-server.ts answers it 503 whatever the fetches return).
  */
 export function alreadyRefused(budget: ByteBudget | undefined): { errors: { message: string; extensions: { code: string } }[] } | undefined {
-  return budget?.overloaded ? { errors: [{ message: "The service is at capacity", extensions: { code: "OVERLOADED" } }] } : undefined;
+  return budget?.overloaded ? { errors: [{ message: "The service is at capacity", extensions: { code: ErrorCode.OVERLOADED } }] } : undefined;
 }

@@ -206,17 +206,17 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
       }
       return route(req, res);
     }
-    if (url.pathname !== "/graphql" && url.pathname !== "/") return requestError(res, 404, "NOT_FOUND", "Not found: use /graphql", req);
+    if (url.pathname !== "/graphql" && url.pathname !== "/") return requestError(res, 404, ErrorCode.NOT_FOUND, "Not found: use /graphql", req);
     if (req.method !== "GET" && req.method !== "POST") {
       res.setHeader("allow", "GET, POST");
-      return requestError(res, 405, "BAD_REQUEST", `${req.method} is not supported: use POST (or GET for queries)`, req);
+      return requestError(res, 405, ErrorCode.BAD_REQUEST, `${req.method} is not supported: use POST (or GET for queries)`, req);
     }
     if (options.limiter && !(await withinRateLimit(req, res, options.limiter, options.keyOf as HttpOptions<BaseContext>["keyOf"]))) return;
     let body: unknown = undefined;
     if (req.method === "POST") {
       // Checked before the body is read: a simple (CSRF-able) content type costs us nothing.
       if (mediaEssence(req.headers["content-type"]) !== "application/json") {
-        return requestError(res, 415, "BAD_REQUEST", "POST bodies must be application/json", req);
+        return requestError(res, 415, ErrorCode.BAD_REQUEST, "POST bodies must be application/json", req);
       }
       let text: string;
       try {
@@ -228,7 +228,7 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
       try {
         body = JSON.parse(text);
       } catch {
-        return requestError(res, 400, "BAD_REQUEST", "Request body is not valid JSON", req);
+        return requestError(res, 400, ErrorCode.BAD_REQUEST, "Request body is not valid JSON", req);
       }
       if (Array.isArray(body) && body.length > (options.maxBatch ?? 0)) {
         const message = options.maxBatch
@@ -248,7 +248,7 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
     }
     if (req.method === "GET" && operationType(url.searchParams.get("query"), url.searchParams.get("operationName")) !== "query") {
       res.setHeader("allow", "POST");
-      return requestError(res, 405, "BAD_REQUEST", "GET requests only support query operations: send mutations with POST", req);
+      return requestError(res, 405, ErrorCode.BAD_REQUEST, "GET requests only support query operations: send mutations with POST", req);
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -291,7 +291,7 @@ export async function listen<C extends BaseContext>(apollo: ApolloServer<C>, opt
     // connection closed after it (refusing it would cut a request the client already sent).
     if (draining) res.setHeader("connection", "close");
     handler(req, res).catch((e) => {
-      if (!res.headersSent) requestError(res, 500, "INTERNAL_SERVER_ERROR", "Internal server error");
+      if (!res.headersSent) requestError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
       else res.end();
       server.emit("handlerError", e);
     });

@@ -21,7 +21,7 @@ if (readMigrations(migrations).length > 0) {
   process.exit(1);
 }
 const scratch = await openEmbedded();
-await applyMigrations({ exec: async (s) => void (await scratch.exec(s)), query: async (s, p) => (await scratch.query(s, p)).rows as never }, migrations);
+await applyMigrations({ exec: async (s) => void (await scratch.exec(s)), query: async <T,>(s: string, p?: unknown[]) => (await scratch.query<T>(s, p)).rows }, migrations);
 const sql = await sqlForSchema(schema, scratch);
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
 const dir = join(migrations, `${stamp}_${name}`);

@@ -61,6 +61,8 @@ export class PlanningBudget {
         extensions: {
           code: ErrorCode.PLANNING_BUDGET_EXCEEDED,
           limit: this.options.budgetMs,
+          // Apollo reads a HeaderMap here; graphql-yoga (in the tree through the bench's Hive gateway)
+          // declares extensions.http.headers a Record for every GraphQLError: the cast bridges the two.
           http: { status: 429, headers: new HeaderMap([["retry-after", String(seconds)]]) as never },
         },
       },

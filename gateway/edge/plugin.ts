@@ -3,6 +3,7 @@
 // and before the gateway plans anything. The structural limits run earlier, as validation rules.
 import { GraphQLError, Kind, validate, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import { ErrorCode } from "../../lib/errors.ts";
 import { maxCostRule, PAGE_ARGUMENTS } from "../../lib/limits/cost.ts";
 import type { CostDirectives } from "../../lib/limits/cost-directives.ts";
 import { paginationCapRule } from "./pagination.ts";
@@ -59,7 +60,7 @@ export function requestLimitsPlugin<C extends BaseContext>(limits: RequestLimits
           if (response.body.kind !== "single" || !document || !operation || response.body.singleResult.data == null) return;
           const actual = resultCost(schema, document, operation, response.body.singleResult.data, limits.directives);
           if (actual <= limits.maxCost) return;
-          response.body.singleResult = actualCostAnswer(actual, limits.maxCost) as never;
+          response.body.singleResult = actualCostAnswer(actual, limits.maxCost);
           response.http.status = 400;
         },
       };
@@ -72,7 +73,7 @@ function operationNotFound(document: DocumentNode, operationName: string | undef
   const message = operationName
     ? `No operation named "${operationName}" in the document (it holds ${names.length ? names.join(", ") : "no named operation"})`
     : `The document holds several operations (${names.join(", ")}): say which to run with operationName`;
-  return new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE" } });
+  return new GraphQLError(message, { extensions: { code: ErrorCode.OPERATION_RESOLUTION_FAILURE } });
 }
 
 function withStatus(error: GraphQLError, status: number): GraphQLError {

@@ -166,7 +166,7 @@ export function exportRoutes(o: ExportOptions): Record<string, RouteHandler> {
       try {
         if (req.method !== "GET" && req.method !== "HEAD") {
           res.setHeader("allow", "GET");
-          throw new ExportError(405, "BAD_REQUEST", `${req.method} is not supported: the exports are read with GET`);
+          throw new ExportError(405, ErrorCode.BAD_REQUEST, `${req.method} is not supported: the exports are read with GET`);
         }
         const path = url.pathname;
         if (path === "/export/catalogue.jsonld") return await catalogue(o, req, res, url, "jsonld");

@@ -4,6 +4,7 @@
 // page of N items costs a constant number of queries.
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import type { PGlite } from "@electric-sql/pglite";
 import { openEmbedded } from "./embedded.ts";
@@ -58,7 +59,7 @@ function countedRunner(runner: SqlRunner, counter: StatementCounter): SqlRunner 
 function pgliteRunner(db: PGlite): SqlRunner {
   return {
     exec: async (sql) => void (await db.exec(sql)),
-    query: async (sql, params) => (await db.query(sql, params as unknown[])).rows as never,
+    query: async <T,>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
   };
 }
 
@@ -72,7 +73,7 @@ function poolRunner(pool: pg.Pool): SqlRunner {
 export async function openDatabase<C extends { $disconnect(): Promise<void> }>(
   store: Store,
   migrationsDir: string,
-  makeClient: (options: { adapter: never }) => C,
+  makeClient: (options: { adapter: SqlDriverAdapterFactory }) => C,
 ): Promise<OpenedDatabase<C>> {
   const statements: StatementCounter = { count: 0 };
   if (store.kind === "embedded") {
@@ -80,7 +81,9 @@ export async function openDatabase<C extends { $disconnect(): Promise<void> }>(
     const sql = pgliteRunner(db);
     await applyMigrations(sql, migrationsDir);
     const [fsync] = await sql.query<{ fsync: string }>(`SHOW fsync`);
-    const prisma = makeClient({ adapter: counted(new PrismaPGlite(db), statements) as never });
+    // pglite-prisma-adapter declares its factory with its own copy of @prisma/driver-adapter-utils
+    // (7.2), the client takes 7.10's: the same interface at runtime, two types to the compiler.
+    const prisma = makeClient({ adapter: counted(new PrismaPGlite(db), statements) as unknown as SqlDriverAdapterFactory });
     return {
       prisma,
       statements,
@@ -101,7 +104,7 @@ export async function openDatabase<C extends { $disconnect(): Promise<void> }>(
   const sql = poolRunner(pool);
   await applyMigrations(sql, migrationsDir);
   const [fsync] = await sql.query<{ fsync: string }>(`SHOW fsync`);
-  const prisma = makeClient({ adapter: counted(new PrismaPg(pool), statements) as never });
+  const prisma = makeClient({ adapter: counted(new PrismaPg(pool), statements) });
   return {
     prisma,
     statements,

@@ -13,7 +13,12 @@ type Engine = {
   schemaPush(params: unknown): Promise<{ executedSteps: number; unexecutable: string[]; warnings: string[] }>;
 };
 
-let bindings: Promise<{ SchemaEngine: { new (...a: unknown[]): Engine } & Record<string, any> }> | undefined;
+/** What this module uses of the glue's SchemaEngine class: its async factory. */
+interface SchemaEngineClass {
+  new: (options: { datamodels: [string, string][] }, log: () => void, adapter: unknown) => Promise<Engine>;
+}
+
+let bindings: Promise<{ SchemaEngine: SchemaEngineClass }> | undefined;
 
 async function loadBindings() {
   bindings ??= (async () => {
@@ -33,8 +38,10 @@ async function loadBindings() {
 async function engineFor(schema: string, db: PGlite): Promise<Engine> {
   const { SchemaEngine } = await loadBindings();
   // The factory must be wrapped, or the engine fails with "Cannot read properties of null (reading '#config')".
+  // pglite-prisma-adapter's factory is typed by its own @prisma/driver-adapter-utils (7.2), this
+  // function by 7.10's: one interface at runtime, two types to the compiler.
   const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(db) as never);
-  return (SchemaEngine as any).new({ datamodels: [["schema.prisma", schema]] }, () => undefined, factory);
+  return SchemaEngine.new({ datamodels: [["schema.prisma", schema]] }, () => undefined, factory);
 }
 
 /** The SQL that creates `schema` from an empty database. */

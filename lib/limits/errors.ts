@@ -41,7 +41,7 @@ export function withEdgeCodes(format: (formatted: GraphQLFormattedError, error: 
     } else if ((formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) === ErrorCode.INTERNAL_SERVER_ERROR && PERSISTED_QUERY_ERRORS[formatted.message]) {
       const known = PERSISTED_QUERY_ERRORS[formatted.message]!;
       formatted = { message: known.message, extensions: { ...formatted.extensions, code: known.code } };
-    } else if (formatted.extensions?.code === "GRAPHQL_PARSE_FAILED") {
+    } else if (formatted.extensions?.code === ErrorCode.GRAPHQL_PARSE_FAILED) {
       const tokens = TOKEN_LIMIT.exec(formatted.message);
       if (tokens) {
         const limit = Number(tokens[1]);

@@ -124,7 +124,7 @@ export function partnerLimitsPlugin<C extends BaseContext>(settings: PartnerLimi
           const maxCost = costLimit(contextValue);
           const actual = resultCost(schema, document, operation, response.body.singleResult.data, directives);
           if (actual <= maxCost) return;
-          response.body.singleResult = actualCostAnswer(actual, maxCost) as { errors: GraphQLFormattedError[] } as never;
+          response.body.singleResult = actualCostAnswer(actual, maxCost);
           response.http.status = 400;
         },
       };

@@ -25,7 +25,7 @@ export function adminRoutes(_db: unknown, handle: unknown, options: ServiceOptio
   const harvester = handle as Harvester;
   return {
     "/admin/harvest": async (req, res) => {
-      if (req.method !== "POST") return refuse(res, 405, "POST to start a harvest", "METHOD_NOT_ALLOWED", { allow: "POST" });
+      if (req.method !== "POST") return refuse(res, 405, "POST to start a harvest", ErrorCode.METHOD_NOT_ALLOWED, { allow: "POST" });
       const allowed = await harvestAllowed(req, options.auth, options.partner.organisation);
       if (!allowed.ok) {
         options.logger.warn({ status: allowed.status, reason: allowed.message }, "harvest refused");

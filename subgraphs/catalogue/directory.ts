@@ -23,6 +23,17 @@ const ORGANISATION_BY_ID = new Map(ORGANISATIONS.map((o) => [o.id, o]));
 
 export const organisation = (id: string) => ORGANISATION_BY_ID.get(id) ?? null;
 
+/**
+ * The directory's entry of an organisation the index or the registry names. Both only name
+ * organisations of the directory (the registry is checked against it), so a miss is a bug: an
+ * internal error, logged, rather than a half-empty organisation.
+ */
+export function knownOrganisation(id: string): Organisation {
+  const found = ORGANISATION_BY_ID.get(id);
+  if (!found) throw new Error(`organisation ${id} is not in schema/organisations.json`);
+  return found;
+}
+
 export const framework = () => ({
   name: "Developing People Improving Care",
   aim: FRAMEWORK_AIM,
@@ -30,6 +41,26 @@ export const framework = () => ({
 });
 
 export const driversOfCondition = (conditionId: string) => DRIVERS.filter((d) => d.condition === conditionId);
+
+/** A condition of the framework, as the Condition resolvers receive it. */
+export type ConditionEntry = (typeof CONDITIONS)[number];
+/** A secondary driver: its condition is an id, which Driver.condition resolves. */
+export type DriverEntry = (typeof DRIVERS)[number];
+/** A region as the Region resolvers receive it: a reference (Organisation.region) has no name yet. */
+export interface RegionRef {
+  id: string;
+  name?: string;
+}
+
+const CONDITION_BY_ID = new Map<string, ConditionEntry>(CONDITIONS.map((c) => [c.id, c]));
+const DRIVER_BY_ID = new Map<string, DriverEntry>(DRIVERS.map((d) => [d.id, d]));
+export const condition = (id: string) => CONDITION_BY_ID.get(id) ?? null;
+export const driver = (id: string) => DRIVER_BY_ID.get(id) ?? null;
+
+/** A driver's condition: every driver of schema/vocabulary.ts names one of its conditions. */
+export function conditionOfDriver(d: DriverEntry): ConditionEntry {
+  return CONDITION_BY_ID.get(d.condition)!;
+}
 
 type VocabularyType = keyof typeof VOCABULARY;
 const VOCAB_BY_ID = Object.fromEntries(

@@ -1,28 +1,26 @@
 // Thin resolvers for the national catalogue (schema/catalogue.graphql).
 import { parseId } from "../../schema/ids.ts";
-import { ENTITY_OF_KIND, type PartnerKind } from "../../schema/kinds.ts";
-import type { Partner } from "../../lib/registry/registry.ts";
+import { ENTITY_OF_KIND, kindOfTypename, type PartnerKind } from "../../schema/kinds.ts";
 import { badInput } from "../../lib/errors.ts";
 import { isoTime } from "../shared/values.ts";
-import { parseSearchArgs, search, searchFacets, type SearchArgs } from "./data/search.ts";
+import { parseSearchArgs, search, searchFacets } from "./data/search.ts";
 import { parseSimilarFirst, similarLoader } from "./data/similar.ts";
 import { facetLabel } from "./harvest/facets.ts";
-import { allStates } from "./data/harvest-state.ts";
-import type { ItemRow } from "./data/items.ts";
-import { driversOfCondition, framework, organisation, ORGANISATIONS, REGIONS, SETTINGS, TOPICS, vocabularyEntry } from "./directory.ts";
+import { allStates, type PartnerView } from "./data/harvest-state.ts";
+import type { ItemRow, ItemSummary } from "./data/items.ts";
+import { condition, conditionOfDriver, driver, driversOfCondition, framework, knownOrganisation, organisation, ORGANISATIONS, REGIONS, SETTINGS, TOPICS, vocabularyEntry } from "./directory.ts";
 import type { CatalogueContext } from "./context.ts";
 import type { Verdict } from "../../lib/contract/checker.ts";
-import { MEASURE_LIBRARY, libraryMeasure, type LibraryMeasure } from "../../schema/measure-library.ts";
-import { compareMeasure, comparisonFunnel, entriesOfCodes, parseComparisonArgs, summariesOf, type ComparisonFunnel, type ComparisonRow } from "./data/measure-comparison.ts";
+import { MEASURE_LIBRARY, libraryMeasure } from "../../schema/measure-library.ts";
+import { compareMeasure, comparisonFunnel, entriesOfCodes, parseComparisonArgs, summariesOf, type FunnelOf, type MeasurePeers } from "./data/measure-comparison.ts";
 import { funnelBand } from "./charts/funnel.ts";
 import { funnelSvg } from "./charts/funnel-svg.ts";
-
-/** MeasureComparison.funnel's parent: the funnel and its measure. */
-type FunnelOf = ComparisonFunnel & { measure: LibraryMeasure };
 import DataLoader from "dataloader";
 import { comparisonSvg } from "./charts/comparison-svg.ts";
+import type { CatalogueItemResolvers, PartnerStatus, Resolvers } from "./generated/graphql.ts";
+import { contractEnum } from "../../schema/contracts.ts";
 
-type Hit = Pick<ItemRow, "id" | "typename" | "partnerId" | "organisationId" | "title" | "summary" | "stale" | "lastSeen">;
+type Hit = ItemSummary;
 
 /** Root lookups: the id's shape is checked here, so a malformed id is a clear error, not a null. */
 function itemLookup(kind: PartnerKind) {
@@ -36,9 +34,10 @@ function itemLookup(kind: PartnerKind) {
 }
 
 const itemFields = {
-  organisation: (r: Hit) => organisation(r.organisationId),
+  organisation: (r: Hit) => knownOrganisation(r.organisationId),
   lastSeen: (r: Hit) => isoTime(r.lastSeen),
-  partner: (r: Hit, _: unknown, ctx: CatalogueContext) => ctx.registry.get(r.partnerId) ?? { id: r.partnerId, name: r.partnerId, kind: "unknown", organisation: r.organisationId, enabled: false },
+  partner: (r: Hit, _: unknown, ctx: CatalogueContext): PartnerView =>
+    ctx.registry.get(r.partnerId) ?? { id: r.partnerId, name: r.partnerId, kind: "unknown", organisation: r.organisationId, enabled: false },
 };
 
 const entity = (typename: string) => ({
@@ -61,12 +60,6 @@ function similar(ctx: CatalogueContext) {
 const similarItems = (r: Hit, args: { first?: number | null }, ctx: CatalogueContext) => similar(ctx).load({ id: r.id, first: parseSimilarFirst(args.first) });
 
 const peerLoaders = new WeakMap<CatalogueContext, DataLoader<string, MeasurePeers[]>>();
-interface MeasurePeers {
-  measureId: string;
-  code: string;
-  measureName: string;
-  peers: ComparisonRow[];
-}
 
 /**
  * Project.measurePeers for a page of projects in two statements: their coded measures, then every
@@ -97,11 +90,6 @@ function peers(ctx: CatalogueContext) {
   return loader;
 }
 
-type PartnerView = Partner & {
-  state?: { status: string; reason: string | null; lastHarvest: Date | null; itemCount: number };
-  verdict?: Verdict;
-};
-
 // Once per request, however many organisations ask for their partners.
 const views = new WeakMap<CatalogueContext, Promise<PartnerView[]>>();
 function partnerView(ctx: CatalogueContext): Promise<PartnerView[]> {
@@ -116,59 +104,74 @@ async function readPartnerView(ctx: CatalogueContext): Promise<PartnerView[]> {
   return ctx.registry.partners.map((p) => ({ ...p, state: states.get(p.id) ?? undefined, verdict: verdicts.get(p.id) }));
 }
 
+// What the harvester records (data/harvest-state.ts) is one of the contract's statuses.
+const PARTNER_STATUSES = new Set<string>(contractEnum("catalogue", "PartnerStatus"));
+const isPartnerStatus = (s: string): s is PartnerStatus => PARTNER_STATUSES.has(s);
+
 /** Disabled beats quarantined beats the last harvest; the catalogue answering is itself up. */
-function partnerStatus(p: PartnerView): { status: string; reason: string | null } {
+function partnerStatus(p: PartnerView): { status: PartnerStatus; reason: string | null } {
   if (!p.enabled) return { status: "DISABLED", reason: null };
   if (p.kind === "catalogue") return { status: "UP", reason: null };
   if (p.verdict?.status === "quarantined") return { status: "QUARANTINED", reason: p.verdict.reason };
-  return { status: p.state?.status ?? "PENDING", reason: p.state?.reason ?? null };
+  const recorded = p.state?.status ?? "PENDING";
+  if (!isPartnerStatus(recorded)) throw new Error(`partner ${p.id} has harvest status ${recorded}, which PartnerStatus does not declare`);
+  return { status: recorded, reason: p.state?.reason ?? null };
 }
 
-export const resolvers = {
+/** The contract type of an index row: the typenames the harvester writes are the kinds' (schema/kinds.ts). */
+const resolveItemType: CatalogueItemResolvers["__resolveType"] = (r) => {
+  const kind = kindOfTypename(r.typename);
+  if (!kind) throw new Error(`index row ${r.id} has typename ${r.typename}, not a partner kind's`);
+  return ENTITY_OF_KIND[kind].typename;
+};
+
+export const resolvers: Resolvers = {
   Query: {
-    search: async (_: unknown, raw: Record<string, unknown>, ctx: CatalogueContext) => {
+    search: async (_, raw, ctx) => {
       const args = parseSearchArgs(raw);
       const result = await search(ctx.db.sql, args);
       return {
         totalCount: result.totalCount,
         pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor },
-        edges: result.hits.map((node, i) => ({ node, score: node.score, cursor: result.cursors[i] })),
+        // search() answers one cursor per hit.
+        edges: result.hits.map((node, i) => ({ node, score: node.score, cursor: result.cursors[i]! })),
         args,
       };
     },
     resource: itemLookup("resources"),
     network: itemLookup("networks"),
     project: itemLookup("projects"),
-    organisations: (_: unknown, args: { type?: string; region?: string }) =>
-      ORGANISATIONS.filter((o) => (!args.type || o.type === args.type) && (!args.region || o.region === args.region)),
-    organisation: (_: unknown, args: { id: string }) => organisation(args.id),
+    organisations: (_, args) => ORGANISATIONS.filter((o) => (!args.type || o.type === args.type) && (!args.region || o.region === args.region)),
+    organisation: (_, args) => organisation(args.id),
     framework,
     topics: () => TOPICS,
     settings: () => SETTINGS,
     regions: () => REGIONS,
-    partners: (_: unknown, __: unknown, ctx: CatalogueContext) => partnerView(ctx),
+    partners: (_, __, ctx) => partnerView(ctx),
     measureLibrary: () => MEASURE_LIBRARY,
-    measureComparison: async (_: unknown, raw: Record<string, unknown>, ctx: CatalogueContext) => {
+    measureComparison: async (_, raw, ctx) => {
       const args = parseComparisonArgs(raw);
-      const measure = libraryMeasure(args.code)!;
+      const measure = libraryMeasure(args.code);
+      // parseComparisonArgs accepts the library's codes only.
+      if (!measure) throw badInput(`code ${args.code} is not in the measure library`, ["code"]);
       const entries = await compareMeasure(ctx.db.sql, args);
       const { funnel, rates } = comparisonFunnel(measure, entries);
       return { measure, entries: entries.map((r) => ({ ...r, rate: rates.get(r) ?? null })), funnel: funnel && { ...funnel, measure } };
     },
   },
   LibraryMeasure: {
-    settings: (m: LibraryMeasure) => m.settings.map((id) => vocabularyEntry("Setting", id)),
-    drivers: (m: LibraryMeasure) => m.drivers.map((id) => vocabularyEntry("Driver", id)),
-    topics: (m: LibraryMeasure) => m.topics.map((id) => vocabularyEntry("Topic", id)),
-    citationUrl: (m: LibraryMeasure) => m.citation?.url ?? null,
-    citationTitle: (m: LibraryMeasure) => m.citation?.title ?? null,
-    citationNote: (m: LibraryMeasure) => m.citationNote ?? null,
-    rateBase: (m: LibraryMeasure) => m.rate?.base ?? null,
-    ratePer: (m: LibraryMeasure) => m.rate?.per ?? null,
-    denominatorKind: (m: LibraryMeasure) => m.rate?.denominatorKind ?? null,
+    settings: (m) => m.settings.flatMap((id) => vocabularyEntry("Setting", id) ?? []),
+    drivers: (m) => m.drivers.flatMap((id) => driver(id) ?? []),
+    topics: (m) => m.topics.flatMap((id) => vocabularyEntry("Topic", id) ?? []),
+    citationUrl: (m) => m.citation?.url ?? null,
+    citationTitle: (m) => m.citation?.title ?? null,
+    citationNote: (m) => m.citationNote ?? null,
+    rateBase: (m) => m.rate?.base ?? null,
+    ratePer: (m) => m.rate?.per ?? null,
+    denominatorKind: (m) => m.rate?.denominatorKind ?? null,
   },
   MeasureComparison: {
-    chart: (c: { measure: LibraryMeasure; entries: ComparisonRow[] }) =>
+    chart: (c) =>
       comparisonSvg(
         // "Falls per 1,000 occupied bed days (falls per 1,000 occupied bed days)" says it twice.
         c.measure.name.toLowerCase().includes(c.measure.unit.toLowerCase()) ? c.measure.name : `${c.measure.name} (${c.measure.unit})`,
@@ -206,32 +209,36 @@ export const resolvers = {
       }),
   },
   MeasureComparisonEntry: {
-    organisation: (r: ComparisonRow) => organisation(r.organisationId) ?? { id: r.organisationId },
+    organisation: (r) => knownOrganisation(r.organisationId),
     // The index row (the catalogue answers the shared summary fields); the gateway resolves the
-    // project's other fields from its owner.
-    project: (r: ComparisonRow, _: unknown, ctx: CatalogueContext) => ctx.items.byId.load(r.itemId),
-    region: (r: ComparisonRow) => (r.regionId ? vocabularyEntry("Region", r.regionId) : null),
-    settings: (r: ComparisonRow) => r.settings.flatMap((id) => vocabularyEntry("Setting", id) ?? []),
-    measureName: (r: ComparisonRow) => r.name,
-    analysisStatus: (r: ComparisonRow) => r.status,
-    upperProcessLimit: (r: ComparisonRow) => r.upperLimit,
-    lowerProcessLimit: (r: ComparisonRow) => r.lowerLimit,
-    updatedAt: (r: ComparisonRow) => isoTime(r.updatedAt),
+    // project's other fields from its owner. A summary is written with its item and goes with it.
+    project: async (r, _, ctx) => {
+      const row = await ctx.items.byId.load(r.itemId);
+      if (!row) throw new Error(`measure summary ${r.measureId} names ${r.itemId}, which is not in the index`);
+      return row;
+    },
+    region: (r) => (r.regionId ? vocabularyEntry("Region", r.regionId) : null),
+    settings: (r) => r.settings.flatMap((id) => vocabularyEntry("Setting", id) ?? []),
+    measureName: (r) => r.name,
+    analysisStatus: (r) => r.status,
+    upperProcessLimit: (r) => r.upperLimit,
+    lowerProcessLimit: (r) => r.lowerLimit,
+    updatedAt: (r) => isoTime(r.updatedAt),
   },
   SearchConnection: {
     // Counted only when asked for: one more statement, whatever the page size.
-    facets: async (c: { args: SearchArgs }, _: unknown, ctx: CatalogueContext) =>
+    facets: async (c, _, ctx) =>
       (await searchFacets(ctx.db.sql, c.args)).map((f) => ({
         dimension: f.dimension,
         values: f.values.map((v) => ({ ...v, label: facetLabel(f.dimension, v.value) })),
       })),
   },
   CatalogueItem: {
-    __resolveType: (r: Hit) => r.typename,
+    __resolveType: resolveItemType,
   },
   Resource: {
     ...entity("Resource"),
-    projects: (r: Hit, _: unknown, ctx: CatalogueContext) => ctx.items.projectsOfResource.load(r.id),
+    projects: (r, _, ctx) => ctx.items.projectsOfResource.load(r.id),
     related: similarItems,
     // A search hit or a similar item carries no licence column: its index row does (one batched load).
     licence: async (r: Hit & { licence?: string | null }, _: unknown, ctx: CatalogueContext) =>
@@ -239,43 +246,43 @@ export const resolvers = {
   },
   Network: {
     ...entity("Network"),
-    projects: (r: Hit, _: unknown, ctx: CatalogueContext) => ctx.items.projectsOfNetwork.load(r.id),
+    projects: (r, _, ctx) => ctx.items.projectsOfNetwork.load(r.id),
     // Whole index rows, not references: the catalogue answers their summary fields itself.
-    linkedNetworks: async (r: Hit & { linkedIds: string[] }, _: unknown, ctx: CatalogueContext) =>
+    linkedNetworks: async (r, _, ctx) =>
       (await ctx.items.byId.loadMany(r.linkedIds)).filter((x): x is ItemRow => !!x && !(x instanceof Error) && x.typename === "Network"),
   },
   Project: {
     ...entity("Project"),
     similarProjects: similarItems,
-    measurePeers: (r: Hit, _: unknown, ctx: CatalogueContext) => peers(ctx).load(r.id),
+    measurePeers: (r, _, ctx) => peers(ctx).load(r.id),
   },
   Organisation: {
-    __resolveReference: (ref: { id: string }) => organisation(ref.id),
-    region: (o: { region: string | null }) => (o.region ? { id: o.region } : null),
-    partners: async (o: { id: string }, _: unknown, ctx: CatalogueContext) => (await partnerView(ctx)).filter((p) => p.organisation === o.id),
+    __resolveReference: (ref) => organisation(ref.id),
+    region: (o) => (o.region ? { id: o.region } : null),
+    partners: async (o, _, ctx) => (await partnerView(ctx)).filter((p) => p.organisation === o.id),
   },
   Partner: {
-    organisation: (p: Partner) => ({ id: p.organisation }),
-    region: (p: Partner) => ({ id: p.region }),
-    status: (p: PartnerView) => partnerStatus(p).status,
-    reason: (p: PartnerView) => partnerStatus(p).reason,
-    lastHarvest: (p: PartnerView) => isoTime(p.state?.lastHarvest),
-    lagSeconds: (p: PartnerView) => (p.state?.lastHarvest ? Math.round((Date.now() - p.state.lastHarvest.getTime()) / 1000) : null),
-    itemCount: (p: PartnerView) => p.state?.itemCount ?? 0,
+    organisation: (p) => knownOrganisation(p.organisation),
+    region: (p) => (p.region ? { id: p.region } : null),
+    status: (p) => partnerStatus(p).status,
+    reason: (p) => partnerStatus(p).reason,
+    lastHarvest: (p) => isoTime(p.state?.lastHarvest),
+    lagSeconds: (p) => (p.state?.lastHarvest ? Math.round((Date.now() - p.state.lastHarvest.getTime()) / 1000) : null),
+    itemCount: (p) => p.state?.itemCount ?? 0,
   },
   Framework: {},
   Condition: {
-    __resolveReference: (ref: { id: string }) => vocabularyEntry("Condition", ref.id),
-    drivers: (c: { id: string }) => driversOfCondition(c.id),
+    __resolveReference: (ref) => condition(ref.id),
+    drivers: (c) => driversOfCondition(c.id),
   },
   Driver: {
-    __resolveReference: (ref: { id: string }) => vocabularyEntry("Driver", ref.id),
-    condition: (d: { condition: string }) => vocabularyEntry("Condition", d.condition),
+    __resolveReference: (ref) => driver(ref.id),
+    condition: (d) => conditionOfDriver(d),
   },
-  Topic: { __resolveReference: (ref: { id: string }) => vocabularyEntry("Topic", ref.id) },
-  Setting: { __resolveReference: (ref: { id: string }) => vocabularyEntry("Setting", ref.id) },
+  Topic: { __resolveReference: (ref) => vocabularyEntry("Topic", ref.id) },
+  Setting: { __resolveReference: (ref) => vocabularyEntry("Setting", ref.id) },
   Region: {
-    __resolveReference: (ref: { id: string }) => vocabularyEntry("Region", ref.id),
-    name: (r: { id: string; name?: string }) => r.name ?? vocabularyEntry("Region", r.id)?.name ?? r.id,
+    __resolveReference: (ref) => vocabularyEntry("Region", ref.id),
+    name: (r) => r.name ?? vocabularyEntry("Region", r.id)?.name ?? r.id,
   },
 };

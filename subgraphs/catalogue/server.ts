@@ -1,6 +1,6 @@
 // The national catalogue: directory, vocabulary and the search index harvested from every partner.
 import { PrismaClient } from "./generated/prisma/client.ts";
-import { buildService, type ServiceDefinition, type ServiceOptions } from "../shared/service.ts";
+import type { ServiceDefinition } from "../shared/service.ts";
 import { cataloguePrisma } from "./prisma/paths.ts";
 import { resolvers } from "./resolvers.ts";
 import { catalogueContext, type CatalogueContext } from "./context.ts";
@@ -21,5 +21,3 @@ export const catalogueService: ServiceDefinition<PrismaClient, CatalogueContext>
     return { stop: scheduleHarvests(harvester, options.harvestIntervalMs, options.harvestAtStart ?? true, options.reconcileIntervalMs ?? 0), handle: harvester };
   },
 };
-
-export const buildCatalogueService = (options: ServiceOptions) => buildService(catalogueService, options);

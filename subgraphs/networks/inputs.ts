@@ -2,9 +2,8 @@
 // shared vocabulary (schema/), so a bad value is a BAD_USER_INPUT naming its path, never a row.
 import { z } from "zod";
 import { contractEnumOf, driverId, httpUrl, isoDateTime, regionId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
-import { optionalText, storableString, text } from "../../lib/text-zod.ts";
-
-const list = <T extends z.ZodType>(item: T) => z.array(item).max(30, "at most 30 values");
+import { optionalText, text } from "../../lib/text-zod.ts";
+import { list } from "../shared/inputs.ts";
 
 const fields = {
   title: text(300),

@@ -1,6 +1,6 @@
 // A networks partner: the contract schema/networks.graphql served from this partner's database.
 import { PrismaClient } from "./generated/prisma/client.ts";
-import { buildService, type ServiceDefinition, type ServiceOptions } from "../shared/service.ts";
+import type { ServiceDefinition } from "../shared/service.ts";
 import { networksPrisma } from "./prisma/paths.ts";
 import { resolvers } from "./resolvers.ts";
 import { networksContext, type NetworksContext } from "./context.ts";
@@ -14,5 +14,3 @@ export const networksService: ServiceDefinition<PrismaClient, NetworksContext> =
   context: networksContext,
   seed: seedNetworks,
 };
-
-export const buildNetworksService = (options: ServiceOptions) => buildService(networksService, options);

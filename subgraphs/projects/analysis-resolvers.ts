@@ -9,6 +9,7 @@ import type { ProjectsContext } from "./context.ts";
 import { latestRate } from "./analysis/rate.ts";
 import { libraryMeasure } from "../../schema/measure-library.ts";
 import type { Measure } from "./generated/prisma/client.ts";
+import type { AnalysisStatus, MeasureResolvers } from "./generated/graphql.ts";
 
 /**
  * Whether the client selected `points` under this field. Why: GraphQL completes every measure of a
@@ -46,9 +47,8 @@ const spcArgs = z.object({
     .nullish()
     .transform((v) => v ?? XMR_MIN_POINTS),
 });
-type SpcArgs = z.input<typeof spcArgs>;
 
-const notAnalysed = (r: { status: string; reason: string; minimumPoints?: number }) => ({
+const notAnalysed = (r: { status: Exclude<AnalysisStatus, "OK">; reason: string; minimumPoints?: number }) => ({
   status: r.status,
   reason: r.reason,
   minimumPoints: r.minimumPoints ?? null,
@@ -56,8 +56,8 @@ const notAnalysed = (r: { status: string; reason: string; minimumPoints?: number
   points: [],
 });
 
-export const measureAnalysis = {
-  spc: async (m: Measure, args: SpcArgs, ctx: ProjectsContext, info: GraphQLResolveInfo) => {
+export const measureAnalysis: Pick<MeasureResolvers, "spc" | "runChart" | "rate"> = {
+  spc: async (m, args, ctx, info) => {
     const parsed = spcArgs.safeParse(args);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -85,7 +85,7 @@ export const measureAnalysis = {
       points: wantsPoints(info) ? result.points : [],
     };
   },
-  runChart: async (m: Measure, args: { baselineLength?: number | null }, ctx: ProjectsContext, info: GraphQLResolveInfo) => {
+  runChart: async (m, args, ctx, info) => {
     const points = await pointsOf(m, ctx);
     if (args.baselineLength != null && (!Number.isInteger(args.baselineLength) || args.baselineLength < 1 || args.baselineLength > points.length)) {
       throw badInput(`baselineLength must be between 1 and the number of points (${points.length})`, ["baselineLength"]);

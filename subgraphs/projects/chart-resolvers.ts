@@ -4,16 +4,15 @@
 import { DRIVERS, CONDITIONS } from "../../schema/vocabulary.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
 import type { RouteHandler } from "../../lib/http-server.ts";
+import { ErrorCode } from "../../lib/errors.ts";
 import { analyseRunChart, analyseXmr, type DataPoint, type ImprovementDirection } from "./analysis/index.ts";
 import { xmrSvg } from "./charts/xmr-svg.ts";
 import { runChartSvg } from "./charts/run-chart-svg.ts";
 import { driverDiagramSvg } from "./charts/driver-diagram-svg.ts";
 import { notAnalysedSvg } from "../../lib/charts/svg.ts";
 import { seriesOf } from "./data/measures.ts";
-import type { ProjectsContext } from "./context.ts";
-import type { Measure, PrismaClient, Project } from "./generated/prisma/client.ts";
-
-type ChartType = "XMR" | "RUN";
+import type { Measure, PrismaClient } from "./generated/prisma/client.ts";
+import type { ChartType, MeasureResolvers, ProjectResolvers } from "./generated/graphql.ts";
 
 export function measureChart(m: Measure, points: DataPoint[], type: ChartType, phaseStarts: string[] = []): string {
   const title = `${m.name}${m.illustrative ? " (illustrative data)" : ""}`;
@@ -27,16 +26,16 @@ export function measureChart(m: Measure, points: DataPoint[], type: ChartType, p
 
 const CONDITION_OF_DRIVER = new Map<string, string>(DRIVERS.map((d) => [d.id, d.condition]));
 
-export const chartResolvers = {
+export const chartResolvers: { Measure: Pick<MeasureResolvers, "chart" | "chartUrl">; Project: Pick<ProjectResolvers, "driverDiagram"> } = {
   Measure: {
-    chart: async (m: Measure, args: { type?: ChartType; phaseStarts?: string[] | null }, ctx: ProjectsContext) => {
-      return measureChart(m, await ctx.measures.points.load(m.id), args.type ?? "XMR", args.phaseStarts ?? []);
+    chart: async (m, args, ctx) => {
+      return measureChart(m, await ctx.measures.points.load(m.id), args.type ?? "XMR", [...(args.phaseStarts ?? [])]);
     },
-    chartUrl: (m: Measure, args: { type?: ChartType }, ctx: ProjectsContext) =>
+    chartUrl: (m, args, ctx) =>
       new URL(`/charts/measures/${m.id}.svg${args.type === "RUN" ? "?type=run" : ""}`, ctx.publicUrl()).toString(),
   },
   Project: {
-    driverDiagram: async (p: Project, _: unknown, ctx: ProjectsContext) => {
+    driverDiagram: async (p, _, ctx) => {
       const cycles = await ctx.cycles.pdsa.load(p.local);
       const ideas = cycles.map((c) => `PDSA ${c.number}: ${c.title}`);
       const primary = CONDITIONS.filter((c) => p.drivers.some((d) => CONDITION_OF_DRIVER.get(d) === c.id)).map((c, i) => ({
@@ -73,7 +72,7 @@ export function chartRoutes(db: OpenedDatabase<PrismaClient>): Record<string, Ro
       const measure = match ? await db.prisma.measure.findFirst({ where: { id: match[1]!, project: { publication: "PUBLISHED" } } }) : null;
       if (!measure) {
         res.writeHead(404, { "content-type": "application/json", ...CHART_SECURITY_HEADERS });
-        res.end(JSON.stringify({ errors: [{ message: "No such measure", extensions: { code: "NOT_FOUND" } }] }));
+        res.end(JSON.stringify({ errors: [{ message: "No such measure", extensions: { code: ErrorCode.NOT_FOUND } }] }));
         return;
       }
       const points = (await seriesOf(db.sql, [measure.id])).get(measure.id) ?? [];

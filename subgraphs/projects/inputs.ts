@@ -5,9 +5,8 @@ import { globalIdOf } from "../../schema/ids.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
 import { libraryMeasure, MEASURE_CODES } from "../../schema/measure-library.ts";
 import { contractEnumOf, driverId, isoDate, organisationId, regionId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
-import { optionalText, storableString, text } from "../../lib/text-zod.ts";
-
-const list = <T extends z.ZodType>(item: T) => z.array(item).max(30, "at most 30 values");
+import { optionalText, text } from "../../lib/text-zod.ts";
+import { list } from "../shared/inputs.ts";
 
 /** The last calendar day that has begun somewhere on Earth (UTC+14): a date after it is in the future. */
 function latestToday(now = Date.now()): string {
@@ -30,7 +29,7 @@ const projectFields = {
   startedOn: isoDate.nullable(),
   endedOn: isoDate.nullable(),
   network: globalIdOf("networks").nullable(),
-  outcomes: z.array(text(1000)).max(30, "at most 30 values"),
+  outcomes: list(text(1000)),
 };
 
 const datesInOrder = (o: { startedOn?: string | null; endedOn?: string | null }) => !o.startedOn || !o.endedOn || o.startedOn <= o.endedOn;

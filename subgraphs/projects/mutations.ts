@@ -6,14 +6,15 @@
 // members that have a userId (addTeamMember), whatever their organisation or role, since the team
 // is who runs the project and records its data. Team membership is read inside the write's
 // transaction, so a member removed a moment ago cannot write.
-import type DataLoader from "dataloader";
 import type { z } from "zod";
-import { globalIdOf, parseId } from "../../schema/ids.ts";
+import { globalIdOf } from "../../schema/ids.ts";
 import { badInput } from "../../lib/errors.ts";
 import { canWriteFor, type UserIdentity } from "../../lib/auth/identity.ts";
-import { notFound, parseArg, ownLocalId } from "../shared/mutation-args.ts";
-import { requireWriter, runWrite, type WriteOutcome } from "../shared/writes.ts";
+import { parseArg, ownLocalId } from "../shared/mutation-args.ts";
+import { requireWriter, type WriteOutcome } from "../shared/writes.ts";
+import { partOf, reread, writeFor } from "../shared/item-writes.ts";
 import type { ProjectsContext } from "./context.ts";
+import type { MutationResolvers } from "./generated/graphql.ts";
 import {
   createProjectInput,
   learningInput,
@@ -32,42 +33,26 @@ import type { ProjectResult } from "./data/project-writes.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 
 type Tx = Prisma.TransactionClient;
-type Args = Record<string, unknown> & { idempotencyKey: string };
-type Work = (tx: Tx, identity: UserIdentity) => Promise<WriteOutcome<ProjectResult>>;
+type Args = { idempotencyKey: string };
+type Work<R extends ProjectResult> = (tx: Tx, identity: UserIdentity) => Promise<WriteOutcome<R>>;
 
 /** Organisation editors only (the default of runWrite). */
-function asEditor(ctx: ProjectsContext, mutation: string, args: Args, work: Work) {
-  return runWrite(ctx.prisma, { caller: ctx.caller, partner: ctx.partner, mutation, idempotencyKey: args.idempotencyKey, args }, work);
+function asEditor<R extends ProjectResult>(ctx: ProjectsContext, mutation: string, args: Args, work: Work<R>) {
+  return writeFor(ctx, mutation, args, work);
 }
 
 /** Organisation editors and the project's team (read only when the caller is not an editor). */
-function asTeam(ctx: ProjectsContext, mutation: string, args: Args, local: string, work: Work) {
+function asTeam<R extends ProjectResult>(ctx: ProjectsContext, mutation: string, args: Args, local: string, work: Work<R>) {
   const { caller, partner } = ctx;
-  return runWrite(ctx.prisma, { caller, partner, mutation, idempotencyKey: args.idempotencyKey, args }, work, async (tx) =>
+  return writeFor(ctx, mutation, args, work, async (tx: Tx) =>
     caller.signed && canWriteFor(caller.identity, partner.organisation)
       ? requireWriter(caller, partner)
       : requireWriter(caller, partner, await writes.teamUsers(tx, local)),
   );
 }
 
-/** Forgets everything this request's loaders read: an earlier field may have loaded the project before the write. */
-function forget(ctx: ProjectsContext) {
-  for (const group of [ctx.projects, ctx.measures, ctx.cycles] as Record<string, unknown>[]) {
-    for (const loader of Object.values(group)) (loader as DataLoader<unknown, unknown>)?.clearAll?.();
-  }
-}
-
-/**
- * The project row as it is after the write (drafts included: the writer may see what they wrote). A
- * retry answered from its receipt after the project was deleted finds none: NOT_FOUND, not a null
- * where the contract promises a project.
- */
-async function project(ctx: ProjectsContext, result: ProjectResult) {
-  forget(ctx);
-  const row = await ctx.projects.byLocal.load(parseId(result.id)!.local);
-  if (!row) throw notFound("project", result.id);
-  return row;
-}
+/** The project row as it is after the write (drafts included: the writer may see what they wrote). */
+const project = (ctx: ProjectsContext, result: ProjectResult) => reread([ctx.projects, ctx.measures, ctx.cycles], ctx.projects.byLocal, "project", result.id);
 
 /** Validates several top-level arguments at once; the error names the argument itself. */
 function parseArgs<T extends z.ZodType>(schema: T, values: Record<string, unknown>): z.infer<T> {
@@ -78,99 +63,99 @@ function parseArgs<T extends z.ZodType>(schema: T, values: Record<string, unknow
   throw badInput(`Invalid ${path.join(".")}: ${issue.message}`, path);
 }
 
-const projectId = (ctx: ProjectsContext, args: Args) => ownLocalId(args.projectId, "projects", ctx.partner, "projectId");
+const projectId = (ctx: ProjectsContext, args: { projectId: string }) => ownLocalId(args.projectId, "projects", ctx.partner, "projectId");
 const projectOf = (ctx: ProjectsContext) => (result: ProjectResult) => project(ctx, result);
 
-export const mutations = {
-  createProject: (_: unknown, args: Args, ctx: ProjectsContext) => {
+export const mutations: MutationResolvers = {
+  createProject: (_, args, ctx) => {
     const input = parseArg(createProjectInput, args.input, "input");
     return asEditor(ctx, "createProject", args, (tx) => writes.createProject(tx, ctx.partner.id, input)).then(projectOf(ctx));
   },
-  updateProject: (_: unknown, args: Args, ctx: ProjectsContext) => {
+  updateProject: (_, args, ctx) => {
     const local = ownLocalId(args.id, "projects", ctx.partner);
     const input = parseArg(updateProjectInput, args.input, "input");
     return asTeam(ctx, "updateProject", args, local, (tx) => writes.updateProject(tx, ctx.partner.id, local, input)).then(projectOf(ctx));
   },
-  publishProject: (_: unknown, args: Args, ctx: ProjectsContext) => {
+  publishProject: (_, args, ctx) => {
     const local = ownLocalId(args.id, "projects", ctx.partner);
     return asTeam(ctx, "publishProject", args, local, (tx) => writes.publishProject(tx, ctx.partner.id, local)).then(projectOf(ctx));
   },
-  deleteProject: (_: unknown, args: Args, ctx: ProjectsContext) => {
+  deleteProject: (_, args, ctx) => {
     const local = ownLocalId(args.id, "projects", ctx.partner);
     return asEditor(ctx, "deleteProject", args, (tx) => writes.deleteProjectWrite(tx, ctx.partner.id, local));
   },
-  addTeamMember: async (_: unknown, args: Args, ctx: ProjectsContext) => {
+  addTeamMember: async (_, args, ctx) => {
     const local = projectId(ctx, args);
     const input = parseArgs(teamMemberInput, { name: args.name, role: args.role, userId: args.userId, userOrganisation: args.userOrganisation });
     const result = await asEditor(ctx, "addTeamMember", args, (tx, editor) => writes.addTeamMember(tx, ctx.partner.id, local, input, editor));
     const row = await project(ctx, result);
-    return { project: row, member: (await ctx.projects.team.load(local)).find((m) => m.id === result.memberId) };
+    return { project: row, member: partOf(await ctx.projects.team.load(local), result.memberId, "team member", result.id) };
   },
-  removeTeamMember: (_: unknown, args: Args, ctx: ProjectsContext) => {
+  removeTeamMember: (_, args, ctx) => {
     const local = projectId(ctx, args);
     const memberId = parseArg(partId, args.memberId, "memberId");
     return asEditor(ctx, "removeTeamMember", args, (tx) => writes.removeTeamMember(tx, ctx.partner.id, local, memberId)).then(projectOf(ctx));
   },
-  addMeasure: async (_: unknown, args: Args, ctx: ProjectsContext) => {
+  addMeasure: async (_, args, ctx) => {
     const local = projectId(ctx, args);
     const input = parseArg(measureInput, args.input, "input");
     const result = await asTeam(ctx, "addMeasure", args, local, (tx) => writes.addMeasure(tx, ctx.partner.id, local, input));
-    return { project: await project(ctx, result), measure: await measureOf(ctx, local, result.measureId!) };
+    return { project: await project(ctx, result), measure: await measureOf(ctx, local, result.measureId, result.id) };
   },
-  recordMeasurements: async (_: unknown, args: Args, ctx: ProjectsContext) => {
+  recordMeasurements: async (_, args, ctx) => {
     const local = projectId(ctx, args);
     const measureId = parseArg(partId, args.measureId, "measureId");
     const points = parseArg(pointsInput, args.points, "points");
     const result = await asTeam(ctx, "recordMeasurements", args, local, (tx) => writes.recordMeasurements(tx, ctx.partner.id, local, measureId, points));
     return {
       project: await project(ctx, result),
-      measure: await measureOf(ctx, local, measureId),
+      measure: await measureOf(ctx, local, measureId, result.id),
       written: result.written,
       inserted: result.inserted,
     };
   },
-  addPdsaCycle: async (_: unknown, args: Args, ctx: ProjectsContext) => {
+  addPdsaCycle: async (_, args, ctx) => {
     const local = projectId(ctx, args);
     const input = parseArg(pdsaCycleInput, args.input, "input");
     const result = await asTeam(ctx, "addPdsaCycle", args, local, (tx) => writes.addPdsaCycle(tx, ctx.partner.id, local, input));
     return cyclePayload(ctx, local, result);
   },
-  updatePdsaCycle: async (_: unknown, args: Args, ctx: ProjectsContext) => {
+  updatePdsaCycle: async (_, args, ctx) => {
     const local = projectId(ctx, args);
     const cycleId = parseArg(partId, args.cycleId, "cycleId");
     const input = parseArg(updatePdsaCycleInput, args.input, "input");
     const result = await asTeam(ctx, "updatePdsaCycle", args, local, (tx) => writes.updatePdsaCycle(tx, ctx.partner.id, local, cycleId, input));
     return cyclePayload(ctx, local, result);
   },
-  addLearning: async (_: unknown, args: Args, ctx: ProjectsContext) => {
+  addLearning: async (_, args, ctx) => {
     const local = projectId(ctx, args);
     const input = parseArgs(learningInput, { kind: args.kind, text: args.text });
     const result = await asTeam(ctx, "addLearning", args, local, (tx) => writes.addLearning(tx, ctx.partner.id, local, input));
     const row = await project(ctx, result);
-    return { project: row, learning: (await ctx.cycles.learning.load(local)).find((l) => l.id === result.learningId) };
+    return { project: row, learning: partOf(await ctx.cycles.learning.load(local), result.learningId, "learning", result.id) };
   },
-  linkResource: (_: unknown, args: Args, ctx: ProjectsContext) => {
+  linkResource: (_, args, ctx) => {
     const local = projectId(ctx, args);
     const input = parseArgs(resourceLinkInput, { resourceId: args.resourceId, relation: args.relation, note: args.note });
     return asTeam(ctx, "linkResource", args, local, (tx) => writes.linkResource(tx, ctx.partner.id, local, input)).then(projectOf(ctx));
   },
-  unlinkResource: (_: unknown, args: Args, ctx: ProjectsContext) => {
+  unlinkResource: (_, args, ctx) => {
     const local = projectId(ctx, args);
     const resourceId = parseArg(globalIdOf("resources"), args.resourceId, "resourceId");
     return asTeam(ctx, "unlinkResource", args, local, (tx) => writes.unlinkResource(tx, ctx.partner.id, local, resourceId)).then(projectOf(ctx));
   },
-  setProgressScore: (_: unknown, args: Args, ctx: ProjectsContext) => {
+  setProgressScore: (_, args, ctx) => {
     const local = projectId(ctx, args);
     const input = parseArgs(progressScoreInput, { score: args.score, note: args.note, recordedOn: args.recordedOn });
     return asTeam(ctx, "setProgressScore", args, local, (tx) => writes.setProgressScore(tx, ctx.partner.id, local, input)).then(projectOf(ctx));
   },
 };
 
-async function measureOf(ctx: ProjectsContext, local: string, measureId: string) {
-  return (await ctx.measures.byProject.load(local)).find((m) => m.id === measureId) ?? null;
+async function measureOf(ctx: ProjectsContext, local: string, measureId: string | undefined, projectId: string) {
+  return partOf(await ctx.measures.byProject.load(local), measureId, "measure", projectId);
 }
 
 async function cyclePayload(ctx: ProjectsContext, local: string, result: ProjectResult) {
   const row = await project(ctx, result);
-  return { project: row, cycle: (await ctx.cycles.pdsa.load(local)).find((c) => c.id === result.cycleId) };
+  return { project: row, cycle: partOf(await ctx.cycles.pdsa.load(local), result.cycleId, "PDSA cycle", result.id) };
 }

@@ -1,6 +1,6 @@
 // A projects partner: the contract schema/projects.graphql served from this partner's database.
 import { PrismaClient } from "./generated/prisma/client.ts";
-import { buildService, type ServiceDefinition, type ServiceOptions } from "../shared/service.ts";
+import type { ServiceDefinition } from "../shared/service.ts";
 import { projectsPrisma } from "./prisma/paths.ts";
 import { resolvers } from "./resolvers.ts";
 import { projectsContext, type ProjectsContext } from "./context.ts";
@@ -16,5 +16,3 @@ export const projectsService: ServiceDefinition<PrismaClient, ProjectsContext> =
   seed: seedProjects,
   routes: chartRoutes,
 };
-
-export const buildProjectsService = (options: ServiceOptions) => buildService(projectsService, options);

@@ -3,9 +3,8 @@
 import { z } from "zod";
 import { contractEnumOf, driverId, httpUrl, isoDate, organisationId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
 import { optionalText, storableString, text } from "../../lib/text-zod.ts";
+import { list } from "../shared/inputs.ts";
 import { licenceId } from "../../schema/licences.ts";
-
-const list = <T extends z.ZodType>(item: T) => z.array(item).max(30, "at most 30 values");
 
 const fields = {
   title: text(300),

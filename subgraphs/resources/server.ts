@@ -1,6 +1,6 @@
 // A resources partner: the contract schema/resources.graphql served from this partner's database.
 import { PrismaClient } from "./generated/prisma/client.ts";
-import { buildService, type ServiceDefinition, type ServiceOptions } from "../shared/service.ts";
+import type { ServiceDefinition } from "../shared/service.ts";
 import { resourcesPrisma } from "./prisma/paths.ts";
 import { resolvers } from "./resolvers.ts";
 import { resourcesContext, type ResourcesContext } from "./context.ts";
@@ -14,5 +14,3 @@ export const resourcesService: ServiceDefinition<PrismaClient, ResourcesContext>
   context: resourcesContext,
   seed: seedResources,
 };
-
-export const buildResourcesService = (options: ServiceOptions) => buildService(resourcesService, options);

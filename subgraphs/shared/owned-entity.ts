@@ -1,5 +1,6 @@
 // The resolvers every partner kind's entity shares: turning a reference into this partner's row,
-// the global id, the organisation that runs the partner, and the item's audit trail. Drafts are
+// the global id, the organisation that runs the partner, its vocabulary references, and the item's
+// audit trail. Drafts are
 // answered only to members of the owning organisation (from the gateway's signed forward).
 import type DataLoader from "dataloader";
 import { GraphQLError } from "graphql";
@@ -10,6 +11,7 @@ import { isMemberOf } from "../../lib/auth/identity.ts";
 import { ErrorCode } from "../../lib/errors.ts";
 import type { Caller } from "./caller.ts";
 import { auditLoader, type AuditRow } from "./audit.ts";
+import { vocabularyRefs } from "./values.ts";
 
 export interface OwnedContext {
   partner: Partner;
@@ -39,13 +41,14 @@ export function ownedLookup<Ctx extends OwnedContext, Row extends { local: strin
   };
 }
 
-export function ownedEntity<Ctx extends OwnedContext, Row extends { local: string }>(
+export function ownedEntity<Ctx extends OwnedContext, Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] }>(
   kind: PartnerKind,
   loader: (ctx: Ctx) => DataLoader<string, Row | null>,
   isPublic: (row: Row) => boolean = () => true,
 ) {
   const fromOwner = ownedLookup(kind, loader, isPublic);
   return {
+    ...vocabularyRefs<Row>(),
     __resolveReference: (ref: { id: string }, ctx: Ctx) => fromOwner(ref.id, ctx),
     id: (row: Row, _: unknown, ctx: Ctx) => formatId(ctx.partner.id, kind, row.local),
     organisation: (_: Row, __: unknown, ctx: Ctx) => ({ id: ctx.partner.organisation }),

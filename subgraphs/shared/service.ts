@@ -4,12 +4,15 @@
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
+import type { GraphQLResolveInfo, GraphQLScalarType } from "graphql";
 import type { Logger } from "pino";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { contractDocument } from "../../schema/contracts.ts";
 import type { Kind } from "../../schema/kinds.ts";
 import type { Partner, Registry } from "../../lib/registry/registry.ts";
 import type { SchemaChecker } from "../../lib/contract/checker.ts";
-import { maskError } from "../../lib/errors.ts";
+import { ErrorCode, maskError } from "../../lib/errors.ts";
 import { markSignedForward, partnerLimitSettings, partnerServerOptions, type PartnerLimitSettings } from "../../lib/limits/partner.ts";
 import { MemoryRateLimiter } from "../../lib/rate-limit/memory.ts";
 import type { Config } from "../../lib/config.ts";
@@ -21,13 +24,31 @@ import type { PartnerAuth } from "../../lib/auth/setup.ts";
 import { callerOf, UNSIGNED_ANONYMOUS, type Caller } from "./caller.ts";
 import { CALLER, catalogueScopePlugin } from "./catalogue-scope-plugin.ts";
 
-export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, Ctx> {
+/**
+ * A resolver map whose resolvers take the context Ctx: each kind's generated `Resolvers`
+ * (subgraphs/<kind>/generated/graphql.ts, whose contextType is the kind's context) is one. Field
+ * resolvers take (parent, args, context, info); reference and type resolvers (parent, context, info).
+ */
+export type ResolverMap<Ctx> = {
+  [typeName: string]:
+    | GraphQLScalarType
+    | {
+        [fieldName: string]:
+          | ((parent: never, args: never, context: Ctx, info: GraphQLResolveInfo) => unknown)
+          | ((parent: never, context: Ctx, info: GraphQLResolveInfo) => unknown)
+          | { resolve?: (parent: never, args: never, context: Ctx, info: GraphQLResolveInfo) => unknown }
+          | undefined;
+      }
+    | undefined;
+};
+
+export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, Ctx extends object> {
   kind: Kind;
   /** This kind's committed migrations (its prisma/paths.ts), applied when the database opens. */
   migrations: string;
-  makeClient: (options: { adapter: never }) => C;
+  makeClient: (options: { adapter: SqlDriverAdapterFactory }) => C;
   /** Resolver map keyed by type then field; resolvers stay thin and call the data modules. */
-  resolvers: Record<string, Record<string, unknown>>;
+  resolvers: ResolverMap<Ctx>;
   /** A fresh context per request: loaders must never be shared between requests. */
   context: (db: OpenedDatabase<C>, partner: Partner, options: ServiceOptions, caller: Caller) => Ctx;
   /** Extra HTTP routes, given the background handle (the catalogue's POST /admin/harvest). */
@@ -66,12 +87,12 @@ export interface ServiceOptions {
   limits?: Partial<Config>;
 }
 
-export interface BuiltService<C> {
-  apollo: ApolloServer<any>;
+export interface BuiltService<C, Ctx extends object = object> {
+  apollo: ApolloServer<Ctx>;
   db: OpenedDatabase<C>;
   partner: Partner;
   /** The context of one request by this caller (tests and benches call it in-process). */
-  context: (caller?: Caller) => unknown;
+  context: (caller?: Caller) => Ctx;
   /** What the definition's background work exposes (the catalogue's harvester), if any. */
   background: unknown;
   routes: Record<string, RouteHandler>;
@@ -82,10 +103,16 @@ export interface BuiltService<C> {
   shutdown(): Promise<void>;
 }
 
+/**
+ * A running service of any kind, for code that holds several (the test system, the bench): what is
+ * typed by the kind's context (its Apollo server) is left out, the context is just an object.
+ */
+export type AnyRunningService = RunningServer & Omit<BuiltService<unknown>, "apollo" | "context"> & { context: (caller?: Caller) => object };
+
 export async function buildService<C extends { $disconnect(): Promise<void> }, Ctx extends object>(
   def: ServiceDefinition<C, Ctx>,
   options: ServiceOptions,
-): Promise<BuiltService<C>> {
+): Promise<BuiltService<C, Ctx>> {
   const { partner, logger } = options;
   if (partner.kind !== def.kind) throw new Error(`partner ${partner.id} is a ${partner.kind} partner, not ${def.kind}`);
   const db = await openDatabase(options.store, def.migrations, def.makeClient);
@@ -94,7 +121,9 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
     if (written > 0) logger.info({ items: written }, "seeded");
   }
   const contract = contractDocument(def.kind);
-  const schema = buildSubgraphSchema({ typeDefs: contract, resolvers: def.resolvers as never });
+  // Apollo's resolver map types every context as `unknown`: the resolvers were checked against Ctx
+  // (ResolverMap<Ctx>), and Apollo calls them with def.context's value, which is a Ctx.
+  const schema = buildSubgraphSchema({ typeDefs: contract, resolvers: def.resolvers as GraphQLResolverMap<unknown> });
   const limits = partnerLimitSettings(options.limits);
   // Depth, aliases, tokens, `_entities` and cost (the contract's @cost/@listSize), signed or not; masked errors.
   const partnerOptions = partnerServerOptions<Ctx>(contract, limits, maskError);
@@ -120,7 +149,7 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
             async didEncounterErrors({ errors }) {
               for (const e of errors) {
                 const code = e.extensions?.code;
-                if (!code || code === "INTERNAL_SERVER_ERROR") logger.error({ err: e.originalError ?? e, path: e.path }, "resolver failed");
+                if (!code || code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error({ err: e.originalError ?? e, path: e.path }, "resolver failed");
               }
             },
           };
@@ -155,8 +184,8 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
   };
 }
 
-export async function startService<C extends { $disconnect(): Promise<void> }>(
-  built: BuiltService<C>,
+export async function startService<C extends { $disconnect(): Promise<void> }, Ctx extends object>(
+  built: BuiltService<C, Ctx>,
   options: {
     port: number;
     host: string;
@@ -165,7 +194,7 @@ export async function startService<C extends { $disconnect(): Promise<void> }>(
     /** Requests in flight at once (SUBGRAPH_MAX_INFLIGHT_REQUESTS); absent: no bound (in-process tests). */
     maxInflightRequests?: number;
   },
-): Promise<RunningServer & BuiltService<C>> {
+): Promise<RunningServer & BuiltService<C, Ctx>> {
   const { maxInflightRequests, ...http } = options;
   // The rate limit and the context both need the caller: a forward is verified once per request.
   const callers = new WeakMap<IncomingMessage, Promise<Caller>>();
@@ -188,7 +217,7 @@ export async function startService<C extends { $disconnect(): Promise<void> }>(
     admission,
     onDrained: ({ ms, cut }) => (cut ? built.logger.warn({ ms, cut }, "stopped: requests cut at the drain deadline") : built.logger.info({ ms }, "drained")),
     keyOf: async (req) => ((await callerOfRequest(req).catch(() => undefined))?.signed ? undefined : `addr:${clientAddress(req)}`),
-    context: async ({ req }) => built.context(await callerOfRequest(req)) as never,
+    context: async ({ req }) => built.context(await callerOfRequest(req)),
     health: () => ({ partner: built.partner.id, kind: built.partner.kind, store: built.db.store, fsync: built.db.fsync }),
     routes: built.routes,
   });

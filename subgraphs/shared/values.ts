@@ -5,9 +5,24 @@
 export const refs = (ids: readonly string[] | null | undefined) => (ids ?? []).map((id) => ({ id }));
 export const ref = (id: string | null | undefined) => (id ? { id } : null);
 
-/** A @db.Date column as YYYY-MM-DD. */
-export const isoDay = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : null);
-export const isoTime = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+/** The vocabulary fields every partner kind's item has: references the catalogue resolves. */
+export const vocabularyRefs = <Row extends { topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] }>() => ({
+  topics: (r: Row) => refs(r.topics),
+  drivers: (r: Row) => refs(r.drivers),
+  settings: (r: Row) => refs(r.settings),
+});
+
+/** A @db.Date column as YYYY-MM-DD (null for none: a required column gives a string). */
+export function isoDay(d: Date): string;
+export function isoDay(d: Date | null | undefined): string | null;
+export function isoDay(d: Date | null | undefined): string | null {
+  return d ? d.toISOString().slice(0, 10) : null;
+}
+export function isoTime(d: Date): string;
+export function isoTime(d: Date | null | undefined): string | null;
+export function isoTime(d: Date | null | undefined): string | null {
+  return d ? d.toISOString() : null;
+}
 
 /** YYYY-MM-DD to a Date at UTC midnight, for @db.Date columns. */
 export const day = (s: string | undefined) => (s ? new Date(`${s}T00:00:00.000Z`) : undefined);

@@ -16,9 +16,12 @@ import type { PrismaClient as NetworksDb } from "../../subgraphs/networks/genera
 import type { PrismaClient as ProjectsDb } from "../../subgraphs/projects/generated/prisma/client.ts";
 import type { PrismaClient as CatalogueDb } from "../../subgraphs/catalogue/generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
-import { createResources, deleteResource } from "../../subgraphs/resources/data/resources.ts";
-import { deleteNetwork } from "../../subgraphs/networks/data/networks.ts";
-import { deleteProject } from "../../subgraphs/projects/data/projects.ts";
+import { createResources, removeResource } from "../../subgraphs/resources/data/resources.ts";
+import { removeNetwork } from "../../subgraphs/networks/data/networks.ts";
+import type { PrismaClient as ResourcesClient } from "../../subgraphs/resources/generated/prisma/client.ts";
+import type { PrismaClient as NetworksClient } from "../../subgraphs/networks/generated/prisma/client.ts";
+import { removeProject } from "../../subgraphs/projects/data/projects.ts";
+import type { PrismaClient as ProjectsClient } from "../../subgraphs/projects/generated/prisma/client.ts";
 import { addLearning } from "../../subgraphs/projects/data/project-writes.ts";
 import { writeProjects } from "../../subgraphs/projects/seed.ts";
 import { projectSeed } from "../../subgraphs/projects/seed-schema.ts";
@@ -27,6 +30,11 @@ import { FEED_QUERY } from "../../subgraphs/catalogue/harvest/feeds.ts";
 import { upsertItems } from "../../subgraphs/catalogue/data/items.ts";
 import { callPartner } from "../../lib/partner-client.ts";
 import type { PartnerKind } from "../../schema/kinds.ts";
+
+// Deletes as the delete mutations do (with the tombstone), each in a transaction of its own.
+const deleteResource = (prisma: ResourcesClient, local: string) => prisma.$transaction((tx) => removeResource(tx, local));
+const deleteNetwork = (prisma: NetworksClient, local: string) => prisma.$transaction((tx) => removeNetwork(tx, local));
+const deleteProject = (prisma: ProjectsClient, local: string) => prisma.$transaction((tx) => removeProject(tx, local));
 
 const PARTNERS = ["improvement-hub", "leadership-academy", "slpsc", "essex-cc", "national-catalogue"];
 const HARVESTED = PARTNERS.filter((p) => p !== "national-catalogue");

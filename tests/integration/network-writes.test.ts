@@ -5,23 +5,19 @@
 // with other arguments is refused; callers who may not write are refused and write nothing.
 // joinNetwork and leaveNetwork are open to any signed-in user, for themselves only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
-import { pino } from "pino";
-import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry.ts";
-import { buildService, startService } from "../../subgraphs/shared/service.ts";
+import { randomUUID } from "node:crypto";
 import { storeFor } from "../support/system.ts";
+import { codeOf, signedCalls, startOnePartner, tableSnapshot } from "../support/one-partner.ts";
 import { networksService } from "../../subgraphs/networks/server.ts";
 import type { PrismaClient } from "../../subgraphs/networks/generated/prisma/client.ts";
+import type { NetworksContext } from "../../subgraphs/networks/context.ts";
 import { generateDevKeys } from "../../lib/auth/keys.ts";
-import { IDENTITY_HEADER, IdentitySigner, IdentityVerifier } from "../../lib/auth/internal-tokens.ts";
 import type { Identity } from "../../lib/auth/identity.ts";
 
 const PARTNER = "pic-networks";
 const ORG = "partners-in-care";
 const ISSUER = "test-idp";
 const keys = generateDevKeys();
-const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
-const forger = new IdentitySigner(createPrivateKey(generateDevKeys().signingKey));
 
 const WHO = {
   editor: { kind: "user", issuer: ISSUER, user: "pat", organisation: ORG, roles: ["admin"] },
@@ -37,26 +33,14 @@ const WHO = {
 } satisfies Record<string, Identity>;
 type Caller = keyof typeof WHO | "unsigned" | "forged";
 
-let partner: Awaited<ReturnType<typeof startService>>;
+let partner: Awaited<ReturnType<typeof startOnePartner<PrismaClient, NetworksContext>>>;
 const cleanups: (() => Promise<void>)[] = [];
 let prisma: PrismaClient;
 
 beforeAll(async () => {
-  const registry = loadRegistry(DEFAULT_REGISTRY_FILE, "http://127.0.0.1:{port}/graphql");
-  const p = registry.get(PARTNER)!;
-  const built = await buildService(networksService, {
-    partner: p,
-    // Embedded, or a fresh database on TEST_DATABASE_URL's PostgreSQL server.
-    store: await storeFor(PARTNER, cleanups),
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-    seed: true,
-    registry: () => registry,
-    partnerTimeoutMs: 2000,
-    harvestIntervalMs: 3_600_000,
-    auth: { verifier: new IdentityVerifier(createPublicKey(keys.verifyKey), PARTNER), unsigned: "read-only" },
-  });
-  partner = await startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: 262_144 });
-  prisma = partner.db.prisma as PrismaClient;
+  // Embedded, or a fresh database on TEST_DATABASE_URL's PostgreSQL server.
+  partner = await startOnePartner(networksService, { partner: PARTNER, keys, store: await storeFor(PARTNER, cleanups), maxBodyBytes: 262_144 });
+  prisma = partner.db.prisma;
 }, 60_000);
 afterAll(async () => {
   await partner?.close();
@@ -64,32 +48,10 @@ afterAll(async () => {
 });
 
 const key = () => `test-${randomUUID()}`;
-
-async function gql(as: Caller, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (as === "forged") headers[IDENTITY_HEADER] = await forger.sign(WHO.editor, PARTNER);
-  else if (as !== "unsigned") headers[IDENTITY_HEADER] = await signer.sign(WHO[as], PARTNER);
-  const res = await fetch(partner.url, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
-  expect(res.status).toBe(200);
-  return res.json();
-}
-
-async function ok(as: Caller, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const body = await gql(as, query, variables);
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data;
-}
-
-const codeOf = (body: any) => body.errors?.[0]?.extensions?.code;
+const { gql, ok } = signedCalls(PARTNER, keys, WHO, () => partner.url);
 
 const TABLES = ["Network", "Member", "Event", "NetworkLink", "Tombstone", "WriteReceipt", "AuditEntry"];
-
-/** Every row of every table, as a digest per table: equal snapshots mean nothing was written. */
-async function snapshot(): Promise<Record<string, string>> {
-  const sql = `SELECT ${TABLES.map((t) => `(SELECT count(*) || ':' || md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM "${t}" r) AS "${t}"`).join(", ")}`;
-  const [row] = await prisma.$queryRawUnsafe<Record<string, string>[]>(sql);
-  return row!;
-}
+const snapshot = () => tableSnapshot(prisma, TABLES);
 
 const NETWORK_FIELDS = `id title summary type region { id } website meets memberCount
   members(first: 200) { name role organisation { id } expertise offersCoaching offersDataAnalysis }

@@ -2,13 +2,11 @@
 // whether the gateway signed it or not, and the actual-cost cap at the partner and at the gateway:
 // an answer whose real lists make it costlier than the cap is refused, not sent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pino } from "pino";
-import { createPublicKey } from "node:crypto";
 import { startSystem, type TestSystem } from "../support/system.ts";
-import { buildService, startService } from "../../subgraphs/shared/service.ts";
+import { startOnePartner } from "../support/one-partner.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
-import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry.ts";
-import { IdentityVerifier } from "../../lib/auth/internal-tokens.ts";
+import type { PrismaClient } from "../../subgraphs/projects/generated/prisma/client.ts";
+import type { ProjectsContext } from "../../subgraphs/projects/context.ts";
 import type { Identity } from "../../lib/auth/identity.ts";
 
 const ACCEPT = "application/graphql-response+json, application/json;q=0.9";
@@ -83,21 +81,13 @@ describe("a partner's own limits, without a gateway signature", () => {
 });
 
 describe("a partner with a small budget", () => {
-  let partner: Awaited<ReturnType<typeof startService>>;
+  let partner: Awaited<ReturnType<typeof startOnePartner<PrismaClient, ProjectsContext>>>;
   beforeAll(async () => {
-    const registry = loadRegistry(DEFAULT_REGISTRY_FILE, "http://127.0.0.1:{port}/graphql");
-    const built = await buildService(projectsService, {
-      partner: registry.get("essex-cc")!,
-      store: { kind: "embedded" },
-      logger: pino({ level: "silent" }),
-      seed: true,
-      registry: () => registry,
-      partnerTimeoutMs: 2000,
-      harvestIntervalMs: 3_600_000,
-      auth: { verifier: new IdentityVerifier(createPublicKey(sys.keys.verifyKey), "essex-cc"), unsigned: "read-only" },
+    partner = await startOnePartner(projectsService, {
+      partner: "essex-cc",
+      keys: sys.keys,
       limits: { PARTNER_RATE_LIMIT_REQUESTS: 5, PARTNER_RATE_LIMIT_WINDOW_MS: 60_000, PARTNER_MAX_QUERY_COST: 5000 },
     });
-    partner = await startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: 262_144 });
   }, 60_000);
   afterAll(async () => {
     await partner?.close();

@@ -6,23 +6,18 @@
 // write nothing; a team member may change the project but not delete it or change its team.
 // Then drafts, the change feed, the audit trail and its append-only guarantee.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
-import { pino } from "pino";
-import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry.ts";
-import { buildService, startService } from "../../subgraphs/shared/service.ts";
+import { randomUUID } from "node:crypto";
 import { storeFor } from "../support/system.ts";
+import { codeOf, signedCalls, startOnePartner, tableSnapshot } from "../support/one-partner.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
 import type { PrismaClient } from "../../subgraphs/projects/generated/prisma/client.ts";
+import type { ProjectsContext } from "../../subgraphs/projects/context.ts";
 import { generateDevKeys } from "../../lib/auth/keys.ts";
-import { IDENTITY_HEADER, IdentitySigner, IdentityVerifier } from "../../lib/auth/internal-tokens.ts";
 import type { Identity } from "../../lib/auth/identity.ts";
 
 const PARTNER = "essex-cc";
 const ISSUER = "test-idp";
 const keys = generateDevKeys();
-const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
-// A key the partner does not trust: what a forger without the gateway's key could sign with.
-const forger = new IdentitySigner(createPrivateKey(generateDevKeys().signingKey));
 
 const WHO = {
   editor: { kind: "user", issuer: ISSUER, user: "eve", organisation: PARTNER, roles: ["editor"] },
@@ -41,26 +36,14 @@ const WHO = {
 } satisfies Record<string, Identity>;
 type Caller = keyof typeof WHO | "unsigned" | "forged";
 
-let partner: Awaited<ReturnType<typeof startService>>;
+let partner: Awaited<ReturnType<typeof startOnePartner<PrismaClient, ProjectsContext>>>;
 const cleanups: (() => Promise<void>)[] = [];
 let prisma: PrismaClient;
 
 beforeAll(async () => {
-  const registry = loadRegistry(DEFAULT_REGISTRY_FILE, "http://127.0.0.1:{port}/graphql");
-  const p = registry.get(PARTNER)!;
-  const built = await buildService(projectsService, {
-    partner: p,
-    // Embedded, or a fresh database on TEST_DATABASE_URL's PostgreSQL server.
-    store: await storeFor(PARTNER, cleanups),
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-    seed: true,
-    registry: () => registry,
-    partnerTimeoutMs: 2000,
-    harvestIntervalMs: 3_600_000,
-    auth: { verifier: new IdentityVerifier(createPublicKey(keys.verifyKey), PARTNER), unsigned: "read-only" },
-  });
-  partner = await startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: 1_000_000 });
-  prisma = partner.db.prisma as PrismaClient;
+  // Embedded, or a fresh database on TEST_DATABASE_URL's PostgreSQL server.
+  partner = await startOnePartner(projectsService, { partner: PARTNER, keys, store: await storeFor(PARTNER, cleanups), maxBodyBytes: 1_000_000 });
+  prisma = partner.db.prisma;
 }, 60_000);
 afterAll(async () => {
   await partner?.close();
@@ -68,32 +51,10 @@ afterAll(async () => {
 });
 
 const key = () => `test-${randomUUID()}`;
-
-async function gql(as: Caller, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (as === "forged") headers[IDENTITY_HEADER] = await forger.sign(WHO.editor, PARTNER);
-  else if (as !== "unsigned") headers[IDENTITY_HEADER] = await signer.sign(WHO[as], PARTNER);
-  const res = await fetch(partner.url, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
-  expect(res.status).toBe(200);
-  return res.json();
-}
-
-async function ok(as: Caller, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const body = await gql(as, query, variables);
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data;
-}
-
-const codeOf = (body: any) => body.errors?.[0]?.extensions?.code;
+const { gql, ok } = signedCalls(PARTNER, keys, WHO, () => partner.url);
 
 const TABLES = ["Project", "TeamMember", "Funding", "ResourceLink", "Measure", "DataPoint", "PdsaCycle", "Learning", "ProgressScore", "Tombstone", "WriteReceipt", "AuditEntry"];
-
-/** Every row of every table, as a digest per table: equal snapshots mean nothing was written. */
-async function snapshot(): Promise<Record<string, string>> {
-  const sql = `SELECT ${TABLES.map((t) => `(SELECT count(*) || ':' || md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM "${t}" r) AS "${t}"`).join(", ")}`;
-  const [row] = await prisma.$queryRawUnsafe<Record<string, string>[]>(sql);
-  return row!;
-}
+const snapshot = () => tableSnapshot(prisma, TABLES);
 
 const PROJECT_FIELDS = `id title aim status publication
   team { id name role userId }

@@ -8,15 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
-import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
+import { createPrivateKey, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
-import { pino } from "pino";
-import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry.ts";
-import { buildService, startService } from "../../subgraphs/shared/service.ts";
+import { DEFAULT_REGISTRY_FILE } from "../../lib/registry/registry.ts";
+import { startOnePartner } from "../support/one-partner.ts";
+import type { ProjectsContext } from "../../subgraphs/projects/context.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
 import { decodeSeries } from "../../subgraphs/projects/data/measures.ts";
 import type { PrismaClient } from "../../subgraphs/projects/generated/prisma/client.ts";
@@ -24,7 +24,7 @@ import { openDatabase } from "../../lib/db/open.ts";
 import { KIND_PRISMA } from "../../subgraphs/shared/prisma-paths.ts";
 import { PrismaClient as ProjectsClient } from "../../subgraphs/projects/generated/prisma/client.ts";
 import { generateDevKeys } from "../../lib/auth/keys.ts";
-import { IDENTITY_HEADER, IdentitySigner, IdentityVerifier } from "../../lib/auth/internal-tokens.ts";
+import { IDENTITY_HEADER, IdentitySigner } from "../../lib/auth/internal-tokens.ts";
 import type { UserIdentity } from "../../lib/auth/identity.ts";
 
 const PARTNER = "essex-cc";
@@ -78,24 +78,12 @@ const RECORD = `mutation($projectId: ID!, $measureId: ID!, $points: [DataPointIn
   recordMeasurements(projectId: $projectId, measureId: $measureId, points: $points, idempotencyKey: $key) { written inserted } }`;
 
 describe("1,000 concurrent recordMeasurements calls", { timeout: 120_000 }, () => {
-  let partner: Awaited<ReturnType<typeof startService>>;
+  let partner: Awaited<ReturnType<typeof startOnePartner<PrismaClient, ProjectsContext>>>;
   let prisma: PrismaClient;
 
   beforeAll(async () => {
-    const registry = loadRegistry(DEFAULT_REGISTRY_FILE, "http://127.0.0.1:{port}/graphql");
-    const p = registry.get(PARTNER)!;
-    const built = await buildService(projectsService, {
-      partner: p,
-      store: { kind: "embedded" },
-      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-      seed: true,
-      registry: () => registry,
-      partnerTimeoutMs: 2000,
-      harvestIntervalMs: 3_600_000,
-      auth: { verifier: new IdentityVerifier(createPublicKey(keys.verifyKey), PARTNER), unsigned: "read-only" },
-    });
-    partner = await startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: 262_144 });
-    prisma = partner.db.prisma as PrismaClient;
+    partner = await startOnePartner(projectsService, { partner: PARTNER, keys });
+    prisma = partner.db.prisma;
   }, 60_000);
   afterAll(async () => {
     agent.destroy();

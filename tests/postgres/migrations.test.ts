@@ -37,7 +37,7 @@ describe.each(ALL_KINDS)("%s migrations on PostgreSQL", (kind) => {
     await c.connect();
     await c.query(`DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;`);
     await c.end();
-    const make = (options: { adapter: never }) => resourcesService.makeClient(options);
+    const make = resourcesService.makeClient;
     const first = await openDatabase({ kind: "postgres", url }, KIND_PRISMA[kind].migrations, make);
     const rows = await first.sql.query<{ migration_name: string; checksum: string; finished_at: Date }>(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`);
     const committed = readMigrations(KIND_PRISMA[kind].migrations);

@@ -17,7 +17,7 @@ import { DEFAULT_REGISTRY_FILE, loadRegistry, Registry, type Partner } from "../
 import type { Kind } from "../../schema/kinds.ts";
 import type { Store } from "../../lib/db/open.ts";
 import type { Config } from "../../lib/config.ts";
-import { buildService, startService, type ServiceDefinition } from "../../subgraphs/shared/service.ts";
+import { buildService, startService, type AnyRunningService, type ServiceDefinition } from "../../subgraphs/shared/service.ts";
 import { resourcesService } from "../../subgraphs/resources/server.ts";
 import { networksService } from "../../subgraphs/networks/server.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
@@ -46,7 +46,7 @@ process.setMaxListeners(64);
 
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
-export type RunningPartner = Awaited<ReturnType<typeof startService>>;
+export type RunningPartner = AnyRunningService;
 
 export interface SystemOptions {
   /** Which registry partners to start (default: every enabled one). */

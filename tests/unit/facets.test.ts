@@ -76,6 +76,10 @@ describe("facetsOf", () => {
       topics: [{ id: "falls" }],
       drivers: [{ id: "local-control" }],
       settings: [],
+      body: null,
+      audience: [],
+      publisher: null,
+      licence: "OGL-UK-3.0",
     });
     expect(item.facets).toEqual(
       ["kind:RESOURCE", "organisation:nhs-england", "driver:local-control", "condition:condition-5", "topic:falls", "region:national", "resourceKind:ASSESSMENT_TOOL"].sort(),

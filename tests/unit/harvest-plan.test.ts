@@ -9,9 +9,9 @@ import type { Partner } from "../../lib/registry/registry.ts";
 const hub: Partner = { id: "hub", name: "Hub", organisation: "nhs-england", kind: "resources", port: 1, region: "national", enabled: true, url: "http://unused" };
 
 const node = (id: string, title = `Title of ${id}`) =>
-  ({ id, title, summary: null, organisation: { id: "nhs-england" }, topics: [], settings: [], drivers: [], updatedAt: "2026-01-01T00:00:00.000Z", kind: "GUIDE", body: "b", audience: [], publisher: null }) as FeedEntry["node"];
-const upsert = (id: string, title?: string): FeedEntry => ({ id, changedAt: "2026-01-01T00:00:00.000Z", removed: false, node: node(id, title) });
-const removal = (id: string): FeedEntry => ({ id, changedAt: "2026-01-01T00:00:00.000Z", removed: true, node: null });
+  ({ id, title, summary: null, organisation: { id: "nhs-england" }, topics: [], settings: [], drivers: [], updatedAt: "2026-01-01T00:00:00.000Z", kind: "GUIDE", body: "b", audience: [], publisher: null, licence: null }) as FeedEntry["node"];
+const upsert = (id: string, title?: string): FeedEntry => ({ id, changedAt: "2026-01-01T00:00:00.000Z", removed: false, version: null, node: node(id, title) });
+const removal = (id: string): FeedEntry => ({ id, changedAt: "2026-01-01T00:00:00.000Z", removed: true, version: null, node: null });
 
 describe("planPage", () => {
   it("writes upserts and deletes removals", () => {

@@ -7,6 +7,8 @@ import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import type { GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { OwnerRoutingDataSource } from "../../gateway/owner-routing-data-source.ts";
+import { GraphQLError } from "graphql";
+import { ErrorCode, maskError } from "../../lib/errors.ts";
 import { Registry, type PartnerEntry } from "../../lib/registry/registry.ts";
 
 const QUERY = "query($representations:[_Any!]!){_entities(representations:$representations){... on Resource{id}}}";
@@ -250,6 +252,18 @@ describe("OwnerRoutingDataSource", () => {
     expect(response.data ?? null).toBeNull();
     expect(response.errors?.[0]?.extensions?.code).toBe("NOT_ROUTABLE");
     expect(received).toEqual([]);
+  });
+
+  it("shows the client NOT_ROUTABLE with its message, not a masked internal error, once through the gateway's formatError", async () => {
+    const response = await dataSource().process({
+      kind: "incoming operation",
+      request: { variables: {} },
+      incomingRequestContext: {},
+      context: {},
+    } as unknown as GraphQLDataSourceProcessOptions);
+    const [error] = response.errors ?? [];
+    const formatted = maskError({ message: error!.message, extensions: error!.extensions }, new GraphQLError(error!.message, { extensions: error!.extensions }));
+    expect(formatted).toEqual({ message: "Empty fetch for the resources kind", extensions: { code: ErrorCode.NOT_ROUTABLE } });
   });
 
   it("reads the registry on every request", async () => {

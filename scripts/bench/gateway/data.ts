@@ -16,7 +16,7 @@ import { Registry, type Partner } from "../../../lib/registry/registry.ts";
 import { formatId } from "../../../schema/ids.ts";
 import type { Kind } from "../../../schema/kinds.ts";
 import type { Store } from "../../../lib/db/open.ts";
-import { buildService, startService, type ServiceDefinition } from "../../../subgraphs/shared/service.ts";
+import { buildService, startService, type AnyRunningService, type ServiceDefinition } from "../../../subgraphs/shared/service.ts";
 import { resourcesService } from "../../../subgraphs/resources/server.ts";
 import { networksService } from "../../../subgraphs/networks/server.ts";
 import { projectsService } from "../../../subgraphs/projects/server.ts";
@@ -162,7 +162,7 @@ function projects(partner: string) {
 export interface Deployment {
   registry: Registry;
   /** Partner id → its service (with `db.statements`, the statement counter of its database). */
-  partners: Map<string, Awaited<ReturnType<typeof startService>>>;
+  partners: Map<string, AnyRunningService>;
   /** The identity keys: our gateway signs forwards with them, the bench issues its editor's token. */
   keys: DevKeys;
   close(): Promise<void>;

@@ -1,8 +1,21 @@
 // Per-partner harvest state: the feed cursor (so a restart resumes where it stopped), status,
 // last success and item count.
 import type { PrismaClient, HarvestState } from "../generated/prisma/client.ts";
+import type { Partner } from "../../../lib/registry/registry.ts";
+import type { Verdict } from "../../../lib/contract/checker.ts";
 
 export type HarvestStateRow = HarvestState;
+
+/**
+ * What the Partner resolvers receive: a registry entry with its harvest state and schema verdict, or
+ * (for an indexed item whose partner has left the registry) just its id, organisation and "unknown".
+ */
+export type PartnerView = Pick<Partner, "id" | "name" | "organisation" | "enabled"> & {
+  kind: string;
+  region?: string | null;
+  state?: { status: string; reason: string | null; lastHarvest: Date | null; itemCount: number };
+  verdict?: Verdict;
+};
 
 export async function allStates(prisma: PrismaClient): Promise<Map<string, HarvestState>> {
   return new Map((await prisma.harvestState.findMany()).map((s) => [s.partnerId, s]));

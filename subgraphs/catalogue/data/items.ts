@@ -7,6 +7,9 @@ import { groupLoader, rowLoader } from "../../shared/loaders.ts";
 
 export type ItemRow = Item;
 
+/** What the catalogue's Resource, Network and Project resolvers need of an item: a search or similar hit carries this much. */
+export type ItemSummary = Pick<ItemRow, "id" | "typename" | "partnerId" | "organisationId" | "title" | "summary" | "stale" | "lastSeen" | "linkedIds">;
+
 /** What the harvester writes for one item. */
 export interface IndexedItem {
   id: string;

@@ -10,6 +10,25 @@ import { funnelBand, pooledRate, type FunnelBand } from "../charts/funnel.ts";
 import { badInput } from "../../../lib/errors.ts";
 import { organisation } from "../directory.ts";
 
+/** What the MeasureComparison resolvers receive: the library's measure, the organisations' entries and their funnel. */
+export interface MeasureComparisonResult {
+  measure: LibraryMeasure;
+  entries: ComparisonRow[];
+  /** Absent where no funnel is drawn (Project.measurePeers' entries). */
+  funnel?: FunnelOf | null;
+}
+
+/** MeasureComparison.funnel's parent: the funnel and its measure. */
+export type FunnelOf = ComparisonFunnel & { measure: LibraryMeasure };
+
+/** A project's measure that reports a library code, with the entries of that code at other organisations. */
+export interface MeasurePeers {
+  measureId: string;
+  code: string;
+  measureName: string;
+  peers: ComparisonRow[];
+}
+
 export const comparisonArgs = z
   .object({
     code: z.enum(MEASURE_CODES as [string, ...string[]], { message: "unknown measure library code (see measureLibrary)" }),
@@ -43,6 +62,8 @@ export interface ComparisonRow extends Omit<MeasureSummaryInput, "position" | "c
   settings: string[];
   title: string;
   updatedAt: Date;
+  /** The entry's place on its comparison's funnel (MeasureComparisonEntry.rate); absent outside a comparison. */
+  rate?: EntryRate | null;
 }
 
 const SELECT = `SELECT s."itemId", i."organisationId", i."regionId", i.settings, i.title, i."updatedAt", s."measureId", s.name, s.unit, s.target, s.illustrative,

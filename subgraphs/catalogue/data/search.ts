@@ -81,6 +81,21 @@ export interface SearchHit {
   score: number | null;
 }
 
+/** One edge of a search page, as the SearchEdge resolvers receive it. */
+export interface SearchEdgeResult {
+  node: SearchHit;
+  score: number | null;
+  cursor: string;
+}
+
+/** A search page, as the SearchConnection resolvers receive it: the arguments too, for its facets. */
+export interface SearchConnectionResult {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: SearchEdgeResult[];
+  args: SearchArgs;
+}
+
 /** The filter with empty lists dropped and values sorted: two filters that select the same items are equal. */
 function canonicalFilter(filter: SearchFilter | null | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -121,7 +136,7 @@ export function parseSearchArgs(raw: unknown): SearchArgs {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const [arg, ...rest] = issue.path.map(String);
-    throw fromZod({ issues: [{ ...issue, path: rest }] } as never, arg ?? "query");
+    throw fromZod({ issues: [{ ...issue, path: rest }] }, arg ?? "query");
   }
   return parsed.data;
 }

@@ -6,29 +6,27 @@ import type { Partner } from "../../../lib/registry/registry.ts";
 import type { IndexedItem } from "../data/items.ts";
 import { facetsOf } from "./facets.ts";
 import type { MeasureSummaryInput } from "../data/items.ts";
+import type * as Resources from "../generated/harvest/resources.ts";
+import type * as Networks from "../generated/harvest/networks.ts";
+import type * as Projects from "../generated/harvest/projects.ts";
 
-interface FeedMeasure {
-  id: string;
-  name: string;
-  code?: string | null;
-  unit: string;
-  improvement: string;
-  target: number | null;
-  illustrative: boolean;
-  pointCount?: number;
-  latestPoint?: { date: string; value: number } | null;
-  rate?: { numerator: number; denominator: number; points: number; from: string; to: string } | null;
-  spc: {
-    status: string;
-    variation: string | null;
-    assurance?: string | null;
-    iconReason?: string | null;
-    phases?: { mean: number; upperProcessLimit: number; lowerProcessLimit: number }[];
-  } | null;
-}
+// What the partners answer the catalogue's queries (below), as graphql-codegen derives it from each
+// kind's contract (scripts/codegen.ts): a query that asks for a field its contract lacks fails the
+// generation, and a field read here that the query does not ask for fails the type check.
+type ResourcesFeed = Resources.HarvestQuery["resourceFeed"];
+type NetworksFeed = Networks.HarvestQuery["networkFeed"];
+type ProjectsFeed = Projects.HarvestQuery["projectFeed"];
+type NodeOf<Page extends { entries: readonly { node: unknown }[] }> = NonNullable<Page["entries"][number]["node"]>;
+type ResourceNode = NodeOf<ResourcesFeed>;
+type NetworkNode = NodeOf<NetworksFeed>;
+type ProjectNode = NodeOf<ProjectsFeed>;
+type FeedMeasure = NonNullable<ProjectNode["measures"]>[number];
+
+/** One item as a partner of any kind answers the harvest (its feed) or reconciliation (`_entities`). */
+export type Node = ResourceNode | NetworkNode | ProjectNode;
 
 /** The summaries of a project's measures that carry a library code (the others are not comparable). */
-export function measureSummaries(measures: FeedMeasure[] | null | undefined): MeasureSummaryInput[] {
+export function measureSummaries(measures: readonly FeedMeasure[] | null | undefined): MeasureSummaryInput[] {
   return (measures ?? []).flatMap((m, position) => {
     if (!m.code) return [];
     const phase = m.spc?.phases?.at(-1);
@@ -60,8 +58,6 @@ export function measureSummaries(measures: FeedMeasure[] | null | undefined): Me
   });
 }
 
-type Ref = { id: string } | null;
-export type Node = Record<string, unknown> & { id: string; title: string; summary: string | null; organisation: Ref; updatedAt: string | null };
 
 // A measure's summary for the national comparison: the current (last) phase's icons and limits, the
 // latest point and the count, and the rate over the latest points with numerators and denominators
@@ -71,23 +67,13 @@ const MEASURE_FIELDS =
 
 const SHARED = "id title summary organisation { id } topics { id } settings { id } drivers { id } updatedAt";
 
-/** One entry of a kind's change feed: an upsert carries the node, a removal only the id. */
-export interface FeedEntry {
-  id: string;
-  changedAt: string;
-  removed: boolean;
-  node: Node | null;
-  /** The node's version (null for a removal, and from a partner that predates versions). */
-  version?: string | null;
-}
-
-/** One page of a kind's change feed (schema/<kind>.graphql, <Type>ChangePage). */
-export interface FeedPage {
-  entries: FeedEntry[];
-  endCursor: string | null;
-  hasNextPage: boolean;
-  remaining: number;
-}
+/**
+ * One entry of a kind's change feed: an upsert carries the node, a removal only the id. The version
+ * is null for a removal, and absent from a partner that predates versions.
+ */
+export type FeedEntry = Omit<(ResourcesFeed | NetworksFeed | ProjectsFeed)["entries"][number], "node"> & { node: Node | null };
+/** One page of a kind's change feed (schema/<kind>.graphql, <Type>ChangePage): every kind's page is one. */
+export type FeedPage = Omit<ResourcesFeed, "entries"> & { entries: readonly FeedEntry[] };
 
 const changeQuery = (field: string, node: string) =>
   `query Harvest($after: String, $first: Int) { ${field}(after: $after, first: $first) { endCursor hasNextPage remaining entries { id changedAt removed version node { ${node} } } } }`;
@@ -109,11 +95,7 @@ export const FEED_QUERY: Record<PartnerKind, { field: string; query: string }> =
 };
 
 /** One page of a kind's version listing (schema/<kind>.graphql, <Type>VersionPage). */
-export interface VersionPage {
-  entries: { id: string; version: string }[];
-  endCursor: string | null;
-  hasNextPage: boolean;
-}
+export type VersionPage = Resources.VersionsQuery["resourceVersions"] | Networks.VersionsQuery["networkVersions"] | Projects.VersionsQuery["projectVersions"];
 
 const versionsQuery = (field: string) => `query Versions($after: String, $first: Int) { ${field}(after: $after, first: $first) { endCursor hasNextPage entries { id version } } }`;
 
@@ -123,13 +105,18 @@ export const VERSIONS_QUERY: Record<PartnerKind, { field: string; query: string 
   projects: { field: "projectVersions", query: versionsQuery("projectVersions") },
 };
 
+/** The documents the catalogue sends a partner of this kind (scripts/codegen.ts types their results). */
+export function harvestDocuments(kind: PartnerKind): string[] {
+  return [FEED_QUERY[kind].query, VERSIONS_QUERY[kind].query, entitiesQuery(kind)];
+}
+
 /** Items by id, as the index needs them, read from their owner in one request (federation's `_entities`). */
 export function entitiesQuery(kind: PartnerKind): string {
   const { typename, fields } = NODE_FIELDS[kind];
   return `query Items($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typename} { ${fields} } } }`;
 }
 
-const ids = (v: unknown) => (Array.isArray(v) ? (v as Ref[]).flatMap((r) => (r?.id ? [r.id] : [])) : []);
+const ids = (refs: readonly ({ id: string } | null)[] | null | undefined) => (refs ?? []).flatMap((r) => (r?.id ? [r.id] : []));
 const text = (...parts: unknown[]) => parts.flat(3).filter((p): p is string => typeof p === "string" && p.length > 0).join("\n");
 
 export function toIndexedItem(kind: PartnerKind, partner: Partner, node: Node, version: string | null = null): IndexedItem {
@@ -150,56 +137,61 @@ function toItemWithoutFacets(kind: PartnerKind, partner: Partner, node: Node): I
     drivers: ids(node.drivers),
     updatedAt: node.updatedAt ?? new Date().toISOString(),
   };
+  // A partner serves its own kind's contract (the catalogue harvests only partners whose schema
+  // check passed), so a node from a partner of kind K is K's node.
   switch (kind) {
-    case "resources":
+    case "resources": {
+      const n = node as ResourceNode;
       return {
         ...base,
         typename: "Resource",
-        body: text(node.body),
+        body: text(n.body),
         regionId: partner.region,
-        facets: [`resourceKind:${node.kind}`],
-        licence: typeof node.licence === "string" ? node.licence : null,
+        facets: [`resourceKind:${n.kind}`],
+        licence: n.licence ?? null,
         networkId: null,
         resourceIds: [],
         linkedIds: [],
       };
+    }
     case "networks": {
-      const members = (node.members as { role: string | null; expertise: string[] }[] | null) ?? [];
+      const n = node as NetworkNode;
+      const members = n.members ?? [];
       return {
         ...base,
         typename: "Network",
-        body: text(node.howToJoin, node.meets, members.map((m) => [m.role, m.expertise])),
-        regionId: (node.region as Ref)?.id ?? partner.region,
-        facets: [`networkType:${node.type}`],
+        body: text(n.howToJoin, n.meets, members.map((m) => [m.role, m.expertise])),
+        regionId: n.region?.id ?? partner.region,
+        facets: [`networkType:${n.type}`],
         networkId: null,
         resourceIds: [],
-        linkedIds: (node.linkedNetworkIds as string[] | null) ?? [],
+        linkedIds: [...(n.linkedNetworkIds ?? [])],
       };
     }
-    case "projects":
+    case "projects": {
+      const n = node as ProjectNode;
       return {
         ...base,
         typename: "Project",
         body: text(
-          node.aim,
-          node.outcomes as string[],
-          ((node.learning as { text: string }[] | null) ?? []).map((l) => l.text),
-          ((node.measures as { name: string }[] | null) ?? []).map((m) => m.name),
-          (node.evaluation as { summary: string } | null)?.summary,
+          n.aim,
+          n.outcomes ?? [],
+          (n.learning ?? []).map((l) => l.text),
+          (n.measures ?? []).map((m) => m.name),
+          n.evaluation?.summary,
         ),
-        regionId: (node.region as Ref)?.id ?? partner.region,
+        regionId: n.region?.id ?? partner.region,
         // The Making Data Count variation of each analysable measure: how a national body finds
         // "projects showing improvement" across partners with one filter.
         facets: [
-          `projectStatus:${node.status}`,
-          ...((node.measures as { spc: { status: string; variation: string | null } | null }[] | null) ?? [])
-            .filter((m) => m.spc?.status === "OK" && m.spc.variation)
-            .map((m) => `variation:${m.spc!.variation}`),
+          `projectStatus:${n.status}`,
+          ...(n.measures ?? []).filter((m) => m.spc?.status === "OK" && m.spc.variation).map((m) => `variation:${m.spc!.variation}`),
         ],
-        networkId: (node.network as Ref)?.id ?? null,
-        resourceIds: ids(node.resources),
+        networkId: n.network?.id ?? null,
+        resourceIds: ids(n.resources),
         linkedIds: [],
-        measures: measureSummaries(node.measures as FeedMeasure[] | null),
+        measures: measureSummaries(n.measures),
       };
+    }
   }
 }

@@ -43,7 +43,7 @@ export interface HarvestReport {
 }
 
 /** What one page does to the index: the last entry per id wins (the feed is in change order). */
-export function planPage(kind: PartnerKind, partner: Partner, entries: FeedEntry[]) {
+export function planPage(kind: PartnerKind, partner: Partner, entries: readonly FeedEntry[]) {
   const latest = new Map<string, FeedEntry>();
   let foreign = 0;
   let missing = 0;
@@ -260,7 +260,7 @@ export class Harvester {
           this.logger.warn({ harvested: partner.id, first, code }, "feed page over the partner's limits; asking for fewer entries");
           continue;
         }
-        const refused = code === "BAD_USER_INPUT" && (error!.extensions!.argumentPath as unknown[] | undefined)?.[0] === "after";
+        const refused = code === ErrorCode.BAD_USER_INPUT && (error!.extensions!.argumentPath as unknown[] | undefined)?.[0] === "after";
         const message = error?.message ?? "answered without a feed page";
         throw refused ? new CursorRefused(message) : new PartnerCallError(message, "bad_response");
       }

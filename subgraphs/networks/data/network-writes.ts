@@ -7,6 +7,7 @@ import { formatId } from "../../../schema/ids.ts";
 import type { UserIdentity } from "../../../lib/auth/identity.ts";
 import { newLocalId, notFound } from "../../shared/mutation-args.ts";
 import type { WriteOutcome } from "../../shared/writes.ts";
+import { deletion } from "../../shared/item-writes.ts";
 import type { CreateNetworkInput, EventInput, JoinNetworkInput, UpdateNetworkInput } from "../inputs.ts";
 import { removeNetwork } from "./networks.ts";
 
@@ -58,10 +59,8 @@ export async function updateNetwork(tx: Tx, partnerId: string, local: string, in
   return { result: { id }, item: id, changes: input };
 }
 
-export async function deleteNetworkWrite(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<NetworkResult>> {
-  const id = gid(partnerId, local);
-  if (!(await removeNetwork(tx, local))) throw notFound("network", id);
-  return { result: { id }, item: id, changes: { deleted: true } };
+export function deleteNetworkWrite(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<NetworkResult>> {
+  return deletion("networks", "network", partnerId, local, () => removeNetwork(tx, local));
 }
 
 export async function addEvent(tx: Tx, partnerId: string, local: string, input: EventInput): Promise<WriteOutcome<NetworkResult>> {

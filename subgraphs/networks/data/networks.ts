@@ -1,11 +1,14 @@
 // Data access for networks and their members, events and links: per-request loaders (one query per
 // batch), deletes (which keep the tombstones the change feed reads) and the harvest change feed.
 import type { Prisma, PrismaClient, Network } from "../generated/prisma/client.ts";
+import { removeWithTombstone } from "../../shared/item-writes.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
-import { readChanges, type ChangePage, type FeedReader } from "../../shared/feed.ts";
+import { readChanges, type Change, type ChangePage, type FeedReader } from "../../shared/feed.ts";
 import { readVersions, type VersionPage } from "../../shared/versions.ts";
 
 export type NetworkRow = Network;
+/** One entry of the change feed, as the NetworkChange resolvers receive it. */
+export type NetworkChange = Change<Network>;
 
 export function networkLoaders(prisma: PrismaClient) {
   return {
@@ -25,23 +28,8 @@ export function networkLoaders(prisma: PrismaClient) {
   };
 }
 
-/**
- * Deletes a network (its members, events and links go with it) and records its tombstone in the same
- * transaction, so the national catalogue drops it at its next harvest. Returns false (and records
- * nothing) when there was no such network.
- */
-export async function deleteNetwork(prisma: PrismaClient, local: string): Promise<boolean> {
-  return prisma.$transaction((tx) => removeNetwork(tx, local));
-}
-
-/** deleteNetwork's work inside a caller's transaction (the deleteNetwork mutation's). */
-export async function removeNetwork(tx: Prisma.TransactionClient, local: string): Promise<boolean> {
-  const { count } = await tx.network.deleteMany({ where: { local } });
-  if (count === 0) return false;
-  const deletedAt = new Date();
-  await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
-  return true;
-}
+/** The deleteNetwork mutation's work, inside its transaction: the network goes, its tombstone stays (shared/item-writes.ts). */
+export const removeNetwork = (tx: Prisma.TransactionClient, local: string): Promise<boolean> => removeWithTombstone(tx.network, tx.tombstone, local);
 
 /** Every network as an upsert; deleted networks as removals. */
 export function networkFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined, reader?: FeedReader): Promise<ChangePage<Network>> {

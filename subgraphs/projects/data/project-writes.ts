@@ -10,6 +10,7 @@ import { ErrorCode } from "../../../lib/errors.ts";
 import { day } from "../../shared/values.ts";
 import { newLocalId, notFound } from "../../shared/mutation-args.ts";
 import type { WriteOutcome } from "../../shared/writes.ts";
+import { deletion } from "../../shared/item-writes.ts";
 import type { UserIdentity, UserRef } from "../../../lib/auth/identity.ts";
 import type {
   CreateProjectInput,
@@ -99,10 +100,8 @@ export async function publishProject(tx: Tx, partnerId: string, local: string): 
   return { result: { id }, item: id, changes: { publication: PUBLISHED } };
 }
 
-export async function deleteProjectWrite(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<ProjectResult>> {
-  const id = gid(partnerId, local);
-  if (!(await removeProject(tx, local))) throw notFound("project", id);
-  return { result: { id }, item: id, changes: { deleted: true } };
+export function deleteProjectWrite(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<ProjectResult>> {
+  return deletion("projects", "project", partnerId, local, () => removeProject(tx, local));
 }
 
 async function nextPosition(rows: Promise<{ _max: { position: number | null } }>): Promise<number> {
@@ -182,7 +181,7 @@ export async function recordMeasurements(
   local: string,
   measureId: string,
   points: DataPointInput[],
-): Promise<WriteOutcome<ProjectResult>> {
+): Promise<WriteOutcome<ProjectResult & { written: number; inserted: number }>> {
   await touch(tx, partnerId, local);
   const id = gid(partnerId, local);
   const measure = await tx.measure.findFirst({ where: { id: measureId, projectLocal: local }, select: { id: true, code: true } });

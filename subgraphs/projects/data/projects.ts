@@ -1,11 +1,14 @@
 // Data access for projects: the project row, its team, funding and resource links; deletes (which
 // keep the tombstones the change feed reads); the harvest change feed.
 import type { Prisma, PrismaClient, Project } from "../generated/prisma/client.ts";
+import { removeWithTombstone } from "../../shared/item-writes.ts";
 import { groupLoader, rowLoader } from "../../shared/loaders.ts";
-import { readChanges, type ChangePage, type FeedReader } from "../../shared/feed.ts";
+import { readChanges, type Change, type ChangePage, type FeedReader } from "../../shared/feed.ts";
 import { readVersions, type VersionPage } from "../../shared/versions.ts";
 
 export type ProjectRow = Project;
+/** One entry of the change feed, as the ProjectChange resolvers receive it. */
+export type ProjectChange = Change<Project>;
 
 export const PUBLISHED = "PUBLISHED";
 
@@ -25,23 +28,8 @@ export function projectLoaders(prisma: PrismaClient) {
   };
 }
 
-/**
- * Deletes a project (its team, funding, links, measures, cycles and learning go with it) and records
- * its tombstone in the same transaction, so the national catalogue drops it at its next harvest.
- * Returns false (and records nothing) when there was no such project.
- */
-export async function deleteProject(prisma: PrismaClient, local: string): Promise<boolean> {
-  return prisma.$transaction((tx) => removeProject(tx, local));
-}
-
-/** deleteProject's work inside a caller's transaction (the deleteProject mutation's). */
-export async function removeProject(tx: Prisma.TransactionClient, local: string): Promise<boolean> {
-  const { count } = await tx.project.deleteMany({ where: { local } });
-  if (count === 0) return false;
-  const deletedAt = new Date();
-  await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
-  return true;
-}
+/** The deleteProject mutation's work, inside its transaction: the project goes, its tombstone stays (shared/item-writes.ts). */
+export const removeProject = (tx: Prisma.TransactionClient, local: string): Promise<boolean> => removeWithTombstone(tx.project, tx.tombstone, local);
 
 /** Published projects as upserts; drafts and deleted projects as removals (no node). */
 export function projectFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined, reader?: FeedReader): Promise<ChangePage<Project>> {

@@ -5,6 +5,7 @@ import { formatId } from "../../../schema/ids.ts";
 import { day } from "../../shared/values.ts";
 import { newLocalId, notFound } from "../../shared/mutation-args.ts";
 import type { WriteOutcome } from "../../shared/writes.ts";
+import { deletion } from "../../shared/item-writes.ts";
 import type { CreateResourceInput, UpdateResourceInput } from "../inputs.ts";
 import { PUBLISHED, removeResource } from "./resources.ts";
 
@@ -50,8 +51,6 @@ export async function publishResource(tx: Tx, partnerId: string, local: string):
   return { result: { id }, item: id, changes: { status: PUBLISHED } };
 }
 
-export async function deleteResourceWrite(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<ResourceResult>> {
-  const id = formatId(partnerId, "resources", local);
-  if (!(await removeResource(tx, local))) throw notFound("resource", id);
-  return { result: { id }, item: id, changes: { deleted: true } };
+export function deleteResourceWrite(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<ResourceResult>> {
+  return deletion("resources", "resource", partnerId, local, () => removeResource(tx, local));
 }

@@ -1,11 +1,14 @@
 // Data access for the Resource model: per-request loaders, writes and deletes (which keep the
 // tombstones the change feed reads), and the harvest change feed.
 import type { PrismaClient, Resource, Prisma } from "../generated/prisma/client.ts";
+import { removeWithTombstone } from "../../shared/item-writes.ts";
 import { rowLoader } from "../../shared/loaders.ts";
-import { readChanges, type ChangePage, type FeedReader } from "../../shared/feed.ts";
+import { readChanges, type Change, type ChangePage, type FeedReader } from "../../shared/feed.ts";
 import { readVersions, type VersionPage } from "../../shared/versions.ts";
 
 export type ResourceRow = Resource;
+/** One entry of the change feed, as the ResourceChange resolvers receive it. */
+export type ResourceChange = Change<Resource>;
 
 export const PUBLISHED = "PUBLISHED";
 
@@ -30,22 +33,8 @@ export async function createResources(prisma: PrismaClient, resources: Prisma.Re
   });
 }
 
-/**
- * Deletes a resource and records its tombstone in the same transaction, so the national catalogue
- * drops it at its next harvest. Returns false (and records nothing) when there was no such resource.
- */
-export async function deleteResource(prisma: PrismaClient, local: string): Promise<boolean> {
-  return prisma.$transaction((tx) => removeResource(tx, local));
-}
-
-/** deleteResource's work inside a caller's transaction (the deleteResource mutation's). */
-export async function removeResource(tx: Prisma.TransactionClient, local: string): Promise<boolean> {
-  const { count } = await tx.resource.deleteMany({ where: { local } });
-  if (count === 0) return false;
-  const deletedAt = new Date();
-  await tx.tombstone.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
-  return true;
-}
+/** The deleteResource mutation's work, inside its transaction: the resource goes, its tombstone stays (shared/item-writes.ts). */
+export const removeResource = (tx: Prisma.TransactionClient, local: string): Promise<boolean> => removeWithTombstone(tx.resource, tx.tombstone, local);
 
 /** Published resources as upserts; drafts, unpublished and deleted resources as removals (no node). */
 export function resourceFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined, reader?: FeedReader): Promise<ChangePage<Resource>> {

@@ -1,0 +1,52 @@
+// The part of every partner kind's resolver map that is the same but for names: the root reads the
+// gateway and the catalogue make (<word>FromOwner, <word>Feed, <word>Versions), the change-feed and
+// version entries, and the entity's shared fields (owned-entity.ts). Its keys are the contract's
+// names (schema/kinds.ts ENTITY_OF_KIND), so the kind's generated Resolvers type checks them.
+import type DataLoader from "dataloader";
+import { ENTITY_OF_KIND, type PartnerKind } from "../../schema/kinds.ts";
+import { changeEntry, feedReaderOf, versionEntry } from "./change-resolvers.ts";
+import type { ChangePage, FeedReader } from "./feed.ts";
+import { ownedEntity, ownedLookup, type OwnedContext } from "./owned-entity.ts";
+import type { VersionPage } from "./versions.ts";
+
+type Word<K extends PartnerKind> = (typeof ENTITY_OF_KIND)[K]["idWord"];
+type Typename<K extends PartnerKind> = (typeof ENTITY_OF_KIND)[K]["typename"];
+type Page = { after?: string | null; first?: number | null };
+
+interface ItemData<Ctx, P, Row> {
+  /** The request's loader of this kind's rows by local id. */
+  loader: (ctx: Ctx) => DataLoader<string, Row | null>;
+  /** Whether anyone may see the row; when false only the owner does. Default: everyone. */
+  isPublic?: (row: Row) => boolean;
+  feed: (prisma: P, after: string | null | undefined, first: number | null | undefined, reader: FeedReader) => Promise<ChangePage<Row>>;
+  versions: (prisma: P, after: string | null | undefined, first: number | null | undefined) => Promise<VersionPage>;
+}
+
+type ItemResolvers<K extends PartnerKind, Ctx extends OwnedContext, Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] }> = {
+  Query: { [F in `${Word<K>}FromOwner`]: (_: unknown, args: { id: string }, ctx: Ctx) => Promise<Row | null> } & {
+    [F in `${Word<K>}Feed`]: (_: unknown, args: Page, ctx: Ctx) => Promise<ChangePage<Row>>;
+  } & { [F in `${Word<K>}Versions`]: (_: unknown, args: Page, ctx: Ctx) => Promise<VersionPage> };
+} & { [T in `${Typename<K>}Change`]: ReturnType<typeof changeEntry> } & { [T in `${Typename<K>}Version`]: ReturnType<typeof versionEntry> } & {
+  [T in Typename<K>]: ReturnType<typeof ownedEntity<Ctx, Row>>;
+};
+
+export function itemResolvers<
+  K extends PartnerKind,
+  P,
+  Ctx extends OwnedContext & { prisma: P },
+  Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] },
+>(kind: K, data: ItemData<Ctx, P, Row>): ItemResolvers<K, Ctx, Row> {
+  const { idWord: word, typename } = ENTITY_OF_KIND[kind];
+  const fromOwner = ownedLookup(kind, data.loader, data.isPublic);
+  // Keys built from the kind's names are plain strings to the compiler: the declared type restores them.
+  return {
+    Query: {
+      [`${word}FromOwner`]: (_: unknown, args: { id: string }, ctx: Ctx) => fromOwner(args.id, ctx),
+      [`${word}Feed`]: (_: unknown, args: Page, ctx: Ctx) => data.feed(ctx.prisma, args.after, args.first, feedReaderOf(ctx.caller)),
+      [`${word}Versions`]: (_: unknown, args: Page, ctx: Ctx) => data.versions(ctx.prisma, args.after, args.first),
+    },
+    [`${typename}Change`]: changeEntry(kind),
+    [`${typename}Version`]: versionEntry(kind),
+    [typename]: ownedEntity(kind, data.loader, data.isPublic),
+  } as ItemResolvers<K, Ctx, Row>;
+}
