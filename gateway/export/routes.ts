@@ -108,8 +108,19 @@ const SEARCH_QUERY = `query ExportSearch($query: String, $filter: SearchFilter, 
     edges { score node { __typename id title summary stale lastSeen organisation { id name } partner { id } } }
   }
 }`;
+/** The fields of a search hit the CSV has a column for (CSV_COLUMNS, the query above). */
+interface SearchNode {
+  id: string;
+  __typename: string;
+  title: string;
+  summary: string | null;
+  organisation: { id: string; name: string } | null;
+  partner: { id: string } | null;
+  stale: boolean;
+  lastSeen: string | null;
+}
 interface SearchPage {
-  search: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { score: number | null; node: Record<string, any> }[] };
+  search: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { score: number | null; node: SearchNode }[] };
 }
 
 /** Waits until the socket takes more (backpressure), or the client has gone. */

@@ -22,6 +22,9 @@ export function itemQueryOf(id: string): string {
   return parsed ? ITEM_QUERIES[parsed.kind] : ITEM_QUERIES.organisation;
 }
 
+// The answer to one of four documents (ITEM_QUERIES above), each read field by field into JSON-LD and
+// each field optional in the output: a type per document would restate those queries here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see the comment above
 type Any = Record<string, any>;
 const compact = (o: Any): Any => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)));
 

@@ -12,7 +12,7 @@ import { partnerAuth } from "../../lib/auth/setup.ts";
 import { MissingKeyError } from "../../lib/auth/keys.ts";
 import { stopOnSignals } from "../../lib/shutdown.ts";
 
-export async function main(def: ServiceDefinition<any, any>, kind: Kind): Promise<void> {
+export async function main<C extends { $disconnect(): Promise<void> }, Ctx extends object>(def: ServiceDefinition<C, Ctx>, kind: Kind): Promise<void> {
   const config = loadConfigOrExit();
   const bootLogger = createLogger(kind, config.LOG_LEVEL, config.PARTNER_ID);
   let registry: RegistrySource;

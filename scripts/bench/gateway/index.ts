@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { printTable } from "../table.ts";
 import { BENCH_PARTNERS, ONE_PER_KIND, startDeployment, statementCounts, type Deployment } from "./data.ts";
 import { NODE_FLAGS } from "../../../lib/node-flags.ts";
-import { DEEP, DEEP_VARIED, PROJECT_ID, pageQuery, SINGLE, SINGLE_VIA_CATALOGUE, WRITE_PROJECT_ID, writeBodies } from "./queries.ts";
+import { DEEP, DEEP_VARIED, pageQuery, SINGLE, SINGLE_VIA_CATALOGUE, WRITE_PROJECT_ID, writeBodies } from "./queries.ts";
 import { issueToken } from "../../../lib/auth/dev-tokens.ts";
 import { DEFAULT_AUDIENCE } from "../../../schema/roles.ts";
 import { parseId } from "../../../schema/ids.ts";

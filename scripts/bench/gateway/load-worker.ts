@@ -110,7 +110,7 @@ function runWrites(c: Extract<LoadCommand, { kind: "autocannon-writes" }>): Prom
         return { ...req, body };
       },
       onResponse: (status: number, body: string) => {
-        let ok = false;
+        let ok: boolean;
         try {
           const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown };
           ok = status === 200 && !!parsed.data && !parsed.errors;
