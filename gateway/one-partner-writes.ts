@@ -29,7 +29,10 @@ export function onePartnerWritesPlugin<C extends BaseContext>(): ApolloServerPlu
               // Thrown from here, Apollo Server answers with this one error and runs nothing.
               throw new GraphQLError(
                 `One request writes to one partner: ${first.name} writes to a ${first.kind} partner and ${name} to a ${kind} partner; send them as separate requests`,
-                { path: [field.alias?.value ?? name], extensions: { code: ErrorCode.WRITE_SPANS_PARTNERS, http: { status: 400 } } },
+                {
+                  path: [field.alias?.value ?? name],
+                  extensions: { code: ErrorCode.WRITE_SPANS_PARTNERS, http: { status: 400 } },
+                },
               );
             }
           }

@@ -73,7 +73,10 @@ export function mayShareInflight(options: GraphQLDataSourceProcessOptions): bool
 }
 
 /** The failure a schema check found, as the call would have failed (a partner at capacity refuses the request: 503). */
-function unreachable(verdict: Extract<Verdict, { status: "unreachable" }>, budget: ByteBudget | undefined): PartnerCallError {
+function unreachable(
+  verdict: Extract<Verdict, { status: "unreachable" }>,
+  budget: ByteBudget | undefined,
+): PartnerCallError {
   if (verdict.failure === "overloaded") budget?.refuse();
   return new PartnerCallError(verdict.reason, verdict.failure ?? "unreachable");
 }
@@ -86,10 +89,17 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
     const { kind, logger } = this.options;
     const identity = identityOf(options);
     const representations = request.variables?.representations;
-    if (!request.query) return { errors: [{ message: `Empty fetch for the ${kind} kind`, extensions: { code: ErrorCode.NOT_ROUTABLE } }] };
+    if (!request.query)
+      return {
+        errors: [{ message: `Empty fetch for the ${kind} kind`, extensions: { code: ErrorCode.NOT_ROUTABLE } }],
+      };
     // Root fields (mutations) go to one partner, chosen by schema/write-routes.ts.
     if (!Array.isArray(representations)) {
-      return this.fetchRoot({ query: request.query, variables: request.variables ?? {}, operationName: request.operationName }, identity, budgetOf(options));
+      return this.fetchRoot(
+        { query: request.query, variables: request.variables ?? {}, operationName: request.operationName },
+        identity,
+        budgetOf(options),
+      );
     }
     const refused = alreadyRefused(budgetOf(options));
     if (refused) return refused;
@@ -104,7 +114,9 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
       const partner = owner && owner.kind === kind ? registry.get(owner.partner) : undefined;
       if (!partner || partner.kind !== kind || !partner.enabled) {
         errors.push({
-          message: owner ? `No enabled ${kind} partner named "${owner.partner}" (id ${id})` : `Not a ${kind} id: "${id}"`,
+          message: owner
+            ? `No enabled ${kind} partner named "${owner.partner}" (id ${id})`
+            : `Not a ${kind} id: "${id}"`,
           path: ["_entities", index],
           extensions: { code: ErrorCode.UNKNOWN_PARTNER, ...(owner ? { partner: owner.partner } : {}) },
         });
@@ -116,7 +128,10 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
     });
     const perCall = this.options.maxEntitiesPerCall ?? PARTNER_LIMIT_DEFAULTS.PARTNER_MAX_ENTITIES;
     const calls = [...byPartner].flatMap(([partnerId, all]) =>
-      Array.from({ length: Math.ceil(all.length / perCall) }, (_, k) => [partnerId, all.slice(k * perCall, (k + 1) * perCall)] as const),
+      Array.from(
+        { length: Math.ceil(all.length / perCall) },
+        (_, k) => [partnerId, all.slice(k * perCall, (k + 1) * perCall)] as const,
+      ),
     );
 
     await Promise.all(
@@ -152,14 +167,26 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
               for (const e of response.errors) errors.push(this.ownError(e, partnerId, indexes));
               return;
             }
-            throw new PartnerCallError(`answered ${Array.isArray(answered) ? answered.length : "no"} entities for ${indexes.length}`, "bad_response");
+            throw new PartnerCallError(
+              `answered ${Array.isArray(answered) ? answered.length : "no"} entities for ${indexes.length}`,
+              "bad_response",
+            );
           }
           indexes.forEach((original, j) => (entities[original] = answered[j]));
           for (const e of response.errors ?? []) errors.push(this.ownError(e, partnerId, indexes));
-          logger.debug({ kind, partner: partnerId, items: indexes.length, ms: Math.round(performance.now() - started) }, "partner fetch");
+          logger.debug(
+            { kind, partner: partnerId, items: indexes.length, ms: Math.round(performance.now() - started) },
+            "partner fetch",
+          );
         } catch (e) {
           errors.push({
-            ...partnerFailure(e, { partner: partnerId, logger, event: "partner unavailable", log: { kind, items: indexes.length, ms: Math.round(performance.now() - started) }, extensions: { items: indexes.length } }),
+            ...partnerFailure(e, {
+              partner: partnerId,
+              logger,
+              event: "partner unavailable",
+              log: { kind, items: indexes.length, ms: Math.round(performance.now() - started) },
+              extensions: { items: indexes.length },
+            }),
             path: ["_entities", indexes[0]!],
           });
         }
@@ -179,13 +206,19 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
    * partner only. A timeout may hide a write that happened: retrying with the same idempotency key
    * is safe either way (and only a write's error says so).
    */
-  async fetchRoot({ query, variables = {}, operationName }: PartnerRequest, identity: Identity, budget?: ByteBudget): Promise<GatewayGraphQLResponse> {
+  async fetchRoot(
+    { query, variables = {}, operationName }: PartnerRequest,
+    identity: Identity,
+    budget?: ByteBudget,
+  ): Promise<GatewayGraphQLResponse> {
     const refused = alreadyRefused(budget);
     if (refused) return refused;
     const routed = planRootFetch(query, variables, this.options.kind, identity, this.options.registry());
     if ("error" in routed) {
       const { message, code, path, partner } = routed.error;
-      return { errors: [{ message, ...(path ? { path } : {}), extensions: { code, ...(partner ? { partner } : {}) } }] };
+      return {
+        errors: [{ message, ...(path ? { path } : {}), extensions: { code, ...(partner ? { partner } : {}) } }],
+      };
     }
     if ("parts" in routed) return this.fetchParts(routed.parts, routed.keys, variables, identity, budget);
     return this.fetchFromPartner(routed.partner, { query, variables, operationName }, identity, budget);
@@ -196,7 +229,13 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
    * parallel, and the answers merged in the order of the fields (`keys`: the single-fetch shortcut
    * answers this data as it is). A partner that fails nulls its fields only, with its error.
    */
-  private async fetchParts(parts: RootPart[], keys: string[], variables: Record<string, unknown>, identity: Identity, budget?: ByteBudget): Promise<GatewayGraphQLResponse> {
+  private async fetchParts(
+    parts: RootPart[],
+    keys: string[],
+    variables: Record<string, unknown>,
+    identity: Identity,
+    budget?: ByteBudget,
+  ): Promise<GatewayGraphQLResponse> {
     const answers = await Promise.all(
       parts.map((part) => {
         const own = Object.fromEntries(part.variables.filter((v) => v in variables).map((v) => [v, variables[v]]));
@@ -209,7 +248,8 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
       const part = parts[i]!;
       const data = (answer.data ?? {}) as Record<string, unknown>;
       for (const key of part.keys) got.set(key, data[key] ?? null);
-      for (const e of answer.errors ?? []) errors.push(e.path ? e : { ...e, path: [part.keys.find((k) => k !== "__typename") ?? part.keys[0]!] });
+      for (const e of answer.errors ?? [])
+        errors.push(e.path ? e : { ...e, path: [part.keys.find((k) => k !== "__typename") ?? part.keys[0]!] });
     });
     const data = Object.fromEntries(keys.map((k) => [k, got.get(k) ?? null]));
     return errors.length > 0 ? { data, errors } : { data };
@@ -228,7 +268,14 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
     try {
       const verdict = await this.options.checker?.check(partner);
       if (verdict?.status === "quarantined") {
-        return { errors: [{ message: `Partner "${partner.id}" is quarantined: ${verdict.reason}`, extensions: { code: ErrorCode.PARTNER_QUARANTINED, partner: partner.id } }] };
+        return {
+          errors: [
+            {
+              message: `Partner "${partner.id}" is quarantined: ${verdict.reason}`,
+              extensions: { code: ErrorCode.PARTNER_QUARANTINED, partner: partner.id },
+            },
+          ],
+        };
       }
       if (verdict?.status === "unreachable") throw unreachable(verdict, budget);
       const response = await callPartner(
@@ -241,11 +288,32 @@ export class OwnerRoutingDataSource implements GraphQLDataSource {
         { budget: write ? undefined : budget, deadline: write ? "write" : "read" },
       );
       // Writes are events worth a line each; owner reads (projectFromOwner...) are as frequent as page views.
-      if (write) logger.info({ kind, partner: partner.id, ms: Math.round(performance.now() - started), errors: response.errors?.length ?? 0 }, "partner write");
-      else logger.debug({ kind, partner: partner.id, ms: Math.round(performance.now() - started), errors: response.errors?.length ?? 0 }, "partner read");
+      if (write)
+        logger.info(
+          {
+            kind,
+            partner: partner.id,
+            ms: Math.round(performance.now() - started),
+            errors: response.errors?.length ?? 0,
+          },
+          "partner write",
+        );
+      else
+        logger.debug(
+          {
+            kind,
+            partner: partner.id,
+            ms: Math.round(performance.now() - started),
+            errors: response.errors?.length ?? 0,
+          },
+          "partner read",
+        );
       if (write && response.data) await this.options.afterWrite?.(partner.id);
       if (!response.errors) return response;
-      return { ...response, errors: response.errors.map((e) => ({ ...e, extensions: { ...e.extensions, partner: partner.id } })) };
+      return {
+        ...response,
+        errors: response.errors.map((e) => ({ ...e, extensions: { ...e.extensions, partner: partner.id } })),
+      };
     } catch (e) {
       const log = { kind, ms: Math.round(performance.now() - started) };
       return {

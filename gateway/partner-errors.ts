@@ -24,7 +24,10 @@ export interface FailureContext {
 /** The client's error for a failed partner call; logs the failure with its detail. */
 export function partnerFailure(error: unknown, c: FailureContext): GraphQLFormattedError {
   if (error instanceof AdmissionRefused) {
-    c.logger.warn({ ...c.log, partner: c.partner, refused: error.kind, limit: error.limit }, "partner answer refused by admission control");
+    c.logger.warn(
+      { ...c.log, partner: c.partner, refused: error.kind, limit: error.limit },
+      "partner answer refused by admission control",
+    );
     const code = error.kind === "overloaded" ? ErrorCode.OVERLOADED : ErrorCode.RESPONSE_TOO_LARGE;
     return { message: error.message, extensions: { code, partner: c.partner, limit: error.limit, ...c.extensions } };
   }
@@ -32,9 +35,21 @@ export function partnerFailure(error: unknown, c: FailureContext): GraphQLFormat
   const reason = known ? error.reason : "unreachable";
   if (reason === "overloaded") {
     c.logger.warn({ ...c.log, partner: c.partner }, "partner at capacity");
-    return { message: `Partner "${c.partner}" is at capacity: try again shortly`, extensions: { code: ErrorCode.OVERLOADED, partner: c.partner, ...c.extensions } };
+    return {
+      message: `Partner "${c.partner}" is at capacity: try again shortly`,
+      extensions: { code: ErrorCode.OVERLOADED, partner: c.partner, ...c.extensions },
+    };
   }
-  c.logger.warn({ ...c.log, partner: c.partner, reason, message: known ? error.message : undefined, detail: known ? error.detail : String((error as Error)?.message ?? error) }, c.event);
+  c.logger.warn(
+    {
+      ...c.log,
+      partner: c.partner,
+      reason,
+      message: known ? error.message : undefined,
+      detail: known ? error.detail : String((error as Error)?.message ?? error),
+    },
+    c.event,
+  );
   const said = known ? error.message : "failed";
   return {
     message: `Partner "${c.partner}" is unavailable: ${said}${c.advice ? `. ${c.advice}` : ""}`,

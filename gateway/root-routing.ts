@@ -21,7 +21,8 @@ import { ROOT_ROUTES } from "../schema/write-routes.ts";
 import type { Identity } from "../lib/auth/identity.ts";
 import { ErrorCode } from "../lib/errors.ts";
 
-export type RootRouting = { partner: Partner } | { error: { message: string; code: string; path?: string[]; partner?: string } };
+export type RootRouting =
+  { partner: Partner } | { error: { message: string; code: string; path?: string[]; partner?: string } };
 
 // The planner sends the same few fetch documents again and again: parse each once.
 const parsed = new Map<string, DocumentNode>();
@@ -41,26 +42,52 @@ function argumentValue(field: FieldNode, name: string, variables: Record<string,
   return arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : valueFromASTUntyped(arg.value, variables);
 }
 
-function targetOf(field: FieldNode, kind: PartnerKind, identity: Identity, registry: Registry, variables: Record<string, unknown>): RootRouting {
+function targetOf(
+  field: FieldNode,
+  kind: PartnerKind,
+  identity: Identity,
+  registry: Registry,
+  variables: Record<string, unknown>,
+): RootRouting {
   const name = field.name.value;
   const route = ROOT_ROUTES[name];
   const path = [field.alias?.value ?? name];
-  if (!route || route.kind !== kind) return { error: { message: `${name} is not routable to a ${kind} partner`, code: ErrorCode.NOT_ROUTABLE, path } };
+  if (!route || route.kind !== kind)
+    return { error: { message: `${name} is not routable to a ${kind} partner`, code: ErrorCode.NOT_ROUTABLE, path } };
   if (route.target.to === "owner") {
     const raw = argumentValue(field, route.target.idArg, variables);
     const id = typeof raw === "string" ? parseId(raw) : undefined;
     if (!id || id.kind !== kind) {
-      return { error: { message: `Invalid ${route.target.idArg}: expected a ${kind} id (<partner>:<word>:<local>)`, code: ErrorCode.BAD_USER_INPUT, path } };
+      return {
+        error: {
+          message: `Invalid ${route.target.idArg}: expected a ${kind} id (<partner>:<word>:<local>)`,
+          code: ErrorCode.BAD_USER_INPUT,
+          path,
+        },
+      };
     }
     const partner = registry.get(id.partner);
     if (!partner || partner.kind !== kind || !partner.enabled) {
-      return { error: { message: `No enabled ${kind} partner named "${id.partner}" (id ${String(raw)})`, code: ErrorCode.UNKNOWN_PARTNER, path, partner: id.partner } };
+      return {
+        error: {
+          message: `No enabled ${kind} partner named "${id.partner}" (id ${String(raw)})`,
+          code: ErrorCode.UNKNOWN_PARTNER,
+          path,
+          partner: id.partner,
+        },
+      };
     }
     return { partner };
   }
   // A create: the caller's own organisation's partner. Anonymous callers own nothing.
   if (identity.kind !== "user") {
-    return { error: { message: "Sign in to write: send an Authorization: Bearer token", code: ErrorCode.UNAUTHENTICATED, path } };
+    return {
+      error: {
+        message: "Sign in to write: send an Authorization: Bearer token",
+        code: ErrorCode.UNAUTHENTICATED,
+        path,
+      },
+    };
   }
   const own = registry.ofKind(kind).filter((p) => p.organisation === identity.organisation);
   const chosen = argumentValue(field, route.target.partnerArg, variables);
@@ -77,7 +104,13 @@ function targetOf(field: FieldNode, kind: PartnerKind, identity: Identity, regis
   }
   if (own.length === 1) return { partner: own[0]! };
   if (own.length === 0) {
-    return { error: { message: `${identity.organisation} runs no enabled ${kind} partner to create this in`, code: ErrorCode.FORBIDDEN, path } };
+    return {
+      error: {
+        message: `${identity.organisation} runs no enabled ${kind} partner to create this in`,
+        code: ErrorCode.FORBIDDEN,
+        path,
+      },
+    };
   }
   return {
     error: {
@@ -89,10 +122,21 @@ function targetOf(field: FieldNode, kind: PartnerKind, identity: Identity, regis
 }
 
 /** The partner every root field of this fetch goes to; one fetch writes to one partner. */
-export function routeRootFetch(query: string, variables: Record<string, unknown>, kind: PartnerKind, identity: Identity, registry: Registry): RootRouting {
-  const op = documentOf(query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const fields = (op?.selectionSet.selections ?? []).filter((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== "__typename");
-  if (fields.length === 0) return { error: { message: `The ${kind} kind has no root field in this request`, code: ErrorCode.NOT_ROUTABLE } };
+export function routeRootFetch(
+  query: string,
+  variables: Record<string, unknown>,
+  kind: PartnerKind,
+  identity: Identity,
+  registry: Registry,
+): RootRouting {
+  const op = documentOf(query).definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const fields = (op?.selectionSet.selections ?? []).filter(
+    (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== "__typename",
+  );
+  if (fields.length === 0)
+    return { error: { message: `The ${kind} kind has no root field in this request`, code: ErrorCode.NOT_ROUTABLE } };
   let target: Partner | undefined;
   for (const field of fields) {
     const routed = targetOf(field, kind, identity, registry, variables);
@@ -135,7 +179,8 @@ export function planRootFetch(
 ): RootRouting | { parts: RootPart[]; keys: string[] } {
   const document = documentOf(query);
   const op = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  if (op?.operation !== "query" || op.selectionSet.selections.some((s) => s.kind !== Kind.FIELD)) return routeRootFetch(query, variables, kind, identity, registry);
+  if (op?.operation !== "query" || op.selectionSet.selections.some((s) => s.kind !== Kind.FIELD))
+    return routeRootFetch(query, variables, kind, identity, registry);
   const groups = new Map<string, { partner: Partner; fields: FieldNode[] }>();
   const typenames: FieldNode[] = [];
   for (const field of op.selectionSet.selections as FieldNode[]) {
@@ -149,21 +194,31 @@ export function planRootFetch(
     if (group) group.fields.push(field);
     else groups.set(routed.partner.id, { partner: routed.partner, fields: [field] });
   }
-  if (groups.size === 0) return { error: { message: `The ${kind} kind has no root field in this request`, code: ErrorCode.NOT_ROUTABLE } };
+  if (groups.size === 0)
+    return { error: { message: `The ${kind} kind has no root field in this request`, code: ErrorCode.NOT_ROUTABLE } };
   if (groups.size === 1) return { partner: [...groups.values()][0]!.partner };
   const keyOf = (f: FieldNode) => f.alias?.value ?? f.name.value;
   const parts = [...groups.values()].map(({ partner, fields }, i) => {
     const selections = i === 0 ? [...typenames, ...fields] : fields;
     const sub = subDocument(document, op, selections);
-    const variables = (sub.definitions[0] as OperationDefinitionNode).variableDefinitions?.map((v) => v.variable.name.value) ?? [];
+    const variables =
+      (sub.definitions[0] as OperationDefinitionNode).variableDefinitions?.map((v) => v.variable.name.value) ?? [];
     return { partner, query: print(sub), variables, keys: selections.map(keyOf) };
   });
   return { parts, keys: [...new Set((op.selectionSet.selections as FieldNode[]).map(keyOf))] };
 }
 
 /** The operation with only these root fields, and only the variables and fragments they use (unused ones are invalid GraphQL). */
-function subDocument(document: DocumentNode, op: OperationDefinitionNode, selections: readonly SelectionNode[]): DocumentNode {
-  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+function subDocument(
+  document: DocumentNode,
+  op: OperationDefinitionNode,
+  selections: readonly SelectionNode[],
+): DocumentNode {
+  const fragments = new Map(
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((f) => [f.name.value, f]),
+  );
   const usedFragments = new Set<string>();
   const usedVariables = new Set<string>();
   const collect = (node: SelectionNode | FragmentDefinitionNode) =>
@@ -182,11 +237,16 @@ function subDocument(document: DocumentNode, op: OperationDefinitionNode, select
     variableDefinitions: op.variableDefinitions?.filter((v) => usedVariables.has(v.variable.name.value)),
     selectionSet: { ...op.selectionSet, selections },
   };
-  return { kind: Kind.DOCUMENT, definitions: [operation, ...[...fragments.values()].filter((f) => usedFragments.has(f.name.value))] };
+  return {
+    kind: Kind.DOCUMENT,
+    definitions: [operation, ...[...fragments.values()].filter((f) => usedFragments.has(f.name.value))],
+  };
 }
 
 /** Whether a fetch document is a mutation (and so changes what reads and search see). */
 export function isMutation(query: string): boolean {
-  const op = documentOf(query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const op = documentOf(query).definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   return op?.operation === "mutation";
 }

@@ -76,14 +76,20 @@ export interface GatewayContext extends SingleFetchContext {
 export async function identify(auth: GatewayAuth | undefined, authorization: string | undefined): Promise<Identity> {
   if (!authorization) return ANONYMOUS;
   if (!auth) {
-    throw new GraphQLError("This gateway accepts no tokens", { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+    throw new GraphQLError("This gateway accepts no tokens", {
+      extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+    });
   }
   try {
     return (await auth.users.verify(authorization)) ?? ANONYMOUS;
   } catch (e) {
     if (!(e instanceof TokenError)) throw e;
     throw new GraphQLError(e.message, {
-      extensions: { code: ErrorCode.UNAUTHENTICATED, reason: e.reason, http: { status: 401, headers: new HeaderMap([["www-authenticate", `Bearer error="invalid_token"`]]) as never } },
+      extensions: {
+        code: ErrorCode.UNAUTHENTICATED,
+        reason: e.reason,
+        http: { status: 401, headers: new HeaderMap([["www-authenticate", `Bearer error="invalid_token"`]]) as never },
+      },
     });
   }
 }
@@ -104,17 +110,26 @@ export interface BuiltGateway {
 
 export async function buildGateway(options: GatewayOptions): Promise<BuiltGateway> {
   const { registry, timeoutMs, logger } = options;
-  const nudge = new CatalogueNudge({ registry, logger, signer: options.auth?.signer, waitMs: options.writeIndexWaitMs });
+  const nudge = new CatalogueNudge({
+    registry,
+    logger,
+    signer: options.auth?.signer,
+    waitMs: options.writeIndexWaitMs,
+  });
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, "utf8");
   // Apollo builds one data source per service; the shortcut sends its fetches through the same ones.
   const fetchers = new Map<string, OwnerRoutingDataSource | CatalogueDataSource>();
   const settings = edgeSettings(options.edge);
   // Plans and validated documents keyed by the normalised document; planning charged per client.
   const plans = new PlanCache();
-  const shortcut = options.singleFetch === false ? undefined : new SingleFetchShortcut<GatewayContext>({ plans, fetchers });
+  const shortcut =
+    options.singleFetch === false ? undefined : new SingleFetchShortcut<GatewayContext>({ plans, fetchers });
   const documents = new NormalisedDocumentStore({ maxTokens: settings.MAX_TOKENS });
   // Like rate limiting, off without `edge` (in-process test systems, whose every client is one address).
-  const budget = new PlanningBudget({ budgetMs: options.edge ? settings.PLANNING_BUDGET_MS : 0, windowMs: settings.PLANNING_WINDOW_MS });
+  const budget = new PlanningBudget({
+    budgetMs: options.edge ? settings.PLANNING_BUDGET_MS : 0,
+    windowMs: settings.PLANNING_WINDOW_MS,
+  });
   const planning = planningBudgetPlugin<GatewayContext>(budget, plans);
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -158,7 +173,12 @@ export async function buildGateway(options: GatewayOptions): Promise<BuiltGatewa
     // Signals are the process's (lib/shutdown.ts: drain HTTP, then stop Apollo). Apollo's own handler
     // (on outside NODE_ENV=test) would stop it under in-flight requests and re-raise the signal.
     stopOnTerminationSignals: false,
-    logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+    logger: {
+      debug: () => {},
+      info: (m) => logger.info(m),
+      warn: (m) => logger.warn(m),
+      error: (m) => logger.error(m),
+    },
   });
   await apollo.start();
   return { apollo, shortcut, caches: { plans, documents } };
@@ -185,7 +205,11 @@ export async function startGateway(
     }
     return identity;
   };
-  const ownLimiter = options.limiter ? undefined : options.edge ? await createRateLimiter(edge, options.logger) : undefined;
+  const ownLimiter = options.limiter
+    ? undefined
+    : options.edge
+      ? await createRateLimiter(edge, options.logger)
+      : undefined;
   const limiter = options.limiter ?? ownLimiter;
   // A signed-in caller is counted by user wherever they connect from; anyone else (including a
   // bad token) by address, so rotating made-up tokens buys no extra budget. The same key is charged
@@ -211,7 +235,10 @@ export async function startGateway(
     maxBodyBytes: options.maxBodyBytes,
     admission,
     shutdownGraceMs: options.shutdownGraceMs,
-    onDrained: ({ ms, cut }) => (cut ? options.logger.warn({ ms, cut }, "stopped: requests cut at the drain deadline") : options.logger.info({ ms }, "drained")),
+    onDrained: ({ ms, cut }) =>
+      cut
+        ? options.logger.warn({ ms, cut }, "stopped: requests cut at the drain deadline")
+        : options.logger.info({ ms }, "drained"),
     limiter,
     keyOf: clientOf,
     maxBatch: edge.HTTP_BATCH_MAX,

@@ -26,7 +26,15 @@ import { HeaderMap } from "@apollo/server";
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { FetchNode, QueryPlan } from "@apollo/query-planner";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
-import { Kind, getOperationAST, getVariableValues, parse, print, stripIgnoredCharacters, type OperationDefinitionNode } from "graphql";
+import {
+  Kind,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  print,
+  stripIgnoredCharacters,
+  type OperationDefinitionNode,
+} from "graphql";
 import type { Identity } from "../lib/auth/identity.ts";
 import type { ByteBudget } from "../lib/admission.ts";
 import type { PartnerRequest } from "../lib/partner-client.ts";
@@ -68,7 +76,9 @@ export class SingleFetchShortcut<C extends SingleFetchContext> {
   readonly plugin: ApolloServerPlugin<C>;
 
   constructor(private readonly options: SingleFetchOptions) {
-    this.plugin = { requestDidStart: async () => ({ responseForOperation: (requestContext) => this.respond(requestContext) }) };
+    this.plugin = {
+      requestDidStart: async () => ({ responseForOperation: (requestContext) => this.respond(requestContext) }),
+    };
   }
 
   private verdict(plan: QueryPlan, requestContext: GraphQLRequestContextResponseForOperation<C>): Verdict {
@@ -86,12 +96,15 @@ export class SingleFetchShortcut<C extends SingleFetchContext> {
   private judge(plan: QueryPlan, { document, operation }: GraphQLRequestContextResponseForOperation<C>): Verdict {
     const node = plan.node;
     if (node?.kind !== "Fetch") return { ok: false, why: node ? `plans a ${node.kind}` : "plans no fetch" };
-    if (node.requires || node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length) return { ok: false, why: "fetch rewrites" };
-    if (document.definitions.some((d) => d.kind === Kind.FRAGMENT_DEFINITION)) return { ok: false, why: "has fragments" };
+    if (node.requires || node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length)
+      return { ok: false, why: "fetch rewrites" };
+    if (document.definitions.some((d) => d.kind === Kind.FRAGMENT_DEFINITION))
+      return { ok: false, why: "has fragments" };
     const fetcher = this.options.fetchers.get(node.serviceName);
     if (!fetcher) return { ok: false, why: `no data source for ${node.serviceName}` };
     const fetched = getOperationAST(parse(node.operation), node.operationName);
-    if (!fetched || shapeOf(fetched) !== shapeOf(operation)) return { ok: false, why: "the fetch differs from the operation" };
+    if (!fetched || shapeOf(fetched) !== shapeOf(operation))
+      return { ok: false, why: "the fetch differs from the operation" };
     return { ok: true, fetch: node, fetcher };
   }
 

@@ -200,6 +200,10 @@ export function overloadedMessage(retryAfterSeconds: number): string {
  * The answer a data source gives, without calling its partner, to a fetch of a request that is
  * already refused (lib/http-server.ts answers it 503 whatever the fetches return).
  */
-export function alreadyRefused(budget: ByteBudget | undefined): { errors: { message: string; extensions: { code: string } }[] } | undefined {
-  return budget?.overloaded ? { errors: [{ message: "The service is at capacity", extensions: { code: ErrorCode.OVERLOADED } }] } : undefined;
+export function alreadyRefused(
+  budget: ByteBudget | undefined,
+): { errors: { message: string; extensions: { code: string } }[] } | undefined {
+  return budget?.overloaded
+    ? { errors: [{ message: "The service is at capacity", extensions: { code: ErrorCode.OVERLOADED } }] }
+    : undefined;
 }

@@ -36,9 +36,15 @@ export const configSchema = z.object({
    * `off` keeps commits in the OS page cache only (safe from a process crash, not a machine crash):
    * for tests and benchmarks. A PostgreSQL server (DATABASE_URL) has its own fsync setting.
    */
-  EMBEDDED_FSYNC: z.enum(["on", "off"]).default("on").transform((v) => v === "on"),
+  EMBEDDED_FSYNC: z
+    .enum(["on", "off"])
+    .default("on")
+    .transform((v) => v === "on"),
   /** A PostgreSQL server for this one service; without it the service uses the embedded store. */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
   /** The partner this process serves (subgraph services only). */
   PARTNER_ID: z.string().min(1).optional(),
   /** Overrides the registry's port for this process. */
@@ -76,9 +82,15 @@ export const configSchema = z.object({
    */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
   /** Harvest as soon as the catalogue starts (the demo launcher asks for the first harvest itself, once every partner is up). */
-  HARVEST_AT_START: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  HARVEST_AT_START: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   /** Seed an empty partner database from its seed file at start-up. */
-  SEED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  SEED: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   // Identity (lib/auth). Keys may be given with literal "\n" for newlines (one-line env files).
   /** HS256 secret (at least 32 characters) that verifies user tokens; or AUTH_PUBLIC_KEY / AUTH_JWKS_URL. */
   AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
@@ -97,7 +109,12 @@ export const configSchema = z.object({
    * Default 12 h: a working day of the 8 h development tokens, far above identity providers'
    * access tokens (minutes to an hour); a stolen token is worth at most this long.
    */
-  AUTH_MAX_TOKEN_LIFETIME_S: z.coerce.number().int().min(60).max(7 * 86_400).default(43_200),
+  AUTH_MAX_TOKEN_LIFETIME_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(43_200),
   /**
    * Clock difference tolerated between the token's issuer (or the gateway) and this host, in
    * seconds: for `exp`, and for an `iat` in the future (refused beyond this). Default 60 s: NTP keeps
@@ -156,13 +173,19 @@ export const configSchema = z.object({
   /** Operations in one batched POST (a JSON array); 0 (the default) refuses batches: one request, one operation, one rate-limit unit. */
   HTTP_BATCH_MAX: z.coerce.number().int().min(0).max(100).default(0),
   /** Schema introspection: on for this public catalogue, so that any GraphQL client can explore it. */
-  INTROSPECTION: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  INTROSPECTION: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   /** Requests per client (token or address) per RATE_LIMIT_WINDOW_MS; 0 turns rate limiting off. */
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(600),
   /** The rate-limit window (fixed, starting at a client's first request): 600 a minute is 10 a second sustained. */
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   /** Redis shared by every gateway replica for one rate budget; without it each replica counts in memory. */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
   /** Prefix of the rate-limit keys in Redis (one per deployment sharing a Redis). */
   RATE_LIMIT_PREFIX: z.string().min(1).default("dpic:rate:"),
   /**
@@ -218,9 +241,19 @@ export const configSchema = z.object({
    * request answered 503). Default 2 MiB: each MB in flight cost the gateway ~12 MB of RSS, above
    * ~190 MB once warm, and its RSS must stay under 250 MB (lib/admission.ts has the measurements).
    */
-  MAX_INFLIGHT_PARTNER_BYTES: z.coerce.number().int().min(0).max(4_294_967_296).default(2 * 1024 * 1024),
+  MAX_INFLIGHT_PARTNER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(4_294_967_296)
+    .default(2 * 1024 * 1024),
   /** Bytes of partner answers one request may gather (RESPONSE_TOO_LARGE beyond). Default 1 MiB: two 7,500 × 2 point pages, and half the budget. */
-  MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).max(4_294_967_296).default(1024 * 1024),
+  MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(4_294_967_296)
+    .default(1024 * 1024),
   /**
    * How long a service told to stop (SIGTERM, SIGINT) lets in-flight requests finish before it cuts
    * them. Default 20 s: longer than a write's deadline (PARTNER_WRITE_TIMEOUT_MS, 15 s), so every

@@ -132,7 +132,10 @@ function operationType(query: string | null, operationName: string | null): stri
   if (!query) return "query";
   try {
     // A URL is at most Node's 16 kB of headers: this parse is small, and bounded anyway.
-    return getOperationAST(parse(query, { maxTokens: 5000, noLocation: true }), operationName ?? undefined)?.operation ?? "query";
+    return (
+      getOperationAST(parse(query, { maxTokens: 5000, noLocation: true }), operationName ?? undefined)?.operation ??
+      "query"
+    );
   } catch {
     return "query";
   }
@@ -147,7 +150,10 @@ function statusFor(status: number, contentType: string | undefined, body: string
   if (status !== 400 || mediaEssence(contentType) !== "application/json") return status;
   try {
     const parsed = JSON.parse(body) as { data?: unknown; errors?: { extensions?: { code?: unknown } }[] };
-    const requestErrors = !("data" in parsed) && !!parsed.errors?.length && parsed.errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)));
+    const requestErrors =
+      !("data" in parsed) &&
+      !!parsed.errors?.length &&
+      parsed.errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)));
     return requestErrors ? 200 : status;
   } catch {
     return status;
@@ -155,7 +161,12 @@ function statusFor(status: number, contentType: string | undefined, body: string
 }
 
 /** Counts the request; false when it is over budget (and answered 429). Never fails a request: a limiter error lets it through. */
-async function withinRateLimit(req: IncomingMessage, res: ServerResponse, limiter: RateLimiter, keyOf: HttpOptions<BaseContext>["keyOf"]): Promise<boolean> {
+async function withinRateLimit(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limiter: RateLimiter,
+  keyOf: HttpOptions<BaseContext>["keyOf"],
+): Promise<boolean> {
   let key: string | undefined;
   try {
     key = await (keyOf ?? clientAddress)(req);
@@ -192,12 +203,18 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/health") return sendJson(res, 200, { status: "ok", ...(options.health?.() ?? {}) });
     // A route answers its path and everything below it ("/charts/measures" serves "/charts/measures/<id>.svg").
-    const route = Object.entries(options.routes ?? {}).find(([path]) => url.pathname === path || url.pathname.startsWith(`${path}/`))?.[1];
+    const route = Object.entries(options.routes ?? {}).find(
+      ([path]) => url.pathname === path || url.pathname.startsWith(`${path}/`),
+    )?.[1];
     // Routes count against the rate limit too (a partner's chart images are drawn per request), and
     // hold an in-flight slot like /graphql (the gateway's exports read many pages): admitted after
     // the rate limit, so a client over budget takes no slot.
     if (route) {
-      if (options.limiter && !(await withinRateLimit(req, res, options.limiter, options.keyOf as HttpOptions<BaseContext>["keyOf"]))) return;
+      if (
+        options.limiter &&
+        !(await withinRateLimit(req, res, options.limiter, options.keyOf as HttpOptions<BaseContext>["keyOf"]))
+      )
+        return;
       const admission = options.admission;
       if (admission) {
         const ticket = admission.admit(req);
@@ -206,12 +223,23 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
       }
       return route(req, res);
     }
-    if (url.pathname !== "/graphql" && url.pathname !== "/") return requestError(res, 404, ErrorCode.NOT_FOUND, "Not found: use /graphql", req);
+    if (url.pathname !== "/graphql" && url.pathname !== "/")
+      return requestError(res, 404, ErrorCode.NOT_FOUND, "Not found: use /graphql", req);
     if (req.method !== "GET" && req.method !== "POST") {
       res.setHeader("allow", "GET, POST");
-      return requestError(res, 405, ErrorCode.BAD_REQUEST, `${req.method} is not supported: use POST (or GET for queries)`, req);
+      return requestError(
+        res,
+        405,
+        ErrorCode.BAD_REQUEST,
+        `${req.method} is not supported: use POST (or GET for queries)`,
+        req,
+      );
     }
-    if (options.limiter && !(await withinRateLimit(req, res, options.limiter, options.keyOf as HttpOptions<BaseContext>["keyOf"]))) return;
+    if (
+      options.limiter &&
+      !(await withinRateLimit(req, res, options.limiter, options.keyOf as HttpOptions<BaseContext>["keyOf"]))
+    )
+      return;
     let body: unknown = undefined;
     if (req.method === "POST") {
       // Checked before the body is read: a simple (CSRF-able) content type costs us nothing.
@@ -222,7 +250,14 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
       try {
         text = await readBody(req, options.maxBodyBytes);
       } catch (e) {
-        if (e instanceof BodyTooLarge) return requestError(res, 413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body exceeds ${options.maxBodyBytes} bytes`, req);
+        if (e instanceof BodyTooLarge)
+          return requestError(
+            res,
+            413,
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            `Request body exceeds ${options.maxBodyBytes} bytes`,
+            req,
+          );
         throw e;
       }
       try {
@@ -246,9 +281,18 @@ export function graphqlHandler<C extends BaseContext>(apollo: ApolloServer<C>, o
       // 'close' comes once the response is sent or the client is gone: the slot and bytes are free.
       res.once("close", () => ticket.release());
     }
-    if (req.method === "GET" && operationType(url.searchParams.get("query"), url.searchParams.get("operationName")) !== "query") {
+    if (
+      req.method === "GET" &&
+      operationType(url.searchParams.get("query"), url.searchParams.get("operationName")) !== "query"
+    ) {
       res.setHeader("allow", "POST");
-      return requestError(res, 405, ErrorCode.BAD_REQUEST, "GET requests only support query operations: send mutations with POST", req);
+      return requestError(
+        res,
+        405,
+        ErrorCode.BAD_REQUEST,
+        "GET requests only support query operations: send mutations with POST",
+        req,
+      );
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -279,7 +323,10 @@ export const REQUEST_RECEIVE_TIMEOUT_MS = 30_000;
 /** The default drain deadline (SHUTDOWN_GRACE_MS in lib/config.ts says why). */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
 
-export async function listen<C extends BaseContext>(apollo: ApolloServer<C>, options: HttpOptions<C> & ListenOptions): Promise<RunningServer> {
+export async function listen<C extends BaseContext>(
+  apollo: ApolloServer<C>,
+  options: HttpOptions<C> & ListenOptions,
+): Promise<RunningServer> {
   const handler = graphqlHandler(apollo, options);
   // Responses in progress, so that a drain can tell their connections to close after them.
   const inflight = new Set<ServerResponse>();

@@ -37,5 +37,7 @@ export function compiledEntry(entry: string): string {
 
 /** The command that runs a service's entry point (its TypeScript source path, from the project root). */
 export function nodeCommand(service: Service, entry: string, runner: Runner = "compiled"): string[] {
-  return runner === "compiled" ? ["node", ...NODE_FLAGS[service], compiledEntry(entry)] : ["node", ...NODE_FLAGS[service], "--import", "tsx", entry];
+  return runner === "compiled"
+    ? ["node", ...NODE_FLAGS[service], compiledEntry(entry)]
+    : ["node", ...NODE_FLAGS[service], "--import", "tsx", entry];
 }

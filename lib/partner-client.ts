@@ -7,7 +7,13 @@
 // gateway's CPU under load. Each partner gets at most MAX_SOCKETS_PER_PARTNER sockets; calls beyond
 // that wait for a socket, and the wait counts towards their deadline. Identical reads in flight at
 // the same time can share one call (`shareInflight`), as Hive Gateway does by default.
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from "node:http";
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 
@@ -65,18 +71,36 @@ function targetOf(url: string): Target {
   if (target) return target;
   const parsed = new URL(url);
   const https = parsed.protocol === "https:";
-  if (!https && parsed.protocol !== "http:") throw new PartnerCallError("unreachable (its registered URL is not http or https)", "unreachable", `protocol ${parsed.protocol}`);
+  if (!https && parsed.protocol !== "http:")
+    throw new PartnerCallError(
+      "unreachable (its registered URL is not http or https)",
+      "unreachable",
+      `protocol ${parsed.protocol}`,
+    );
   let agent = agents.get(parsed.origin);
   if (!agent) {
     // lifo: the most recently used sockets are reused, so idle ones age out (after `timeout`, or
     // sooner when the partner's Keep-Alive header says so) instead of meeting a server-side close.
-    const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS_PER_PARTNER, maxFreeSockets: MAX_SOCKETS_PER_PARTNER, scheduling: "lifo" as const, timeout: 30_000 };
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets: MAX_SOCKETS_PER_PARTNER,
+      maxFreeSockets: MAX_SOCKETS_PER_PARTNER,
+      scheduling: "lifo" as const,
+      timeout: 30_000,
+    };
     agent = https ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     agents.set(parsed.origin, agent);
   }
   target = {
     send: https ? httpsRequest : httpRequest,
-    options: { method: "POST", agent, protocol: parsed.protocol, hostname: parsed.hostname.replace(/^\[|\]$/g, ""), port: parsed.port, path: `${parsed.pathname}${parsed.search}` },
+    options: {
+      method: "POST",
+      agent,
+      protocol: parsed.protocol,
+      hostname: parsed.hostname.replace(/^\[|\]$/g, ""),
+      port: parsed.port,
+      path: `${parsed.pathname}${parsed.search}`,
+    },
   };
   targets.set(url, target);
   return target;
@@ -88,13 +112,23 @@ interface RawAnswer {
   bytes: number;
 }
 
-function send(url: string, payload: string, timeoutMs: number, headers: Record<string, string>, options: CallOptions): Promise<RawAnswer> {
+function send(
+  url: string,
+  payload: string,
+  timeoutMs: number,
+  headers: Record<string, string>,
+  options: CallOptions,
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     let target: Target;
     try {
       target = targetOf(url);
     } catch (e) {
-      return reject(e instanceof PartnerCallError ? e : new PartnerCallError("unreachable (its registered URL is not valid)", "unreachable", (e as Error).message));
+      return reject(
+        e instanceof PartnerCallError
+          ? e
+          : new PartnerCallError("unreachable (its registered URL is not valid)", "unreachable", (e as Error).message),
+      );
     }
     let settled = false;
     const fail = (error: Error) => {
@@ -110,7 +144,12 @@ function send(url: string, payload: string, timeoutMs: number, headers: Record<s
     const req = target.send(
       {
         ...target.options,
-        headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", "content-length": Buffer.byteLength(payload), ...headers },
+        headers: {
+          "content-type": "application/json",
+          accept: "application/graphql-response+json, application/json",
+          "content-length": Buffer.byteLength(payload),
+          ...headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -131,7 +170,14 @@ function send(url: string, payload: string, timeoutMs: number, headers: Record<s
         };
         const declared = Number(res.headers["content-length"]);
         if (Number.isSafeInteger(declared) && declared > 0 && !charge(declared)) return;
-        const broken = () => fail(new PartnerCallError(`answered HTTP ${res.statusCode} without a GraphQL body`, "bad_response", "the answer was cut off"));
+        const broken = () =>
+          fail(
+            new PartnerCallError(
+              `answered HTTP ${res.statusCode} without a GraphQL body`,
+              "bad_response",
+              "the answer was cut off",
+            ),
+          );
         res.on("data", (chunk: Buffer) => {
           if (settled || !charge(bytes + chunk.length)) return;
           bytes += chunk.length;
@@ -143,7 +189,11 @@ function send(url: string, payload: string, timeoutMs: number, headers: Record<s
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, bytes, text: chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8") });
+          resolve({
+            status: res.statusCode ?? 0,
+            bytes,
+            text: chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"),
+          });
         });
       },
     );
@@ -192,7 +242,12 @@ export async function callPartner(
   }
   // The partner's own admission control (lib/admission.ts) refused the call: it is at capacity. The
   // caller's request is refused the same way (503, Retry-After), not answered with a hole in it.
-  if (status === 503 && (parsed as { errors?: { extensions?: { code?: unknown } }[] }).errors?.some((e) => e.extensions?.code === "OVERLOADED")) {
+  if (
+    status === 503 &&
+    (parsed as { errors?: { extensions?: { code?: unknown } }[] }).errors?.some(
+      (e) => e.extensions?.code === "OVERLOADED",
+    )
+  ) {
     options.budget?.refuse?.();
     throw new PartnerCallError("at capacity (try again shortly)", "overloaded");
   }

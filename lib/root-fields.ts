@@ -2,7 +2,16 @@
 // document order: what the gateway checks before a mutation runs (one partner per request) and what
 // a partner checks before serving the national catalogue (lib/auth/catalogue-scope.ts). Written here
 // rather than taken from graphql-js's internal collectFields, which is not part of its public API.
-import { Kind, valueFromASTUntyped, type DirectiveNode, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import {
+  Kind,
+  valueFromASTUntyped,
+  type DirectiveNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from "graphql";
 
 function included(directives: readonly DirectiveNode[] | undefined, variables: Record<string, unknown>): boolean {
   for (const d of directives ?? []) {
@@ -16,7 +25,11 @@ function included(directives: readonly DirectiveNode[] | undefined, variables: R
 }
 
 /** Every root field node that will run, in order (a response key asked twice appears twice). */
-export function rootFields(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}): FieldNode[] {
+export function rootFields(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+): FieldNode[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const out: FieldNode[] = [];

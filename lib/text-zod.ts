@@ -16,7 +16,9 @@ export const isStorableText = (s: string): boolean => !UNSTORABLE.test(s);
 export const storableString = () => z.string().refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 
 /** Required text, trimmed, 1 to `max` characters. */
-export const text = (max: number) => storableString().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+export const text = (max: number) =>
+  storableString().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 
 /** Optional text, trimmed, at most `max` characters; null clears it. */
-export const optionalText = (max: number) => storableString().trim().max(max, `must be at most ${max} characters`).nullable();
+export const optionalText = (max: number) =>
+  storableString().trim().max(max, `must be at most ${max} characters`).nullable();

@@ -36,4 +36,3 @@ export function contractEnum(kind: Kind, name: string): [string, ...string[]] {
   }
   throw new Error(`enum ${name} is not declared in schema/${kind}.graphql`);
 }
-

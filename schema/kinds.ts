@@ -16,7 +16,6 @@ export const ENTITY_OF_KIND = {
   projects: { typename: "Project", idWord: "project", itemKind: "PROJECT" },
 } as const satisfies Record<PartnerKind, { typename: string; idWord: string; itemKind: string }>;
 
-
 export function kindOfIdWord(word: string): PartnerKind | undefined {
   return PARTNER_KINDS.find((k) => ENTITY_OF_KIND[k].idWord === word);
 }

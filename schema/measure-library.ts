@@ -34,7 +34,12 @@ export interface RateBase {
   base: string;
 }
 
-const rate = (per: number, of: string, denominatorKind: DenominatorKind): RateBase => ({ per, of, denominatorKind, base: `${per.toLocaleString("en-GB")} ${of}` });
+const rate = (per: number, of: string, denominatorKind: DenominatorKind): RateBase => ({
+  per,
+  of,
+  denominatorKind,
+  base: `${per.toLocaleString("en-GB")} ${of}`,
+});
 
 export interface LibraryMeasure {
   code: string;
@@ -56,24 +61,57 @@ export interface LibraryMeasure {
   citationNote?: string;
 }
 
-const ST_DICTIONARY = { url: "http://safetythermometer.nhs.uk/index.php?option=com_content&view=article&id=99&Itemid=635", title: "NHS Safety Thermometer: Safety Thermometer Dictionary (falls, pressure ulcers, UTIs, VTE)" };
-const ST_FALLS = { url: "https://safetythermometer.nhs.uk/index.php?option=com_content&view=article&id=102:falls-defined&catid=48&Itemid=635", title: "NHS Safety Thermometer: Falls defined" };
-const OBS_CYMRU = { url: "https://pmc.ncbi.nlm.nih.gov/articles/PMC7201938", title: "Bell et al. 2020, Incidence of postpartum haemorrhage defined by quantitative blood loss measurement: a national cohort (BMC Pregnancy and Childbirth 20:271)" };
-const MSDS_PPH = { url: "https://blog.publicview.health/posts/2021/2021-07-02-new-maternity-indicators/", title: "Public View: new maternity indicators from the Maternity Services Data Set (PPH > 1,500ml)" };
-const HYDRATION = { url: "https://ouci.dntb.gov.ua/en/works/7WVeBXD9", title: "Lean et al. 2019, Reducing urinary tract infections in care homes by improving hydration (BMJ Open Quality 8:e000563)" };
-const FFT = { url: "https://www.england.nhs.uk/fft/fft-guidance/", title: "NHS England: Guidance on implementing the Friends and Family Test" };
-const PARTNERSHIP = { url: "https://www.england.nhs.uk/long-read/policy-on-working-in-partnership-with-people-and-communities", title: "NHS England: Policy on working in partnership with people and communities" };
-const SKILLS_FOR_CARE = { url: "https://www.skillsforcare.org.uk/adult-social-care-workforce-data/Workforce-intelligence/publications/Data-and-publications.aspx", title: "Skills for Care: adult social care workforce data and publications" };
-const ST_FIRST_YEAR = { url: "http://content.digital.nhs.uk/article/2751/First-years-findings-about-harm-free-patient-care-published", title: "HSCIC: First year's findings about harm-free patient care published (NHS Safety Thermometer)" };
+const ST_DICTIONARY = {
+  url: "http://safetythermometer.nhs.uk/index.php?option=com_content&view=article&id=99&Itemid=635",
+  title: "NHS Safety Thermometer: Safety Thermometer Dictionary (falls, pressure ulcers, UTIs, VTE)",
+};
+const ST_FALLS = {
+  url: "https://safetythermometer.nhs.uk/index.php?option=com_content&view=article&id=102:falls-defined&catid=48&Itemid=635",
+  title: "NHS Safety Thermometer: Falls defined",
+};
+const OBS_CYMRU = {
+  url: "https://pmc.ncbi.nlm.nih.gov/articles/PMC7201938",
+  title:
+    "Bell et al. 2020, Incidence of postpartum haemorrhage defined by quantitative blood loss measurement: a national cohort (BMC Pregnancy and Childbirth 20:271)",
+};
+const MSDS_PPH = {
+  url: "https://blog.publicview.health/posts/2021/2021-07-02-new-maternity-indicators/",
+  title: "Public View: new maternity indicators from the Maternity Services Data Set (PPH > 1,500ml)",
+};
+const HYDRATION = {
+  url: "https://ouci.dntb.gov.ua/en/works/7WVeBXD9",
+  title:
+    "Lean et al. 2019, Reducing urinary tract infections in care homes by improving hydration (BMJ Open Quality 8:e000563)",
+};
+const FFT = {
+  url: "https://www.england.nhs.uk/fft/fft-guidance/",
+  title: "NHS England: Guidance on implementing the Friends and Family Test",
+};
+const PARTNERSHIP = {
+  url: "https://www.england.nhs.uk/long-read/policy-on-working-in-partnership-with-people-and-communities",
+  title: "NHS England: Policy on working in partnership with people and communities",
+};
+const SKILLS_FOR_CARE = {
+  url: "https://www.skillsforcare.org.uk/adult-social-care-workforce-data/Workforce-intelligence/publications/Data-and-publications.aspx",
+  title: "Skills for Care: adult social care workforce data and publications",
+};
+const ST_FIRST_YEAR = {
+  url: "http://content.digital.nhs.uk/article/2751/First-years-findings-about-harm-free-patient-care-published",
+  title: "HSCIC: First year's findings about harm-free patient care published (NHS Safety Thermometer)",
+};
 
 const OBD = rate(1000, "occupied bed days", "EXPOSURE");
-const CARE_HOME_SAFETY = { settings: ["care-homes", "community"] as SettingId[], drivers: ["data-systems", "improvement-support-systems"] as DriverId[] };
+const CARE_HOME_SAFETY = {
+  settings: ["care-homes", "community"] as SettingId[],
+  drivers: ["data-systems", "improvement-support-systems"] as DriverId[],
+};
 
 export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
   {
     code: "FALLS-OBD",
     name: "Falls per 1,000 occupied bed days",
-    definition: "Falls among residents or patients, a fall being an unplanned or unintentional descent to the floor, with or without injury, regardless of cause, per 1,000 occupied bed days.",
+    definition:
+      "Falls among residents or patients, a fall being an unplanned or unintentional descent to the floor, with or without injury, regardless of cause, per 1,000 occupied bed days.",
     numerator: "Falls in the period (all, with or without harm)",
     denominator: "Occupied bed days in the period",
     unit: "falls per 1,000 occupied bed days",
@@ -83,12 +121,14 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     ...CARE_HOME_SAFETY,
     topics: ["falls"],
     citation: ST_FALLS,
-    citationNote: "The page defines a fall; the per-1,000-occupied-bed-days rate is the usual local presentation, not defined there.",
+    citationNote:
+      "The page defines a fall; the per-1,000-occupied-bed-days rate is the usual local presentation, not defined there.",
   },
   {
     code: "FALLS-HARM-PCT",
     name: "Falls with harm (% of people assessed)",
-    definition: "Percentage of people assessed on the survey day who had a fall with harm in the previous 72 hours in the care setting.",
+    definition:
+      "Percentage of people assessed on the survey day who had a fall with harm in the previous 72 hours in the care setting.",
     numerator: "People assessed who had a fall with harm in the previous 72 hours",
     denominator: "People assessed on the survey day",
     unit: "% of people assessed",
@@ -112,12 +152,14 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     ...CARE_HOME_SAFETY,
     topics: ["falls", "quality-improvement"],
     citation: null,
-    citationNote: "No public page defining this process measure was found; it is a local process measure of the Essex care home work.",
+    citationNote:
+      "No public page defining this process measure was found; it is a local process measure of the Essex care home work.",
   },
   {
     code: "PU-NEW-OBD",
     name: "New pressure ulcers per 1,000 occupied bed days",
-    definition: "Pressure ulcers (category 2 and above) developing after admission to the home or ward, per 1,000 occupied bed days.",
+    definition:
+      "Pressure ulcers (category 2 and above) developing after admission to the home or ward, per 1,000 occupied bed days.",
     numerator: "New pressure ulcers (category 2 and above) in the period",
     denominator: "Occupied bed days in the period",
     unit: "new pressure ulcers per 1,000 occupied bed days",
@@ -127,12 +169,14 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     ...CARE_HOME_SAFETY,
     topics: ["pressure-ulcers"],
     citation: ST_DICTIONARY,
-    citationNote: "The page defines new and old pressure ulcers; the per-1,000-occupied-bed-days rate is not defined there.",
+    citationNote:
+      "The page defines new and old pressure ulcers; the per-1,000-occupied-bed-days rate is not defined there.",
   },
   {
     code: "PU-NEW-PCT",
     name: "New pressure ulcers (% of people assessed)",
-    definition: "Percentage of people assessed on the survey day with a new pressure ulcer (category 2 to 4) that developed in the care setting.",
+    definition:
+      "Percentage of people assessed on the survey day with a new pressure ulcer (category 2 to 4) that developed in the care setting.",
     numerator: "People assessed with a new pressure ulcer",
     denominator: "People assessed on the survey day",
     unit: "% of people assessed",
@@ -156,12 +200,14 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     ...CARE_HOME_SAFETY,
     topics: ["urinary-tract-infections"],
     citation: HYDRATION,
-    citationNote: "The study counts UTIs requiring antibiotics and admissions in four care homes; the per-1,000-occupied-bed-days rate is the library's presentation.",
+    citationNote:
+      "The study counts UTIs requiring antibiotics and admissions in four care homes; the per-1,000-occupied-bed-days rate is the library's presentation.",
   },
   {
     code: "CAUTI-PCT",
     name: "Catheter-associated urinary tract infections (% of people assessed)",
-    definition: "Percentage of people assessed on the survey day who have a urinary catheter and are being treated for a urinary tract infection.",
+    definition:
+      "Percentage of people assessed on the survey day who have a urinary catheter and are being treated for a urinary tract infection.",
     numerator: "People assessed with a catheter and treated for a UTI",
     denominator: "People assessed on the survey day",
     unit: "% of people assessed",
@@ -175,7 +221,8 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
   {
     code: "UTI-ADMISSIONS",
     name: "Hospital admissions for urinary tract infection from care homes",
-    definition: "Emergency admissions to hospital of care home residents with a urinary tract infection as the primary reason, per month.",
+    definition:
+      "Emergency admissions to hospital of care home residents with a urinary tract infection as the primary reason, per month.",
     numerator: "Emergency admissions with a primary diagnosis of urinary tract infection",
     denominator: null,
     unit: "admissions per month",
@@ -204,7 +251,8 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
   {
     code: "HARM-FREE-PCT",
     name: "Harm-free care (% of people assessed)",
-    definition: "Percentage of people assessed on the survey day free of all four harms: pressure ulcers, falls with harm, catheter-associated UTI and new venous thromboembolism.",
+    definition:
+      "Percentage of people assessed on the survey day free of all four harms: pressure ulcers, falls with harm, catheter-associated UTI and new venous thromboembolism.",
     numerator: "People assessed with none of the four harms",
     denominator: "People assessed on the survey day",
     unit: "% of people assessed",
@@ -229,12 +277,14 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     drivers: ["data-systems", "sharing-networks"],
     topics: ["postpartum-haemorrhage", "maternal-care"],
     citation: MSDS_PPH,
-    citationNote: "The page lists PPH > 1,500ml among the MSDS indicators without its technical definition; NHS Digital's indicator specification was not found.",
+    citationNote:
+      "The page lists PPH > 1,500ml among the MSDS indicators without its technical definition; NHS Digital's indicator specification was not found.",
   },
   {
     code: "PPH-QBL-PCT",
     name: "Births with blood loss measured quantitatively",
-    definition: "Percentage of births where blood loss was measured (weighed or collected) rather than estimated by eye.",
+    definition:
+      "Percentage of births where blood loss was measured (weighed or collected) rather than estimated by eye.",
     numerator: "Births with quantitative measurement of blood loss",
     denominator: "Births in the period",
     unit: "% of births",
@@ -249,7 +299,8 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
   {
     code: "PPH-DEBRIEF-PCT",
     name: "Women offered a debrief after postpartum haemorrhage",
-    definition: "Percentage of women with a blood loss of 1.5 litres or more who were offered a debrief before discharge.",
+    definition:
+      "Percentage of women with a blood loss of 1.5 litres or more who were offered a debrief before discharge.",
     numerator: "Women with PPH of 1.5 litres or more offered a debrief before discharge",
     denominator: "Women with PPH of 1.5 litres or more discharged in the period",
     unit: "% of women",
@@ -260,12 +311,14 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     drivers: ["partnering-for-improvement"],
     topics: ["postpartum-haemorrhage", "person-centred-care"],
     citation: null,
-    citationNote: "No public page defining this measure was found; it is a local process measure of the maternity community of practice.",
+    citationNote:
+      "No public page defining this measure was found; it is a local process measure of the maternity community of practice.",
   },
   {
     code: "FFT-POSITIVE-PCT",
     name: "Friends and Family Test: positive responses",
-    definition: "Percentage of Friends and Family Test responses rating the overall experience of the service as very good or good.",
+    definition:
+      "Percentage of Friends and Family Test responses rating the overall experience of the service as very good or good.",
     numerator: "Responses rating the experience very good or good",
     denominator: "All responses",
     unit: "% of respondents",
@@ -280,7 +333,8 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
   {
     code: "PPI-REPRESENTATIVES",
     name: "People with lived experience taking part in service design",
-    definition: "Number of patients, carers and community members taking part in service design or improvement groups in the month.",
+    definition:
+      "Number of patients, carers and community members taking part in service design or improvement groups in the month.",
     numerator: "People with lived experience attending a design or improvement group in the month",
     denominator: null,
     unit: "people per month",
@@ -291,7 +345,8 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     drivers: ["partnering-for-improvement"],
     topics: ["patient-and-public-involvement"],
     citation: PARTNERSHIP,
-    citationNote: "The policy sets out working in partnership with people and communities; it defines no count measure.",
+    citationNote:
+      "The policy sets out working in partnership with people and communities; it defines no count measure.",
   },
   {
     code: "PPI-INFO-REVIEWED",
@@ -328,7 +383,8 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
   {
     code: "RM-TURNOVER-PCT",
     name: "Registered manager turnover rate",
-    definition: "Registered managers who left their post in the last 12 months as a percentage of registered manager posts filled.",
+    definition:
+      "Registered managers who left their post in the last 12 months as a percentage of registered manager posts filled.",
     numerator: "Registered managers leaving in the last 12 months",
     denominator: "Registered manager posts filled",
     unit: "% of posts",
@@ -339,7 +395,8 @@ export const MEASURE_LIBRARY: readonly LibraryMeasure[] = [
     drivers: ["talent-management", "staff-development"],
     topics: ["succession-planning", "management-development"],
     citation: SKILLS_FOR_CARE,
-    citationNote: "The page lists the workforce reports that publish turnover; the turnover definition is in those reports.",
+    citationNote:
+      "The page lists the workforce reports that publish turnover; the turnover definition is in those reports.",
   },
 ];
 

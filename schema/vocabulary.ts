@@ -9,12 +9,15 @@
 // against the sets below and return them as entity references; the national catalogue resolves
 // their names. Ids are stable: renaming a label is fine, changing an id breaks stored data.
 
-export const FRAMEWORK_AIM =
-  "Continuous improvement in care for people, population health and value for money";
+export const FRAMEWORK_AIM = "Continuous improvement in care for people, population health and value for money";
 
 /** The five conditions (primary drivers), in the framework's order. */
 export const CONDITIONS = [
-  { id: "condition-1", number: 1, name: "Leaders equipped to develop high quality local health and care systems in partnership" },
+  {
+    id: "condition-1",
+    number: 1,
+    name: "Leaders equipped to develop high quality local health and care systems in partnership",
+  },
   { id: "condition-2", number: 2, name: "Compassionate, inclusive and effective leaders at all levels" },
   { id: "condition-3", number: 3, name: "Knowledge of improvement methods and how to use them at all levels" },
   { id: "condition-4", number: 4, name: "Support systems for learning at local, regional and national levels" },
@@ -27,20 +30,56 @@ export const CONDITIONS = [
  */
 export const DRIVERS = [
   { id: "joint-ambition", condition: "condition-1", name: "A joint ambition: clear aims for health and healthcare" },
-  { id: "relationships-and-trust", condition: "condition-1", name: "Positive relationships and trust in place at all levels" },
+  {
+    id: "relationships-and-trust",
+    condition: "condition-1",
+    name: "Positive relationships and trust in place at all levels",
+  },
   { id: "local-governance", condition: "condition-1", name: "Governance structures to enable local decision-making" },
-  { id: "leadership-behaviours", condition: "condition-2", name: "Knowledge and practice of compassionate, inclusive high impact leadership behaviours" },
+  {
+    id: "leadership-behaviours",
+    condition: "condition-2",
+    name: "Knowledge and practice of compassionate, inclusive high impact leadership behaviours",
+  },
   { id: "staff-development", condition: "condition-2", name: "Development and support for all staff" },
-  { id: "talent-management", condition: "condition-2", name: "A system and approaches for attracting, identifying and deploying the right people into the right jobs" },
+  {
+    id: "talent-management",
+    condition: "condition-2",
+    name: "A system and approaches for attracting, identifying and deploying the right people into the right jobs",
+  },
   { id: "leadership-for-improvement", condition: "condition-3", name: "Leadership for improvement in practice" },
-  { id: "applied-improvement-training", condition: "condition-3", name: "Applied training in improvement methods (from micro-systems to system transformation)" },
-  { id: "partnering-for-improvement", condition: "condition-3", name: "Partnering with staff, patients and communities for improvement" },
-  { id: "improvement-support-systems", condition: "condition-4", name: "Improvement and support systems in organisations" },
+  {
+    id: "applied-improvement-training",
+    condition: "condition-3",
+    name: "Applied training in improvement methods (from micro-systems to system transformation)",
+  },
+  {
+    id: "partnering-for-improvement",
+    condition: "condition-3",
+    name: "Partnering with staff, patients and communities for improvement",
+  },
+  {
+    id: "improvement-support-systems",
+    condition: "condition-4",
+    name: "Improvement and support systems in organisations",
+  },
   { id: "data-systems", condition: "condition-4", name: "Data systems to support improvement" },
-  { id: "sharing-networks", condition: "condition-4", name: "Systems and networks for sharing improvement work locally, regionally and nationally" },
+  {
+    id: "sharing-networks",
+    condition: "condition-4",
+    name: "Systems and networks for sharing improvement work locally, regionally and nationally",
+  },
   { id: "national-bodies-together", condition: "condition-5", name: "National bodies working effectively together" },
-  { id: "local-control", condition: "condition-5", name: "Local systems and providers in control of, and accountable for, driving improvement" },
-  { id: "national-support-offers", condition: "condition-5", name: "Helpful interventions and support offers from the national bodies to local systems" },
+  {
+    id: "local-control",
+    condition: "condition-5",
+    name: "Local systems and providers in control of, and accountable for, driving improvement",
+  },
+  {
+    id: "national-support-offers",
+    condition: "condition-5",
+    name: "Helpful interventions and support offers from the national bodies to local systems",
+  },
 ] as const;
 
 export const TOPICS = [

@@ -13,11 +13,27 @@ import type { AnalysisBenchResult } from "./bench/analysis.ts";
 import { NODE_FLAGS } from "../lib/node-flags.ts";
 
 /** Runs scripts/bench/analysis-process.ts with the projects subgraph's flags; its result. */
-async function runAnalysisProcess(measures: number, points: number, log: (m: string) => void): Promise<AnalysisBenchResult> {
-  const child = spawn(process.execPath, [...NODE_FLAGS.projects, "--expose-gc", "--import", "tsx", new URL("./bench/analysis-process.ts", import.meta.url).pathname, String(measures), String(points)], {
-    env: { ...process.env, NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+async function runAnalysisProcess(
+  measures: number,
+  points: number,
+  log: (m: string) => void,
+): Promise<AnalysisBenchResult> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...NODE_FLAGS.projects,
+      "--expose-gc",
+      "--import",
+      "tsx",
+      new URL("./bench/analysis-process.ts", import.meta.url).pathname,
+      String(measures),
+      String(points),
+    ],
+    {
+      env: { ...process.env, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   createInterface({ input: child.stderr! }).on("line", (line) => log(line));
   let last = "";
   createInterface({ input: child.stdout! }).on("line", (line) => (last = line));
@@ -52,7 +68,14 @@ const sections: Record<string, Section> = {
     printTable([
       ["scenario", "items", "seconds", "items/s", "ratio to limit", "target"],
       ["bulk insert (limit)", String(h.items), h.bulkSeconds.toFixed(1), Math.round(h.bulkRate).toString(), "1.00", ""],
-      ["harvest", String(h.indexed), h.harvestSeconds.toFixed(1), Math.round(h.harvestRate).toString(), h.ratio.toFixed(2), ">= 0.30"],
+      [
+        "harvest",
+        String(h.indexed),
+        h.harvestSeconds.toFixed(1),
+        Math.round(h.harvestRate).toString(),
+        h.ratio.toFixed(2),
+        ">= 0.30",
+      ],
     ]);
     if (h.indexed !== h.items) {
       console.error(`wrong answer: the index holds ${h.indexed} items, expected ${h.items}`);
@@ -64,14 +87,37 @@ const sections: Record<string, Section> = {
     const measures = Number(values.measures ?? (quick ? 1_000 : 10_000));
     // Run as deployed (Dockerfile, lib/node-flags.ts): in production graphql-js skips its
     // development checks, and the projects subgraph has its own heap settings.
-    console.log(`analysis: ${measures} measures × 100 points, XmR + run chart (functions in process vs projects subgraph over loopback HTTP; NODE_ENV=production ${NODE_FLAGS.projects.join(" ")})`);
+    console.log(
+      `analysis: ${measures} measures × 100 points, XmR + run chart (functions in process vs projects subgraph over loopback HTTP; NODE_ENV=production ${NODE_FLAGS.projects.join(" ")})`,
+    );
     const a = await runAnalysisProcess(measures, 100, log);
     printTable([
       ["scenario", "measures", "seconds", "measures/s", "ratio", "target"],
-      ["analysis functions", String(a.measures), a.functionSeconds.toFixed(2), Math.round(a.functionRate).toString(), "1.00", ""],
-      [`projects subgraph, outcomes per measure`, String(a.measures), a.summarySeconds.toFixed(2), Math.round(a.measures / a.summarySeconds).toString(), a.summaryRatio.toFixed(2), "<= 2.00"],
+      [
+        "analysis functions",
+        String(a.measures),
+        a.functionSeconds.toFixed(2),
+        Math.round(a.functionRate).toString(),
+        "1.00",
+        "",
+      ],
+      [
+        `projects subgraph, outcomes per measure`,
+        String(a.measures),
+        a.summarySeconds.toFixed(2),
+        Math.round(a.measures / a.summarySeconds).toString(),
+        a.summaryRatio.toFixed(2),
+        "<= 2.00",
+      ],
       // Context, not the target: the same analysis with all 2,000,000 per-point results sent as fields.
-      [`projects subgraph, every point sent (${a.requests} requests, ${a.statementsPerRequest.toFixed(1)} statements each)`, String(a.answered), a.subgraphSeconds.toFixed(2), Math.round(a.subgraphRate).toString(), a.ratio.toFixed(2), "(context)"],
+      [
+        `projects subgraph, every point sent (${a.requests} requests, ${a.statementsPerRequest.toFixed(1)} statements each)`,
+        String(a.answered),
+        a.subgraphSeconds.toFixed(2),
+        Math.round(a.subgraphRate).toString(),
+        a.ratio.toFixed(2),
+        "(context)",
+      ],
     ]);
     for (const m of a.mismatches.slice(0, 10)) console.error(`wrong answer: ${m}`);
     if (a.answered !== a.measures) console.error(`wrong answer: ${a.answered} of ${a.measures} measures answered`);
@@ -81,7 +127,9 @@ const sections: Record<string, Section> = {
     benchGateway(
       {
         quick,
-        postgresUrl: values.postgres ? (process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test") : undefined,
+        postgresUrl: values.postgres
+          ? (process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test")
+          : undefined,
         scenarios: values.scenarios?.split(",").map((s) => s.trim()),
       },
       log,
@@ -104,5 +152,7 @@ for (const name of chosen) {
   console.log("");
 }
 // The --quick form is CI's (issue 6: under two minutes); the full form's budget is ten.
-console.log(`bench ${quick ? "--quick " : ""}finished in ${((performance.now() - started) / 1000).toFixed(0)} s${ok ? "" : ", with wrong answers (above)"}`);
+console.log(
+  `bench ${quick ? "--quick " : ""}finished in ${((performance.now() - started) / 1000).toFixed(0)} s${ok ? "" : ", with wrong answers (above)"}`,
+);
 process.exit(ok ? 0 : 1);

@@ -24,7 +24,11 @@ const NOT_COPIED = new Set(["schema/partners.json"]);
 // emptied dist/ for up to date and emit nothing.
 rmSync(out, { recursive: true, force: true });
 rmSync(join(root, ".tsbuild"), { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "--build", join(root, "tsconfig.build.json")], { cwd: root, stdio: "inherit" });
+const tsc = spawnSync(
+  process.execPath,
+  [join(root, "node_modules/typescript/bin/tsc"), "--build", join(root, "tsconfig.build.json")],
+  { cwd: root, stdio: "inherit" },
+);
 if (tsc.status !== 0) {
   console.error("build: tsc failed");
   process.exit(tsc.status ?? 1);

@@ -7,14 +7,23 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const kinds = ["resources", "networks", "projects", "catalogue"];
-const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: fileURLToPath(new URL("../package.json", import.meta.url)), PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" };
+const env = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: fileURLToPath(new URL("../package.json", import.meta.url)),
+  PRISMA_HIDE_UPDATE_MESSAGE: "1",
+  CHECKPOINT_DISABLE: "1",
+};
 for (const kind of kinds) {
-  const result = spawnSync(process.execPath, ["node_modules/prisma/build/index.js", "generate", "--schema", `subgraphs/${kind}/prisma/schema.prisma`], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "inherit"],
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["node_modules/prisma/build/index.js", "generate", "--schema", `subgraphs/${kind}/prisma/schema.prisma`],
+    {
+      cwd: root,
+      env,
+      stdio: ["ignore", "pipe", "inherit"],
+      encoding: "utf8",
+    },
+  );
   if (result.status !== 0) {
     process.stdout.write(result.stdout ?? "");
     console.error(`prisma generate failed for ${kind}`);

@@ -17,7 +17,11 @@ const url = new URL("/admin/harvest", catalogue.url);
 let token = values.token;
 if (!token) {
   try {
-    token = await devToken(config, { user: "npm-run-harvest", organisation: catalogue.organisation, roles: [NATIONAL_ADMIN_ROLE] });
+    token = await devToken(config, {
+      user: "npm-run-harvest",
+      organisation: catalogue.organisation,
+      roles: [NATIONAL_ADMIN_ROLE],
+    });
   } catch (e) {
     if (!(e instanceof NoDevTokens)) throw e;
     console.error(`harvest: pass --token <a token of an admin of ${catalogue.organisation}>: ${e.message}`);
@@ -29,11 +33,19 @@ let response: Response;
 try {
   response = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${token}` } });
 } catch (e) {
-  console.error(`harvest: the catalogue is not reachable at ${url} (${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}); is it running (npm start)?`);
+  console.error(
+    `harvest: the catalogue is not reachable at ${url} (${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}); is it running (npm start)?`,
+  );
   process.exit(1);
 }
 if (!response.ok || !response.body) {
-  const reason = await response.text().then((t) => (JSON.parse(t) as { errors?: { message: string }[] }).errors?.[0]?.message, () => undefined).catch(() => undefined);
+  const reason = await response
+    .text()
+    .then(
+      (t) => (JSON.parse(t) as { errors?: { message: string }[] }).errors?.[0]?.message,
+      () => undefined,
+    )
+    .catch(() => undefined);
   console.error(`harvest: the catalogue answered HTTP ${response.status}${reason ? `: ${reason}` : ""}`);
   process.exit(1);
 }
@@ -43,15 +55,22 @@ const decoder = new TextDecoder();
 for await (const chunk of response.body) {
   buffer += decoder.decode(chunk as Uint8Array, { stream: true });
   for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-    const event = JSON.parse(buffer.slice(0, nl)) as HarvestProgress | { type: "summary"; partners: number; failed: string[]; items: number };
+    const event = JSON.parse(buffer.slice(0, nl)) as
+      HarvestProgress | { type: "summary"; partners: number; failed: string[]; items: number };
     buffer = buffer.slice(nl + 1);
     if (event.type === "page") {
-      console.log(`${event.partner.padEnd(20)} page ${String(event.page).padStart(4)}  +${event.upserted} -${event.removed}  ${event.itemsPerSecond} items/s  ${event.remainingPages} pages left`);
+      console.log(
+        `${event.partner.padEnd(20)} page ${String(event.page).padStart(4)}  +${event.upserted} -${event.removed}  ${event.itemsPerSecond} items/s  ${event.remainingPages} pages left`,
+      );
     } else if (event.type === "partner") {
-      console.log(`${event.partner.padEnd(20)} ${event.ok ? "done" : `FAILED: ${event.reason}`}  ${event.items} items in ${event.pages} pages, ${(event.ms / 1000).toFixed(1)} s`);
+      console.log(
+        `${event.partner.padEnd(20)} ${event.ok ? "done" : `FAILED: ${event.reason}`}  ${event.items} items in ${event.pages} pages, ${(event.ms / 1000).toFixed(1)} s`,
+      );
     } else {
       failed = event.failed.length;
-      console.log(`harvested ${event.partners} partners, ${event.items} changes${failed ? `; failed: ${event.failed.join(", ")}` : ""}`);
+      console.log(
+        `harvested ${event.partners} partners, ${event.items} changes${failed ? `; failed: ${event.failed.join(", ")}` : ""}`,
+      );
     }
   }
 }

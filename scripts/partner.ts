@@ -23,7 +23,15 @@ async function main(): Promise<number> {
     case "list": {
       const registry = loadRegistry(file, config.PARTNER_URL_TEMPLATE);
       for (const p of registry.partners) {
-        console.log([p.id.padEnd(20), p.kind.padEnd(10), (p.enabled ? "enabled" : "disabled").padEnd(9), p.url.padEnd(36), p.name].join(" "));
+        console.log(
+          [
+            p.id.padEnd(20),
+            p.kind.padEnd(10),
+            (p.enabled ? "enabled" : "disabled").padEnd(9),
+            p.url.padEnd(36),
+            p.name,
+          ].join(" "),
+        );
       }
       return 0;
     }
@@ -31,11 +39,22 @@ async function main(): Promise<number> {
       const { values } = parseArgs({
         args: rest,
         options: {
-          id: { type: "string" }, name: { type: "string" }, organisation: { type: "string" }, kind: { type: "string" },
-          port: { type: "string" }, region: { type: "string" }, url: { type: "string" }, disabled: { type: "boolean" },
+          id: { type: "string" },
+          name: { type: "string" },
+          organisation: { type: "string" },
+          kind: { type: "string" },
+          port: { type: "string" },
+          region: { type: "string" },
+          url: { type: "string" },
+          disabled: { type: "boolean" },
         },
       });
-      const entry = { ...values, port: values.port === undefined ? undefined : Number(values.port), enabled: !values.disabled, disabled: undefined };
+      const entry = {
+        ...values,
+        port: values.port === undefined ? undefined : Number(values.port),
+        enabled: !values.disabled,
+        disabled: undefined,
+      };
       const added = addPartner(file, JSON.parse(JSON.stringify(entry)));
       console.log(`added ${added.id} (${added.kind}) to ${file}`);
       return 0;
@@ -54,7 +73,9 @@ async function main(): Promise<number> {
       const registry = loadRegistry(file, config.PARTNER_URL_TEMPLATE);
       console.log(`${file}: valid, ${registry.partners.length} partners`);
       const checker = new SchemaChecker(config.PARTNER_TIMEOUT_MS, 0, pino({ level: "silent" }));
-      const targets = registry.partners.filter((p) => p.enabled && p.kind !== "catalogue" && (!rest[0] || p.id === rest[0]));
+      const targets = registry.partners.filter(
+        (p) => p.enabled && p.kind !== "catalogue" && (!rest[0] || p.id === rest[0]),
+      );
       if (rest[0] && targets.length === 0) throw new RegistryEditError(`no enabled partner ${rest[0]}`);
       let bad = 0;
       for (const p of targets) {

@@ -76,7 +76,9 @@ async function stop(code: number): Promise<never> {
   for (const c of children) c.kill("SIGTERM");
   // Each service drains its in-flight requests before it exits (lib/shutdown.ts): wait for them,
   // up to their drain deadline and a margin, instead of leaving them behind.
-  const exited = children.map((c) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once("exit", r))));
+  const exited = children.map((c) =>
+    c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once("exit", r)),
+  );
   await Promise.race([Promise.all(exited), new Promise((r) => setTimeout(r, 25_000).unref())]);
   process.exit(code);
 }
@@ -95,20 +97,34 @@ try {
   say(`starting ${partners.length} partners, the national catalogue and the gateway`);
   for (const p of partners) run(p.id, p.kind as Service, `subgraphs/${p.kind}/index.ts`, partnerEnv(p));
   const catalogue = registry.catalogue();
-  run(catalogue.id, "catalogue", "subgraphs/catalogue/index.ts", { ...partnerEnv(catalogue), HARVEST_AT_START: "false" });
+  run(catalogue.id, "catalogue", "subgraphs/catalogue/index.ts", {
+    ...partnerEnv(catalogue),
+    HARVEST_AT_START: "false",
+  });
   run("gateway", "gateway", "gateway/index.ts", {});
   await Promise.all(partners.map((p) => waitHealthy(p.id, p.url)));
   say("partners up; harvesting them into the national catalogue");
   await waitHealthy(catalogue.id, catalogue.url);
   // The catalogue harvests for a national admin only: the launcher is one, with a development token.
-  const admin = await devToken(config, { user: "npm-start", organisation: catalogue.organisation, roles: [NATIONAL_ADMIN_ROLE] });
-  const harvest = await fetch(new URL("/admin/harvest", catalogue.url), { method: "POST", headers: { authorization: `Bearer ${admin}` } }).then((r) => r.text());
+  const admin = await devToken(config, {
+    user: "npm-start",
+    organisation: catalogue.organisation,
+    roles: [NATIONAL_ADMIN_ROLE],
+  });
+  const harvest = await fetch(new URL("/admin/harvest", catalogue.url), {
+    method: "POST",
+    headers: { authorization: `Bearer ${admin}` },
+  }).then((r) => r.text());
   const summary = JSON.parse(harvest.trim().split("\n").at(-1) ?? "{}") as { items?: number; failed?: string[] };
-  say(`first harvest done: ${summary.items ?? 0} items${summary.failed?.length ? `; not harvested: ${summary.failed.join(", ")}` : ""}`);
+  say(
+    `first harvest done: ${summary.items ?? 0} items${summary.failed?.length ? `; not harvested: ${summary.failed.join(", ")}` : ""}`,
+  );
   const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
   await waitHealthy("gateway", gatewayUrl);
   say(`ready: ${gatewayUrl}`);
-  console.log(`\nThe national improvement catalogue is running at ${gatewayUrl}\nTry: curl -s ${gatewayUrl} -H 'content-type: application/json' -d '{"query":"{ search(query: \\"falls\\") { totalCount edges { node { title partner { name } } } } }"}'\nTo write, get a development token: TOKEN=$(npm run -s token -- --org essex-cc --role editor)\nCtrl-C stops it.\n`);
+  console.log(
+    `\nThe national improvement catalogue is running at ${gatewayUrl}\nTry: curl -s ${gatewayUrl} -H 'content-type: application/json' -d '{"query":"{ search(query: \\"falls\\") { totalCount edges { node { title partner { name } } } } }"}'\nTo write, get a development token: TOKEN=$(npm run -s token -- --org essex-cc --role editor)\nCtrl-C stops it.\n`,
+  );
 } catch (e) {
   console.error((e as Error).message);
   await stop(1);

@@ -28,12 +28,24 @@ for (const r of roles) if (!ROLES.includes(r)) fail(`--role must be one of: ${RO
 if (!/^\d+[smhd]$/.test(values.expires!)) fail("--expires is a number and a unit: 30m, 8h, 1d");
 
 const config = loadConfigOrExit();
-if (config.NODE_ENV === "production") fail("npm run token issues development tokens only; production tokens come from your identity provider");
-if (config.AUTH_PUBLIC_KEY || config.AUTH_JWKS_URL) fail("this gateway verifies tokens from an identity provider (AUTH_PUBLIC_KEY / AUTH_JWKS_URL): ask it for a token");
-const lifetimeS = Number(values.expires!.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86_400 }[values.expires!.slice(-1) as "s" | "m" | "h" | "d"];
-if (lifetimeS > config.AUTH_MAX_TOKEN_LIFETIME_S) fail(`--expires ${values.expires} is longer than the gateway accepts (AUTH_MAX_TOKEN_LIFETIME_S=${config.AUTH_MAX_TOKEN_LIFETIME_S} s)`);
+if (config.NODE_ENV === "production")
+  fail("npm run token issues development tokens only; production tokens come from your identity provider");
+if (config.AUTH_PUBLIC_KEY || config.AUTH_JWKS_URL)
+  fail("this gateway verifies tokens from an identity provider (AUTH_PUBLIC_KEY / AUTH_JWKS_URL): ask it for a token");
+const lifetimeS =
+  Number(values.expires!.slice(0, -1)) *
+  { s: 1, m: 60, h: 3600, d: 86_400 }[values.expires!.slice(-1) as "s" | "m" | "h" | "d"];
+if (lifetimeS > config.AUTH_MAX_TOKEN_LIFETIME_S)
+  fail(
+    `--expires ${values.expires} is longer than the gateway accepts (AUTH_MAX_TOKEN_LIFETIME_S=${config.AUTH_MAX_TOKEN_LIFETIME_S} s)`,
+  );
 const secret = config.AUTH_JWT_SECRET ?? loadDevKeys(config.DATA_DIR).authSecret;
 const user = values.user ?? `dev-${values.org}`;
-const token = await issueToken({ user, organisation: values.org!, roles }, { secret, audience: config.AUTH_AUDIENCE, issuer: config.AUTH_ISSUER, expiresIn: values.expires });
+const token = await issueToken(
+  { user, organisation: values.org!, roles },
+  { secret, audience: config.AUTH_AUDIENCE, issuer: config.AUTH_ISSUER, expiresIn: values.expires },
+);
 console.log(token);
-console.error(`token for ${user} of ${values.org} (${roles.join(", ")}), valid ${values.expires}: send it as "Authorization: Bearer <token>"`);
+console.error(
+  `token for ${user} of ${values.org} (${roles.join(", ")}), valid ${values.expires}: send it as "Authorization: Bearer <token>"`,
+);

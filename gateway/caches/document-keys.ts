@@ -125,7 +125,10 @@ export class NormalisedDocumentStore {
 }
 
 /** Sets each request's queryHash to its normalised document's hash, and tells the document store. */
-export function documentKeysPlugin<C extends BaseContext>(store: NormalisedDocumentStore, maxTokens: number): ApolloServerPlugin<C> {
+export function documentKeysPlugin<C extends BaseContext>(
+  store: NormalisedDocumentStore,
+  maxTokens: number,
+): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {

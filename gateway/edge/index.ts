@@ -14,7 +14,11 @@ export { edgeSettings, EDGE_DEFAULTS, type EdgeSettings } from "./settings.ts";
 type Format = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 /** `directives`: the supergraph's cost directives (lib/limits/cost-directives.ts); without them every field costs 1. */
-export function gatewayServerOptions<C extends BaseContext>(settings: EdgeSettings, formatError: Format, directives?: CostDirectives) {
+export function gatewayServerOptions<C extends BaseContext>(
+  settings: EdgeSettings,
+  formatError: Format,
+  directives?: CostDirectives,
+) {
   return {
     validationRules: [
       maxDepthRule(settings.MAX_QUERY_DEPTH),
@@ -25,7 +29,14 @@ export function gatewayServerOptions<C extends BaseContext>(settings: EdgeSettin
     // graphql-js counts tokens as it lexes and stops at the limit: a huge document costs no more
     // than MAX_TOKENS tokens of parsing, and validation never sees it.
     parseOptions: { maxTokens: settings.MAX_TOKENS },
-    plugins: [requestLimitsPlugin<C>({ maxPageSize: settings.MAX_PAGE_SIZE, maxCost: settings.MAX_QUERY_COST, defaultListSize: settings.COST_DEFAULT_LIST_SIZE, directives })],
+    plugins: [
+      requestLimitsPlugin<C>({
+        maxPageSize: settings.MAX_PAGE_SIZE,
+        maxCost: settings.MAX_QUERY_COST,
+        defaultListSize: settings.COST_DEFAULT_LIST_SIZE,
+        directives,
+      }),
+    ],
     formatError: withEdgeCodes(formatError),
     allowBatchedHttpRequests: settings.HTTP_BATCH_MAX > 0,
     // POST must be a non-simple content type and GET must carry a preflight header

@@ -2,7 +2,15 @@
 // their own ranges too (search: 1..100 with zod in subgraphs/catalogue/data/search.ts, similar items:
 // 1..20, network members: 0..200); the edge refuses an oversized page before any partner is asked, and
 // its message uses the same words as search's ("must be between 1 and 100") so a client sees one rule.
-import { GraphQLError, Kind, type ASTNode, type FieldNode, type OperationDefinitionNode, type ValidationContext, type ValidationRule } from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  type ASTNode,
+  type FieldNode,
+  type OperationDefinitionNode,
+  type ValidationContext,
+  type ValidationRule,
+} from "graphql";
 import { ErrorCode } from "../../lib/errors.ts";
 import { pageArgument } from "../../lib/limits/cost.ts";
 
@@ -10,7 +18,8 @@ import { pageArgument } from "../../lib/limits/cost.ts";
 function pathOf(ancestors: readonly (ASTNode | readonly ASTNode[])[], field: FieldNode): string[] {
   const path: string[] = [];
   for (const a of ancestors) {
-    if (!Array.isArray(a) && (a as ASTNode).kind === Kind.FRAGMENT_DEFINITION) path.push(`...${(a as { name: { value: string } }).name.value}`);
+    if (!Array.isArray(a) && (a as ASTNode).kind === Kind.FRAGMENT_DEFINITION)
+      path.push(`...${(a as { name: { value: string } }).name.value}`);
     if (!Array.isArray(a) && (a as ASTNode).kind === Kind.FIELD) {
       const f = a as FieldNode;
       path.push(f.alias?.value ?? f.name.value);
@@ -37,10 +46,19 @@ export function paginationCapRule(cap: number, variables?: Record<string, unknow
         if (!page || typeof page.value !== "number" || page.value <= cap) return;
         const path = pathOf(ancestors, node);
         context.reportError(
-          new GraphQLError(`${page.name} at ${path.join(".")} must be between 1 and ${cap} (got ${page.value}): ask for the next page with after`, {
-            nodes: node,
-            extensions: { code: ErrorCode.BAD_USER_INPUT, argumentPath: [page.name], fieldPath: path, limit: cap, actual: page.value },
-          }),
+          new GraphQLError(
+            `${page.name} at ${path.join(".")} must be between 1 and ${cap} (got ${page.value}): ask for the next page with after`,
+            {
+              nodes: node,
+              extensions: {
+                code: ErrorCode.BAD_USER_INPUT,
+                argumentPath: [page.name],
+                fieldPath: path,
+                limit: cap,
+                actual: page.value,
+              },
+            },
+          ),
         );
       },
     };

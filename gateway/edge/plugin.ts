@@ -1,7 +1,15 @@
 // The limits that depend on variables as well as the document (page sizes and cost: `first: $n`
 // costs what `$n` asks for), checked for each request once Apollo Server has resolved its operation
 // and before the gateway plans anything. The structural limits run earlier, as validation rules.
-import { GraphQLError, Kind, validate, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  validate,
+  visit,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { ErrorCode } from "../../lib/errors.ts";
 import { maxCostRule, PAGE_ARGUMENTS } from "../../lib/limits/cost.ts";
@@ -18,8 +26,17 @@ export interface RequestLimits {
 }
 
 /** The first page-size or cost limit this request breaks (with HTTP status 400), or undefined. */
-function requestLimitError(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: RequestLimits): GraphQLError | undefined {
-  const only = { ...document, definitions: document.definitions.filter((d) => d.kind !== "OperationDefinition" || d === operation) };
+function requestLimitError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: RequestLimits,
+): GraphQLError | undefined {
+  const only = {
+    ...document,
+    definitions: document.definitions.filter((d) => d.kind !== "OperationDefinition" || d === operation),
+  };
   const errors = validate(schema, only, [
     paginationCapRule(limits.maxPageSize, variables),
     maxCostRule(limits.maxCost, { defaultListSize: limits.defaultListSize, variables, directives: limits.directives }),
@@ -30,12 +47,17 @@ function requestLimitError(schema: GraphQLSchema, document: DocumentNode, operat
 /** Whether a page or slicing argument anywhere in the document is a variable (the only way the limits read variables, lib/limits/cost.ts). */
 function sizeReadsVariable(document: DocumentNode, sizeArguments: ReadonlySet<string>): boolean {
   let reads = false;
-  visit(document, { Argument: (arg) => void (sizeArguments.has(arg.name.value) && arg.value.kind === Kind.VARIABLE && (reads = true)) });
+  visit(document, {
+    Argument: (arg) => void (sizeArguments.has(arg.name.value) && arg.value.kind === Kind.VARIABLE && (reads = true)),
+  });
   return reads;
 }
 
 export function requestLimitsPlugin<C extends BaseContext>(limits: RequestLimits): ApolloServerPlugin<C> {
-  const sizeArguments = new Set<string>([...PAGE_ARGUMENTS, ...[...(limits.directives?.values() ?? [])].flatMap((c) => c.slicingArguments ?? [])]);
+  const sizeArguments = new Set<string>([
+    ...PAGE_ARGUMENTS,
+    ...[...(limits.directives?.values() ?? [])].flatMap((c) => c.slicingArguments ?? []),
+  ]);
   // Operations that passed and whose sizes read no variable: their verdict is the document's, so it
   // is taken once (a validation pass per request was a large part of a cheap read's CPU). Keyed by
   // the node, which Apollo's document cache hands to every request with the same text.
@@ -57,7 +79,8 @@ export function requestLimitsPlugin<C extends BaseContext>(limits: RequestLimits
         // The same cap on the answer's actual cost (real list lengths and sizes), before it is sent:
         // an estimate that assumed 200 points cannot let 7,500 of them through.
         async willSendResponse({ response, schema, document, operation }) {
-          if (response.body.kind !== "single" || !document || !operation || response.body.singleResult.data == null) return;
+          if (response.body.kind !== "single" || !document || !operation || response.body.singleResult.data == null)
+            return;
           const actual = resultCost(schema, document, operation, response.body.singleResult.data, limits.directives);
           if (actual <= limits.maxCost) return;
           response.body.singleResult = actualCostAnswer(actual, limits.maxCost);

@@ -34,5 +34,7 @@ export function edgeSettings(overrides: Partial<EdgeSettings> = {}): EdgeSetting
 }
 
 function pick(config: Partial<Config>): EdgeSettings {
-  return Object.fromEntries(EDGE_KEYS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]])) as EdgeSettings;
+  return Object.fromEntries(
+    EDGE_KEYS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]]),
+  ) as EdgeSettings;
 }

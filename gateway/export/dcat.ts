@@ -38,7 +38,11 @@ export interface CatalogueResource {
 }
 export interface CataloguePage {
   owner: OrganisationRef | null;
-  search: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: CatalogueResource }[] };
+  search: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { node: CatalogueResource }[];
+  };
 }
 
 /** Where an export's identifiers live: `<base>/export/items/<id>.jsonld` dereferences to the item's schema.org JSON-LD. */
@@ -47,7 +51,11 @@ export const themeIri = (base: string, conditionId: string) => `${base}/export/f
 const lit = (value: string, datatype?: string): Term => (datatype ? { value, datatype } : { value });
 
 export function resourceNodes(base: string, r: CatalogueResource): RdfNode[] {
-  const publisher: RdfNode = { iri: itemIri(base, r.organisation.id), types: ["foaf:Agent"], props: [["foaf:name", lit(r.organisation.name)]] };
+  const publisher: RdfNode = {
+    iri: itemIri(base, r.organisation.id),
+    types: ["foaf:Agent"],
+    props: [["foaf:name", lit(r.organisation.name)]],
+  };
   // The licence the owner stated, as the catalogue indexed it (so it is there while the owner is
   // down). Null only for a resource indexed from a partner that states none: then it is left out
   // rather than guessed, as a guess (the partner's default) could contradict the resource's own.
@@ -90,13 +98,22 @@ export function resourceNodes(base: string, r: CatalogueResource): RdfNode[] {
 export function cataloguePageNodes(base: string, page: CataloguePage, registry: Registry): RdfNode[] {
   const resources = page.search.edges.map((e) => e.node);
   const owner = page.owner ?? { id: registry.catalogue().organisation, name: registry.catalogue().name };
-  const publisher: RdfNode = { iri: itemIri(base, owner.id), types: ["foaf:Agent"], props: [["foaf:name", lit(owner.name)]] };
+  const publisher: RdfNode = {
+    iri: itemIri(base, owner.id),
+    types: ["foaf:Agent"],
+    props: [["foaf:name", lit(owner.name)]],
+  };
   const catalogue: RdfNode = {
     iri: `${base}/export/catalogue`,
     types: ["dcat:Catalog"],
     props: [
       ["dct:title", lit("National catalogue of health and care improvement resources")],
-      ["dct:description", lit("Guides, toolkits, case studies and evidence published by the catalogue's partners, harvested into one national index.")],
+      [
+        "dct:description",
+        lit(
+          "Guides, toolkits, case studies and evidence published by the catalogue's partners, harvested into one national index.",
+        ),
+      ],
       ["dct:publisher", { iri: publisher.iri }],
       ...resources.map((r): [string, Term] => ["dcat:dataset", { iri: itemIri(base, r.id) }]),
     ],

@@ -35,7 +35,12 @@ export interface ExportExecutorOptions {
  * given back to the admission budget as soon as it is read (lib/admission.ts releaseBytes), so
  * MAX_RESPONSE_BYTES bounds each page rather than the whole export.
  */
-export type Execute = <T>(req: IncomingMessage, query: string, variables: Record<string, unknown>, options?: { streamed?: boolean }) => Promise<T>;
+export type Execute = <T>(
+  req: IncomingMessage,
+  query: string,
+  variables: Record<string, unknown>,
+  options?: { streamed?: boolean },
+) => Promise<T>;
 
 /**
  * Runs one read as an anonymous caller (exports are public: published items only) and returns its
@@ -44,21 +49,33 @@ export type Execute = <T>(req: IncomingMessage, query: string, variables: Record
  * through partial data (the fields are null), as the API would answer it.
  */
 export function executor(options: ExportExecutorOptions): Execute {
-  return async <T>(req: IncomingMessage, query: string, variables: Record<string, unknown>, how: { streamed?: boolean } = {}): Promise<T> => {
+  return async <T>(
+    req: IncomingMessage,
+    query: string,
+    variables: Record<string, unknown>,
+    how: { streamed?: boolean } = {},
+  ): Promise<T> => {
     const ticket = options.ticketOf(req);
     const response = await options.apollo.executeOperation(
       { query, variables },
       { contextValue: { identity: ANONYMOUS, client: await options.clientOf(req), budget: ticket } },
     );
     if (how.streamed) ticket?.releaseBytes();
-    if (ticket?.overloaded) throw new ExportError(503, ErrorCode.OVERLOADED, "The service is at capacity: try again shortly");
-    if (response.body.kind !== "single") throw new ExportError(500, ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
+    if (ticket?.overloaded)
+      throw new ExportError(503, ErrorCode.OVERLOADED, "The service is at capacity: try again shortly");
+    if (response.body.kind !== "single")
+      throw new ExportError(500, ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
     const { data, errors } = response.body.singleResult;
     const request = errors?.find((e: GraphQLFormattedError) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)));
     if (request) throw new ExportError(400, String(request.extensions?.code), request.message);
     const tooLarge = errors?.find((e) => e.extensions?.code === ErrorCode.RESPONSE_TOO_LARGE);
     if (tooLarge) throw new ExportError(413, ErrorCode.RESPONSE_TOO_LARGE, tooLarge.message);
-    if (!data) throw new ExportError(502, String(errors?.[0]?.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR), errors?.[0]?.message ?? "No data");
+    if (!data)
+      throw new ExportError(
+        502,
+        String(errors?.[0]?.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR),
+        errors?.[0]?.message ?? "No data",
+      );
     return data as T;
   };
 }

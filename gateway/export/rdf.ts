@@ -62,7 +62,12 @@ export function toJsonLd(nodes: RdfNode[]): Record<string, unknown> {
     "@graph": nodes.map((n) => {
       const out: Record<string, unknown> = { "@id": safeIri(n.iri), "@type": n.types };
       for (const [p, v] of n.props) {
-        const value = "iri" in v ? { "@id": safeIri(v.iri) } : v.datatype ? { "@value": v.value, "@type": v.datatype } : { "@value": v.value };
+        const value =
+          "iri" in v
+            ? { "@id": safeIri(v.iri) }
+            : v.datatype
+              ? { "@value": v.value, "@type": v.datatype }
+              : { "@value": v.value };
         ((out[p] ??= []) as unknown[]).push(value);
       }
       return out;

@@ -57,13 +57,22 @@ function sendError(res: ServerResponse, e: ExportError): void {
 
 const pageParams = z
   .object({
-    first: z.coerce.number().int("must be a whole number").min(1, `must be between 1 and ${MAX_PAGE}`).max(MAX_PAGE, `must be between 1 and ${MAX_PAGE}`).optional(),
+    first: z.coerce
+      .number()
+      .int("must be a whole number")
+      .min(1, `must be between 1 and ${MAX_PAGE}`)
+      .max(MAX_PAGE, `must be between 1 and ${MAX_PAGE}`)
+      .optional(),
     after: z.string().max(200, "must be at most 200 characters").optional(),
   })
   .strict();
 
 function parsePage(params: URLSearchParams): z.infer<typeof pageParams> {
-  for (const name of new Set(params.keys())) if (params.getAll(name).length > 1) throw new ExportError(400, ErrorCode.BAD_USER_INPUT, `Invalid parameter ${name}: give it once`, { parameter: name });
+  for (const name of new Set(params.keys()))
+    if (params.getAll(name).length > 1)
+      throw new ExportError(400, ErrorCode.BAD_USER_INPUT, `Invalid parameter ${name}: give it once`, {
+        parameter: name,
+      });
   const parsed = pageParams.safeParse(Object.fromEntries(params));
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
@@ -72,10 +81,20 @@ function parsePage(params: URLSearchParams): z.infer<typeof pageParams> {
   throw new ExportError(400, ErrorCode.BAD_USER_INPUT, `Invalid parameter ${name}: ${message}`, { parameter: name });
 }
 
-async function catalogue(o: ExportOptions, req: IncomingMessage, res: ServerResponse, url: URL, format: "jsonld" | "ttl"): Promise<void> {
+async function catalogue(
+  o: ExportOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  format: "jsonld" | "ttl",
+): Promise<void> {
   const { first = o.pageSize ?? EXPORT_DEFAULTS.pageSize, after } = parsePage(url.searchParams);
   const registry = o.registry();
-  const page = await o.execute<CataloguePage>(req, CATALOGUE_PAGE_QUERY, { first, after: after ?? null, owner: registry.catalogue().organisation });
+  const page = await o.execute<CataloguePage>(req, CATALOGUE_PAGE_QUERY, {
+    first,
+    after: after ?? null,
+    owner: registry.catalogue().organisation,
+  });
   const base = baseOf(req, o.baseUrl);
   const nodes = cataloguePageNodes(base, page, registry);
   const { hasNextPage, endCursor } = page.search.pageInfo;
@@ -94,14 +113,31 @@ async function catalogue(o: ExportOptions, req: IncomingMessage, res: ServerResp
 }
 
 async function item(o: ExportOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-  if (id.length > 200 || !/^[A-Za-z0-9:_-]+$/.test(id)) throw new ExportError(400, ErrorCode.BAD_USER_INPUT, "Invalid item id: expected <partner>:<kind>:<local id> or an organisation id", { parameter: "id" });
+  if (id.length > 200 || !/^[A-Za-z0-9:_-]+$/.test(id))
+    throw new ExportError(
+      400,
+      ErrorCode.BAD_USER_INPUT,
+      "Invalid item id: expected <partner>:<kind>:<local id> or an organisation id",
+      { parameter: "id" },
+    );
   const data = await o.execute<{ item: Record<string, unknown> | null }>(req, itemQueryOf(id), { id });
   if (!data.item) throw new ExportError(404, ErrorCode.NOT_FOUND, `No published item or organisation ${id}`);
   res.writeHead(200, { "content-type": "application/ld+json; charset=utf-8" });
   res.end(JSON.stringify(schemaOrgItem(baseOf(req, o.baseUrl), id, data.item)));
 }
 
-export const CSV_COLUMNS = ["id", "kind", "title", "summary", "organisation", "organisation_name", "partner", "stale", "last_seen", "score"] as const;
+export const CSV_COLUMNS = [
+  "id",
+  "kind",
+  "title",
+  "summary",
+  "organisation",
+  "organisation_name",
+  "partner",
+  "stale",
+  "last_seen",
+  "score",
+] as const;
 const SEARCH_QUERY = `query ExportSearch($query: String, $filter: SearchFilter, $sort: SearchSort, $first: Int!, $after: String) {
   search(query: $query, filter: $filter, sort: $sort, first: $first, after: $after) {
     pageInfo { hasNextPage endCursor }
@@ -120,19 +156,32 @@ interface SearchNode {
   lastSeen: string | null;
 }
 interface SearchPage {
-  search: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { score: number | null; node: SearchNode }[] };
+  search: {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { score: number | null; node: SearchNode }[];
+  };
 }
 
 /** Waits until the socket takes more (backpressure), or the client has gone. */
-const drained = (res: ServerResponse) => new Promise<void>((resolve) => {
-  const done = () => { res.off("drain", done); res.off("close", done); resolve(); };
-  res.once("drain", done);
-  res.once("close", done);
-});
+const drained = (res: ServerResponse) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.once("drain", done);
+    res.once("close", done);
+  });
 
 async function searchCsv(o: ExportOptions, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const args = searchArguments(url.searchParams);
-  const variables = { query: args.query ?? null, sort: args.sort ?? null, filter: Object.keys(args.filter).length ? args.filter : null, first: o.csvPageSize ?? EXPORT_DEFAULTS.csvPageSize };
+  const variables = {
+    query: args.query ?? null,
+    sort: args.sort ?? null,
+    filter: Object.keys(args.filter).length ? args.filter : null,
+    first: o.csvPageSize ?? EXPORT_DEFAULTS.csvPageSize,
+  };
   let after: string | null = null;
   let rows = 0;
   let pages = 0;
@@ -150,13 +199,27 @@ async function searchCsv(o: ExportOptions, req: IncomingMessage, res: ServerResp
       return;
     }
     if (!res.headersSent) {
-      res.writeHead(200, { "content-type": "text/csv; charset=utf-8; header=present", "content-disposition": 'attachment; filename="search.csv"' });
+      res.writeHead(200, {
+        "content-type": "text/csv; charset=utf-8; header=present",
+        "content-disposition": 'attachment; filename="search.csv"',
+      });
       res.write(csvRow([...CSV_COLUMNS]));
     }
     pages++;
     let text = "";
     for (const { score, node: n } of page.search.edges) {
-      text += csvRow([n.id, n.__typename, n.title, n.summary, n.organisation?.id, n.organisation?.name, n.partner?.id, n.stale, n.lastSeen, score]);
+      text += csvRow([
+        n.id,
+        n.__typename,
+        n.title,
+        n.summary,
+        n.organisation?.id,
+        n.organisation?.name,
+        n.partner?.id,
+        n.stale,
+        n.lastSeen,
+        score,
+      ]);
       rows++;
     }
     if (!res.write(text)) await drained(res);
@@ -177,15 +240,24 @@ export function exportRoutes(o: ExportOptions): Record<string, RouteHandler> {
       try {
         if (req.method !== "GET" && req.method !== "HEAD") {
           res.setHeader("allow", "GET");
-          throw new ExportError(405, ErrorCode.BAD_REQUEST, `${req.method} is not supported: the exports are read with GET`);
+          throw new ExportError(
+            405,
+            ErrorCode.BAD_REQUEST,
+            `${req.method} is not supported: the exports are read with GET`,
+          );
         }
         const path = url.pathname;
         if (path === "/export/catalogue.jsonld") return await catalogue(o, req, res, url, "jsonld");
         if (path === "/export/catalogue.ttl") return await catalogue(o, req, res, url, "ttl");
         if (path === "/export/search.csv") return await searchCsv(o, req, res, url);
         const itemPath = /^\/export\/items\/([^/]+)\.jsonld$/.exec(path);
-        if (itemPath) return await item(o, req, res, decodeURIComponent(itemPath[1]!.replace(/%(?![0-9A-Fa-f]{2})/g, "%25")));
-        throw new ExportError(404, ErrorCode.NOT_FOUND, "Not found: the exports are /export/catalogue.jsonld, /export/catalogue.ttl, /export/items/<id>.jsonld and /export/search.csv");
+        if (itemPath)
+          return await item(o, req, res, decodeURIComponent(itemPath[1]!.replace(/%(?![0-9A-Fa-f]{2})/g, "%25")));
+        throw new ExportError(
+          404,
+          ErrorCode.NOT_FOUND,
+          "Not found: the exports are /export/catalogue.jsonld, /export/catalogue.ttl, /export/items/<id>.jsonld and /export/search.csv",
+        );
       } catch (e) {
         if (!(e instanceof ExportError)) throw e;
         if (res.headersSent) return void res.destroy();

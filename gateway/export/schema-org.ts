@@ -26,10 +26,20 @@ export function itemQueryOf(id: string): string {
 // each field optional in the output: a type per document would restate those queries here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see the comment above
 type Any = Record<string, any>;
-const compact = (o: Any): Any => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)));
+const compact = (o: Any): Any =>
+  Object.fromEntries(
+    Object.entries(o).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)),
+  );
 
 function organization(base: string, o: Any): Any {
-  return compact({ "@type": "Organization", "@id": itemIri(base, o.id), identifier: o.id, name: o.name, url: urlIri(o.website), areaServed: o.region?.name });
+  return compact({
+    "@type": "Organization",
+    "@id": itemIri(base, o.id),
+    identifier: o.id,
+    name: o.name,
+    url: urlIri(o.website),
+    areaServed: o.region?.name,
+  });
 }
 
 /** The item as schema.org JSON-LD; `item` is the GraphQL answer's `item` for the query itemQueryOf gave. */
@@ -61,7 +71,19 @@ export function schemaOrgItem(base: string, id: string, item: Any): Any {
     });
   }
   if (kind === "projects") {
-    return compact({ "@context": context, "@type": "Project", ...common, foundingDate: item.startedOn, dissolutionDate: item.endedOn, parentOrganization: organization(base, item.organisation) });
+    return compact({
+      "@context": context,
+      "@type": "Project",
+      ...common,
+      foundingDate: item.startedOn,
+      dissolutionDate: item.endedOn,
+      parentOrganization: organization(base, item.organisation),
+    });
   }
-  return compact({ "@context": context, "@type": "Organization", ...common, parentOrganization: organization(base, item.organisation) });
+  return compact({
+    "@context": context,
+    "@type": "Organization",
+    ...common,
+    parentOrganization: organization(base, item.organisation),
+  });
 }

@@ -11,7 +11,8 @@ import { ErrorCode } from "../../lib/errors.ts";
 import { ExportError } from "./executor.ts";
 
 const filterInput = contractDocument("catalogue").definitions.find(
-  (d): d is InputObjectTypeDefinitionNode => d.kind === AstKind.INPUT_OBJECT_TYPE_DEFINITION && d.name.value === "SearchFilter",
+  (d): d is InputObjectTypeDefinitionNode =>
+    d.kind === AstKind.INPUT_OBJECT_TYPE_DEFINITION && d.name.value === "SearchFilter",
 );
 /** SearchFilter's fields, as query parameters. */
 export const FILTER_PARAMETERS: readonly string[] = (filterInput?.fields ?? []).map((f) => f.name.value);
@@ -42,12 +43,18 @@ export function searchArguments(params: URLSearchParams, extra: readonly string[
     const values = params.getAll(name);
     if (extra.includes(name)) continue;
     if (FILTER_PARAMETERS.includes(name)) {
-      const list = values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+      const list = values
+        .flatMap((v) => v.split(","))
+        .map((v) => v.trim())
+        .filter((v) => v !== "");
       filter[name] = list;
       continue;
     }
     if (name !== "query" && name !== "sort") {
-      refuse(name, `unknown parameter; use query, sort, ${FILTER_PARAMETERS.join(", ")}${extra.length ? `, ${extra.join(", ")}` : ""}`);
+      refuse(
+        name,
+        `unknown parameter; use query, sort, ${FILTER_PARAMETERS.join(", ")}${extra.length ? `, ${extra.join(", ")}` : ""}`,
+      );
     }
     if (values.length > 1) refuse(name, "give it once");
     single[name] = values[0]!;

@@ -24,11 +24,19 @@ export const CATALOGUE_ROOT_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Why the catalogue may not run this operation, or undefined when it may. */
-export function catalogueScopeViolation(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): { message: string; path?: string[] } | undefined {
-  if (operation.operation !== "query") return { message: `The national catalogue's signature allows no ${operation.operation}s` };
+export function catalogueScopeViolation(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): { message: string; path?: string[] } | undefined {
+  if (operation.operation !== "query")
+    return { message: `The national catalogue's signature allows no ${operation.operation}s` };
   for (const field of rootFields(document, operation, variables)) {
     if (!CATALOGUE_ROOT_FIELDS.has(field.name.value)) {
-      return { message: `The national catalogue's signature allows ${[...CATALOGUE_ROOT_FIELDS].filter((f) => f !== "__typename").join(", ")} only, not ${field.name.value}`, path: [field.alias?.value ?? field.name.value] };
+      return {
+        message: `The national catalogue's signature allows ${[...CATALOGUE_ROOT_FIELDS].filter((f) => f !== "__typename").join(", ")} only, not ${field.name.value}`,
+        path: [field.alias?.value ?? field.name.value],
+      };
     }
   }
   return undefined;

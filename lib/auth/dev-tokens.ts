@@ -47,12 +47,17 @@ export class NoDevTokens extends Error {}
  * the tokens: there, ask it for one.
  */
 export function devToken(
-  config: Pick<Config, "NODE_ENV" | "DATA_DIR" | "AUTH_JWT_SECRET" | "AUTH_PUBLIC_KEY" | "AUTH_JWKS_URL" | "AUTH_AUDIENCE" | "AUTH_ISSUER">,
+  config: Pick<
+    Config,
+    "NODE_ENV" | "DATA_DIR" | "AUTH_JWT_SECRET" | "AUTH_PUBLIC_KEY" | "AUTH_JWKS_URL" | "AUTH_AUDIENCE" | "AUTH_ISSUER"
+  >,
   claims: TokenClaims,
   expiresIn: string | number = "10m",
 ): Promise<string> {
-  if (config.NODE_ENV === "production") throw new NoDevTokens("development tokens are refused when NODE_ENV=production");
-  if (config.AUTH_PUBLIC_KEY || config.AUTH_JWKS_URL) throw new NoDevTokens("tokens come from the identity provider (AUTH_PUBLIC_KEY / AUTH_JWKS_URL)");
+  if (config.NODE_ENV === "production")
+    throw new NoDevTokens("development tokens are refused when NODE_ENV=production");
+  if (config.AUTH_PUBLIC_KEY || config.AUTH_JWKS_URL)
+    throw new NoDevTokens("tokens come from the identity provider (AUTH_PUBLIC_KEY / AUTH_JWKS_URL)");
   const secret = config.AUTH_JWT_SECRET ?? loadDevKeys(config.DATA_DIR).authSecret;
   return issueToken(claims, { secret, audience: config.AUTH_AUDIENCE, issuer: config.AUTH_ISSUER, expiresIn });
 }

@@ -139,12 +139,14 @@ export class IdentityVerifier {
         maxTokenAge: FORWARD_LIFETIME_S + this.clockSkewS,
         clockTolerance: this.clockSkewS,
       });
-      if ((payload.exp as number) - (payload.iat as number) > FORWARD_LIFETIME_S) return { signed: false, reason: "gateway signature refused (lifetime)" };
+      if ((payload.exp as number) - (payload.iat as number) > FORWARD_LIFETIME_S)
+        return { signed: false, reason: "gateway signature refused (lifetime)" };
       const parsed = forwarded.safeParse(payload.identity);
       if (!parsed.success) return { signed: false, reason: "malformed forwarded identity" };
       const identity = parsed.data as Identity;
       // The catalogue speaks for itself only: it cannot pass on a user's (or anyone's) identity.
-      if (by === "catalogue" && identity.kind !== "service") return { signed: false, reason: "catalogue signature refused (not a service identity)" };
+      if (by === "catalogue" && identity.kind !== "service")
+        return { signed: false, reason: "catalogue signature refused (not a service identity)" };
       if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
       this.verified.set(header, { identity, by, expiresAt: ((payload.exp as number) + this.clockSkewS) * 1000 });
       return { signed: true, identity, by };

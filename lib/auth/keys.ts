@@ -6,7 +6,14 @@
 // DATA_DIR/dev-catalogue-keys.json, each created on first use so that the demo, `npm run token` and
 // every partner process agree (two files, so a data directory made before the catalogue had its own
 // key keeps its keys and only gains the new pair). Production refuses to start without real keys.
-import { createPublicKey, createPrivateKey, createSecretKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import {
+  createPublicKey,
+  createPrivateKey,
+  createSecretKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config.ts";
@@ -104,12 +111,14 @@ export type IdentityConfig = Pick<
 export class MissingKeyError extends Error {}
 
 function dev(config: IdentityConfig, setting: string): DevKeys {
-  if (config.NODE_ENV === "production") throw new MissingKeyError(`${setting}: required when NODE_ENV=production (development keys are refused)`);
+  if (config.NODE_ENV === "production")
+    throw new MissingKeyError(`${setting}: required when NODE_ENV=production (development keys are refused)`);
   return loadDevKeys(config.DATA_DIR);
 }
 
 /** How user tokens are verified: a shared secret (HS256), a public key, or the issuer's JWKS. */
-export type UserKeySource = { kind: "secret"; key: KeyObject } | { kind: "public"; key: KeyObject } | { kind: "jwks"; url: string };
+export type UserKeySource =
+  { kind: "secret"; key: KeyObject } | { kind: "public"; key: KeyObject } | { kind: "jwks"; url: string };
 
 export function userKeySource(config: IdentityConfig): UserKeySource {
   if (config.AUTH_JWKS_URL) return { kind: "jwks", url: config.AUTH_JWKS_URL };
@@ -119,11 +128,23 @@ export function userKeySource(config: IdentityConfig): UserKeySource {
 }
 
 /** How user tokens' claims are checked (lib/auth/user-tokens.ts); production must name the issuer. */
-export function userTokenRules(config: IdentityConfig): { audience: string; issuer?: string; maxLifetimeS: number; clockSkewS: number } {
+export function userTokenRules(config: IdentityConfig): {
+  audience: string;
+  issuer?: string;
+  maxLifetimeS: number;
+  clockSkewS: number;
+} {
   if (config.NODE_ENV === "production" && !config.AUTH_ISSUER) {
-    throw new MissingKeyError("AUTH_ISSUER: required when NODE_ENV=production (the issuer, `iss`, user tokens must carry)");
+    throw new MissingKeyError(
+      "AUTH_ISSUER: required when NODE_ENV=production (the issuer, `iss`, user tokens must carry)",
+    );
   }
-  return { audience: config.AUTH_AUDIENCE, issuer: config.AUTH_ISSUER, maxLifetimeS: config.AUTH_MAX_TOKEN_LIFETIME_S, clockSkewS: config.AUTH_CLOCK_SKEW_S };
+  return {
+    audience: config.AUTH_AUDIENCE,
+    issuer: config.AUTH_ISSUER,
+    maxLifetimeS: config.AUTH_MAX_TOKEN_LIFETIME_S,
+    clockSkewS: config.AUTH_CLOCK_SKEW_S,
+  };
 }
 
 /** The gateway's private signing key (the gateway only). */

@@ -2,7 +2,15 @@
 // signs forwards; the catalogue signs its own (service) calls with its own key and verifies the
 // admin tokens that may start a harvest; a partner verifies forwards from both.
 import type { Config } from "../config.ts";
-import { catalogueSigningKey, catalogueVerifyKey, gatewaySigningKey, gatewayVerifyKey, userKeySource, userTokenRules, type IdentityConfig } from "./keys.ts";
+import {
+  catalogueSigningKey,
+  catalogueVerifyKey,
+  gatewaySigningKey,
+  gatewayVerifyKey,
+  userKeySource,
+  userTokenRules,
+  type IdentityConfig,
+} from "./keys.ts";
 import { IdentitySigner, IdentityVerifier } from "./internal-tokens.ts";
 import { userTokenVerifier, type UserTokenVerifier } from "./user-tokens.ts";
 
@@ -34,9 +42,14 @@ function users(config: IdentityConfig): UserTokenVerifier {
 /** `catalogue`: this process is the national catalogue (it signs with its own key and checks admins). */
 export function partnerAuth(config: IdentityConfig, partnerId: string, catalogue: boolean): PartnerAuth {
   return {
-    verifier: new IdentityVerifier({ gateway: gatewayVerifyKey(config), catalogue: catalogueVerifyKey(config) }, partnerId),
+    verifier: new IdentityVerifier(
+      { gateway: gatewayVerifyKey(config), catalogue: catalogueVerifyKey(config) },
+      partnerId,
+    ),
     unsigned: unsignedPolicy(config),
-    ...(catalogue ? { signer: new IdentitySigner(catalogueSigningKey(config), "catalogue"), users: users(config) } : {}),
+    ...(catalogue
+      ? { signer: new IdentitySigner(catalogueSigningKey(config), "catalogue"), users: users(config) }
+      : {}),
   };
 }
 

@@ -25,7 +25,8 @@ export class TokenError extends Error {
   constructor(
     message: string,
     /** Why, in one word, for the error's extensions and the logs. */
-    readonly reason: "missing" | "malformed" | "expired" | "lifetime" | "future" | "signature" | "audience" | "issuer" | "claims",
+    readonly reason:
+      "missing" | "malformed" | "expired" | "lifetime" | "future" | "signature" | "audience" | "issuer" | "claims",
   ) {
     super(message);
   }
@@ -82,16 +83,26 @@ export function userTokenVerifier(source: UserKeySource, options: UserTokenRules
       // its stated lifetime, so it is refused here, as is a lifetime above the maximum.
       const now = Math.floor(Date.now() / 1000);
       const iat = typeof payload.iat === "number" ? payload.iat : undefined;
-      if (iat !== undefined && iat > now + clockSkewS) throw new TokenError("The token's iat (issued at) is in the future", "future");
+      if (iat !== undefined && iat > now + clockSkewS)
+        throw new TokenError("The token's iat (issued at) is in the future", "future");
       if ((payload.exp as number) - (iat ?? now) > maxLifetimeS) {
-        throw new TokenError(`The token lives longer than the ${maxLifetimeS} s this gateway accepts (exp − iat)`, "lifetime");
+        throw new TokenError(
+          `The token lives longer than the ${maxLifetimeS} s this gateway accepts (exp − iat)`,
+          "lifetime",
+        );
       }
       const parsed = claims.safeParse(payload);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         throw new TokenError(`The token's claim ${issue.path.join(".") || "?"} is invalid: ${issue.message}`, "claims");
       }
-      return { kind: "user", issuer: parsed.data.iss, organisation: parsed.data.org, user: parsed.data.sub, roles: parsed.data.roles };
+      return {
+        kind: "user",
+        issuer: parsed.data.iss,
+        organisation: parsed.data.org,
+        user: parsed.data.sub,
+        roles: parsed.data.roles,
+      };
     },
   };
 }

@@ -28,8 +28,11 @@ export const FONT_FAMILY = "Frutiger, Arial, Helvetica, sans-serif";
 export function escapeXml(value: string): string {
   // Strip characters XML 1.0 forbids outright (C0 controls except tab/LF/CR, lone surrogates,
   // U+FFFE/U+FFFF): escaping cannot make them legal, and one would make the whole image unreadable.
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point (see above)
-  const legal = value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
+  const legal = value.replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point (see above)
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    "",
+  );
   return legal
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
@@ -84,7 +87,8 @@ export function linearScale(domain: readonly [number, number], range: readonly [
   const [d0, d1] = domain;
   const [r0, r1] = range;
   const span = d1 - d0;
-  const f = ((v: number) => (span === 0 || !Number.isFinite(span) ? (r0 + r1) / 2 : r0 + ((v - d0) / span) * (r1 - r0))) as LinearScale;
+  const f = ((v: number) =>
+    span === 0 || !Number.isFinite(span) ? (r0 + r1) / 2 : r0 + ((v - d0) / span) * (r1 - r0)) as LinearScale;
   f.domain = [d0, d1];
   f.range = [r0, r1];
   return f;
@@ -101,7 +105,10 @@ export function niceStep(span: number, count: number): number {
 }
 
 /** A padded, tick-aligned domain and its ticks covering every given value. */
-export function niceDomain(values: readonly number[], tickCount = 5): { domain: [number, number]; ticks: number[]; step: number } {
+export function niceDomain(
+  values: readonly number[],
+  tickCount = 5,
+): { domain: [number, number]; ticks: number[]; step: number } {
   const finite = values.filter((v) => Number.isFinite(v));
   let lo = finite.length ? Math.min(...finite) : 0;
   let hi = finite.length ? Math.max(...finite) : 1;
@@ -240,7 +247,12 @@ export function wrapText(text: string, maxChars: number): string[] {
 /** Shorten a single-line label to `maxChars`, ending with an ellipsis when cut. */
 export function truncate(text: string, maxChars: number): string {
   const chars = [...text.replace(/\s+/g, " ").trim()];
-  return chars.length <= maxChars ? chars.join("") : `${chars.slice(0, Math.max(1, maxChars - 1)).join("").trimEnd()}…`;
+  return chars.length <= maxChars
+    ? chars.join("")
+    : `${chars
+        .slice(0, Math.max(1, maxChars - 1))
+        .join("")
+        .trimEnd()}…`;
 }
 
 /**
@@ -290,7 +302,12 @@ export function svgDocument(doc: SvgDocument): string {
       class: doc.className,
       "font-family": FONT_FAMILY,
     },
-    [textEl("title", { id: titleId }, doc.title), textEl("desc", { id: descId }, doc.desc), el("rect", { class: "background", x: 0, y: 0, width: doc.width, height: doc.height, fill: NHS_COLOURS.white }), doc.body],
+    [
+      textEl("title", { id: titleId }, doc.title),
+      textEl("desc", { id: descId }, doc.desc),
+      el("rect", { class: "background", x: 0, y: 0, width: doc.width, height: doc.height, fill: NHS_COLOURS.white }),
+      doc.body,
+    ],
   );
 }
 
@@ -350,8 +367,26 @@ export function seriesFrame(input: {
 
   const grid = ticks.map((t) =>
     el("g", { class: "y-tick", "data-value": String(t) }, [
-      el("line", { x1: plot.left, x2: plot.right, y1: y(t), y2: y(t), stroke: NHS_COLOURS.paleGrey, "stroke-width": 1 }),
-      textEl("text", { x: plot.left - 8, y: y(t), "text-anchor": "end", "dominant-baseline": "middle", "font-size": 11, fill: NHS_COLOURS.darkGrey }, formatTick(t, tickStep)),
+      el("line", {
+        x1: plot.left,
+        x2: plot.right,
+        y1: y(t),
+        y2: y(t),
+        stroke: NHS_COLOURS.paleGrey,
+        "stroke-width": 1,
+      }),
+      textEl(
+        "text",
+        {
+          x: plot.left - 8,
+          y: y(t),
+          "text-anchor": "end",
+          "dominant-baseline": "middle",
+          "font-size": 11,
+          fill: NHS_COLOURS.darkGrey,
+        },
+        formatTick(t, tickStep),
+      ),
     ]),
   );
   const idx = tickIndices(input.dates.length, 6);
@@ -360,28 +395,73 @@ export function seriesFrame(input: {
     const anchor = idx.length > 1 && k === 0 ? "start" : idx.length > 1 && k === idx.length - 1 ? "end" : "middle";
     return el("g", { class: "x-tick", "data-date": date }, [
       el("line", { x1: x(i), x2: x(i), y1: plot.bottom, y2: plot.bottom + 5, stroke: NHS_COLOURS.darkGrey }),
-      textEl("text", { x: x(i), y: plot.bottom + 18, "text-anchor": anchor, "font-size": 11, fill: NHS_COLOURS.darkGrey }, fmtDate(date)),
+      textEl(
+        "text",
+        { x: x(i), y: plot.bottom + 18, "text-anchor": anchor, "font-size": 11, fill: NHS_COLOURS.darkGrey },
+        fmtDate(date),
+      ),
     ]);
   });
   const axes = [
-    el("line", { class: "x-axis", x1: plot.left, x2: plot.right, y1: plot.bottom, y2: plot.bottom, stroke: NHS_COLOURS.darkGrey }),
-    el("line", { class: "y-axis", x1: plot.left, x2: plot.left, y1: plot.top, y2: plot.bottom, stroke: NHS_COLOURS.darkGrey }),
+    el("line", {
+      class: "x-axis",
+      x1: plot.left,
+      x2: plot.right,
+      y1: plot.bottom,
+      y2: plot.bottom,
+      stroke: NHS_COLOURS.darkGrey,
+    }),
+    el("line", {
+      class: "y-axis",
+      x1: plot.left,
+      x2: plot.left,
+      y1: plot.top,
+      y2: plot.bottom,
+      stroke: NHS_COLOURS.darkGrey,
+    }),
     textEl(
       "text",
-      { class: "y-label", x: 16, y: (plot.top + plot.bottom) / 2, transform: `rotate(-90 16 ${coord((plot.top + plot.bottom) / 2)})`, "text-anchor": "middle", "font-size": 12, fill: NHS_COLOURS.darkGrey },
+      {
+        class: "y-label",
+        x: 16,
+        y: (plot.top + plot.bottom) / 2,
+        transform: `rotate(-90 16 ${coord((plot.top + plot.bottom) / 2)})`,
+        "text-anchor": "middle",
+        "font-size": 12,
+        fill: NHS_COLOURS.darkGrey,
+      },
       truncate(input.unit, 40),
     ),
   ];
-  const heading = textEl("text", { class: "heading", x: plot.left, y: 24, "font-size": 16, "font-weight": "bold", fill: NHS_COLOURS.black }, truncate(input.title, 70));
+  const heading = textEl(
+    "text",
+    { class: "heading", x: plot.left, y: 24, "font-size": 16, "font-weight": "bold", fill: NHS_COLOURS.black },
+    truncate(input.title, 70),
+  );
 
   let lx = plot.left;
   const legend = input.legend.map((item) => {
     const swatch =
       item.swatch.kind === "circle"
         ? el("circle", { cx: lx + 5, cy: 44, r: 4.5, fill: item.swatch.fill })
-        : el("line", { x1: lx, x2: lx + 18, y1: 44, y2: 44, stroke: item.swatch.stroke, "stroke-width": 2, "stroke-dasharray": item.swatch.dash });
+        : el("line", {
+            x1: lx,
+            x2: lx + 18,
+            y1: 44,
+            y2: 44,
+            stroke: item.swatch.stroke,
+            "stroke-width": 2,
+            "stroke-dasharray": item.swatch.dash,
+          });
     const textX = lx + (item.swatch.kind === "circle" ? 14 : 23);
-    const g = el("g", { class: "legend-item" }, [swatch, textEl("text", { x: textX, y: 44, "dominant-baseline": "middle", "font-size": 11, fill: NHS_COLOURS.darkGrey }, item.label)]);
+    const g = el("g", { class: "legend-item" }, [
+      swatch,
+      textEl(
+        "text",
+        { x: textX, y: 44, "dominant-baseline": "middle", "font-size": 11, fill: NHS_COLOURS.darkGrey },
+        item.label,
+      ),
+    ]);
     // Rough advance: ~6.2 px per character at 11 px plus the swatch and a gap.
     lx = textX + item.label.length * 6.2 + 14;
     return g;
@@ -392,14 +472,32 @@ export function seriesFrame(input: {
     boundary,
     y,
     plot,
-    markup: [heading, el("g", { class: "legend" }, legend), el("g", { class: "grid" }, grid), el("g", { class: "axes" }, [...axes, ...xLabels])].join(""),
+    markup: [
+      heading,
+      el("g", { class: "legend" }, legend),
+      el("g", { class: "grid" }, grid),
+      el("g", { class: "axes" }, [...axes, ...xLabels]),
+    ].join(""),
   };
 }
 
 /** A polyline through the given points (nothing for an empty list). */
-export function polyline(className: string, pts: readonly (readonly [number, number])[], stroke: string, extra: Attrs = {}): string {
+export function polyline(
+  className: string,
+  pts: readonly (readonly [number, number])[],
+  stroke: string,
+  extra: Attrs = {},
+): string {
   if (!pts.length) return "";
-  return el("polyline", { class: className, points: pts.map(([px, py]) => `${coord(px)},${coord(py)}`).join(" "), fill: "none", stroke, "stroke-width": 1.5, "stroke-linejoin": "round", ...extra });
+  return el("polyline", {
+    class: className,
+    points: pts.map(([px, py]) => `${coord(px)},${coord(py)}`).join(" "),
+    fill: "none",
+    stroke,
+    "stroke-width": 1.5,
+    "stroke-linejoin": "round",
+    ...extra,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -417,13 +515,33 @@ export function notAnalysedSvg(title: string, reason: string): string {
   const lineHeight = 17;
   const H = top + lines.length * lineHeight + 14;
   const body = [
-    el("rect", { x: 0.5, y: 0.5, width: W - 1, height: H - 1, fill: "none", stroke: NHS_COLOURS.midGrey, "stroke-dasharray": "4 3" }),
-    textEl("text", { class: "heading", x: 16, y: 28, "font-size": 15, "font-weight": "bold", fill: NHS_COLOURS.black }, truncate(title, 50)),
+    el("rect", {
+      x: 0.5,
+      y: 0.5,
+      width: W - 1,
+      height: H - 1,
+      fill: "none",
+      stroke: NHS_COLOURS.midGrey,
+      "stroke-dasharray": "4 3",
+    }),
+    textEl(
+      "text",
+      { class: "heading", x: 16, y: 28, "font-size": 15, "font-weight": "bold", fill: NHS_COLOURS.black },
+      truncate(title, 50),
+    ),
     el(
       "text",
       { class: "reason", x: 16, y: top, "font-size": 13, fill: NHS_COLOURS.darkGrey },
       lines.map((line, i) => textEl("tspan", { x: 16, y: top + i * lineHeight }, line)),
     ),
   ].join("");
-  return svgDocument({ width: W, height: H, title, desc: `No chart is shown: ${reason}`, className: "chart not-analysed", id: idPrefix("na", title, reason), body });
+  return svgDocument({
+    width: W,
+    height: H,
+    title,
+    desc: `No chart is shown: ${reason}`,
+    className: "chart not-analysed",
+    id: idPrefix("na", title, reason),
+    body,
+  });
 }

@@ -70,7 +70,9 @@ export class SchemaChecker {
     const checkedAt = new Date();
     let sdl: unknown;
     try {
-      const headers = this.signer ? await this.signer.headers({ kind: "service", service: "schema-check" }, partner.id) : {};
+      const headers = this.signer
+        ? await this.signer.headers({ kind: "service", service: "schema-check" }, partner.id)
+        : {};
       const res = await callPartner(partner.url, { query: "{ _service { sdl } }" }, this.timeoutMs, headers);
       sdl = (res.data as { _service?: { sdl?: unknown } } | null)?._service?.sdl;
     } catch (e) {
@@ -81,9 +83,17 @@ export class SchemaChecker {
         const last = await previous;
         if (last.status !== "unreachable") return last;
       }
-      return { status: "unreachable", reason: e instanceof PartnerCallError ? e.message : "failed", checkedAt, ...(failure ? { failure } : {}) };
+      return {
+        status: "unreachable",
+        reason: e instanceof PartnerCallError ? e.message : "failed",
+        checkedAt,
+        ...(failure ? { failure } : {}),
+      };
     }
-    const problems = typeof sdl === "string" ? contractProblems(contractSdl(partner.kind), sdl) : ["it does not answer `_service { sdl }`"];
+    const problems =
+      typeof sdl === "string"
+        ? contractProblems(contractSdl(partner.kind), sdl)
+        : ["it does not answer `_service { sdl }`"];
     if (problems.length === 0) return { status: "ok", checkedAt };
     const reason = `does not serve the ${partner.kind} contract: ${problems.slice(0, 5).join(" ")}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ""}`;
     this.logger.warn({ partner: partner.id, reason }, "partner quarantined");

@@ -36,7 +36,9 @@ export function contractProblems(contractSdl: string, candidateSdl: string): str
   }
   let problems: string[];
   try {
-    problems = findBreakingChanges(buildSubgraphSchema(contractDoc), buildSubgraphSchema(candidateDoc)).map((c) => c.description);
+    problems = findBreakingChanges(buildSubgraphSchema(contractDoc), buildSubgraphSchema(candidateDoc)).map(
+      (c) => c.description,
+    );
   } catch (e) {
     return [`schema is not a valid subgraph schema: ${(e as Error).message}`];
   }
@@ -44,7 +46,10 @@ export function contractProblems(contractSdl: string, candidateSdl: string): str
   const actual = entityKeys(candidateDoc);
   for (const [type, keys] of expected) {
     const got = actual.get(type) ?? [];
-    if (JSON.stringify(got) !== JSON.stringify(keys)) problems.push(`${type} must be an entity with @key(fields: ${keys.join(", ")}), found ${got.length ? got.join(", ") : "no @key"}.`);
+    if (JSON.stringify(got) !== JSON.stringify(keys))
+      problems.push(
+        `${type} must be an entity with @key(fields: ${keys.join(", ")}), found ${got.length ? got.join(", ") : "no @key"}.`,
+      );
   }
   return problems;
 }

@@ -65,7 +65,13 @@ export class DurableNodeFS extends NodeFS {
 
 /** PGlite's default start parameters with fsync on and the one WAL sync method that reaches the disk. */
 export function durableStartParams(): string[] {
-  return [...(PGlite.defaultStartParams as string[]).filter((p) => p !== "-F"), "-c", "fsync=on", "-c", "wal_sync_method=fsync"];
+  return [
+    ...(PGlite.defaultStartParams as string[]).filter((p) => p !== "-F"),
+    "-c",
+    "fsync=on",
+    "-c",
+    "wal_sync_method=fsync",
+  ];
 }
 
 /**

@@ -76,7 +76,9 @@ export interface EmbeddedOptions {
 }
 
 async function openFolder(dataDir: string, fsync: boolean): Promise<PGlite> {
-  const db = fsync ? new PGlite({ dataDir, fs: new DurableNodeFS(dataDir), startParams: durableStartParams() }) : new PGlite(dataDir);
+  const db = fsync
+    ? new PGlite({ dataDir, fs: new DurableNodeFS(dataDir), startParams: durableStartParams() })
+    : new PGlite(dataDir);
   await db.waitReady;
   return db;
 }

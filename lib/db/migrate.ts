@@ -53,7 +53,9 @@ export async function applyMigrations(db: SqlRunner, dir: string): Promise<strin
     const previous = applied.get(m.name);
     if (previous !== undefined) {
       if (previous !== m.checksum) {
-        throw new Error(`migration ${m.name} was modified after it was applied (checksum differs); add a new migration instead`);
+        throw new Error(
+          `migration ${m.name} was modified after it was applied (checksum differs); add a new migration instead`,
+        );
       }
       continue;
     }

@@ -59,7 +59,7 @@ function countedRunner(runner: SqlRunner, counter: StatementCounter): SqlRunner 
 function pgliteRunner(db: PGlite): SqlRunner {
   return {
     exec: async (sql) => void (await db.exec(sql)),
-    query: async <T,>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
+    query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
   };
 }
 
@@ -83,7 +83,9 @@ export async function openDatabase<C extends { $disconnect(): Promise<void> }>(
     const [fsync] = await sql.query<{ fsync: string }>(`SHOW fsync`);
     // pglite-prisma-adapter declares its factory with its own copy of @prisma/driver-adapter-utils
     // (7.2), the client takes 7.10's: the same interface at runtime, two types to the compiler.
-    const prisma = makeClient({ adapter: counted(new PrismaPGlite(db), statements) as unknown as SqlDriverAdapterFactory });
+    const prisma = makeClient({
+      adapter: counted(new PrismaPGlite(db), statements) as unknown as SqlDriverAdapterFactory,
+    });
     return {
       prisma,
       statements,

@@ -10,5 +10,8 @@ export interface PrismaPaths {
 
 /** The paths inside one Prisma folder, given as a URL ending in `/`. */
 export function prismaPaths(folder: URL): PrismaPaths {
-  return { schema: fileURLToPath(new URL("schema.prisma", folder)), migrations: fileURLToPath(new URL("migrations", folder)) };
+  return {
+    schema: fileURLToPath(new URL("schema.prisma", folder)),
+    migrations: fileURLToPath(new URL("migrations", folder)),
+  };
 }

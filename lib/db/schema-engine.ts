@@ -26,7 +26,9 @@ async function loadBindings() {
     // exports as imports, hand the instance back to the glue, then start it.
     const gluePath = import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const glue = await import(gluePath);
-    const module = await WebAssembly.compile(new Uint8Array(await readFile(new URL("./schema_engine_bg.wasm", gluePath))));
+    const module = await WebAssembly.compile(
+      new Uint8Array(await readFile(new URL("./schema_engine_bg.wasm", gluePath))),
+    );
     const instance = await WebAssembly.instantiate(module, { "./schema_engine_bg.js": glue });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports as unknown as { __wbindgen_start(): void }).__wbindgen_start();
@@ -63,9 +65,16 @@ export async function sqlForSchema(schemaPath: string, scratch: PGlite): Promise
  * How many steps it would take to bring `db` (already migrated) to `schema`: zero when the
  * committed migrations and the Prisma schema agree. Alters `db`: use a scratch database.
  */
-export async function driftSteps(schemaPath: string, db: PGlite): Promise<{ executedSteps: number; unexecutable: string[] }> {
+export async function driftSteps(
+  schemaPath: string,
+  db: PGlite,
+): Promise<{ executedSteps: number; unexecutable: string[] }> {
   const schema = await readFile(schemaPath, "utf8");
   const engine = await engineFor(schema, db);
-  const result = await engine.schemaPush({ schema: { files: [{ path: "schema.prisma", content: schema }] }, force: true, filters: FILTERS });
+  const result = await engine.schemaPush({
+    schema: { files: [{ path: "schema.prisma", content: schema }] },
+    force: true,
+    filters: FILTERS,
+  });
   return { executedSteps: result.executedSteps, unexecutable: result.unexecutable };
 }

@@ -52,13 +52,27 @@ function collect(
         if (s.selectionSet) entry.selections.push(s.selectionSet);
         into.set(key, entry);
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
-        collect(schema, [s.selectionSet], s.typeCondition ? schema.getType(s.typeCondition.name.value) ?? parent : parent, fragments, into, seen);
+        collect(
+          schema,
+          [s.selectionSet],
+          s.typeCondition ? (schema.getType(s.typeCondition.name.value) ?? parent) : parent,
+          fragments,
+          into,
+          seen,
+        );
       } else {
         const def = fragments.get(s.name.value);
         // A fragment spread twice in one selection set adds nothing the first did not.
         if (!def || seen.has(def.name.value)) continue;
         seen.add(def.name.value);
-        collect(schema, [def.selectionSet], schema.getType(def.typeCondition.name.value) ?? parent, fragments, into, seen);
+        collect(
+          schema,
+          [def.selectionSet],
+          schema.getType(def.typeCondition.name.value) ?? parent,
+          fragments,
+          into,
+          seen,
+        );
         seen.delete(def.name.value);
       }
     }
@@ -95,9 +109,13 @@ export function resultCost(
       for (const [key, field] of collect(schema, sets, type, fragments)) {
         if (field.name === "__typename") continue;
         const parent = field.parent;
-        const def = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[field.name] : undefined;
+        const def =
+          parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[field.name] : undefined;
         const named = def ? getNamedType(def.type) : undefined;
-        const weight = (parent ? directives.get(`${parent.name}.${field.name}`)?.weight : undefined) ?? (named ? directives.get(named.name)?.weight : undefined) ?? 1;
+        const weight =
+          (parent ? directives.get(`${parent.name}.${field.name}`)?.weight : undefined) ??
+          (named ? directives.get(named.name)?.weight : undefined) ??
+          1;
         fields.push({ key, weight, leaf: field.selections.length === 0, selections: field.selections, type: named });
       }
       byType.set(type?.name, fields);
@@ -116,7 +134,8 @@ export function resultCost(
     // An abstract type's object says what it is when the query asked (`__typename`, which the
     // planner adds to every entity fetch); otherwise each field is read on its fragment's type.
     const typename = record.__typename;
-    const concrete = typeof typename === "string" && type && isAbstractType(type) ? (schema.getType(typename) ?? type) : type;
+    const concrete =
+      typeof typename === "string" && type && isAbstractType(type) ? (schema.getType(typename) ?? type) : type;
     let total = 0;
     for (const field of collected(sets, concrete)) {
       const v = record[field.key];
@@ -125,7 +144,12 @@ export function resultCost(
     }
     return total;
   };
-  const root = operation.operation === "query" ? schema.getQueryType() : operation.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    operation.operation === "query"
+      ? schema.getQueryType()
+      : operation.operation === "mutation"
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   return objectCost(data, [operation.selectionSet], root ?? undefined);
 }
 

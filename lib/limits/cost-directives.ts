@@ -47,12 +47,17 @@ function directiveNames(document: DocumentNode): { cost: Set<string>; listSize: 
     }
     // A supergraph defines @cost without importing it (the cost spec's own name).
   }
-  if (document.definitions.some((d) => d.kind === Kind.DIRECTIVE_DEFINITION && d.name.value === "cost")) names.cost.add("cost");
-  if (document.definitions.some((d) => d.kind === Kind.DIRECTIVE_DEFINITION && d.name.value === "listSize")) names.listSize.add("listSize");
+  if (document.definitions.some((d) => d.kind === Kind.DIRECTIVE_DEFINITION && d.name.value === "cost"))
+    names.cost.add("cost");
+  if (document.definitions.some((d) => d.kind === Kind.DIRECTIVE_DEFINITION && d.name.value === "listSize"))
+    names.listSize.add("listSize");
   return names;
 }
 
-function read(directives: readonly DirectiveNode[] | undefined, names: ReturnType<typeof directiveNames>): FieldCost | undefined {
+function read(
+  directives: readonly DirectiveNode[] | undefined,
+  names: ReturnType<typeof directiveNames>,
+): FieldCost | undefined {
   let found: FieldCost | undefined;
   for (const d of directives ?? []) {
     const args = Object.fromEntries((d.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));

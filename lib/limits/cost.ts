@@ -50,7 +50,12 @@ export interface CostOptions {
 }
 
 /** The value an argument will have: literal, the request's variable, or the variable's default. */
-function argumentValue(field: FieldNode, name: string, op: OperationDefinitionNode | undefined, variables: Record<string, unknown> | null | undefined): { value: unknown } | undefined {
+function argumentValue(
+  field: FieldNode,
+  name: string,
+  op: OperationDefinitionNode | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): { value: unknown } | undefined {
   const arg = field.arguments?.find((a) => a.name.value === name);
   if (!arg) return undefined;
   if (arg.value.kind !== Kind.VARIABLE) return { value: valueFromASTUntyped(arg.value) };
@@ -61,7 +66,12 @@ function argumentValue(field: FieldNode, name: string, op: OperationDefinitionNo
 }
 
 /** The size a `@listSize(slicingArguments:)` gives: the first such argument present (a list counts its items). */
-function slicedSize(field: FieldNode, declared: FieldCost | undefined, op: OperationDefinitionNode | undefined, variables: Record<string, unknown> | null | undefined): unknown {
+function slicedSize(
+  field: FieldNode,
+  declared: FieldCost | undefined,
+  op: OperationDefinitionNode | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): unknown {
   for (const name of declared?.slicingArguments ?? []) {
     const given = argumentValue(field, name, op, variables);
     if (given && given.value != null) return Array.isArray(given.value) ? given.value.length : given.value;
@@ -85,7 +95,11 @@ export function pageArgument(
   return undefined;
 }
 
-function fieldDef(schema: GraphQLSchema, parent: GraphQLNamedType | undefined, field: FieldNode): GraphQLField<unknown, unknown> | undefined {
+function fieldDef(
+  schema: GraphQLSchema,
+  parent: GraphQLNamedType | undefined,
+  field: FieldNode,
+): GraphQLField<unknown, unknown> | undefined {
   const name = field.name.value;
   if (parent === schema.getQueryType()) {
     if (name === SchemaMetaFieldDef.name) return SchemaMetaFieldDef;
@@ -94,12 +108,22 @@ function fieldDef(schema: GraphQLSchema, parent: GraphQLNamedType | undefined, f
   return parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
 }
 
-export function operationCost(schema: GraphQLSchema, op: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, options: CostOptions): number {
+export function operationCost(
+  schema: GraphQLSchema,
+  op: OperationDefinitionNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  options: CostOptions,
+): number {
   const memo = new Map<string, number>();
   const active = new Set<string>();
   const directives = options.directives ?? NO_COST_DIRECTIVES;
-  const size = (value: unknown) => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : options.defaultListSize);
-  const walk = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined, pageSize: { size: number; fields: readonly string[] } | undefined): number => {
+  const size = (value: unknown) =>
+    typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : options.defaultListSize;
+  const walk = (
+    set: SelectionSetNode | undefined,
+    parent: GraphQLNamedType | undefined,
+    pageSize: { size: number; fields: readonly string[] } | undefined,
+  ): number => {
     let total = 0;
     for (const s of set?.selections ?? []) {
       if (s.kind === Kind.FIELD) {
@@ -110,15 +134,18 @@ export function operationCost(schema: GraphQLSchema, op: OperationDefinitionNode
         const weight = declared?.weight ?? (type ? directives.get(type.name)?.weight : undefined) ?? 1;
         const isList = def ? isListType(getNullableType(def.type)) : false;
         // Its size: a slicing argument or assumed size it declares, else its page argument.
-        const ownSize = () => size(slicedSize(s, declared, op, options.variables) ?? pageArgument(s, def, op, options.variables)?.value);
+        const ownSize = () =>
+          size(slicedSize(s, declared, op, options.variables) ?? pageArgument(s, def, op, options.variables)?.value);
         if (!s.selectionSet || (type && !isCompositeType(type))) {
           total += declared?.assumedSize !== undefined || declared?.slicingArguments ? weight * ownSize() : weight;
           continue;
         }
-        const sizedFields = declared?.sizedFields ?? (type?.name.endsWith("Connection") ? ["edges", "nodes"] : undefined);
+        const sizedFields =
+          declared?.sizedFields ?? (type?.name.endsWith("Connection") ? ["edges", "nodes"] : undefined);
         // A connection's page size sizes its edges/nodes; a plain list is sized by its own argument.
         let multiplier = 1;
-        if (isList) multiplier = pageSize !== undefined && pageSize.fields.includes(s.name.value) ? pageSize.size : ownSize();
+        if (isList)
+          multiplier = pageSize !== undefined && pageSize.fields.includes(s.name.value) ? pageSize.size : ownSize();
         const inner = walk(s.selectionSet, type, sizedFields ? { size: ownSize(), fields: sizedFields } : undefined);
         total += weight + multiplier * inner;
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
@@ -143,7 +170,12 @@ export function operationCost(schema: GraphQLSchema, op: OperationDefinitionNode
     }
     return total;
   };
-  const root = op.operation === "query" ? schema.getQueryType() : op.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    op.operation === "query"
+      ? schema.getQueryType()
+      : op.operation === "mutation"
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   return walk(op.selectionSet, root ?? undefined, undefined);
 }
 
@@ -173,4 +205,3 @@ export function maxCostRule(limit: number, options: CostOptions): ValidationRule
     };
   };
 }
-

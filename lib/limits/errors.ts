@@ -3,7 +3,13 @@
 import { GraphQLError, type ASTNode, type GraphQLFormattedError } from "graphql";
 import { EDGE_LIMIT_CODES, ErrorCode } from "../errors.ts";
 
-export function limitError(code: string, message: string, limit: number, actual: number | string, nodes?: ASTNode | readonly ASTNode[]): GraphQLError {
+export function limitError(
+  code: string,
+  message: string,
+  limit: number,
+  actual: number | string,
+  nodes?: ASTNode | readonly ASTNode[],
+): GraphQLError {
   return new GraphQLError(message, { nodes, extensions: { code, limit, actual } });
 }
 
@@ -18,7 +24,8 @@ const TOKEN_LIMIT = /Document contains more tha[nt] (\d+) tokens/;
 const PERSISTED_QUERY_ERRORS: Record<string, { code: string; message: string }> = {
   "provided sha does not match query": {
     code: ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
-    message: "extensions.persistedQuery.sha256Hash does not match the query: send the SHA-256 of the exact query text, in lowercase hex",
+    message:
+      "extensions.persistedQuery.sha256Hash does not match the query: send the SHA-256 of the exact query text, in lowercase hex",
   },
   "Unsupported persisted query version": {
     code: ErrorCode.PERSISTED_QUERY_VERSION_UNSUPPORTED,
@@ -38,7 +45,10 @@ export function withEdgeCodes(format: (formatted: GraphQLFormattedError, error: 
     const code = original?.extensions?.code;
     if (typeof code === "string" && EDGE_LIMIT_CODES.has(code)) {
       formatted = { ...formatted, extensions: { ...formatted.extensions, code } };
-    } else if ((formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) === ErrorCode.INTERNAL_SERVER_ERROR && PERSISTED_QUERY_ERRORS[formatted.message]) {
+    } else if (
+      (formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) === ErrorCode.INTERNAL_SERVER_ERROR &&
+      PERSISTED_QUERY_ERRORS[formatted.message]
+    ) {
       const known = PERSISTED_QUERY_ERRORS[formatted.message]!;
       formatted = { message: known.message, extensions: { ...formatted.extensions, code: known.code } };
     } else if (formatted.extensions?.code === ErrorCode.GRAPHQL_PARSE_FAILED) {

@@ -11,7 +11,16 @@
 // The per-caller rate limit of unsigned requests is the HTTP front's (lib/http-server.ts `limiter`),
 // given by subgraphs/shared/service.ts.
 import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from "@apollo/server";
-import { GraphQLError, Kind, validate, valueFromASTUntyped, visit, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  validate,
+  valueFromASTUntyped,
+  visit,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type OperationDefinitionNode,
+} from "graphql";
 import { loadConfig, type Config } from "../config.ts";
 import { ErrorCode } from "../errors.ts";
 import { maxCostRule } from "./cost.ts";
@@ -35,7 +44,9 @@ export const PARTNER_LIMIT_KEYS = [
 export type PartnerLimitSettings = Pick<Config, (typeof PARTNER_LIMIT_KEYS)[number]>;
 
 function pick(config: Partial<Config>): PartnerLimitSettings {
-  return Object.fromEntries(PARTNER_LIMIT_KEYS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]])) as PartnerLimitSettings;
+  return Object.fromEntries(
+    PARTNER_LIMIT_KEYS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]]),
+  ) as PartnerLimitSettings;
 }
 
 /** The documented defaults (an empty environment). */
@@ -91,10 +102,17 @@ export function markSignedForward<T extends object>(context: T, by: "gateway" | 
 
 const signerOf = (context: object): string | undefined => (context as { [SIGNED_FORWARD]?: string })[SIGNED_FORWARD];
 
-export function partnerLimitsPlugin<C extends BaseContext>(settings: PartnerLimitSettings, directives: CostDirectives): ApolloServerPlugin<C> {
+export function partnerLimitsPlugin<C extends BaseContext>(
+  settings: PartnerLimitSettings,
+  directives: CostDirectives,
+): ApolloServerPlugin<C> {
   const costLimit = (context: C) => {
     const by = signerOf(context);
-    return by === "catalogue" ? settings.CATALOGUE_MAX_QUERY_COST : by ? settings.PARTNER_MAX_QUERY_COST : settings.MAX_QUERY_COST;
+    return by === "catalogue"
+      ? settings.CATALOGUE_MAX_QUERY_COST
+      : by
+        ? settings.PARTNER_MAX_QUERY_COST
+        : settings.MAX_QUERY_COST;
   };
   return {
     async requestDidStart() {
@@ -112,15 +130,21 @@ export function partnerLimitsPlugin<C extends BaseContext>(settings: PartnerLimi
               entities,
             );
           }
-          const only = { ...document, definitions: document.definitions.filter((d) => d.kind !== Kind.OPERATION_DEFINITION || d === operation) };
-          const [error] = validate(schema, only, [maxCostRule(maxCost, { defaultListSize: settings.COST_DEFAULT_LIST_SIZE, variables, directives })]);
+          const only = {
+            ...document,
+            definitions: document.definitions.filter((d) => d.kind !== Kind.OPERATION_DEFINITION || d === operation),
+          };
+          const [error] = validate(schema, only, [
+            maxCostRule(maxCost, { defaultListSize: settings.COST_DEFAULT_LIST_SIZE, variables, directives }),
+          ]);
           if (error) {
             Object.assign(error.extensions, { http: { status: 400 } });
             throw error;
           }
         },
         async willSendResponse({ response, schema, document, operation, contextValue }) {
-          if (response.body.kind !== "single" || !document || !operation || response.body.singleResult.data == null) return;
+          if (response.body.kind !== "single" || !document || !operation || response.body.singleResult.data == null)
+            return;
           const maxCost = costLimit(contextValue);
           const actual = resultCost(schema, document, operation, response.body.singleResult.data, directives);
           if (actual <= maxCost) return;
@@ -135,7 +159,11 @@ export function partnerLimitsPlugin<C extends BaseContext>(settings: PartnerLimi
 type Format = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 /** A partner's Apollo Server options: every limit above, masked errors, no stack traces. */
-export function partnerServerOptions<C extends BaseContext>(contract: DocumentNode, settings: PartnerLimitSettings, formatError: Format) {
+export function partnerServerOptions<C extends BaseContext>(
+  contract: DocumentNode,
+  settings: PartnerLimitSettings,
+  formatError: Format,
+) {
   const structural = structuralLimits(settings);
   return {
     validationRules: [maxDepthRule(structural.depth), maxAliasesRule(structural.aliases)],

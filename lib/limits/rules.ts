@@ -8,13 +8,19 @@ import { fragmentsOf, measureSelections, type Measure } from "./walk.ts";
 
 type Measurer = (op: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>) => number;
 
-function operationLimit(code: string, limit: number, measure: Measurer, describe: (actual: number) => string): ValidationRule {
+function operationLimit(
+  code: string,
+  limit: number,
+  measure: Measurer,
+  describe: (actual: number) => string,
+): ValidationRule {
   return (context: ValidationContext) => {
     const fragments = fragmentsOf(context.getDocument());
     return {
       OperationDefinition(op) {
         const actual = measure(op, fragments);
-        if (actual > limit) context.reportError(limitError(code, `${describe(actual)}; the limit is ${limit}`, limit, actual, op));
+        if (actual > limit)
+          context.reportError(limitError(code, `${describe(actual)}; the limit is ${limit}`, limit, actual, op));
         return false;
       },
     };
@@ -28,12 +34,21 @@ const sum = (a: number, b: number) => a + b;
 const INTROSPECTION_ROOTS = new Set(["__schema", "__type"]);
 
 export const depthOf: Measurer = (op, fragments) =>
-  measureSelections(op.selectionSet, fragments, { field: (f, inner) => (INTROSPECTION_ROOTS.has(f.name.value) ? 1 : 1 + inner), combine: Math.max, empty: 0 });
+  measureSelections(op.selectionSet, fragments, {
+    field: (f, inner) => (INTROSPECTION_ROOTS.has(f.name.value) ? 1 : 1 + inner),
+    combine: Math.max,
+    empty: 0,
+  });
 
 export const aliasesOf: Measurer = (op, fragments) =>
-  measureSelections(op.selectionSet, fragments, { field: (f, inner) => (f.alias ? 1 : 0) + inner, combine: sum, empty: 0 });
+  measureSelections(op.selectionSet, fragments, {
+    field: (f, inner) => (f.alias ? 1 : 0) + inner,
+    combine: sum,
+    empty: 0,
+  });
 
-export const rootFieldsOf: Measurer = (op, fragments) => measureSelections(op.selectionSet, fragments, { field: () => 1, combine: sum, empty: 0 });
+export const rootFieldsOf: Measurer = (op, fragments) =>
+  measureSelections(op.selectionSet, fragments, { field: () => 1, combine: sum, empty: 0 });
 
 const directives: Measure = {
   field: (f, inner) => (f.directives?.length ?? 0) + inner,
@@ -48,13 +63,28 @@ export const directivesOf: Measurer = (op, fragments) =>
 
 /** Deepest field nesting: `{ a { b } }` is 2. */
 export const maxDepthRule = (limit: number): ValidationRule =>
-  operationLimit(ErrorCode.QUERY_TOO_DEEP, limit, depthOf, (n) => `Query is nested ${n} levels deep (fragments expanded)`);
+  operationLimit(
+    ErrorCode.QUERY_TOO_DEEP,
+    limit,
+    depthOf,
+    (n) => `Query is nested ${n} levels deep (fragments expanded)`,
+  );
 
 export const maxAliasesRule = (limit: number): ValidationRule =>
-  operationLimit(ErrorCode.TOO_MANY_ALIASES, limit, aliasesOf, (n) => `Operation uses ${n} aliases (fragments expanded)`);
+  operationLimit(
+    ErrorCode.TOO_MANY_ALIASES,
+    limit,
+    aliasesOf,
+    (n) => `Operation uses ${n} aliases (fragments expanded)`,
+  );
 
 export const maxRootFieldsRule = (limit: number): ValidationRule =>
   operationLimit(ErrorCode.TOO_MANY_ROOT_FIELDS, limit, rootFieldsOf, (n) => `Operation selects ${n} top-level fields`);
 
 export const maxDirectivesRule = (limit: number): ValidationRule =>
-  operationLimit(ErrorCode.TOO_MANY_DIRECTIVES, limit, directivesOf, (n) => `Operation uses ${n} directives (fragments expanded)`);
+  operationLimit(
+    ErrorCode.TOO_MANY_DIRECTIVES,
+    limit,
+    directivesOf,
+    (n) => `Operation uses ${n} directives (fragments expanded)`,
+  );

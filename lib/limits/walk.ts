@@ -22,14 +22,19 @@ export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinit
 }
 
 /** The measure of a selection set with every fragment expanded. */
-export function measureSelections(selectionSet: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, m: Measure): number {
+export function measureSelections(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Map<string, FragmentDefinitionNode>,
+  m: Measure,
+): number {
   const memo = new Map<string, number>();
   const active = new Set<string>();
   const walk = (set: SelectionSetNode | undefined): number => {
     let total = m.empty;
     for (const s of set?.selections ?? []) {
       if (s.kind === Kind.FIELD) total = m.combine(total, m.field(s, walk(s.selectionSet)));
-      else if (s.kind === Kind.INLINE_FRAGMENT) total = m.combine(total, m.combine(m.fragment?.(s) ?? m.empty, walk(s.selectionSet)));
+      else if (s.kind === Kind.INLINE_FRAGMENT)
+        total = m.combine(total, m.combine(m.fragment?.(s) ?? m.empty, walk(s.selectionSet)));
       else {
         const name = s.name.value;
         let value = memo.get(name);

@@ -17,7 +17,10 @@ function read(file: string): FileShape {
 
 /** One partner per line: a diff of the registry shows exactly which partner changed. */
 export function formatRegistry(data: FileShape): string {
-  const lines = data.partners.map((p) => `    ${JSON.stringify(p).replace(/":/g, '": ').replace(/,"/g, ', "').replace(/^\{/, "{ ").replace(/\}$/, " }")}`);
+  const lines = data.partners.map(
+    (p) =>
+      `    ${JSON.stringify(p).replace(/":/g, '": ').replace(/,"/g, ', "').replace(/^\{/, "{ ").replace(/\}$/, " }")}`,
+  );
   const head = data.$comment !== undefined ? `  "$comment": ${JSON.stringify(data.$comment)},\n` : "";
   return `{\n${head}  "partners": [\n${lines.join(",\n")}\n  ]\n}\n`;
 }
@@ -34,9 +37,11 @@ function write(file: string, data: FileShape): void {
 
 export function addPartner(file: string, entry: unknown): PartnerEntry {
   const parsed = partnerEntry.safeParse(entry);
-  if (!parsed.success) throw new RegistryEditError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  if (!parsed.success)
+    throw new RegistryEditError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   const data = read(file);
-  if (data.partners.some((p) => p.id === parsed.data.id)) throw new RegistryEditError(`partner ${parsed.data.id} is already registered`);
+  if (data.partners.some((p) => p.id === parsed.data.id))
+    throw new RegistryEditError(`partner ${parsed.data.id} is already registered`);
   data.partners.push(parsed.data);
   write(file, data);
   return parsed.data;

@@ -58,13 +58,19 @@ export const registryFile = z
     const seen = new Set<string>();
     const ports = new Set<number>();
     r.partners.forEach((p, i) => {
-      if (seen.has(p.id)) ctx.addIssue({ code: "custom", path: ["partners", i, "id"], message: `duplicate partner id ${p.id}` });
-      if (ports.has(p.port)) ctx.addIssue({ code: "custom", path: ["partners", i, "port"], message: `duplicate port ${p.port}` });
+      if (seen.has(p.id))
+        ctx.addIssue({ code: "custom", path: ["partners", i, "id"], message: `duplicate partner id ${p.id}` });
+      if (ports.has(p.port))
+        ctx.addIssue({ code: "custom", path: ["partners", i, "port"], message: `duplicate port ${p.port}` });
       seen.add(p.id);
       ports.add(p.port);
     });
     if (r.partners.filter((p) => p.kind === "catalogue" && p.enabled).length !== 1) {
-      ctx.addIssue({ code: "custom", path: ["partners"], message: "exactly one enabled catalogue partner is required" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["partners"],
+        message: "exactly one enabled catalogue partner is required",
+      });
     }
   });
 
@@ -101,7 +107,10 @@ export class Registry {
 
   /** A copy with some partners' URLs replaced (tests and the launcher use ephemeral ports). */
   withUrls(urls: Record<string, string>): Registry {
-    return new Registry(this.partners.map((p) => ({ ...p, url: urls[p.id] ?? p.url })), "unused");
+    return new Registry(
+      this.partners.map((p) => ({ ...p, url: urls[p.id] ?? p.url })),
+      "unused",
+    );
   }
 }
 
@@ -111,7 +120,9 @@ export class RegistryError extends Error {}
 export function parseRegistry(json: unknown, urlTemplate: string): Registry {
   const parsed = registryFile.safeParse(json);
   if (!parsed.success) {
-    throw new RegistryError(`invalid partner registry: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new RegistryError(
+      `invalid partner registry: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   return new Registry(parsed.data.partners, urlTemplate);
 }
@@ -132,7 +143,9 @@ export function loadRegistry(file: string, urlTemplate: string): Registry {
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new RegistryError(`partner registry ${file} unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new RegistryError(
+      `partner registry ${file} unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   return parseRegistryText(text, urlTemplate);
 }

@@ -50,7 +50,10 @@ export class RegistrySource {
       text = readFileSync(file, "utf8");
       this.registry = parseRegistryText(text, urlTemplate);
     } catch (e) {
-      const reason = e instanceof RegistryError ? e.message : `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      const reason =
+        e instanceof RegistryError
+          ? e.message
+          : `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
       this.registry = this.startFromLastGood(reason);
       return;
     }
@@ -75,16 +78,26 @@ export class RegistrySource {
   private startFromLastGood(reason: string): Registry {
     const copy = this.lastGoodFile;
     if (!copy || !existsSync(copy)) {
-      throw new RegistryStartError(`${this.file}: ${reason}${copy ? `; no last good registry at ${copy} to start from` : ""}`);
+      throw new RegistryStartError(
+        `${this.file}: ${reason}${copy ? `; no last good registry at ${copy} to start from` : ""}`,
+      );
     }
     let registry: Registry;
     try {
       registry = parseRegistryText(readFileSync(copy, "utf8"), this.urlTemplate);
     } catch (e) {
-      throw new RegistryStartError(`${this.file}: ${reason}; the last good copy ${copy} is unusable too: ${(e as Error).message}`);
+      throw new RegistryStartError(
+        `${this.file}: ${reason}; the last good copy ${copy} is unusable too: ${(e as Error).message}`,
+      );
     }
     this.logger.error(
-      { file: this.file, reason, lastGood: copy, lastGoodAt: statSync(copy).mtime.toISOString(), partners: registry.partners.length },
+      {
+        file: this.file,
+        reason,
+        lastGood: copy,
+        lastGoodAt: statSync(copy).mtime.toISOString(),
+        partners: registry.partners.length,
+      },
       "registry refused at start; starting from the last good registry",
     );
     return registry;
@@ -111,7 +124,10 @@ export class RegistrySource {
     try {
       stamp = this.currentStamp();
     } catch (e) {
-      this.logger.error({ file: this.file, reason: (e as Error).message }, "registry unreadable; keeping the last good one");
+      this.logger.error(
+        { file: this.file, reason: (e as Error).message },
+        "registry unreadable; keeping the last good one",
+      );
       return false;
     }
     if (stamp === this.stamp) return false;
@@ -122,7 +138,10 @@ export class RegistrySource {
       text = readFileSync(this.file, "utf8");
       next = parseRegistryText(text, this.urlTemplate);
     } catch (e) {
-      this.logger.error({ file: this.file, reason: (e as Error).message }, "registry refused; keeping the last good one");
+      this.logger.error(
+        { file: this.file, reason: (e as Error).message },
+        "registry refused; keeping the last good one",
+      );
       return false;
     }
     const before = new Map(this.registry.partners.map((p) => [p.id, JSON.stringify(p)]));

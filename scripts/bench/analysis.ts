@@ -21,7 +21,12 @@ import { Registry, type Partner } from "../../lib/registry/registry.ts";
 import { formatId } from "../../schema/ids.ts";
 import { buildService, startService } from "../../subgraphs/shared/service.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
-import { analyseRunChart, analyseXmr, type DataPoint, type ImprovementDirection } from "../../subgraphs/projects/analysis/index.ts";
+import {
+  analyseRunChart,
+  analyseXmr,
+  type DataPoint,
+  type ImprovementDirection,
+} from "../../subgraphs/projects/analysis/index.ts";
 
 const MEASURES_PER_PROJECT = 10;
 /** Projects per `_entities` request (× 10 measures): 250 measures per request. */
@@ -109,7 +114,10 @@ function makeSeries(measures: number, points: number): Series[] {
 }
 
 function analyse(s: Series) {
-  return { spc: analyseXmr(s.points, { direction: s.improvement, target: s.target }), runChart: analyseRunChart(s.points) };
+  return {
+    spc: analyseXmr(s.points, { direction: s.improvement, target: s.target }),
+    runChart: analyseRunChart(s.points),
+  };
 }
 
 /** Differences between what the subgraph answered for a measure and what the functions give. */
@@ -117,35 +125,71 @@ function compare(s: Series, got: any): string[] {
   const want = analyse(s);
   const out: string[] = [];
   const same = (what: string, a: unknown, b: unknown) => {
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${s.id} ${what}: got ${JSON.stringify(a)?.slice(0, 80)}, want ${JSON.stringify(b)?.slice(0, 80)}`);
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      out.push(`${s.id} ${what}: got ${JSON.stringify(a)?.slice(0, 80)}, want ${JSON.stringify(b)?.slice(0, 80)}`);
   };
   same("spc.status", got.spc.status, want.spc.status);
   if (want.spc.status === "OK") {
     same("spc.variation", got.spc.variation, want.spc.variation);
     same("spc.assurance", got.spc.assurance, want.spc.assurance);
-    same("spc.phases", got.spc.phases, want.spc.phases.map((p) => ({ mean: p.mean, upperProcessLimit: p.upperProcessLimit, lowerProcessLimit: p.lowerProcessLimit })));
-    if (got.spc.points) same("spc.points", got.spc.points, want.spc.points.map((p) => ({ date: p.date, value: p.value, rules: p.rules, classification: p.classification })));
+    same(
+      "spc.phases",
+      got.spc.phases,
+      want.spc.phases.map((p) => ({
+        mean: p.mean,
+        upperProcessLimit: p.upperProcessLimit,
+        lowerProcessLimit: p.lowerProcessLimit,
+      })),
+    );
+    if (got.spc.points)
+      same(
+        "spc.points",
+        got.spc.points,
+        want.spc.points.map((p) => ({
+          date: p.date,
+          value: p.value,
+          rules: p.rules,
+          classification: p.classification,
+        })),
+      );
   }
   same("runChart.status", got.runChart.status, want.runChart.status);
   if (want.runChart.status === "OK") {
     const r = want.runChart;
-    same("runChart.summary", [got.runChart.median, got.runChart.runs, got.runChart.runsLower, got.runChart.runsUpper], [r.median, r.runs, r.runsLimits?.lower ?? null, r.runsLimits?.upper ?? null]);
+    same(
+      "runChart.summary",
+      [got.runChart.median, got.runChart.runs, got.runChart.runsLower, got.runChart.runsUpper],
+      [r.median, r.runs, r.runsLimits?.lower ?? null, r.runsLimits?.upper ?? null],
+    );
     const { shift, trend, tooFewRuns, tooManyRuns, astronomical } = got.runChart;
     same("runChart.signals", { shift, trend, tooFewRuns, tooManyRuns, astronomical }, r.signals);
-    if (got.runChart.points) same("runChart.points", got.runChart.points, r.points.map((p) => ({ date: p.date, value: p.value, rules: p.rules })));
+    if (got.runChart.points)
+      same(
+        "runChart.points",
+        got.runChart.points,
+        r.points.map((p) => ({ date: p.date, value: p.value, rules: p.rules })),
+      );
   }
   return out;
 }
 
 async function post(url: string, query: string, variables: Record<string, unknown>): Promise<any> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: any; errors?: unknown };
-  if (res.status !== 200 || body.errors) throw new Error(`HTTP ${res.status}: ${JSON.stringify(body.errors ?? body).slice(0, 300)}`);
+  if (res.status !== 200 || body.errors)
+    throw new Error(`HTTP ${res.status}: ${JSON.stringify(body.errors ?? body).slice(0, 300)}`);
   return body.data;
 }
 
 /** Bulk insert (not timed): one INSERT … SELECT FROM unnest(arrays) per table chunk. */
-async function load(db: { sql: { query: (sql: string, params?: unknown[]) => Promise<unknown> } }, series: Series[]): Promise<void> {
+async function load(
+  db: { sql: { query: (sql: string, params?: unknown[]) => Promise<unknown> } },
+  series: Series[],
+): Promise<void> {
   const projects = [...new Set(series.map((s) => s.project))];
   await db.sql.query(
     `INSERT INTO "Project" (local, title, aim, status, "updatedAt") SELECT l, 'Benchmark project ' || l, 'Analyse measures quickly', 'ACTIVE', now() FROM unnest($1::text[]) AS l`,
@@ -154,19 +198,33 @@ async function load(db: { sql: { query: (sql: string, params?: unknown[]) => Pro
   await db.sql.query(
     `INSERT INTO "Measure" (id, "projectLocal", position, name, unit, improvement, target)
      SELECT id, p, pos, 'Measure ' || id, 'count', imp, t FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::float8[]) AS x(id, p, pos, imp, t)`,
-    [series.map((s) => s.id), series.map((s) => s.project), series.map((_, i) => i % MEASURES_PER_PROJECT), series.map((s) => s.improvement), series.map((s) => s.target)],
+    [
+      series.map((s) => s.id),
+      series.map((s) => s.project),
+      series.map((_, i) => i % MEASURES_PER_PROJECT),
+      series.map((s) => s.improvement),
+      series.map((s) => s.target),
+    ],
   );
   const CHUNK = 1000; // measures per statement (100,000 points at 100 points each)
   for (let k = 0; k < series.length; k += CHUNK) {
     const part = series.slice(k, k + CHUNK);
     await db.sql.query(
       `INSERT INTO "DataPoint" ("measureId", date, value) SELECT * FROM unnest($1::text[], $2::date[], $3::float8[])`,
-      [part.flatMap((s) => s.points.map(() => s.id)), part.flatMap((s) => s.points.map((p) => p.date)), part.flatMap((s) => s.points.map((p) => p.value))],
+      [
+        part.flatMap((s) => s.points.map(() => s.id)),
+        part.flatMap((s) => s.points.map((p) => p.date)),
+        part.flatMap((s) => s.points.map((p) => p.value)),
+      ],
     );
   }
 }
 
-export async function benchAnalysis(opts: { measures: number; points: number; log: (m: string) => void }): Promise<AnalysisBenchResult> {
+export async function benchAnalysis(opts: {
+  measures: number;
+  points: number;
+  log: (m: string) => void;
+}): Promise<AnalysisBenchResult> {
   const { log } = opts;
   const series = makeSeries(opts.measures, opts.points);
 
@@ -182,7 +240,16 @@ export async function benchAnalysis(opts: { measures: number; points: number; lo
     return { seconds: (performance.now() - t) / 1000, ok };
   };
 
-  const partner: Partner = { id: "bench-projects", name: "Bench projects", organisation: "nhs-england", kind: "projects", port: 1, region: "national", enabled: true, url: "http://unused" };
+  const partner: Partner = {
+    id: "bench-projects",
+    name: "Bench projects",
+    organisation: "nhs-england",
+    kind: "projects",
+    port: 1,
+    region: "national",
+    enabled: true,
+    url: "http://unused",
+  };
   const registry = new Registry([partner], "unused");
   const built = await buildService(projectsService, {
     partner,
@@ -200,10 +267,14 @@ export async function benchAnalysis(opts: { measures: number; points: number; lo
   try {
     log(`loading ${series.length} measures into a projects subgraph (embedded store; not timed)`);
     await load(built.db, series);
-    const projectIds = [...new Set(series.map((s) => s.project))].map((local) => formatId(partner.id, "projects", local));
+    const projectIds = [...new Set(series.map((s) => s.project))].map((local) =>
+      formatId(partner.id, "projects", local),
+    );
     const pages: string[][] = [];
-    for (let k = 0; k < projectIds.length; k += PROJECTS_PER_REQUEST) pages.push(projectIds.slice(k, k + PROJECTS_PER_REQUEST));
-    for (const q of [FULL_QUERY, SUMMARY_QUERY]) await post(service.url, q, { r: pages[0]!.map((id) => ({ __typename: "Project", id })) });
+    for (let k = 0; k < projectIds.length; k += PROJECTS_PER_REQUEST)
+      pages.push(projectIds.slice(k, k + PROJECTS_PER_REQUEST));
+    for (const q of [FULL_QUERY, SUMMARY_QUERY])
+      await post(service.url, q, { r: pages[0]!.map((id) => ({ __typename: "Project", id })) });
 
     const answers = new Map<string, any>();
     // Each timed pass starts from a collected heap (the process runs with --expose-gc), so that
@@ -243,7 +314,9 @@ export async function benchAnalysis(opts: { measures: number; points: number; lo
     let statements = 0;
     let xmrCharts = 0;
     for (let round = 1; round <= ROUNDS; round++) {
-      log(`round ${round}/${ROUNDS}: functions in process, then ${pages.length} requests of ${PROJECTS_PER_REQUEST * MEASURES_PER_PROJECT} measures, ${PARALLEL_REQUESTS} at a time`);
+      log(
+        `round ${round}/${ROUNDS}: functions in process, then ${pages.length} requests of ${PROJECTS_PER_REQUEST * MEASURES_PER_PROJECT} measures, ${PARALLEL_REQUESTS} at a time`,
+      );
       const f = timeFunctions();
       const summary = await timeSubgraph(SUMMARY_QUERY);
       summarySeconds = Math.min(summarySeconds, summary.seconds);
@@ -258,7 +331,9 @@ export async function benchAnalysis(opts: { measures: number; points: number; lo
 
     const answered = series.filter((s) => answers.get(s.id)?.spc?.status && answers.get(s.id)?.runChart?.status).length;
     check();
-    log(`${xmrCharts} of ${series.length} measures had an XmR chart; ${answered} answered by the subgraph; ${sampled} compared`);
+    log(
+      `${xmrCharts} of ${series.length} measures had an XmR chart; ${answered} answered by the subgraph; ${sampled} compared`,
+    );
     return {
       measures: series.length,
       points: opts.points,

@@ -30,13 +30,18 @@ async function once(fsync: boolean, round: number) {
 
 await templateDir();
 const results: Record<"on" | "off", { createMs: number; reopenMs: number; writeMs: number }[]> = { on: [], off: [] };
-for (let r = 0; r < rounds; r++) for (const fsync of [false, true]) results[fsync ? "on" : "off"].push(await once(fsync, r));
+for (let r = 0; r < rounds; r++)
+  for (const fsync of [false, true]) results[fsync ? "on" : "off"].push(await once(fsync, r));
 rmSync(root, { recursive: true, force: true });
 for (const [setting, rs] of Object.entries(results)) {
   const write = median(rs.map((x) => x.writeMs));
   console.log(
-    `EMBEDDED_FSYNC=${setting.padEnd(3)} first start ${median(rs.map((x) => x.createMs)).toFixed(0).padStart(5)} ms, ` +
-      `restart ${median(rs.map((x) => x.reopenMs)).toFixed(0).padStart(5)} ms, ` +
+    `EMBEDDED_FSYNC=${setting.padEnd(3)} first start ${median(rs.map((x) => x.createMs))
+      .toFixed(0)
+      .padStart(5)} ms, ` +
+      `restart ${median(rs.map((x) => x.reopenMs))
+        .toFixed(0)
+        .padStart(5)} ms, ` +
       `${transactions} transactions ${write.toFixed(0).padStart(5)} ms (${(write / transactions).toFixed(2)} ms each)`,
   );
 }

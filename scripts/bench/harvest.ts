@@ -14,7 +14,10 @@ import { upsertItems, type IndexedItem } from "../../subgraphs/catalogue/data/it
 import { facetsOf } from "../../subgraphs/catalogue/harvest/facets.ts";
 
 const logger = pino({ level: "silent" });
-const WORDS = "falls pressure ulcers sepsis delirium maternity care homes leadership data analysis run chart improvement safety culture huddle toolkit guide evidence community network learning".split(" ");
+const WORDS =
+  "falls pressure ulcers sepsis delirium maternity care homes leadership data analysis run chart improvement safety culture huddle toolkit guide evidence community network learning".split(
+    " ",
+  );
 
 function resource(i: number) {
   const pick = <T>(list: readonly T[], k: number) => list[(i * 7 + k * 13) % list.length]!;
@@ -44,10 +47,23 @@ export interface HarvestBenchResult {
   indexed: number;
 }
 
-export async function benchHarvest(items: number, partnerCount: number, say: (msg: string) => void = () => {}): Promise<HarvestBenchResult> {
+export async function benchHarvest(
+  items: number,
+  partnerCount: number,
+  say: (msg: string) => void = () => {},
+): Promise<HarvestBenchResult> {
   const perPartner = Math.ceil(items / partnerCount);
   const entries: Partner[] = [
-    { id: "bench-catalogue", name: "Bench catalogue", organisation: "nhs-england", kind: "catalogue", port: 1, region: "national", enabled: true, url: "http://unused" },
+    {
+      id: "bench-catalogue",
+      name: "Bench catalogue",
+      organisation: "nhs-england",
+      kind: "catalogue",
+      port: 1,
+      region: "national",
+      enabled: true,
+      url: "http://unused",
+    },
     ...Array.from({ length: partnerCount }, (_, i) => ({
       id: `bench-r${String(i + 1).padStart(2, "0")}`,
       name: `Bench resources ${i + 1}`,
@@ -61,7 +77,10 @@ export async function benchHarvest(items: number, partnerCount: number, say: (ms
   ];
   // Until the partners are seeded, the registry holds only the catalogue: a catalogue harvests at
   // start, and that harvest must not be one of the measured ones (or an unmeasured extra).
-  let registry = new Registry(entries.filter((e) => e.kind === "catalogue"), "unused");
+  let registry = new Registry(
+    entries.filter((e) => e.kind === "catalogue"),
+    "unused",
+  );
   const current = () => registry;
   const options = (partner: Partner) => ({
     partner,
@@ -79,7 +98,8 @@ export async function benchHarvest(items: number, partnerCount: number, say: (ms
     const built = await buildService(resourcesService, options(p));
     const offset = partners.length * perPartner;
     const rows = Array.from({ length: perPartner }, (_, k) => resource(offset + k));
-    for (let k = 0; k < rows.length; k += 5000) await built.db.prisma.resource.createMany({ data: rows.slice(k, k + 5000) });
+    for (let k = 0; k < rows.length; k += 5000)
+      await built.db.prisma.resource.createMany({ data: rows.slice(k, k + 5000) });
     partners.push(await startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: 1_000_000 }));
   }
   // The harvest: a real catalogue reading every partner's feed over HTTP, from empty.
@@ -92,7 +112,9 @@ export async function benchHarvest(items: number, partnerCount: number, say: (ms
   const t0 = performance.now();
   await harvester.harvestAll();
   const harvestSeconds = (performance.now() - t0) / 1000;
-  const [{ n: indexed }] = (await catalogue.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Item"`)) as [{ n: number }];
+  const [{ n: indexed }] = (await catalogue.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Item"`)) as [
+    { n: number },
+  ];
 
   // The limit: the same rows, same statement, same kind of database, big batches, no HTTP.
   const now = new Date().toISOString();
@@ -128,5 +150,14 @@ export async function benchHarvest(items: number, partnerCount: number, say: (ms
   const total = perPartner * partnerCount;
   const harvestRate = total / harvestSeconds;
   const bulkRate = total / bulkSeconds;
-  return { items: total, partners: partnerCount, harvestSeconds, harvestRate, bulkSeconds, bulkRate, ratio: harvestRate / bulkRate, indexed };
+  return {
+    items: total,
+    partners: partnerCount,
+    harvestSeconds,
+    harvestRate,
+    bulkSeconds,
+    bulkRate,
+    ratio: harvestRate / bulkRate,
+    indexed,
+  };
 }

@@ -14,7 +14,11 @@ import { NATIONAL_ADMIN_ROLE } from "../../schema/roles.ts";
 
 export type AdminCheck = { ok: true; who: string } | { ok: false; status: 401 | 403; code: string; message: string };
 
-export async function harvestAllowed(req: IncomingMessage, auth: PartnerAuth | undefined, organisation: string): Promise<AdminCheck> {
+export async function harvestAllowed(
+  req: IncomingMessage,
+  auth: PartnerAuth | undefined,
+  organisation: string,
+): Promise<AdminCheck> {
   const refuse = (status: 401 | 403, message: string): AdminCheck => ({
     ok: false,
     status,
@@ -24,12 +28,17 @@ export async function harvestAllowed(req: IncomingMessage, auth: PartnerAuth | u
   const forward = req.headers[IDENTITY_HEADER];
   if (auth && typeof forward === "string" && forward !== "") {
     const check = await auth.verifier.check(forward);
-    const nudge = check.signed && check.by === "gateway" && check.identity.kind === "service" && check.identity.service === HARVEST_NUDGE.service;
+    const nudge =
+      check.signed &&
+      check.by === "gateway" &&
+      check.identity.kind === "service" &&
+      check.identity.service === HARVEST_NUDGE.service;
     if (nudge) return { ok: true, who: describe(check.identity) };
     if (!check.signed) return refuse(401, `Starting a harvest needs a national admin's token: ${check.reason}`);
   }
   const authorization = req.headers.authorization;
-  if (!authorization) return refuse(401, "Starting a harvest needs a national admin's token: send Authorization: Bearer <token>");
+  if (!authorization)
+    return refuse(401, "Starting a harvest needs a national admin's token: send Authorization: Bearer <token>");
   let identity: Identity | undefined;
   try {
     identity = auth?.users ? await auth.users.verify(authorization) : undefined;
@@ -38,6 +47,14 @@ export async function harvestAllowed(req: IncomingMessage, auth: PartnerAuth | u
     return refuse(401, e.message);
   }
   if (!identity) return refuse(401, "This catalogue verifies no user tokens (no identity configured)");
-  if (identity.kind === "user" && identity.organisation === organisation && identity.roles.includes(NATIONAL_ADMIN_ROLE)) return { ok: true, who: describe(identity) };
-  return refuse(403, `Only admins of ${organisation}, which runs the national catalogue, may start a harvest (${describe(identity)} may not)`);
+  if (
+    identity.kind === "user" &&
+    identity.organisation === organisation &&
+    identity.roles.includes(NATIONAL_ADMIN_ROLE)
+  )
+    return { ok: true, who: describe(identity) };
+  return refuse(
+    403,
+    `Only admins of ${organisation}, which runs the national catalogue, may start a harvest (${describe(identity)} may not)`,
+  );
 }

@@ -13,7 +13,13 @@ import type { ServiceOptions } from "../shared/service.ts";
 import type { Harvester, HarvestReport } from "./harvest/harvester.ts";
 import { harvestAllowed } from "./admin-auth.ts";
 
-function refuse(res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}): void {
+function refuse(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  code: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
@@ -25,22 +31,36 @@ export function adminRoutes(_db: unknown, handle: unknown, options: ServiceOptio
   const harvester = handle as Harvester;
   return {
     "/admin/harvest": async (req, res) => {
-      if (req.method !== "POST") return refuse(res, 405, "POST to start a harvest", ErrorCode.METHOD_NOT_ALLOWED, { allow: "POST" });
+      if (req.method !== "POST")
+        return refuse(res, 405, "POST to start a harvest", ErrorCode.METHOD_NOT_ALLOWED, { allow: "POST" });
       const allowed = await harvestAllowed(req, options.auth, options.partner.organisation);
       if (!allowed.ok) {
         options.logger.warn({ status: allowed.status, reason: allowed.message }, "harvest refused");
-        return refuse(res, allowed.status, allowed.message, allowed.code, allowed.status === 401 ? { "www-authenticate": "Bearer" } : {});
+        return refuse(
+          res,
+          allowed.status,
+          allowed.message,
+          allowed.code,
+          allowed.status === 401 ? { "www-authenticate": "Bearer" } : {},
+        );
       }
       const only = new URL(req.url ?? "/", "http://catalogue").searchParams.get("partner");
       if (only !== null) {
         const partner = options.registry().get(only);
         if (!partner || !partner.enabled || partner.kind === "catalogue") {
-          return refuse(res, 404, `No enabled partner named "${only.slice(0, 100)}" to harvest`, ErrorCode.UNKNOWN_PARTNER);
+          return refuse(
+            res,
+            404,
+            `No enabled partner named "${only.slice(0, 100)}" to harvest`,
+            ErrorCode.UNKNOWN_PARTNER,
+          );
         }
         options.logger.info({ by: allowed.who, partner: partner.id }, "harvest of one partner requested");
         const report = await harvester.harvested(partner.id);
         res.writeHead(200, { "content-type": "application/x-ndjson" });
-        res.end((report ? `${JSON.stringify({ type: "partner", ...report })}\n` : "") + summary(report ? [report] : []));
+        res.end(
+          (report ? `${JSON.stringify({ type: "partner", ...report })}\n` : "") + summary(report ? [report] : []),
+        );
         return;
       }
       options.logger.info({ by: allowed.who }, "harvest requested");

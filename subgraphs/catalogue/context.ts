@@ -15,6 +15,10 @@ export interface CatalogueContext {
   checker?: SchemaChecker;
 }
 
-export function catalogueContext(db: OpenedDatabase<PrismaClient>, partner: Partner, options: ServiceOptions): CatalogueContext {
+export function catalogueContext(
+  db: OpenedDatabase<PrismaClient>,
+  partner: Partner,
+  options: ServiceOptions,
+): CatalogueContext {
   return { partner, db, registry: options.registry(), items: itemLoaders(db.prisma), checker: options.checker };
 }

@@ -64,7 +64,10 @@ export function conditionOfDriver(d: DriverEntry): ConditionEntry {
 
 type VocabularyType = keyof typeof VOCABULARY;
 const VOCAB_BY_ID = Object.fromEntries(
-  Object.entries(VOCABULARY).map(([type, list]) => [type, new Map((list as readonly { id: string }[]).map((x) => [x.id, x]))]),
+  Object.entries(VOCABULARY).map(([type, list]) => [
+    type,
+    new Map((list as readonly { id: string }[]).map((x) => [x.id, x])),
+  ]),
 ) as Record<VocabularyType, Map<string, { id: string; name: string }>>;
 
 export const vocabularyEntry = (type: VocabularyType, id: string) => VOCAB_BY_ID[type].get(id) ?? null;

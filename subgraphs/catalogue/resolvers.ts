@@ -8,11 +8,32 @@ import { parseSimilarFirst, similarLoader } from "./data/similar.ts";
 import { facetLabel } from "./harvest/facets.ts";
 import { allStates, type PartnerView } from "./data/harvest-state.ts";
 import type { ItemRow, ItemSummary } from "./data/items.ts";
-import { condition, conditionOfDriver, driver, driversOfCondition, framework, knownOrganisation, organisation, ORGANISATIONS, REGIONS, SETTINGS, TOPICS, vocabularyEntry } from "./directory.ts";
+import {
+  condition,
+  conditionOfDriver,
+  driver,
+  driversOfCondition,
+  framework,
+  knownOrganisation,
+  organisation,
+  ORGANISATIONS,
+  REGIONS,
+  SETTINGS,
+  TOPICS,
+  vocabularyEntry,
+} from "./directory.ts";
 import type { CatalogueContext } from "./context.ts";
 import type { Verdict } from "../../lib/contract/checker.ts";
 import { MEASURE_LIBRARY, libraryMeasure } from "../../schema/measure-library.ts";
-import { compareMeasure, comparisonFunnel, entriesOfCodes, parseComparisonArgs, summariesOf, type FunnelOf, type MeasurePeers } from "./data/measure-comparison.ts";
+import {
+  compareMeasure,
+  comparisonFunnel,
+  entriesOfCodes,
+  parseComparisonArgs,
+  summariesOf,
+  type FunnelOf,
+  type MeasurePeers,
+} from "./data/measure-comparison.ts";
 import { funnelBand } from "./charts/funnel.ts";
 import { funnelSvg } from "./charts/funnel-svg.ts";
 import DataLoader from "dataloader";
@@ -27,7 +48,8 @@ function itemLookup(kind: PartnerKind) {
   return async (_: unknown, args: { id: string }, ctx: CatalogueContext) => {
     const id = parseId(args.id);
     const word = ENTITY_OF_KIND[kind].idWord;
-    if (!id || id.kind !== kind) throw badInput(`id must be a ${word} id of the form <partner>:${word}:<local id>`, ["id"]);
+    if (!id || id.kind !== kind)
+      throw badInput(`id must be a ${word} id of the form <partner>:${word}:<local id>`, ["id"]);
     const row = await ctx.items.byId.load(args.id);
     return row && row.typename === ENTITY_OF_KIND[kind].typename ? row : null;
   };
@@ -37,7 +59,13 @@ const itemFields = {
   organisation: (r: Hit) => knownOrganisation(r.organisationId),
   lastSeen: (r: Hit) => isoTime(r.lastSeen),
   partner: (r: Hit, _: unknown, ctx: CatalogueContext): PartnerView =>
-    ctx.registry.get(r.partnerId) ?? { id: r.partnerId, name: r.partnerId, kind: "unknown", organisation: r.organisationId, enabled: false },
+    ctx.registry.get(r.partnerId) ?? {
+      id: r.partnerId,
+      name: r.partnerId,
+      kind: "unknown",
+      organisation: r.organisationId,
+      enabled: false,
+    },
 };
 
 const entity = (typename: string) => ({
@@ -57,7 +85,8 @@ function similar(ctx: CatalogueContext) {
 }
 
 /** Project.similarProjects and Resource.related: validated `first`, batched per request. */
-const similarItems = (r: Hit, args: { first?: number | null }, ctx: CatalogueContext) => similar(ctx).load({ id: r.id, first: parseSimilarFirst(args.first) });
+const similarItems = (r: Hit, args: { first?: number | null }, ctx: CatalogueContext) =>
+  similar(ctx).load({ id: r.id, first: parseSimilarFirst(args.first) });
 
 const peerLoaders = new WeakMap<CatalogueContext, DataLoader<string, MeasurePeers[]>>();
 
@@ -101,7 +130,11 @@ function partnerView(ctx: CatalogueContext): Promise<PartnerView[]> {
 async function readPartnerView(ctx: CatalogueContext): Promise<PartnerView[]> {
   const states = await allStates(ctx.db.prisma);
   const verdicts = (await ctx.checker?.known()) ?? new Map<string, Verdict>();
-  return ctx.registry.partners.map((p) => ({ ...p, state: states.get(p.id) ?? undefined, verdict: verdicts.get(p.id) }));
+  return ctx.registry.partners.map((p) => ({
+    ...p,
+    state: states.get(p.id) ?? undefined,
+    verdict: verdicts.get(p.id),
+  }));
 }
 
 // What the harvester records (data/harvest-state.ts) is one of the contract's statuses.
@@ -114,7 +147,8 @@ function partnerStatus(p: PartnerView): { status: PartnerStatus; reason: string 
   if (p.kind === "catalogue") return { status: "UP", reason: null };
   if (p.verdict?.status === "quarantined") return { status: "QUARANTINED", reason: p.verdict.reason };
   const recorded = p.state?.status ?? "PENDING";
-  if (!isPartnerStatus(recorded)) throw new Error(`partner ${p.id} has harvest status ${recorded}, which PartnerStatus does not declare`);
+  if (!isPartnerStatus(recorded))
+    throw new Error(`partner ${p.id} has harvest status ${recorded}, which PartnerStatus does not declare`);
   return { status: recorded, reason: p.state?.reason ?? null };
 }
 
@@ -141,7 +175,8 @@ export const resolvers: Resolvers = {
     resource: itemLookup("resources"),
     network: itemLookup("networks"),
     project: itemLookup("projects"),
-    organisations: (_, args) => ORGANISATIONS.filter((o) => (!args.type || o.type === args.type) && (!args.region || o.region === args.region)),
+    organisations: (_, args) =>
+      ORGANISATIONS.filter((o) => (!args.type || o.type === args.type) && (!args.region || o.region === args.region)),
     organisation: (_, args) => organisation(args.id),
     framework,
     topics: () => TOPICS,
@@ -156,7 +191,11 @@ export const resolvers: Resolvers = {
       if (!measure) throw badInput(`code ${args.code} is not in the measure library`, ["code"]);
       const entries = await compareMeasure(ctx.db.sql, args);
       const { funnel, rates } = comparisonFunnel(measure, entries);
-      return { measure, entries: entries.map((r) => ({ ...r, rate: rates.get(r) ?? null })), funnel: funnel && { ...funnel, measure } };
+      return {
+        measure,
+        entries: entries.map((r) => ({ ...r, rate: rates.get(r) ?? null })),
+        funnel: funnel && { ...funnel, measure },
+      };
     },
   },
   LibraryMeasure: {
@@ -174,7 +213,9 @@ export const resolvers: Resolvers = {
     chart: (c) =>
       comparisonSvg(
         // "Falls per 1,000 occupied bed days (falls per 1,000 occupied bed days)" says it twice.
-        c.measure.name.toLowerCase().includes(c.measure.unit.toLowerCase()) ? c.measure.name : `${c.measure.name} (${c.measure.unit})`,
+        c.measure.name.toLowerCase().includes(c.measure.unit.toLowerCase())
+          ? c.measure.name
+          : `${c.measure.name} (${c.measure.unit})`,
         c.entries.map((r) => ({
           organisation: organisation(r.organisationId)?.name ?? r.organisationId,
           project: r.title,
@@ -204,7 +245,12 @@ export const resolvers: Resolvers = {
         theta: f.theta,
         points: f.plotted.map((r) => {
           const count = { numerator: r.rateNumerator!, denominator: r.rateDenominator! };
-          return { organisation: organisation(r.organisationId)?.name ?? r.organisationId, project: r.title, ...count, band: funnelBand(count, f.theta, f.denominatorKind).band };
+          return {
+            organisation: organisation(r.organisationId)?.name ?? r.organisationId,
+            project: r.title,
+            ...count,
+            band: funnelBand(count, f.theta, f.denominatorKind).band,
+          };
         }),
       }),
   },
@@ -249,7 +295,9 @@ export const resolvers: Resolvers = {
     projects: (r, _, ctx) => ctx.items.projectsOfNetwork.load(r.id),
     // Whole index rows, not references: the catalogue answers their summary fields itself.
     linkedNetworks: async (r, _, ctx) =>
-      (await ctx.items.byId.loadMany(r.linkedIds)).filter((x): x is ItemRow => !!x && !(x instanceof Error) && x.typename === "Network"),
+      (await ctx.items.byId.loadMany(r.linkedIds)).filter(
+        (x): x is ItemRow => !!x && !(x instanceof Error) && x.typename === "Network",
+      ),
   },
   Project: {
     ...entity("Project"),

@@ -15,9 +15,24 @@ export const catalogueService: ServiceDefinition<PrismaClient, CatalogueContext>
   context: catalogueContext,
   routes: adminRoutes,
   background: async (db, options) => {
-    const harvester = new Harvester(db, options.registry, options.partnerTimeoutMs, options.logger, options.checker, options.auth?.signer);
+    const harvester = new Harvester(
+      db,
+      options.registry,
+      options.partnerTimeoutMs,
+      options.logger,
+      options.checker,
+      options.auth?.signer,
+    );
     // stop() lets a running harvest finish its page and record its cursor (Harvester.stop): the
     // service's shutdown awaits it before closing the database.
-    return { stop: scheduleHarvests(harvester, options.harvestIntervalMs, options.harvestAtStart ?? true, options.reconcileIntervalMs ?? 0), handle: harvester };
+    return {
+      stop: scheduleHarvests(
+        harvester,
+        options.harvestIntervalMs,
+        options.harvestAtStart ?? true,
+        options.reconcileIntervalMs ?? 0,
+      ),
+      handle: harvester,
+    };
   },
 };

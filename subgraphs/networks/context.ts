@@ -13,6 +13,11 @@ export interface NetworksContext extends OwnedContext {
   loaders: ReturnType<typeof networkLoaders>;
 }
 
-export function networksContext(db: OpenedDatabase<PrismaClient>, partner: Partner, _options: ServiceOptions, caller: Caller): NetworksContext {
+export function networksContext(
+  db: OpenedDatabase<PrismaClient>,
+  partner: Partner,
+  _options: ServiceOptions,
+  caller: Caller,
+): NetworksContext {
   return { partner, caller, prisma: db.prisma, loaders: networkLoaders(db.prisma), audit: auditLoader(db.prisma) };
 }

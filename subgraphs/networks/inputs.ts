@@ -1,7 +1,15 @@
 // The edge of a networks partner's writes: mutation arguments validated with zod against the
 // shared vocabulary (schema/), so a bad value is a BAD_USER_INPUT naming its path, never a row.
 import { z } from "zod";
-import { contractEnumOf, driverId, httpUrl, isoDateTime, regionId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
+import {
+  contractEnumOf,
+  driverId,
+  httpUrl,
+  isoDateTime,
+  regionId,
+  settingId,
+  topicId,
+} from "../../lib/vocabulary-zod.ts";
 import { optionalText, text } from "../../lib/text-zod.ts";
 import { list } from "../shared/inputs.ts";
 
@@ -60,7 +68,10 @@ export const eventInput = z
     attendance: z.number().int().nonnegative().max(1_000_000).nullable().optional(),
   })
   .strict()
-  .refine((e) => !e.endsAt || Date.parse(e.endsAt) >= Date.parse(e.startsAt), { message: "must not be before startsAt", path: ["endsAt"] });
+  .refine((e) => !e.endsAt || Date.parse(e.endsAt) >= Date.parse(e.startsAt), {
+    message: "must not be before startsAt",
+    path: ["endsAt"],
+  });
 
 export const joinNetworkInput = z
   .object({

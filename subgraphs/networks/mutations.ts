@@ -32,26 +32,34 @@ function selfService(caller: Caller): () => Promise<UserIdentity> {
       });
     }
     if (caller.identity.kind !== "user") {
-      throw new GraphQLError("Sign in to join a network: send an Authorization: Bearer token", { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+      throw new GraphQLError("Sign in to join a network: send an Authorization: Bearer token", {
+        extensions: { code: ErrorCode.UNAUTHENTICATED },
+      });
     }
     return caller.identity;
   };
 }
 
 /** The network row as it is after the write (shared/item-writes.ts reread). */
-const network = (ctx: NetworksContext, result: NetworkResult) => reread([ctx.loaders], ctx.loaders.byLocal, "network", result.id);
+const network = (ctx: NetworksContext, result: NetworkResult) =>
+  reread([ctx.loaders], ctx.loaders.byLocal, "network", result.id);
 const answer = (ctx: NetworksContext) => (result: NetworkResult) => network(ctx, result);
-const networkId = (ctx: NetworksContext, networkId: string) => ownLocalId(networkId, "networks", ctx.partner, "networkId");
+const networkId = (ctx: NetworksContext, networkId: string) =>
+  ownLocalId(networkId, "networks", ctx.partner, "networkId");
 
 export const mutations: MutationResolvers = {
   createNetwork: (_, args, ctx) => {
     const input = parseArg(createNetworkInput, args.input, "input");
-    return writeFor(ctx, "createNetwork", args, (tx) => writes.createNetwork(tx, ctx.partner.id, input)).then(answer(ctx));
+    return writeFor(ctx, "createNetwork", args, (tx) => writes.createNetwork(tx, ctx.partner.id, input)).then(
+      answer(ctx),
+    );
   },
   updateNetwork: (_, args, ctx) => {
     const local = ownLocalId(args.id, "networks", ctx.partner);
     const input = parseArg(updateNetworkInput, args.input, "input");
-    return writeFor(ctx, "updateNetwork", args, (tx) => writes.updateNetwork(tx, ctx.partner.id, local, input)).then(answer(ctx));
+    return writeFor(ctx, "updateNetwork", args, (tx) => writes.updateNetwork(tx, ctx.partner.id, local, input)).then(
+      answer(ctx),
+    );
   },
   deleteNetwork: (_, args, ctx) => {
     const local = ownLocalId(args.id, "networks", ctx.partner);
@@ -67,10 +75,22 @@ export const mutations: MutationResolvers = {
   joinNetwork: (_, args, ctx) => {
     const local = networkId(ctx, args.networkId);
     const input = parseArg(joinNetworkInput, args.input, "input");
-    return writeFor(ctx, "joinNetwork", args, (tx, user) => writes.joinNetwork(tx, ctx.partner.id, local, user, input), selfService(ctx.caller)).then(answer(ctx));
+    return writeFor(
+      ctx,
+      "joinNetwork",
+      args,
+      (tx, user) => writes.joinNetwork(tx, ctx.partner.id, local, user, input),
+      selfService(ctx.caller),
+    ).then(answer(ctx));
   },
   leaveNetwork: (_, args, ctx) => {
     const local = networkId(ctx, args.networkId);
-    return writeFor(ctx, "leaveNetwork", args, (tx, user) => writes.leaveNetwork(tx, ctx.partner.id, local, user), selfService(ctx.caller)).then(answer(ctx));
+    return writeFor(
+      ctx,
+      "leaveNetwork",
+      args,
+      (tx, user) => writes.leaveNetwork(tx, ctx.partner.id, local, user),
+      selfService(ctx.caller),
+    ).then(answer(ctx));
   },
 };

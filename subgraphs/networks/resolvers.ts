@@ -9,7 +9,11 @@ import type { Resolvers } from "./generated/graphql.ts";
 
 const MAX_MEMBERS = 200;
 
-const item = itemResolvers("networks", { loader: (ctx: NetworksContext) => ctx.loaders.byLocal, feed: networkFeed, versions: networkVersions });
+const item = itemResolvers("networks", {
+  loader: (ctx: NetworksContext) => ctx.loaders.byLocal,
+  feed: networkFeed,
+  versions: networkVersions,
+});
 
 export const resolvers: Resolvers = {
   ...item,
@@ -19,7 +23,8 @@ export const resolvers: Resolvers = {
     region: (n) => ref(n.regionId),
     members: async (n, args, ctx) => {
       const first = args.first ?? 50;
-      if (!Number.isInteger(first) || first < 0 || first > MAX_MEMBERS) throw badInput(`first must be between 0 and ${MAX_MEMBERS}`, ["first"]);
+      if (!Number.isInteger(first) || first < 0 || first > MAX_MEMBERS)
+        throw badInput(`first must be between 0 and ${MAX_MEMBERS}`, ["first"]);
       return (await ctx.loaders.members.load(n.local)).slice(0, first);
     },
     memberCount: async (n, _, ctx) => (await ctx.loaders.members.load(n.local)).length,

@@ -18,14 +18,29 @@ export async function seedNetworks(db: OpenedDatabase<PrismaClient>, partner: Pa
 export async function writeNetworks(prisma: PrismaClient, seed: NetworksSeed): Promise<void> {
   await prisma.$transaction(async (tx) => {
     await tx.network.createMany({
-      data: seed.networks.map(({ members: _m, events: _e, linkedNetworks: _l, region, ...n }) => ({ ...n, regionId: region })),
+      data: seed.networks.map(({ members: _m, events: _e, linkedNetworks: _l, region, ...n }) => ({
+        ...n,
+        regionId: region,
+      })),
     });
     await tx.member.createMany({
-      data: seed.networks.flatMap((n) => n.members.map(({ organisation, ...m }, position) => ({ ...m, organisationId: organisation, position, networkLocal: n.local }))),
+      data: seed.networks.flatMap((n) =>
+        n.members.map(({ organisation, ...m }, position) => ({
+          ...m,
+          organisationId: organisation,
+          position,
+          networkLocal: n.local,
+        })),
+      ),
     });
     await tx.event.createMany({
       data: seed.networks.flatMap((n) =>
-        n.events.map(({ startsAt, endsAt, ...e }) => ({ ...e, startsAt: new Date(startsAt), endsAt: endsAt ? new Date(endsAt) : undefined, networkLocal: n.local })),
+        n.events.map(({ startsAt, endsAt, ...e }) => ({
+          ...e,
+          startsAt: new Date(startsAt),
+          endsAt: endsAt ? new Date(endsAt) : undefined,
+          networkLocal: n.local,
+        })),
       ),
     });
     await tx.networkLink.createMany({

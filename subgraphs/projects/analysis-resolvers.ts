@@ -18,13 +18,17 @@ import type { AnalysisStatus, MeasureResolvers } from "./generated/graphql.ts";
  * points per chart kind). The analysis itself is the same either way.
  */
 function wantsPoints(info: GraphQLResolveInfo): boolean {
-  return info.fieldNodes.some((node) => node.selectionSet?.selections.some((s) => s.kind !== Kind.FIELD || s.name.value === "points"));
+  return info.fieldNodes.some((node) =>
+    node.selectionSet?.selections.some((s) => s.kind !== Kind.FIELD || s.name.value === "points"),
+  );
 }
 
 // The loaded rows are already { date: "YYYY-MM-DD", value } points (data/measures.ts).
 const pointsOf = (m: Measure, ctx: ProjectsContext): Promise<Point[]> => ctx.measures.points.load(m.id);
 
-const isoDate = z.string().refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d)), "must be a date (YYYY-MM-DD)");
+const isoDate = z
+  .string()
+  .refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d)), "must be a date (YYYY-MM-DD)");
 
 /** Measure.spc's arguments (schema/projects.graphql), checked before any analysis. */
 const spcArgs = z.object({
@@ -87,8 +91,13 @@ export const measureAnalysis: Pick<MeasureResolvers, "spc" | "runChart" | "rate"
   },
   runChart: async (m, args, ctx, info) => {
     const points = await pointsOf(m, ctx);
-    if (args.baselineLength != null && (!Number.isInteger(args.baselineLength) || args.baselineLength < 1 || args.baselineLength > points.length)) {
-      throw badInput(`baselineLength must be between 1 and the number of points (${points.length})`, ["baselineLength"]);
+    if (
+      args.baselineLength != null &&
+      (!Number.isInteger(args.baselineLength) || args.baselineLength < 1 || args.baselineLength > points.length)
+    ) {
+      throw badInput(`baselineLength must be between 1 and the number of points (${points.length})`, [
+        "baselineLength",
+      ]);
     }
     const result = analyseRunChart(points, args.baselineLength != null ? { baselineLength: args.baselineLength } : {});
     if (result.status !== "OK") return notAnalysed(result);
@@ -106,7 +115,8 @@ export const measureAnalysis: Pick<MeasureResolvers, "spc" | "runChart" | "rate"
   },
   rate: async (m: Measure, args: { points?: number | null }, ctx: ProjectsContext) => {
     const count = args.points ?? 12;
-    if (!Number.isInteger(count) || count < 1 || count > 120) throw badInput("points must be a whole number from 1 to 120", ["points"]);
+    if (!Number.isInteger(count) || count < 1 || count > 120)
+      throw badInput("points must be a whole number from 1 to 120", ["points"]);
     const rate = m.code ? libraryMeasure(m.code)?.rate : undefined;
     return rate ? latestRate(await ctx.measures.points.load(m.id), rate.per, count) : null;
   },

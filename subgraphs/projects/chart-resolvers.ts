@@ -18,15 +18,22 @@ export function measureChart(m: Measure, points: DataPoint[], type: ChartType, p
   const title = `${m.name}${m.illustrative ? " (illustrative data)" : ""}`;
   if (type === "RUN") {
     const run = analyseRunChart(points);
-    return run.status === "OK" ? runChartSvg({ title, unit: m.unit, analysis: run }) : notAnalysedSvg(title, run.reason);
+    return run.status === "OK"
+      ? runChartSvg({ title, unit: m.unit, analysis: run })
+      : notAnalysedSvg(title, run.reason);
   }
   const xmr = analyseXmr(points, { direction: m.improvement as ImprovementDirection, target: m.target, phaseStarts });
-  return xmr.status === "OK" ? xmrSvg({ title, unit: m.unit, target: m.target, analysis: xmr }) : notAnalysedSvg(title, xmr.reason);
+  return xmr.status === "OK"
+    ? xmrSvg({ title, unit: m.unit, target: m.target, analysis: xmr })
+    : notAnalysedSvg(title, xmr.reason);
 }
 
 const CONDITION_OF_DRIVER = new Map<string, string>(DRIVERS.map((d) => [d.id, d.condition]));
 
-export const chartResolvers: { Measure: Pick<MeasureResolvers, "chart" | "chartUrl">; Project: Pick<ProjectResolvers, "driverDiagram"> } = {
+export const chartResolvers: {
+  Measure: Pick<MeasureResolvers, "chart" | "chartUrl">;
+  Project: Pick<ProjectResolvers, "driverDiagram">;
+} = {
   Measure: {
     chart: async (m, args, ctx) => {
       return measureChart(m, await ctx.measures.points.load(m.id), args.type ?? "XMR", [...(args.phaseStarts ?? [])]);
@@ -38,14 +45,16 @@ export const chartResolvers: { Measure: Pick<MeasureResolvers, "chart" | "chartU
     driverDiagram: async (p, _, ctx) => {
       const cycles = await ctx.cycles.pdsa.load(p.local);
       const ideas = cycles.map((c) => `PDSA ${c.number}: ${c.title}`);
-      const primary = CONDITIONS.filter((c) => p.drivers.some((d) => CONDITION_OF_DRIVER.get(d) === c.id)).map((c, i) => ({
-        label: c.name,
-        secondary: DRIVERS.filter((d) => d.condition === c.id && p.drivers.includes(d.id)).map((d, j) => ({
-          label: d.name,
-          // Change ideas are the project's tests of change; they sit under its first driver.
-          changeIdeas: i === 0 && j === 0 ? ideas : [],
-        })),
-      }));
+      const primary = CONDITIONS.filter((c) => p.drivers.some((d) => CONDITION_OF_DRIVER.get(d) === c.id)).map(
+        (c, i) => ({
+          label: c.name,
+          secondary: DRIVERS.filter((d) => d.condition === c.id && p.drivers.includes(d.id)).map((d, j) => ({
+            label: d.name,
+            // Change ideas are the project's tests of change; they sit under its first driver.
+            changeIdeas: i === 0 && j === 0 ? ideas : [],
+          })),
+        }),
+      );
       return driverDiagramSvg({ aim: p.aim, primary });
     },
   },
@@ -69,15 +78,23 @@ export function chartRoutes(db: OpenedDatabase<PrismaClient>): Record<string, Ro
       const url = new URL(req.url ?? "/", "http://localhost");
       const match = /^\/charts\/measures\/([0-9a-f-]{36})\.svg$/.exec(url.pathname);
       // A draft project's charts are not served: an <img> request carries no identity to show them to.
-      const measure = match ? await db.prisma.measure.findFirst({ where: { id: match[1]!, project: { publication: "PUBLISHED" } } }) : null;
+      const measure = match
+        ? await db.prisma.measure.findFirst({ where: { id: match[1]!, project: { publication: "PUBLISHED" } } })
+        : null;
       if (!measure) {
         res.writeHead(404, { "content-type": "application/json", ...CHART_SECURITY_HEADERS });
-        res.end(JSON.stringify({ errors: [{ message: "No such measure", extensions: { code: ErrorCode.NOT_FOUND } }] }));
+        res.end(
+          JSON.stringify({ errors: [{ message: "No such measure", extensions: { code: ErrorCode.NOT_FOUND } }] }),
+        );
         return;
       }
       const points = (await seriesOf(db.sql, [measure.id])).get(measure.id) ?? [];
       const phases = url.searchParams.getAll("phase").filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d));
-      res.writeHead(200, { "content-type": "image/svg+xml; charset=utf-8", "cache-control": "public, max-age=60", ...CHART_SECURITY_HEADERS });
+      res.writeHead(200, {
+        "content-type": "image/svg+xml; charset=utf-8",
+        "cache-control": "public, max-age=60",
+        ...CHART_SECURITY_HEADERS,
+      });
       res.end(measureChart(measure, points, url.searchParams.get("type") === "run" ? "RUN" : "XMR", phases));
     },
   };

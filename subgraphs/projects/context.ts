@@ -19,7 +19,12 @@ export interface ProjectsContext extends OwnedContext {
   publicUrl: () => string;
 }
 
-export function projectsContext(db: OpenedDatabase<PrismaClient>, partner: Partner, options: ServiceOptions, caller: Caller): ProjectsContext {
+export function projectsContext(
+  db: OpenedDatabase<PrismaClient>,
+  partner: Partner,
+  options: ServiceOptions,
+  caller: Caller,
+): ProjectsContext {
   return {
     caller,
     audit: auditLoader(db.prisma),

@@ -4,7 +4,15 @@ import { z } from "zod";
 import { globalIdOf } from "../../schema/ids.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
 import { libraryMeasure, MEASURE_CODES } from "../../schema/measure-library.ts";
-import { contractEnumOf, driverId, isoDate, organisationId, regionId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
+import {
+  contractEnumOf,
+  driverId,
+  isoDate,
+  organisationId,
+  regionId,
+  settingId,
+  topicId,
+} from "../../lib/vocabulary-zod.ts";
 import { optionalText, text } from "../../lib/text-zod.ts";
 import { list } from "../shared/inputs.ts";
 
@@ -32,7 +40,8 @@ const projectFields = {
   outcomes: list(text(1000)),
 };
 
-const datesInOrder = (o: { startedOn?: string | null; endedOn?: string | null }) => !o.startedOn || !o.endedOn || o.startedOn <= o.endedOn;
+const datesInOrder = (o: { startedOn?: string | null; endedOn?: string | null }) =>
+  !o.startedOn || !o.endedOn || o.startedOn <= o.endedOn;
 const datesMessage = { message: "must not be before startedOn", path: ["endedOn"] };
 
 export const createProjectInput = z
@@ -68,7 +77,11 @@ export const updateProjectInput = z
     network: projectFields.network.optional(),
     outcomes: projectFields.outcomes.optional(),
     evaluation: z
-      .object({ evaluator: organisationId.nullable().optional(), summary: text(5000), quote: optionalText(1000).optional() })
+      .object({
+        evaluator: organisationId.nullable().optional(),
+        summary: text(5000),
+        quote: optionalText(1000).optional(),
+      })
       .strict()
       .nullable()
       .optional(),
@@ -89,7 +102,9 @@ export const teamMemberInput = z
   .strict();
 
 /** A national measure library code (schema/measure-library.ts). */
-export const measureCode = z.enum(MEASURE_CODES as [string, ...string[]], { message: "unknown measure library code (see schema/measure-library.ts)" });
+export const measureCode = z.enum(MEASURE_CODES as [string, ...string[]], {
+  message: "unknown measure library code (see schema/measure-library.ts)",
+});
 
 /**
  * A measure that gives a library code must have the code's unit and improvement direction: they are
@@ -99,8 +114,14 @@ export const measureCode = z.enum(MEASURE_CODES as [string, ...string[]], { mess
 export function codeAgrees(m: { code?: string | null; unit: string; improvement: string }, ctx: z.RefinementCtx): void {
   const entry = m.code ? libraryMeasure(m.code) : undefined;
   if (!entry) return;
-  if (m.unit !== entry.unit) ctx.addIssue({ code: "custom", message: `must be "${entry.unit}", the unit of ${entry.code}`, path: ["unit"] });
-  if (m.improvement !== entry.improvement) ctx.addIssue({ code: "custom", message: `must be ${entry.improvement}, the direction of ${entry.code}`, path: ["improvement"] });
+  if (m.unit !== entry.unit)
+    ctx.addIssue({ code: "custom", message: `must be "${entry.unit}", the unit of ${entry.code}`, path: ["unit"] });
+  if (m.improvement !== entry.improvement)
+    ctx.addIssue({
+      code: "custom",
+      message: `must be ${entry.improvement}, the direction of ${entry.code}`,
+      path: ["improvement"],
+    });
 }
 
 export const measureInput = z
@@ -125,10 +146,18 @@ export const ratioFields = {
   denominator: z.number().finite("must be a finite number").positive("must be more than 0").nullable().optional(),
 };
 
-export function ratioComplete(p: { numerator?: number | null; denominator?: number | null }, ctx: z.RefinementCtx): void {
+export function ratioComplete(
+  p: { numerator?: number | null; denominator?: number | null },
+  ctx: z.RefinementCtx,
+): void {
   const hasN = p.numerator !== undefined && p.numerator !== null;
   const hasD = p.denominator !== undefined && p.denominator !== null;
-  if (hasN !== hasD) ctx.addIssue({ code: "custom", message: "give the numerator and the denominator together, or neither", path: [hasN ? "denominator" : "numerator"] });
+  if (hasN !== hasD)
+    ctx.addIssue({
+      code: "custom",
+      message: "give the numerator and the denominator together, or neither",
+      path: [hasN ? "denominator" : "numerator"],
+    });
 }
 
 export const dataPointInput = z
@@ -150,16 +179,30 @@ export const dataPointInput = z
  * and counts disagree has made a mistake in one of them, and the funnel plot and the XmR chart would
  * otherwise tell different stories.
  */
-export function ratioIssue(code: string | null, points: readonly { value: number; numerator?: number | null; denominator?: number | null }[]): { path: (string | number)[]; message: string } | null {
+export function ratioIssue(
+  code: string | null,
+  points: readonly { value: number; numerator?: number | null; denominator?: number | null }[],
+): { path: (string | number)[]; message: string } | null {
   const rate = code ? libraryMeasure(code)?.rate : undefined;
   for (let i = 0; i < points.length; i++) {
     const p = points[i]!;
-    if (p.numerator === undefined || p.numerator === null || p.denominator === undefined || p.denominator === null) continue;
-    if (!rate) return { path: [i, "numerator"], message: code ? `${code} is a count with no denominator: give the value alone` : "only a measure with a library code that has a denominator takes a numerator and denominator" };
-    if (rate.denominatorKind === "POPULATION" && p.numerator > p.denominator) return { path: [i, "numerator"], message: `cannot exceed the denominator: ${code} counts members of it` };
+    if (p.numerator === undefined || p.numerator === null || p.denominator === undefined || p.denominator === null)
+      continue;
+    if (!rate)
+      return {
+        path: [i, "numerator"],
+        message: code
+          ? `${code} is a count with no denominator: give the value alone`
+          : "only a measure with a library code that has a denominator takes a numerator and denominator",
+      };
+    if (rate.denominatorKind === "POPULATION" && p.numerator > p.denominator)
+      return { path: [i, "numerator"], message: `cannot exceed the denominator: ${code} counts members of it` };
     const expected = (p.numerator / p.denominator) * rate.per;
     if (Math.abs(expected - p.value) > Math.max(0.01, Math.abs(p.value) * 0.005)) {
-      return { path: [i, "value"], message: `must be numerator / denominator × ${rate.per.toLocaleString("en-GB")} (${Math.round(expected * 1000) / 1000}), the rate of ${code}` };
+      return {
+        path: [i, "value"],
+        message: `must be numerator / denominator × ${rate.per.toLocaleString("en-GB")} (${Math.round(expected * 1000) / 1000}), the rate of ${code}`,
+      };
     }
   }
   return null;
@@ -173,7 +216,8 @@ export const pointsInput = z
   .superRefine((points, ctx) => {
     const seen = new Set<string>();
     points.forEach((p, i) => {
-      if (seen.has(p.date)) ctx.addIssue({ code: "custom", message: `date ${p.date} is given twice`, path: [i, "date"] });
+      if (seen.has(p.date))
+        ctx.addIssue({ code: "custom", message: `date ${p.date} is given twice`, path: [i, "date"] });
       seen.add(p.date);
     });
   });
@@ -225,7 +269,12 @@ export const resourceLinkInput = z
 
 export const progressScoreInput = z
   .object({
-    score: z.number().refine((n) => PROGRESS_SCALE.some((p) => p.score === n), "must be a score of the IHI scale: 0.5 to 5.0 in steps of 0.5"),
+    score: z
+      .number()
+      .refine(
+        (n) => PROGRESS_SCALE.some((p) => p.score === n),
+        "must be a score of the IHI scale: 0.5 to 5.0 in steps of 0.5",
+      ),
     note: optionalText(1000).optional(),
     recordedOn: pastDate.nullable().optional(),
   })

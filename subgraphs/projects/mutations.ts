@@ -42,7 +42,13 @@ function asEditor<R extends ProjectResult>(ctx: ProjectsContext, mutation: strin
 }
 
 /** Organisation editors and the project's team (read only when the caller is not an editor). */
-function asTeam<R extends ProjectResult>(ctx: ProjectsContext, mutation: string, args: Args, local: string, work: Work<R>) {
+function asTeam<R extends ProjectResult>(
+  ctx: ProjectsContext,
+  mutation: string,
+  args: Args,
+  local: string,
+  work: Work<R>,
+) {
   const { caller, partner } = ctx;
   return writeFor(ctx, mutation, args, work, async (tx: Tx) =>
     caller.signed && canWriteFor(caller.identity, partner.organisation)
@@ -52,7 +58,8 @@ function asTeam<R extends ProjectResult>(ctx: ProjectsContext, mutation: string,
 }
 
 /** The project row as it is after the write (drafts included: the writer may see what they wrote). */
-const project = (ctx: ProjectsContext, result: ProjectResult) => reread([ctx.projects, ctx.measures, ctx.cycles], ctx.projects.byLocal, "project", result.id);
+const project = (ctx: ProjectsContext, result: ProjectResult) =>
+  reread([ctx.projects, ctx.measures, ctx.cycles], ctx.projects.byLocal, "project", result.id);
 
 /** Validates several top-level arguments at once; the error names the argument itself. */
 function parseArgs<T extends z.ZodType>(schema: T, values: Record<string, unknown>): z.infer<T> {
@@ -63,22 +70,29 @@ function parseArgs<T extends z.ZodType>(schema: T, values: Record<string, unknow
   throw badInput(`Invalid ${path.join(".")}: ${issue.message}`, path);
 }
 
-const projectId = (ctx: ProjectsContext, args: { projectId: string }) => ownLocalId(args.projectId, "projects", ctx.partner, "projectId");
+const projectId = (ctx: ProjectsContext, args: { projectId: string }) =>
+  ownLocalId(args.projectId, "projects", ctx.partner, "projectId");
 const projectOf = (ctx: ProjectsContext) => (result: ProjectResult) => project(ctx, result);
 
 export const mutations: MutationResolvers = {
   createProject: (_, args, ctx) => {
     const input = parseArg(createProjectInput, args.input, "input");
-    return asEditor(ctx, "createProject", args, (tx) => writes.createProject(tx, ctx.partner.id, input)).then(projectOf(ctx));
+    return asEditor(ctx, "createProject", args, (tx) => writes.createProject(tx, ctx.partner.id, input)).then(
+      projectOf(ctx),
+    );
   },
   updateProject: (_, args, ctx) => {
     const local = ownLocalId(args.id, "projects", ctx.partner);
     const input = parseArg(updateProjectInput, args.input, "input");
-    return asTeam(ctx, "updateProject", args, local, (tx) => writes.updateProject(tx, ctx.partner.id, local, input)).then(projectOf(ctx));
+    return asTeam(ctx, "updateProject", args, local, (tx) =>
+      writes.updateProject(tx, ctx.partner.id, local, input),
+    ).then(projectOf(ctx));
   },
   publishProject: (_, args, ctx) => {
     const local = ownLocalId(args.id, "projects", ctx.partner);
-    return asTeam(ctx, "publishProject", args, local, (tx) => writes.publishProject(tx, ctx.partner.id, local)).then(projectOf(ctx));
+    return asTeam(ctx, "publishProject", args, local, (tx) => writes.publishProject(tx, ctx.partner.id, local)).then(
+      projectOf(ctx),
+    );
   },
   deleteProject: (_, args, ctx) => {
     const local = ownLocalId(args.id, "projects", ctx.partner);
@@ -86,27 +100,43 @@ export const mutations: MutationResolvers = {
   },
   addTeamMember: async (_, args, ctx) => {
     const local = projectId(ctx, args);
-    const input = parseArgs(teamMemberInput, { name: args.name, role: args.role, userId: args.userId, userOrganisation: args.userOrganisation });
-    const result = await asEditor(ctx, "addTeamMember", args, (tx, editor) => writes.addTeamMember(tx, ctx.partner.id, local, input, editor));
+    const input = parseArgs(teamMemberInput, {
+      name: args.name,
+      role: args.role,
+      userId: args.userId,
+      userOrganisation: args.userOrganisation,
+    });
+    const result = await asEditor(ctx, "addTeamMember", args, (tx, editor) =>
+      writes.addTeamMember(tx, ctx.partner.id, local, input, editor),
+    );
     const row = await project(ctx, result);
-    return { project: row, member: partOf(await ctx.projects.team.load(local), result.memberId, "team member", result.id) };
+    return {
+      project: row,
+      member: partOf(await ctx.projects.team.load(local), result.memberId, "team member", result.id),
+    };
   },
   removeTeamMember: (_, args, ctx) => {
     const local = projectId(ctx, args);
     const memberId = parseArg(partId, args.memberId, "memberId");
-    return asEditor(ctx, "removeTeamMember", args, (tx) => writes.removeTeamMember(tx, ctx.partner.id, local, memberId)).then(projectOf(ctx));
+    return asEditor(ctx, "removeTeamMember", args, (tx) =>
+      writes.removeTeamMember(tx, ctx.partner.id, local, memberId),
+    ).then(projectOf(ctx));
   },
   addMeasure: async (_, args, ctx) => {
     const local = projectId(ctx, args);
     const input = parseArg(measureInput, args.input, "input");
-    const result = await asTeam(ctx, "addMeasure", args, local, (tx) => writes.addMeasure(tx, ctx.partner.id, local, input));
+    const result = await asTeam(ctx, "addMeasure", args, local, (tx) =>
+      writes.addMeasure(tx, ctx.partner.id, local, input),
+    );
     return { project: await project(ctx, result), measure: await measureOf(ctx, local, result.measureId, result.id) };
   },
   recordMeasurements: async (_, args, ctx) => {
     const local = projectId(ctx, args);
     const measureId = parseArg(partId, args.measureId, "measureId");
     const points = parseArg(pointsInput, args.points, "points");
-    const result = await asTeam(ctx, "recordMeasurements", args, local, (tx) => writes.recordMeasurements(tx, ctx.partner.id, local, measureId, points));
+    const result = await asTeam(ctx, "recordMeasurements", args, local, (tx) =>
+      writes.recordMeasurements(tx, ctx.partner.id, local, measureId, points),
+    );
     return {
       project: await project(ctx, result),
       measure: await measureOf(ctx, local, measureId, result.id),
@@ -117,37 +147,56 @@ export const mutations: MutationResolvers = {
   addPdsaCycle: async (_, args, ctx) => {
     const local = projectId(ctx, args);
     const input = parseArg(pdsaCycleInput, args.input, "input");
-    const result = await asTeam(ctx, "addPdsaCycle", args, local, (tx) => writes.addPdsaCycle(tx, ctx.partner.id, local, input));
+    const result = await asTeam(ctx, "addPdsaCycle", args, local, (tx) =>
+      writes.addPdsaCycle(tx, ctx.partner.id, local, input),
+    );
     return cyclePayload(ctx, local, result);
   },
   updatePdsaCycle: async (_, args, ctx) => {
     const local = projectId(ctx, args);
     const cycleId = parseArg(partId, args.cycleId, "cycleId");
     const input = parseArg(updatePdsaCycleInput, args.input, "input");
-    const result = await asTeam(ctx, "updatePdsaCycle", args, local, (tx) => writes.updatePdsaCycle(tx, ctx.partner.id, local, cycleId, input));
+    const result = await asTeam(ctx, "updatePdsaCycle", args, local, (tx) =>
+      writes.updatePdsaCycle(tx, ctx.partner.id, local, cycleId, input),
+    );
     return cyclePayload(ctx, local, result);
   },
   addLearning: async (_, args, ctx) => {
     const local = projectId(ctx, args);
     const input = parseArgs(learningInput, { kind: args.kind, text: args.text });
-    const result = await asTeam(ctx, "addLearning", args, local, (tx) => writes.addLearning(tx, ctx.partner.id, local, input));
+    const result = await asTeam(ctx, "addLearning", args, local, (tx) =>
+      writes.addLearning(tx, ctx.partner.id, local, input),
+    );
     const row = await project(ctx, result);
-    return { project: row, learning: partOf(await ctx.cycles.learning.load(local), result.learningId, "learning", result.id) };
+    return {
+      project: row,
+      learning: partOf(await ctx.cycles.learning.load(local), result.learningId, "learning", result.id),
+    };
   },
   linkResource: (_, args, ctx) => {
     const local = projectId(ctx, args);
-    const input = parseArgs(resourceLinkInput, { resourceId: args.resourceId, relation: args.relation, note: args.note });
-    return asTeam(ctx, "linkResource", args, local, (tx) => writes.linkResource(tx, ctx.partner.id, local, input)).then(projectOf(ctx));
+    const input = parseArgs(resourceLinkInput, {
+      resourceId: args.resourceId,
+      relation: args.relation,
+      note: args.note,
+    });
+    return asTeam(ctx, "linkResource", args, local, (tx) => writes.linkResource(tx, ctx.partner.id, local, input)).then(
+      projectOf(ctx),
+    );
   },
   unlinkResource: (_, args, ctx) => {
     const local = projectId(ctx, args);
     const resourceId = parseArg(globalIdOf("resources"), args.resourceId, "resourceId");
-    return asTeam(ctx, "unlinkResource", args, local, (tx) => writes.unlinkResource(tx, ctx.partner.id, local, resourceId)).then(projectOf(ctx));
+    return asTeam(ctx, "unlinkResource", args, local, (tx) =>
+      writes.unlinkResource(tx, ctx.partner.id, local, resourceId),
+    ).then(projectOf(ctx));
   },
   setProgressScore: (_, args, ctx) => {
     const local = projectId(ctx, args);
     const input = parseArgs(progressScoreInput, { score: args.score, note: args.note, recordedOn: args.recordedOn });
-    return asTeam(ctx, "setProgressScore", args, local, (tx) => writes.setProgressScore(tx, ctx.partner.id, local, input)).then(projectOf(ctx));
+    return asTeam(ctx, "setProgressScore", args, local, (tx) =>
+      writes.setProgressScore(tx, ctx.partner.id, local, input),
+    ).then(projectOf(ctx));
   },
 };
 

@@ -10,7 +10,12 @@ import { chartResolvers } from "./chart-resolvers.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
 import type { Resolvers } from "./generated/graphql.ts";
 
-const item = itemResolvers("projects", { loader: (ctx: ProjectsContext) => ctx.projects.byLocal, isPublic: isPublished, feed: projectFeed, versions: projectVersions });
+const item = itemResolvers("projects", {
+  loader: (ctx: ProjectsContext) => ctx.projects.byLocal,
+  isPublic: isPublished,
+  feed: projectFeed,
+  versions: projectVersions,
+});
 
 export const resolvers: Resolvers = {
   ...item,
@@ -31,7 +36,9 @@ export const resolvers: Resolvers = {
     progress: async (p, _, ctx) => (await ctx.cycles.progress.load(p.local)).at(-1) ?? null,
     progressHistory: (p, _, ctx) => ctx.cycles.progress.load(p.local),
     evaluation: (p) =>
-      p.evaluationSummary ? { evaluator: ref(p.evaluatorId), summary: p.evaluationSummary, quote: p.evaluationQuote } : null,
+      p.evaluationSummary
+        ? { evaluator: ref(p.evaluatorId), summary: p.evaluationSummary, quote: p.evaluationQuote }
+        : null,
     updatedAt: (p) => isoTime(p.updatedAt),
     ...chartResolvers.Project,
   },
@@ -43,7 +50,9 @@ export const resolvers: Resolvers = {
     // From the same loaded series as points and the analysis (one row per measure): no extra query.
     pointCount: async (m, _, ctx) => (await ctx.measures.points.load(m.id)).length,
     latestPoint: async (m, _, ctx) => (await ctx.measures.points.load(m.id)).at(-1) ?? null,
-    ...measureAnalysis, ...chartResolvers.Measure },
+    ...measureAnalysis,
+    ...chartResolvers.Measure,
+  },
   ProgressScore: {
     recordedOn: (p) => isoDay(p.recordedOn),
     label: (p) => PROGRESS_SCALE.find((s) => s.score === p.score)?.label ?? "Unknown score",

@@ -18,7 +18,9 @@ export async function seedProjects(db: OpenedDatabase<PrismaClient>, partner: Pa
 
 /** Writes whole projects (with their children) in one transaction: all of them or none. A re-created local id loses its tombstone. */
 export async function writeProjects(prisma: PrismaClient, projects: ProjectsSeed["projects"]): Promise<void> {
-  const measures = projects.flatMap((p) => p.measures.map((m, position) => ({ ...m, id: randomUUID(), position, projectLocal: p.local })));
+  const measures = projects.flatMap((p) =>
+    p.measures.map((m, position) => ({ ...m, id: randomUUID(), position, projectLocal: p.local })),
+  );
   await prisma.$transaction(async (tx) => {
     await tx.project.createMany({
       data: projects.map((p) => ({
@@ -40,22 +42,55 @@ export async function writeProjects(prisma: PrismaClient, projects: ProjectsSeed
         evaluationQuote: p.evaluation?.quote,
       })),
     });
-    await tx.teamMember.createMany({ data: projects.flatMap((p) => p.team.map((t, position) => ({ ...t, position, projectLocal: p.local }))) });
-    await tx.funding.createMany({ data: projects.flatMap((p) => p.funding.map((f) => ({ funderId: f.funder, programme: f.programme, projectLocal: p.local }))) });
+    await tx.teamMember.createMany({
+      data: projects.flatMap((p) => p.team.map((t, position) => ({ ...t, position, projectLocal: p.local }))),
+    });
+    await tx.funding.createMany({
+      data: projects.flatMap((p) =>
+        p.funding.map((f) => ({ funderId: f.funder, programme: f.programme, projectLocal: p.local })),
+      ),
+    });
     await tx.resourceLink.createMany({
-      data: projects.flatMap((p) => p.resources.map((r) => ({ resourceId: r.resource, relation: r.relation, note: r.note, projectLocal: p.local }))),
+      data: projects.flatMap((p) =>
+        p.resources.map((r) => ({ resourceId: r.resource, relation: r.relation, note: r.note, projectLocal: p.local })),
+      ),
     });
     await tx.measure.createMany({ data: measures.map(({ points: _p, ...m }) => m) });
-    await tx.dataPoint.createMany({ data: measures.flatMap((m) => m.points.map((pt) => ({ measureId: m.id, date: day(pt.date)!, value: pt.value, note: pt.note, numerator: pt.numerator ?? null, denominator: pt.denominator ?? null }))) });
+    await tx.dataPoint.createMany({
+      data: measures.flatMap((m) =>
+        m.points.map((pt) => ({
+          measureId: m.id,
+          date: day(pt.date)!,
+          value: pt.value,
+          note: pt.note,
+          numerator: pt.numerator ?? null,
+          denominator: pt.denominator ?? null,
+        })),
+      ),
+    });
     await tx.pdsaCycle.createMany({
       data: projects.flatMap((p) =>
-        p.pdsaCycles.map(({ startedOn, endedOn, ...c }) => ({ ...c, startedOn: day(startedOn), endedOn: day(endedOn), projectLocal: p.local })),
+        p.pdsaCycles.map(({ startedOn, endedOn, ...c }) => ({
+          ...c,
+          startedOn: day(startedOn),
+          endedOn: day(endedOn),
+          projectLocal: p.local,
+        })),
       ),
     });
     await tx.progressScore.createMany({
-      data: projects.flatMap((p) => p.progress.map((x) => ({ projectLocal: p.local, score: x.score, recordedOn: day(x.recordedOn)!, note: x.note }))),
+      data: projects.flatMap((p) =>
+        p.progress.map((x) => ({
+          projectLocal: p.local,
+          score: x.score,
+          recordedOn: day(x.recordedOn)!,
+          note: x.note,
+        })),
+      ),
     });
-    await tx.learning.createMany({ data: projects.flatMap((p) => p.learning.map((l, position) => ({ ...l, position, projectLocal: p.local }))) });
+    await tx.learning.createMany({
+      data: projects.flatMap((p) => p.learning.map((l, position) => ({ ...l, position, projectLocal: p.local }))),
+    });
     await tx.tombstone.deleteMany({ where: { local: { in: projects.map((p) => p.local) } } });
   });
 }

@@ -13,6 +13,11 @@ export interface ResourcesContext extends OwnedContext {
   loaders: ReturnType<typeof resourceLoaders>;
 }
 
-export function resourcesContext(db: OpenedDatabase<PrismaClient>, partner: Partner, _options: ServiceOptions, caller: Caller): ResourcesContext {
+export function resourcesContext(
+  db: OpenedDatabase<PrismaClient>,
+  partner: Partner,
+  _options: ServiceOptions,
+  caller: Caller,
+): ResourcesContext {
   return { partner, caller, prisma: db.prisma, loaders: resourceLoaders(db.prisma), audit: auditLoader(db.prisma) };
 }

@@ -1,7 +1,15 @@
 // The edge of a resources partner's writes: mutation arguments validated with zod against the
 // shared vocabulary (schema/), so a bad value is a BAD_USER_INPUT naming its path, never a row.
 import { z } from "zod";
-import { contractEnumOf, driverId, httpUrl, isoDate, organisationId, settingId, topicId } from "../../lib/vocabulary-zod.ts";
+import {
+  contractEnumOf,
+  driverId,
+  httpUrl,
+  isoDate,
+  organisationId,
+  settingId,
+  topicId,
+} from "../../lib/vocabulary-zod.ts";
 import { optionalText, storableString, text } from "../../lib/text-zod.ts";
 import { list } from "../shared/inputs.ts";
 import { licenceId } from "../../schema/licences.ts";

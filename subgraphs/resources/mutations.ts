@@ -5,10 +5,17 @@ import { reread, writeFor } from "../shared/item-writes.ts";
 import type { ResourcesContext } from "./context.ts";
 import type { MutationResolvers } from "./generated/graphql.ts";
 import { createResourceInput, updateResourceInput } from "./inputs.ts";
-import { createResource, deleteResourceWrite, publishResource, updateResource, type ResourceResult } from "./data/resource-writes.ts";
+import {
+  createResource,
+  deleteResourceWrite,
+  publishResource,
+  updateResource,
+  type ResourceResult,
+} from "./data/resource-writes.ts";
 
 /** The written resource, read afresh (the request's loader may hold the row from before the write). */
-const answer = (ctx: ResourcesContext) => (result: ResourceResult) => reread([ctx.loaders], ctx.loaders.byLocal, "resource", result.id);
+const answer = (ctx: ResourcesContext) => (result: ResourceResult) =>
+  reread([ctx.loaders], ctx.loaders.byLocal, "resource", result.id);
 
 export const mutations: MutationResolvers = {
   createResource: (_, args, ctx) => {
@@ -18,7 +25,9 @@ export const mutations: MutationResolvers = {
   updateResource: (_, args, ctx) => {
     const local = ownLocalId(args.id, "resources", ctx.partner);
     const input = parseArg(updateResourceInput, args.input, "input");
-    return writeFor(ctx, "updateResource", args, (tx) => updateResource(tx, ctx.partner.id, local, input)).then(answer(ctx));
+    return writeFor(ctx, "updateResource", args, (tx) => updateResource(tx, ctx.partner.id, local, input)).then(
+      answer(ctx),
+    );
   },
   publishResource: (_, args, ctx) => {
     const local = ownLocalId(args.id, "resources", ctx.partner);

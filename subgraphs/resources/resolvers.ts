@@ -7,7 +7,12 @@ import { effectiveLicence } from "../../schema/licences.ts";
 import type { ResourcesContext } from "./context.ts";
 import type { Resolvers } from "./generated/graphql.ts";
 
-const item = itemResolvers("resources", { loader: (ctx: ResourcesContext) => ctx.loaders.byLocal, isPublic: isPublished, feed: resourceFeed, versions: resourceVersions });
+const item = itemResolvers("resources", {
+  loader: (ctx: ResourcesContext) => ctx.loaders.byLocal,
+  isPublic: isPublished,
+  feed: resourceFeed,
+  versions: resourceVersions,
+});
 
 export const resolvers: Resolvers = {
   ...item,

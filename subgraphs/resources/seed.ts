@@ -14,7 +14,11 @@ export async function seedResources(db: OpenedDatabase<PrismaClient>, partner: P
   if (!seed) return 0;
   await createResources(
     db.prisma,
-    seed.resources.map(({ publisher, publishedOn, ...r }) => ({ ...r, publisherId: publisher, publishedOn: day(publishedOn) })),
+    seed.resources.map(({ publisher, publishedOn, ...r }) => ({
+      ...r,
+      publisherId: publisher,
+      publishedOn: day(publishedOn),
+    })),
   );
   return seed.resources.length;
 }

@@ -17,7 +17,9 @@ const PER_ITEM = 100;
 export function auditLoader(db: RawTx) {
   return new DataLoader<string, AuditRow[]>(
     async (items) => {
-      const rows = await db.$queryRawUnsafe<{ at: Date; actor: string; mutation: string; item: string; changes: unknown }[]>(
+      const rows = await db.$queryRawUnsafe<
+        { at: Date; actor: string; mutation: string; item: string; changes: unknown }[]
+      >(
         `SELECT "at", "actor", "mutation", "item", "changes" FROM (
            SELECT *, ROW_NUMBER() OVER (PARTITION BY "item" ORDER BY "id" DESC) AS n FROM "AuditEntry" WHERE "item" = ANY($1::text[])
          ) ranked WHERE n <= ${PER_ITEM} ORDER BY "item", "id" DESC`,
@@ -25,7 +27,13 @@ export function auditLoader(db: RawTx) {
       );
       const byItem = new Map<string, AuditRow[]>();
       for (const r of rows) {
-        const entry = { at: r.at.toISOString(), actor: r.actor, mutation: r.mutation, item: r.item, changes: JSON.stringify(r.changes) };
+        const entry = {
+          at: r.at.toISOString(),
+          actor: r.actor,
+          mutation: r.mutation,
+          item: r.item,
+          changes: JSON.stringify(r.changes),
+        };
         const list = byItem.get(r.item);
         if (list) list.push(entry);
         else byItem.set(r.item, [entry]);

@@ -23,9 +23,12 @@ export async function callerOf(req: IncomingMessage, auth: PartnerAuth | undefin
   const check = await auth.verifier.check(req.headers[IDENTITY_HEADER]);
   if (check.signed) return { identity: check.identity, signed: true, by: check.by };
   if (auth.unsigned === "reject") {
-    throw new GraphQLError(`This partner only answers requests that come through the national gateway: ${check.reason}`, {
-      extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
-    });
+    throw new GraphQLError(
+      `This partner only answers requests that come through the national gateway: ${check.reason}`,
+      {
+        extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+      },
+    );
   }
   return UNSIGNED_ANONYMOUS;
 }

@@ -81,7 +81,12 @@ export function encodeCursor(p: FeedPosition): string {
   return Buffer.from(JSON.stringify([FORMAT, p.xid, p.local, p.removed ? 1 : 0]), "utf8").toString("base64url");
 }
 
-const current = z.tuple([z.literal(FORMAT), z.string().regex(/^(0|[1-9]\d{0,18})$/), z.string().min(1), z.union([z.literal(0), z.literal(1)])]);
+const current = z.tuple([
+  z.literal(FORMAT),
+  z.string().regex(/^(0|[1-9]\d{0,18})$/),
+  z.string().min(1),
+  z.union([z.literal(0), z.literal(1)]),
+]);
 
 /**
  * Reads a cursor. A cursor of the time-ordered feed (before transaction order) is refused like any bad
@@ -97,13 +102,15 @@ export function decodeCursor(cursor: string | null | undefined): FeedPosition | 
     json = undefined;
   }
   const parsed = current.safeParse(json);
-  if (parsed.success && BigInt(parsed.data[1]) <= 9223372036854775807n) return { xid: parsed.data[1], local: parsed.data[2], removed: parsed.data[3] === 1 };
+  if (parsed.success && BigInt(parsed.data[1]) <= 9223372036854775807n)
+    return { xid: parsed.data[1], local: parsed.data[2], removed: parsed.data[3] === 1 };
   throw badInput("Invalid feed cursor (or one of an older feed): harvest from the start", ["after"]);
 }
 
 export function pageSize(first: number | null | undefined): number {
   const n = first ?? 100;
-  if (!Number.isInteger(n) || n < 1 || n > FEED_MAX_PAGE) throw badInput(`first must be between 1 and ${FEED_MAX_PAGE}`, ["first"]);
+  if (!Number.isInteger(n) || n < 1 || n > FEED_MAX_PAGE)
+    throw badInput(`first must be between 1 and ${FEED_MAX_PAGE}`, ["first"]);
   return n;
 }
 
@@ -250,7 +257,16 @@ export async function readChanges<R extends { local: string }>(
     const node = r.removed ? undefined : nodes.get(r.local);
     const carried = node !== undefined && (source.carried?.(node) ?? true);
     if (!carried && !reader.removals) return [];
-    return [{ xid: String(r.xid), changedAt: toDate(r.changedAt), local: r.local, removed: !carried, node: carried ? node : null, version: carried ? itemVersion(node) : null }];
+    return [
+      {
+        xid: String(r.xid),
+        changedAt: toDate(r.changedAt),
+        local: r.local,
+        removed: !carried,
+        node: carried ? node : null,
+        version: carried ? itemVersion(node) : null,
+      },
+    ];
   });
   const last = page[page.length - 1];
   return {

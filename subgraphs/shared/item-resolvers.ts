@@ -18,15 +18,26 @@ interface ItemData<Ctx, P, Row> {
   loader: (ctx: Ctx) => DataLoader<string, Row | null>;
   /** Whether anyone may see the row; when false only the owner does. Default: everyone. */
   isPublic?: (row: Row) => boolean;
-  feed: (prisma: P, after: string | null | undefined, first: number | null | undefined, reader: FeedReader) => Promise<ChangePage<Row>>;
+  feed: (
+    prisma: P,
+    after: string | null | undefined,
+    first: number | null | undefined,
+    reader: FeedReader,
+  ) => Promise<ChangePage<Row>>;
   versions: (prisma: P, after: string | null | undefined, first: number | null | undefined) => Promise<VersionPage>;
 }
 
-type ItemResolvers<K extends PartnerKind, Ctx extends OwnedContext, Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] }> = {
+type ItemResolvers<
+  K extends PartnerKind,
+  Ctx extends OwnedContext,
+  Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] },
+> = {
   Query: { [F in `${Word<K>}FromOwner`]: (_: unknown, args: { id: string }, ctx: Ctx) => Promise<Row | null> } & {
     [F in `${Word<K>}Feed`]: (_: unknown, args: Page, ctx: Ctx) => Promise<ChangePage<Row>>;
   } & { [F in `${Word<K>}Versions`]: (_: unknown, args: Page, ctx: Ctx) => Promise<VersionPage> };
-} & { [T in `${Typename<K>}Change`]: ReturnType<typeof changeEntry> } & { [T in `${Typename<K>}Version`]: ReturnType<typeof versionEntry> } & {
+} & { [T in `${Typename<K>}Change`]: ReturnType<typeof changeEntry> } & {
+  [T in `${Typename<K>}Version`]: ReturnType<typeof versionEntry>;
+} & {
   [T in Typename<K>]: ReturnType<typeof ownedEntity<Ctx, Row>>;
 };
 
@@ -42,7 +53,8 @@ export function itemResolvers<
   return {
     Query: {
       [`${word}FromOwner`]: (_: unknown, args: { id: string }, ctx: Ctx) => fromOwner(args.id, ctx),
-      [`${word}Feed`]: (_: unknown, args: Page, ctx: Ctx) => data.feed(ctx.prisma, args.after, args.first, feedReaderOf(ctx.caller)),
+      [`${word}Feed`]: (_: unknown, args: Page, ctx: Ctx) =>
+        data.feed(ctx.prisma, args.after, args.first, feedReaderOf(ctx.caller)),
       [`${word}Versions`]: (_: unknown, args: Page, ctx: Ctx) => data.versions(ctx.prisma, args.after, args.first),
     },
     [`${typename}Change`]: changeEntry(kind),

@@ -27,7 +27,12 @@ export function writeFor<Tx extends RawTx, R>(
   work: (tx: Tx, identity: UserIdentity) => Promise<WriteOutcome<R>>,
   authorise?: (tx: Tx) => Promise<UserIdentity>,
 ): Promise<R> {
-  return runWrite(ctx.prisma, { caller: ctx.caller, partner: ctx.partner, mutation, idempotencyKey: args.idempotencyKey, args }, work, authorise);
+  return runWrite(
+    ctx.prisma,
+    { caller: ctx.caller, partner: ctx.partner, mutation, idempotencyKey: args.idempotencyKey, args },
+    work,
+    authorise,
+  );
 }
 
 /** The item's model and the Tombstone model of a kind's transaction client. */
@@ -35,7 +40,11 @@ interface Deletable {
   deleteMany(args: { where: { local: string } }): Promise<{ count: number }>;
 }
 interface Tombstones {
-  upsert(args: { where: { local: string }; create: { local: string; deletedAt: Date }; update: { deletedAt: Date } }): Promise<unknown>;
+  upsert(args: {
+    where: { local: string };
+    create: { local: string; deletedAt: Date };
+    update: { deletedAt: Date };
+  }): Promise<unknown>;
 }
 
 /**
@@ -52,7 +61,13 @@ export async function removeWithTombstone(items: Deletable, tombstones: Tombston
 }
 
 /** A delete mutation's work: the item goes (NOT_FOUND when there was none), the audit says so. */
-export async function deletion(kind: PartnerKind, what: string, partnerId: string, local: string, remove: () => Promise<boolean>): Promise<WriteOutcome<{ id: string }>> {
+export async function deletion(
+  kind: PartnerKind,
+  what: string,
+  partnerId: string,
+  local: string,
+  remove: () => Promise<boolean>,
+): Promise<WriteOutcome<{ id: string }>> {
   const id = formatId(partnerId, kind, local);
   if (!(await remove())) throw notFound(what, id);
   return { result: { id }, item: id, changes: { deleted: true } };
@@ -63,7 +78,12 @@ export async function deletion(kind: PartnerKind, what: string, partnerId: strin
  * reads after it. A retry answered from its receipt after the part was removed finds none: NOT_FOUND
  * naming the part and its item, not a null where the contract promises the part.
  */
-export function partOf<Part extends { id: string }>(parts: readonly Part[], id: string | undefined, what: string, itemId: string): Part {
+export function partOf<Part extends { id: string }>(
+  parts: readonly Part[],
+  id: string | undefined,
+  what: string,
+  itemId: string,
+): Part {
   const part = parts.find((p) => p.id === id);
   if (!part) throw notFound(what, `${id} in ${itemId}`);
   return part;

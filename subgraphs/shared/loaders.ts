@@ -7,7 +7,10 @@ import DataLoader from "dataloader";
 export const MAX_BATCH = 500;
 
 /** One row (or null) per key. */
-export function rowLoader<K, R>(fetch: (keys: readonly K[]) => Promise<R[]>, keyOf: (row: R) => K): DataLoader<K, R | null> {
+export function rowLoader<K, R>(
+  fetch: (keys: readonly K[]) => Promise<R[]>,
+  keyOf: (row: R) => K,
+): DataLoader<K, R | null> {
   return new DataLoader<K, R | null>(
     async (keys) => {
       const rows = await fetch(keys);
@@ -19,7 +22,10 @@ export function rowLoader<K, R>(fetch: (keys: readonly K[]) => Promise<R[]>, key
 }
 
 /** All rows (possibly none) per key, in the order the query returned them. */
-export function groupLoader<K, R>(fetch: (keys: readonly K[]) => Promise<R[]>, keyOf: (row: R) => K): DataLoader<K, R[]> {
+export function groupLoader<K, R>(
+  fetch: (keys: readonly K[]) => Promise<R[]>,
+  keyOf: (row: R) => K,
+): DataLoader<K, R[]> {
   return new DataLoader<K, R[]>(
     async (keys) => {
       const rows = await fetch(keys);

@@ -12,7 +12,10 @@ import { partnerAuth } from "../../lib/auth/setup.ts";
 import { MissingKeyError } from "../../lib/auth/keys.ts";
 import { stopOnSignals } from "../../lib/shutdown.ts";
 
-export async function main<C extends { $disconnect(): Promise<void> }, Ctx extends object>(def: ServiceDefinition<C, Ctx>, kind: Kind): Promise<void> {
+export async function main<C extends { $disconnect(): Promise<void> }, Ctx extends object>(
+  def: ServiceDefinition<C, Ctx>,
+  kind: Kind,
+): Promise<void> {
   const config = loadConfigOrExit();
   const bootLogger = createLogger(kind, config.LOG_LEVEL, config.PARTNER_ID);
   let registry: RegistrySource;
@@ -27,7 +30,9 @@ export async function main<C extends { $disconnect(): Promise<void> }, Ctx exten
   }
   const partner = config.PARTNER_ID ? registry.current().get(config.PARTNER_ID) : undefined;
   if (!partner || partner.kind !== kind) {
-    console.error(`PARTNER_ID: must name a ${kind} partner in ${config.REGISTRY_FILE} (got ${config.PARTNER_ID ?? "nothing"})`);
+    console.error(
+      `PARTNER_ID: must name a ${kind} partner in ${config.REGISTRY_FILE} (got ${config.PARTNER_ID ?? "nothing"})`,
+    );
     process.exit(1);
   }
   const logger = bootLogger;

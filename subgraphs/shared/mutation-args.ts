@@ -17,7 +17,8 @@ export function parseArg<T extends z.ZodType>(schema: T, value: unknown, arg: st
 export function ownLocalId(id: unknown, kind: PartnerKind, partner: Partner, arg = "id"): string {
   const parsed = typeof id === "string" ? parseId(id) : undefined;
   if (!parsed || parsed.kind !== kind) throw badInput(`Invalid ${arg}: not a ${kind} id`, [arg]);
-  if (parsed.partner !== partner.id) throw badInput(`Invalid ${arg}: ${id} belongs to partner ${parsed.partner}, not ${partner.id}`, [arg]);
+  if (parsed.partner !== partner.id)
+    throw badInput(`Invalid ${arg}: ${id} belongs to partner ${parsed.partner}, not ${partner.id}`, [arg]);
   return parsed.local;
 }
 

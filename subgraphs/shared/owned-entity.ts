@@ -20,7 +20,8 @@ export interface OwnedContext {
 }
 
 /** True when the caller acts for the organisation that runs this partner (drafts, audit). */
-export const isOwner = (ctx: OwnedContext) => ctx.caller.signed && isMemberOf(ctx.caller.identity, ctx.partner.organisation);
+export const isOwner = (ctx: OwnedContext) =>
+  ctx.caller.signed && isMemberOf(ctx.caller.identity, ctx.partner.organisation);
 
 /**
  * The row for a global id, if it is this partner's and the caller may see it: entity references and
@@ -41,7 +42,10 @@ export function ownedLookup<Ctx extends OwnedContext, Row extends { local: strin
   };
 }
 
-export function ownedEntity<Ctx extends OwnedContext, Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] }>(
+export function ownedEntity<
+  Ctx extends OwnedContext,
+  Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] },
+>(
   kind: PartnerKind,
   loader: (ctx: Ctx) => DataLoader<string, Row | null>,
   isPublic: (row: Row) => boolean = () => true,

@@ -9,7 +9,11 @@ export function seedFilePath(kind: PartnerKind, partnerId: string): string {
   return fileURLToPath(new URL(`../${kind}/seed/${partnerId}.json`, import.meta.url));
 }
 
-export function readSeedFile<T extends z.ZodType>(kind: PartnerKind, partnerId: string, schema: T): z.infer<T> | undefined {
+export function readSeedFile<T extends z.ZodType>(
+  kind: PartnerKind,
+  partnerId: string,
+  schema: T,
+): z.infer<T> | undefined {
   const file = seedFilePath(kind, partnerId);
   if (!existsSync(file)) return undefined;
   const parsed = schema.safeParse(JSON.parse(readFileSync(file, "utf8")));

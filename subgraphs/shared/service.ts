@@ -2,7 +2,10 @@
 // unexpected errors, a database opened (and migrated) for this partner, and a per-request context.
 // server.ts files call buildService(); index.ts files only read config and listen.
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import type { GraphQLResolveInfo, GraphQLScalarType } from "graphql";
@@ -13,7 +16,12 @@ import type { Kind } from "../../schema/kinds.ts";
 import type { Partner, Registry } from "../../lib/registry/registry.ts";
 import type { SchemaChecker } from "../../lib/contract/checker.ts";
 import { ErrorCode, maskError } from "../../lib/errors.ts";
-import { markSignedForward, partnerLimitSettings, partnerServerOptions, type PartnerLimitSettings } from "../../lib/limits/partner.ts";
+import {
+  markSignedForward,
+  partnerLimitSettings,
+  partnerServerOptions,
+  type PartnerLimitSettings,
+} from "../../lib/limits/partner.ts";
 import { MemoryRateLimiter } from "../../lib/rate-limit/memory.ts";
 import type { Config } from "../../lib/config.ts";
 import { openDatabase, type OpenedDatabase, type Store } from "../../lib/db/open.ts";
@@ -107,7 +115,8 @@ export interface BuiltService<C, Ctx extends object = object> {
  * A running service of any kind, for code that holds several (the test system, the bench): what is
  * typed by the kind's context (its Apollo server) is left out, the context is just an object.
  */
-export type AnyRunningService = RunningServer & Omit<BuiltService<unknown>, "apollo" | "context"> & { context: (caller?: Caller) => object };
+export type AnyRunningService = RunningServer &
+  Omit<BuiltService<unknown>, "apollo" | "context"> & { context: (caller?: Caller) => object };
 
 export async function buildService<C extends { $disconnect(): Promise<void> }, Ctx extends object>(
   def: ServiceDefinition<C, Ctx>,
@@ -149,7 +158,8 @@ export async function buildService<C extends { $disconnect(): Promise<void> }, C
             async didEncounterErrors({ errors }) {
               for (const e of errors) {
                 const code = e.extensions?.code;
-                if (!code || code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error({ err: e.originalError ?? e, path: e.path }, "resolver failed");
+                if (!code || code === ErrorCode.INTERNAL_SERVER_ERROR)
+                  logger.error({ err: e.originalError ?? e, path: e.path }, "resolver failed");
               }
             },
           };
@@ -208,17 +218,31 @@ export async function startService<C extends { $disconnect(): Promise<void> }, C
   };
   // Unsigned callers (read-only mode) are counted per address; the gateway's signed forwards are
   // counted per client at the gateway. In memory: one partner process, one budget.
-  const limiter = built.limits.PARTNER_RATE_LIMIT_REQUESTS > 0 ? new MemoryRateLimiter(built.limits.PARTNER_RATE_LIMIT_REQUESTS, built.limits.PARTNER_RATE_LIMIT_WINDOW_MS) : undefined;
+  const limiter =
+    built.limits.PARTNER_RATE_LIMIT_REQUESTS > 0
+      ? new MemoryRateLimiter(built.limits.PARTNER_RATE_LIMIT_REQUESTS, built.limits.PARTNER_RATE_LIMIT_WINDOW_MS)
+      : undefined;
   // A partner holds no partner answers of its own: only the request bound applies.
-  const admission = maxInflightRequests ? new Admission({ maxInflightRequests, maxInflightBytes: 0, maxResponseBytes: 0 }) : undefined;
+  const admission = maxInflightRequests
+    ? new Admission({ maxInflightRequests, maxInflightBytes: 0, maxResponseBytes: 0 })
+    : undefined;
   const running = await listen(built.apollo, {
     ...http,
     limiter,
     admission,
-    onDrained: ({ ms, cut }) => (cut ? built.logger.warn({ ms, cut }, "stopped: requests cut at the drain deadline") : built.logger.info({ ms }, "drained")),
-    keyOf: async (req) => ((await callerOfRequest(req).catch(() => undefined))?.signed ? undefined : `addr:${clientAddress(req)}`),
+    onDrained: ({ ms, cut }) =>
+      cut
+        ? built.logger.warn({ ms, cut }, "stopped: requests cut at the drain deadline")
+        : built.logger.info({ ms }, "drained"),
+    keyOf: async (req) =>
+      (await callerOfRequest(req).catch(() => undefined))?.signed ? undefined : `addr:${clientAddress(req)}`,
     context: async ({ req }) => built.context(await callerOfRequest(req)),
-    health: () => ({ partner: built.partner.id, kind: built.partner.kind, store: built.db.store, fsync: built.db.fsync }),
+    health: () => ({
+      partner: built.partner.id,
+      kind: built.partner.kind,
+      store: built.db.store,
+      fsync: built.db.fsync,
+    }),
     routes: built.routes,
   });
   return {

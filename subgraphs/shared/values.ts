@@ -6,7 +6,9 @@ export const refs = (ids: readonly string[] | null | undefined) => (ids ?? []).m
 export const ref = (id: string | null | undefined) => (id ? { id } : null);
 
 /** The vocabulary fields every partner kind's item has: references the catalogue resolves. */
-export const vocabularyRefs = <Row extends { topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] }>() => ({
+export const vocabularyRefs = <
+  Row extends { topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] },
+>() => ({
   topics: (r: Row) => refs(r.topics),
   drivers: (r: Row) => refs(r.drivers),
   settings: (r: Row) => refs(r.settings),

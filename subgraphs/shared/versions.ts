@@ -26,7 +26,8 @@ export const encodeVersionCursor = (l: string) => Buffer.from(l, "utf8").toStrin
 function decodeVersionCursor(cursor: string | null | undefined): string | undefined {
   if (cursor === null || cursor === undefined || cursor === "") return undefined;
   const parsed = local.safeParse(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!parsed.success || encodeVersionCursor(parsed.data) !== cursor) throw badInput("Invalid version cursor", ["after"]);
+  if (!parsed.success || encodeVersionCursor(parsed.data) !== cursor)
+    throw badInput("Invalid version cursor", ["after"]);
   return parsed.data;
 }
 

@@ -56,12 +56,17 @@ export function requireWriter(caller: Caller, partner: Partner, team: readonly U
   }
   const identity = caller.identity;
   if (identity.kind !== "user") {
-    throw new GraphQLError("Sign in to write: send an Authorization: Bearer token", { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+    throw new GraphQLError("Sign in to write: send an Authorization: Bearer token", {
+      extensions: { code: ErrorCode.UNAUTHENTICATED },
+    });
   }
   if (canWriteFor(identity, partner.organisation) || team.some((member) => sameUser(member, identity))) return identity;
-  throw new GraphQLError(`Only editors of ${partner.organisation} (or the item's team) may write to partner ${partner.id}`, {
-    extensions: { code: ErrorCode.FORBIDDEN, partner: partner.id },
-  });
+  throw new GraphQLError(
+    `Only editors of ${partner.organisation} (or the item's team) may write to partner ${partner.id}`,
+    {
+      extensions: { code: ErrorCode.FORBIDDEN, partner: partner.id },
+    },
+  );
 }
 
 function requestHash(mutation: string, args: unknown): string {
@@ -72,7 +77,9 @@ function requestHash(mutation: string, args: unknown): string {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value && typeof value === "object" && !(value instanceof Date)) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value ?? null);
@@ -91,7 +98,8 @@ export async function runWrite<Tx extends RawTx, R>(
   const key = idempotencyKey.safeParse(request.idempotencyKey);
   if (!key.success) throw badInput(`Invalid idempotencyKey: ${key.error.issues[0]!.message}`, ["idempotencyKey"]);
   // Checked before the transaction too, so an anonymous burst costs no connection.
-  if (!request.caller.signed || request.caller.by !== "gateway" || request.caller.identity.kind !== "user") requireWriter(request.caller, request.partner);
+  if (!request.caller.signed || request.caller.by !== "gateway" || request.caller.identity.kind !== "user")
+    requireWriter(request.caller, request.partner);
   const hash = requestHash(request.mutation, request.args);
   return prisma.$transaction(async (tx) => {
     const identity = await authorise(tx);
@@ -117,10 +125,17 @@ export async function runWrite<Tx extends RawTx, R>(
         receiptKey,
       );
       if (!first || first.requestHash !== hash) {
-        const what = !first ? "write before this partner's upgrade" : first.mutation === request.mutation ? "request" : `mutation (${first.mutation})`;
-        throw new GraphQLError(`idempotencyKey "${key.data}" was already used for a different ${what}: use a new key for a new write`, {
-          extensions: { code: ErrorCode.IDEMPOTENCY_KEY_REUSED, argumentPath: ["idempotencyKey"] },
-        });
+        const what = !first
+          ? "write before this partner's upgrade"
+          : first.mutation === request.mutation
+            ? "request"
+            : `mutation (${first.mutation})`;
+        throw new GraphQLError(
+          `idempotencyKey "${key.data}" was already used for a different ${what}: use a new key for a new write`,
+          {
+            extensions: { code: ErrorCode.IDEMPOTENCY_KEY_REUSED, argumentPath: ["idempotencyKey"] },
+          },
+        );
       }
       return first.result as R;
     }
@@ -136,7 +151,11 @@ export async function runWrite<Tx extends RawTx, R>(
       JSON.stringify(outcome.changes ?? {}),
       key.data,
     );
-    await tx.$executeRawUnsafe(`UPDATE "WriteReceipt" SET "result" = $2::jsonb WHERE "key" = $1`, receiptKey, JSON.stringify(outcome.result));
+    await tx.$executeRawUnsafe(
+      `UPDATE "WriteReceipt" SET "result" = $2::jsonb WHERE "key" = $1`,
+      receiptKey,
+      JSON.stringify(outcome.result),
+    );
     return outcome.result;
   }, TX_OPTIONS);
 }

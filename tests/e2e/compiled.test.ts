@@ -64,7 +64,9 @@ beforeAll(async () => {
 
   const nowhere = `http://127.0.0.1:${await closedPort()}/graphql`;
   const base = loadRegistry(DEFAULT_REGISTRY_FILE, "http://127.0.0.1:{port}/graphql");
-  const registry = registryFileFor(base.withUrls(Object.fromEntries(base.partners.map((p) => [p.id, p.id === "essex-cc" ? partner.url : nowhere]))));
+  const registry = registryFileFor(
+    base.withUrls(Object.fromEntries(base.partners.map((p) => [p.id, p.id === "essex-cc" ? partner.url : nowhere]))),
+  );
   cleanups.push(registry.remove);
   gateway = await startProcess(
     "gateway",
@@ -105,9 +107,14 @@ describe("the compiled services (node dist/...)", { timeout: 60_000 }, () => {
     const res = await fetch(gateway.url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: `{ projectFromOwner(id: "essex-cc:project:care-home-hydration") { id title aim } }` }),
+      body: JSON.stringify({
+        query: `{ projectFromOwner(id: "essex-cc:project:care-home-hydration") { id title aim } }`,
+      }),
     });
-    const body = (await res.json()) as { data?: { projectFromOwner: { id: string; title: string; aim: string | null } }; errors?: unknown };
+    const body = (await res.json()) as {
+      data?: { projectFromOwner: { id: string; title: string; aim: string | null } };
+      errors?: unknown;
+    };
     expect(res.status, JSON.stringify(body)).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data!.projectFromOwner.id).toBe("essex-cc:project:care-home-hydration");
@@ -115,7 +122,11 @@ describe("the compiled services (node dist/...)", { timeout: 60_000 }, () => {
   });
 
   it("refuse bad input with a GraphQL error from the compiled edge, not a stack trace", async () => {
-    const res = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ projectFromOwner(id: 1" }) });
+    const res = await fetch(gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ projectFromOwner(id: 1" }),
+    });
     const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect(body.errors[0]!.extensions.code).toBe("GRAPHQL_PARSE_FAILED");
     expect(JSON.stringify(body)).not.toMatch(/dist\/|\.js:\d+/);

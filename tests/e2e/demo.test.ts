@@ -21,7 +21,9 @@ let output = "";
 let readyAfterMs = 0;
 let gatewayUrl = "";
 const held: Server[] = [];
-const committed = JSON.parse(readFileSync(DEFAULT_REGISTRY_FILE, "utf8")) as { partners: { id: string; port: number }[] };
+const committed = JSON.parse(readFileSync(DEFAULT_REGISTRY_FILE, "utf8")) as {
+  partners: { id: string; port: number }[];
+};
 const demoPorts = [4000, ...committed.partners.map((p) => p.port)];
 
 /** Listens on a port as the demo would; a port already taken (the demo running) is held anyway. */
@@ -68,7 +70,13 @@ beforeAll(async () => {
   const started = performance.now();
   launcher = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, REGISTRY_FILE: registryFile, GATEWAY_PORT: String(port), LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      REGISTRY_FILE: registryFile,
+      GATEWAY_PORT: String(port),
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -101,7 +109,8 @@ afterAll(async () => {
 describe("npm start", () => {
   it("runs beside the demo: none of the demo's ports (4000, the registry's 41xx) is needed", async () => {
     // Every demo port is taken (by this test, or by a demo already running) and the system still came up.
-    for (const p of demoPorts) expect(await hold(p), `port ${p} is free, so nothing proves the system avoided it`).toBe(false);
+    for (const p of demoPorts)
+      expect(await hold(p), `port ${p} is free, so nothing proves the system avoided it`).toBe(false);
     expect(new URL(gatewayUrl).port).not.toBe("4000");
     expect(output).not.toMatch(/EADDRINUSE/);
   });
@@ -129,7 +138,8 @@ describe("npm start", () => {
       }
       return value;
     });
-    for (const [kind, set] of Object.entries(owners)) expect(set.size, `${kind} partners: ${[...set]}`).toBeGreaterThanOrEqual(2);
+    for (const [kind, set] of Object.entries(owners))
+      expect(set.size, `${kind} partners: ${[...set]}`).toBeGreaterThanOrEqual(2);
     // Live fields from the owners, not just index rows.
     const project = body.data.projects.edges[0].node;
     expect(project.aim).toEqual(expect.any(String));

@@ -47,26 +47,40 @@ beforeAll(async () => {
     expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
     return body.data;
   };
-  const created = await write(`mutation($input: CreateProjectInput!, $key: String!) { createProject(input: $input, idempotencyKey: $key) { id } }`, {
-    input: { title: `${WORD} falls audit`, aim: "Hold 7,500 days of data" },
-  });
+  const created = await write(
+    `mutation($input: CreateProjectInput!, $key: String!) { createProject(input: $input, idempotencyKey: $key) { id } }`,
+    {
+      input: { title: `${WORD} falls audit`, aim: "Hold 7,500 days of data" },
+    },
+  );
   projectId = created.createProject.id;
   for (let m = 0; m < MEASURES; m++) {
-    const added = await write(`mutation($p: ID!, $input: MeasureInput!, $key: String!) { addMeasure(projectId: $p, input: $input, idempotencyKey: $key) { measure { id } } }`, {
-      p: projectId,
-      input: { name: `Measure ${m}`, unit: "falls", improvement: "DECREASE" },
-    });
+    const added = await write(
+      `mutation($p: ID!, $input: MeasureInput!, $key: String!) { addMeasure(projectId: $p, input: $input, idempotencyKey: $key) { measure { id } } }`,
+      {
+        p: projectId,
+        input: { name: `Measure ${m}`, unit: "falls", improvement: "DECREASE" },
+      },
+    );
     const measureId = added.addMeasure.measure.id;
     for (let from = 0; from < POINTS; from += 1000) {
-      const points = Array.from({ length: Math.min(1000, POINTS - from) }, (_, k) => ({ date: dateOf(from + k), value: valueOf(m, from + k) }));
-      await write(`mutation($p: ID!, $m: ID!, $points: [DataPointInput!]!, $key: String!) { recordMeasurements(projectId: $p, measureId: $m, points: $points, idempotencyKey: $key) { written } }`, {
-        p: projectId,
-        m: measureId,
-        points,
-      });
+      const points = Array.from({ length: Math.min(1000, POINTS - from) }, (_, k) => ({
+        date: dateOf(from + k),
+        value: valueOf(m, from + k),
+      }));
+      await write(
+        `mutation($p: ID!, $m: ID!, $points: [DataPointInput!]!, $key: String!) { recordMeasurements(projectId: $p, measureId: $m, points: $points, idempotencyKey: $key) { written } }`,
+        {
+          p: projectId,
+          m: measureId,
+          points,
+        },
+      );
     }
   }
-  await write(`mutation($id: ID!, $key: String!) { publishProject(id: $id, idempotencyKey: $key) { id } }`, { id: projectId });
+  await write(`mutation($id: ID!, $key: String!) { publishProject(id: $id, idempotencyKey: $key) { id } }`, {
+    id: projectId,
+  });
   await sys.harvester.harvestAll();
   const registry = registryFileFor(sys.registry());
   removeRegistry = registry.remove;
@@ -109,12 +123,26 @@ interface Answer {
 function post(agent: Agent, url: string, query: string, variables: Record<string, unknown>): Promise<Answer> {
   const payload = JSON.stringify({ query, variables });
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers["retry-after"], text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            retryAfter: res.headers["retry-after"],
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(payload);
   });
@@ -127,7 +155,8 @@ function checkMeasures(measures: any[]): void {
     expect(measure.name).toBe(`Measure ${m}`);
     expect(measure.points).toHaveLength(POINTS);
     measure.points.forEach((p: any, i: number) => {
-      if (p.date !== dateOf(i) || p.value !== valueOf(m, i)) throw new Error(`measure ${m} point ${i}: ${JSON.stringify(p)}`);
+      if (p.date !== dateOf(i) || p.value !== valueOf(m, i))
+        throw new Error(`measure ${m} point ${i}: ${JSON.stringify(p)}`);
     });
   });
 }
@@ -181,13 +210,20 @@ describe("200 clients asking for a 0.5 MB page through a gateway process", { tim
             continue;
           }
           if (answer.status === 200 && answer.text === expected[kind]) counts.complete++;
-          else if (answer.status === 503 && answer.retryAfter && JSON.parse(answer.text).errors?.[0]?.extensions?.code === "OVERLOADED") {
+          else if (
+            answer.status === 503 &&
+            answer.retryAfter &&
+            JSON.parse(answer.text).errors?.[0]?.extensions?.code === "OVERLOADED"
+          ) {
             counts.refused++;
             // Less patient than Retry-After asks, so that the pressure stays on.
             await new Promise((r) => setTimeout(r, Math.random() * 200));
           } else {
             counts.other++;
-            if (others.length < 5) others.push(`at ${Math.round((Date.now() - until) / 1000 + SECONDS)} s: ${answer.status} ${answer.retryAfter ?? ""} ${answer.text.slice(0, 300)}`);
+            if (others.length < 5)
+              others.push(
+                `at ${Math.round((Date.now() - until) / 1000 + SECONDS)} s: ${answer.status} ${answer.retryAfter ?? ""} ${answer.text.slice(0, 300)}`,
+              );
           }
         }
       }),
@@ -206,7 +242,8 @@ describe("200 clients asking for a 0.5 MB page through a gateway process", { tim
         `peak RSS ${Math.round(peak)} MB (${Math.round(idleRss)} before the load); admission ${JSON.stringify(health.admission)}${others.length ? `; others: ${others.join(" | ")}` : ""}`,
     );
     const failures = gateway.logs.filter((l) => typeof l.msg === "string" && /unavailable/.test(l.msg as string));
-    if (failures.length) console.log(`gateway's partner failures: ${failures.length}, first: ${JSON.stringify(failures.slice(0, 3))}`);
+    if (failures.length)
+      console.log(`gateway's partner failures: ${failures.length}, first: ${JSON.stringify(failures.slice(0, 3))}`);
     expect(died, `the gateway died: ${gateway.stderr().slice(-1500)}`).toBe(false);
     expect(others).toEqual([]);
     expect(counts.other).toBe(0);

@@ -65,12 +65,20 @@ interface Answer {
 
 function post(url: string, body: string, agent: Agent | false): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -100,7 +108,9 @@ async function until(condition: () => boolean, ms: number): Promise<void> {
 describe("SIGTERM with requests in flight", { timeout: 180_000 }, () => {
   it("the gateway finishes every in-flight request, refuses new connections, and exits within its deadline", async () => {
     const { body } = await sys.query(`{ search(filter: { kinds: [PROJECT] }, first: 3) { edges { node { id } } } }`);
-    const ids: string[] = body.data.search.edges.map((e: any) => e.node.id).filter((id: string) => id.startsWith("essex-cc:"));
+    const ids: string[] = body.data.search.edges
+      .map((e: any) => e.node.id)
+      .filter((id: string) => id.startsWith("essex-cc:"));
     expect(ids.length).toBeGreaterThan(0);
     const registry = registryFileFor(sys.registry().withUrls({ "essex-cc": proxyUrl }));
     cleanups.push(registry.remove);
@@ -116,8 +126,11 @@ describe("SIGTERM with requests in flight", { timeout: 180_000 }, () => {
       RATE_LIMIT_REQUESTS: "0",
       SHUTDOWN_GRACE_MS: String(GRACE_MS),
     });
-    const owner = (id: string) => JSON.stringify({ query: `query($id: ID!) { projectFromOwner(id: $id) { id title } }`, variables: { id } });
-    const page = JSON.stringify({ query: `{ search(filter: { kinds: [PROJECT] }, first: 3) { edges { node { id ... on Project { aim } } } } }` });
+    const owner = (id: string) =>
+      JSON.stringify({ query: `query($id: ID!) { projectFromOwner(id: $id) { id title } }`, variables: { id } });
+    const page = JSON.stringify({
+      query: `{ search(filter: { kinds: [PROJECT] }, first: 3) { edges { node { id ... on Project { aim } } } } }`,
+    });
     // One request first, on a kept-alive socket that then sits idle through the stop.
     const idle = new Agent({ keepAlive: true });
     const first = await post(gateway.url, owner(ids[0]!), idle);
@@ -127,7 +140,9 @@ describe("SIGTERM with requests in flight", { timeout: 180_000 }, () => {
     expect(JSON.parse(expectedPage).errors).toBeUndefined();
 
     const before = pending;
-    const inflight = Array.from({ length: 24 }, (_, i) => post(gateway.url, i % 2 ? page : owner(ids[0]!), false).catch((e: Error) => ({ status: 0, text: e.message })));
+    const inflight = Array.from({ length: 24 }, (_, i) =>
+      post(gateway.url, i % 2 ? page : owner(ids[0]!), false).catch((e: Error) => ({ status: 0, text: e.message })),
+    );
     // All of them are in the gateway, waiting on the (slow) partner: the 12 owner reads each have
     // their own call there, the 12 search pages share theirs (identical reads in flight share one).
     await until(() => pending - before >= 13, 10_000);
@@ -136,7 +151,9 @@ describe("SIGTERM with requests in flight", { timeout: 180_000 }, () => {
     expect(await refusesConnections(gateway.url)).toBe(true);
     const answers = await Promise.all(inflight);
     const { code, ms } = await stopped;
-    console.log(`gateway: SIGTERM with 24 requests in flight: exited ${code} after ${ms} ms (deadline ${GRACE_MS}); answers ${answers.map((a) => a.status).join(",")}`);
+    console.log(
+      `gateway: SIGTERM with 24 requests in flight: exited ${code} after ${ms} ms (deadline ${GRACE_MS}); answers ${answers.map((a) => a.status).join(",")}`,
+    );
     answers.forEach((a, i) => expect(a.text, `request ${i}`).toBe(i % 2 ? expectedPage : expectedOwner));
     expect(code).toBe(0);
     expect(ms).toBeLessThan(GRACE_MS);
@@ -159,7 +176,9 @@ describe("SIGTERM with requests in flight", { timeout: 180_000 }, () => {
       SEED: "true",
       SHUTDOWN_GRACE_MS: String(GRACE_MS),
     });
-    const query = JSON.stringify({ query: `{ projectFromOwner(id: "essex-cc:project:care-home-hydration") { id title measures { name points { date value } } } }` });
+    const query = JSON.stringify({
+      query: `{ projectFromOwner(id: "essex-cc:project:care-home-hydration") { id title measures { name points { date value } } } }`,
+    });
     const expected = (await post(partner.url, query, false)).text;
     expect(JSON.parse(expected).data.projectFromOwner.id).toBe("essex-cc:project:care-home-hydration");
     // Twelve requests whose headers and half their body have arrived: in flight when the signal comes.
@@ -179,7 +198,9 @@ describe("SIGTERM with requests in flight", { timeout: 180_000 }, () => {
             });
             socket.once("error", reject);
             socket.once("connect", () => {
-              socket.write(`POST /graphql HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(query)}\r\n\r\n${query.slice(0, half)}`);
+              socket.write(
+                `POST /graphql HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(query)}\r\n\r\n${query.slice(0, half)}`,
+              );
               resolve({ rest: () => socket.write(query.slice(half)), answer });
             });
           }),

@@ -6,7 +6,9 @@ import { analyseRunChart, analyseXmr } from "../../subgraphs/projects/analysis/i
 
 let sys: TestSystem;
 beforeAll(async () => {
-  sys = await startSystem({ only: (p) => ["essex-cc", "maternity-cop", "bridgewater", "pic-projects", "national-catalogue"].includes(p.id) });
+  sys = await startSystem({
+    only: (p) => ["essex-cc", "maternity-cop", "bridgewater", "pic-projects", "national-catalogue"].includes(p.id),
+  });
 });
 afterAll(async () => {
   await sys?.close();
@@ -28,7 +30,9 @@ async function everyMeasure(selection: string): Promise<any[]> {
   expect(page.body.errors).toBeUndefined();
   const projects = await Promise.all(
     page.body.data.search.edges.map(async (e: any) => {
-      const { body } = await sys.query(`query($id: ID!) { project(id: $id) { measures { ${selection} } } }`, { id: e.node.id });
+      const { body } = await sys.query(`query($id: ID!) { project(id: $id) { measures { ${selection} } } }`, {
+        id: e.node.id,
+      });
       expect(body.errors).toBeUndefined();
       return body.data.project;
     }),
@@ -74,7 +78,9 @@ describe("measure analysis through the gateway", () => {
   });
 
   it("refuses a phase date that is not a date, naming the argument", async () => {
-    const { body } = await sys.query(`{ project(id: "essex-cc:project:post-falls-huddles") { measures { spc(phaseStarts: ["2025-13-45"]) { status } } } }`);
+    const { body } = await sys.query(
+      `{ project(id: "essex-cc:project:post-falls-huddles") { measures { spc(phaseStarts: ["2025-13-45"]) { status } } } }`,
+    );
     expect(body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["phaseStarts", "0"] });
   });
 
@@ -87,7 +93,13 @@ describe("measure analysis through the gateway", () => {
     const measures = body.data.project.measures.filter((m: any) => m.spc.status === "OK");
     expect(measures.length).toBeGreaterThan(0);
     for (const m of measures) {
-      const want = analyseXmr(m.points, { direction: m.improvement, target: m.target, fixAfter: 12, screenMovingRanges: true, minimumPoints: 12 });
+      const want = analyseXmr(m.points, {
+        direction: m.improvement,
+        target: m.target,
+        fixAfter: 12,
+        screenMovingRanges: true,
+        minimumPoints: 12,
+      });
       if (want.status !== "OK") throw new Error(`${m.name} not analysed`);
       expect(m.spc.minimumPoints).toBe(12);
       expect(m.spc.phases[0].limitPointCount).toBe(Math.min(12, m.points.length));
@@ -95,7 +107,11 @@ describe("measure analysis through the gateway", () => {
       expect(m.spc.phases[0].upperProcessLimit).toBeCloseTo(want.phases[0]!.upperProcessLimit, 9);
       expect(m.spc.phases[0].summary).toEqual(want.phases[0]!.summary);
       expect(m.spc.points.map((p: any) => p.classification)).toEqual(want.points.map((p) => p.classification));
-      expect([m.spc.variation, m.spc.assurance, m.spc.iconReason]).toEqual([want.variation, want.assurance, want.iconReason]);
+      expect([m.spc.variation, m.spc.assurance, m.spc.iconReason]).toEqual([
+        want.variation,
+        want.assurance,
+        want.iconReason,
+      ]);
     }
   });
 
@@ -105,7 +121,9 @@ describe("measure analysis through the gateway", () => {
       ["minimumPoints: 1", "minimumPoints"],
       ["minimumPoints: 5000", "minimumPoints"],
     ] as const) {
-      const { body } = await sys.query(`{ project(id: "essex-cc:project:post-falls-huddles") { measures { spc(${args}) { status } } } }`);
+      const { body } = await sys.query(
+        `{ project(id: "essex-cc:project:post-falls-huddles") { measures { spc(${args}) { status } } } }`,
+      );
       expect(body.errors?.[0]?.extensions, args).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: [path] });
     }
   });
@@ -114,7 +132,9 @@ describe("measure analysis through the gateway", () => {
 describe("national questions across partners", () => {
   it("finds exactly the projects with a measure in a given SPC variation category, with one filter", async () => {
     await sys.harvester.harvestAll();
-    const all = await sys.query(`{ search(filter: { kinds: [PROJECT] }, first: 50) { edges { node { id ... on Project { measures { spc { status variation } } } } } } }`);
+    const all = await sys.query(
+      `{ search(filter: { kinds: [PROJECT] }, first: 50) { edges { node { id ... on Project { measures { spc { status variation } } } } } } }`,
+    );
     const byVariation = new Map<string, Set<string>>();
     for (const e of all.body.data.search.edges) {
       for (const m of e.node.measures) {
@@ -125,7 +145,10 @@ describe("national questions across partners", () => {
     }
     expect(byVariation.size).toBeGreaterThan(0);
     for (const [variation, expected] of byVariation) {
-      const { body } = await sys.query(`query($v: [String!]) { search(filter: { variations: $v }, first: 50) { totalCount edges { node { id } } facets { dimension values { value count } } } }`, { v: [variation] });
+      const { body } = await sys.query(
+        `query($v: [String!]) { search(filter: { variations: $v }, first: 50) { totalCount edges { node { id } } facets { dimension values { value count } } } }`,
+        { v: [variation] },
+      );
       expect(body.errors).toBeUndefined();
       expect(new Set(body.data.search.edges.map((x: any) => x.node.id))).toEqual(expected);
       const facet = body.data.search.facets.find((f: any) => f.dimension === "MEASURE_VARIATION");
@@ -135,12 +158,19 @@ describe("national questions across partners", () => {
 
   it("refuses a variation category that Making Data Count does not name", async () => {
     const { body } = await sys.query(`{ search(filter: { variations: ["GETTING_BETTER"] }) { totalCount } }`);
-    expect(body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["filter", "variations", "0"] });
+    expect(body.errors[0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      argumentPath: ["filter", "variations", "0"],
+    });
   });
 });
 
 describe("pictures", () => {
-  const circles = (svg: string) => [...svg.matchAll(/<circle[^>]*data-date="([^"]+)"[^>]*data-class="([^"]+)"/g)].map((m) => ({ date: m[1], cls: m[2] }));
+  const circles = (svg: string) =>
+    [...svg.matchAll(/<circle[^>]*data-date="([^"]+)"[^>]*data-class="([^"]+)"/g)].map((m) => ({
+      date: m[1],
+      cls: m[2],
+    }));
 
   it("draws each measure's XmR chart with the analysis's points and classes, also served by URL", async () => {
     const measures = await everyMeasure(`name spc { status points { date classification } } chart chartUrl`);
@@ -157,10 +187,17 @@ describe("pictures", () => {
   });
 
   it("draws the project's driver diagram from its aim, drivers and PDSA cycles", async () => {
-    const { body } = await sys.query(`{ project(id: "maternity-cop:project:improving-maternal-care") { aim drivers { name } pdsaCycles { title } driverDiagram } }`);
+    const { body } = await sys.query(
+      `{ project(id: "maternity-cop:project:improving-maternal-care") { aim drivers { name } pdsaCycles { title } driverDiagram } }`,
+    );
     expect(body.errors).toBeUndefined();
     const p = body.data.project;
-    const text = p.driverDiagram.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, " ");
+    const text = p.driverDiagram
+      .replace(/<[^>]+>/g, " ")
+      .replace(/&amp;/g, "&")
+      .replace(/&#39;|&apos;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/\s+/g, " ");
     for (const word of p.aim.split(/\s+/).slice(0, 5)) expect(text).toContain(word);
     for (const c of p.pdsaCycles) expect(text).toContain(c.title.split(" ")[0]);
     expect(p.driverDiagram).toMatch(/^<svg[^>]*role="img"/);
@@ -169,7 +206,9 @@ describe("pictures", () => {
 
 describe("project progress", () => {
   it("shows the team's latest IHI score with its label, and the history oldest first", async () => {
-    const { body } = await sys.query(`{ project(id: "essex-cc:project:care-home-safety") { progress { score label recordedOn } progressHistory { score recordedOn } } }`);
+    const { body } = await sys.query(
+      `{ project(id: "essex-cc:project:care-home-safety") { progress { score label recordedOn } progressHistory { score recordedOn } } }`,
+    );
     expect(body.errors).toBeUndefined();
     const { progress, progressHistory } = body.data.project;
     expect(progressHistory.length).toBeGreaterThan(1);
@@ -178,6 +217,8 @@ describe("project progress", () => {
     expect(progress).toEqual({ ...progressHistory.at(-1), label: expect.any(String) });
     expect(progress.score).toBeGreaterThanOrEqual(0.5);
     expect(progress.score).toBeLessThanOrEqual(5);
-    expect(progress.label).toBe({ 4: "Significant improvement", 3.5: "Improvement", 3: "Modest improvement" }[progress.score as 4 | 3.5 | 3]);
+    expect(progress.label).toBe(
+      { 4: "Significant improvement", 3.5: "Improvement", 3: "Modest improvement" }[progress.score as 4 | 3.5 | 3],
+    );
   });
 });

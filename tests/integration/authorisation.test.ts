@@ -13,13 +13,28 @@ const tokens: Record<string, string | undefined> = {};
 const PUBLISHED = "improvement-hub:resource:nhsi-improvement-hub";
 
 beforeAll(async () => {
-  sys = await startSystem({ only: (p) => ["improvement-hub", "leadership-academy", "national-catalogue"].includes(p.id) });
+  sys = await startSystem({
+    only: (p) => ["improvement-hub", "leadership-academy", "national-catalogue"].includes(p.id),
+  });
   tokens.anonymous = undefined;
   tokens.member = await sys.token({ user: "amira", organisation: "nhs-england", roles: ["editor"] });
-  tokens.otherOrganisation = await sys.token({ user: "lee", organisation: "nhs-leadership-academy", roles: ["editor"] });
-  tokens.expired = await sys.token({ user: "amira", organisation: "nhs-england", roles: ["editor"] }, { expiresIn: -120 });
-  tokens.forgedSignature = await sys.token({ user: "amira", organisation: "nhs-england", roles: ["editor"] }, { secret: "x".repeat(43) });
-  tokens.otherAudience = await sys.token({ user: "amira", organisation: "nhs-england", roles: ["editor"] }, { audience: "some-other-api" });
+  tokens.otherOrganisation = await sys.token({
+    user: "lee",
+    organisation: "nhs-leadership-academy",
+    roles: ["editor"],
+  });
+  tokens.expired = await sys.token(
+    { user: "amira", organisation: "nhs-england", roles: ["editor"] },
+    { expiresIn: -120 },
+  );
+  tokens.forgedSignature = await sys.token(
+    { user: "amira", organisation: "nhs-england", roles: ["editor"] },
+    { secret: "x".repeat(43) },
+  );
+  tokens.otherAudience = await sys.token(
+    { user: "amira", organisation: "nhs-england", roles: ["editor"] },
+    { audience: "some-other-api" },
+  );
 }, 120_000);
 afterAll(async () => {
   await sys?.close();
@@ -43,7 +58,8 @@ const actions = {
     const draft = await createDraft();
     return sys.queryAs(token, `query($id: ID!) { resourceFromOwner(id: $id) { ${RESOURCE_FIELDS} } }`, { id: draft });
   },
-  readPublished: (token: string | undefined) => sys.queryAs(token, `query($id: ID!) { resourceFromOwner(id: $id) { ${RESOURCE_FIELDS} } }`, { id: PUBLISHED }),
+  readPublished: (token: string | undefined) =>
+    sys.queryAs(token, `query($id: ID!) { resourceFromOwner(id: $id) { ${RESOURCE_FIELDS} } }`, { id: PUBLISHED }),
   // A create in the owning organisation's partner (named, so another organisation's token cannot land elsewhere).
   create: (token: string | undefined) =>
     sys.queryAs(
@@ -53,30 +69,52 @@ const actions = {
     ),
   update: async (token: string | undefined) => {
     const draft = await createDraft();
-    return sys.queryAs(token, `mutation($id: ID!, $key: String!) { updateResource(id: $id, input: { title: "Renamed" }, idempotencyKey: $key) { ${RESOURCE_FIELDS} } }`, {
-      id: draft,
-      key: key(),
-    });
+    return sys.queryAs(
+      token,
+      `mutation($id: ID!, $key: String!) { updateResource(id: $id, input: { title: "Renamed" }, idempotencyKey: $key) { ${RESOURCE_FIELDS} } }`,
+      {
+        id: draft,
+        key: key(),
+      },
+    );
   },
   delete: async (token: string | undefined) => {
     const draft = await createDraft();
-    return sys.queryAs(token, `mutation($id: ID!, $key: String!) { deleteResource(id: $id, idempotencyKey: $key) { id } }`, { id: draft, key: key() });
+    return sys.queryAs(
+      token,
+      `mutation($id: ID!, $key: String!) { deleteResource(id: $id, idempotencyKey: $key) { id } }`,
+      { id: draft, key: key() },
+    );
   },
 };
 
 type Expect = "allowed" | "null" | "UNAUTHENTICATED" | "FORBIDDEN" | "401";
 // Rows: callers. Columns: read draft, read published, create, update, delete.
 const MATRIX: Record<string, Record<keyof typeof actions, Expect>> = {
-  anonymous: { readDraft: "null", readPublished: "allowed", create: "UNAUTHENTICATED", update: "UNAUTHENTICATED", delete: "UNAUTHENTICATED" },
+  anonymous: {
+    readDraft: "null",
+    readPublished: "allowed",
+    create: "UNAUTHENTICATED",
+    update: "UNAUTHENTICATED",
+    delete: "UNAUTHENTICATED",
+  },
   member: { readDraft: "allowed", readPublished: "allowed", create: "allowed", update: "allowed", delete: "allowed" },
-  otherOrganisation: { readDraft: "null", readPublished: "allowed", create: "FORBIDDEN", update: "FORBIDDEN", delete: "FORBIDDEN" },
+  otherOrganisation: {
+    readDraft: "null",
+    readPublished: "allowed",
+    create: "FORBIDDEN",
+    update: "FORBIDDEN",
+    delete: "FORBIDDEN",
+  },
   expired: { readDraft: "401", readPublished: "401", create: "401", update: "401", delete: "401" },
   forgedSignature: { readDraft: "401", readPublished: "401", create: "401", update: "401", delete: "401" },
   otherAudience: { readDraft: "401", readPublished: "401", create: "401", update: "401", delete: "401" },
 };
 
 describe("authorisation matrix through the gateway", { timeout: 60_000 }, () => {
-  const cases = Object.entries(MATRIX).flatMap(([caller, row]) => Object.entries(row).map(([action, expected]) => [caller, action, expected] as const));
+  const cases = Object.entries(MATRIX).flatMap(([caller, row]) =>
+    Object.entries(row).map(([action, expected]) => [caller, action, expected] as const),
+  );
   it.each(cases)("%s / %s → %s", async (caller, action, expected) => {
     const { status, body } = await actions[action as keyof typeof actions](tokens[caller]);
     const field = Object.keys(body.data ?? {})[0];
@@ -103,7 +141,10 @@ describe("authorisation matrix through the gateway", { timeout: 60_000 }, () => 
 
   it("says why a token is refused", async () => {
     const expired = await sys.queryAs(tokens.expired, `{ framework { title } }`);
-    expect(expired.body.errors[0]).toMatchObject({ message: "The token has expired", extensions: { code: "UNAUTHENTICATED", reason: "expired" } });
+    expect(expired.body.errors[0]).toMatchObject({
+      message: "The token has expired",
+      extensions: { code: "UNAUTHENTICATED", reason: "expired" },
+    });
     const audience = await sys.queryAs(tokens.otherAudience, `{ framework { title } }`);
     expect(audience.body.errors[0].extensions.reason).toBe("audience");
     const forged = await sys.queryAs(tokens.forgedSignature, `{ framework { title } }`);
@@ -112,15 +153,28 @@ describe("authorisation matrix through the gateway", { timeout: 60_000 }, () => 
 
   it("a refused write changes nothing: the draft keeps its title", async () => {
     const draft = await createDraft("Original title");
-    const refused = await sys.queryAs(tokens.otherOrganisation, `mutation($id: ID!) { updateResource(id: $id, input: { title: "Hijacked" }, idempotencyKey: "hijack-attempt-1") { id } }`, { id: draft });
+    const refused = await sys.queryAs(
+      tokens.otherOrganisation,
+      `mutation($id: ID!) { updateResource(id: $id, input: { title: "Hijacked" }, idempotencyKey: "hijack-attempt-1") { id } }`,
+      { id: draft },
+    );
     expect(refused.body.errors[0].extensions.code).toBe("FORBIDDEN");
-    const read = await sys.queryAs(tokens.member, `query($id: ID!) { resourceFromOwner(id: $id) { title auditTrail { mutation actor } } }`, { id: draft });
+    const read = await sys.queryAs(
+      tokens.member,
+      `query($id: ID!) { resourceFromOwner(id: $id) { title auditTrail { mutation actor } } }`,
+      { id: draft },
+    );
     expect(read.body.data.resourceFromOwner.title).toBe("Original title");
-    expect(read.body.data.resourceFromOwner.auditTrail).toEqual([{ mutation: "createResource", actor: "amira@nhs-england" }]);
+    expect(read.body.data.resourceFromOwner.auditTrail).toEqual([
+      { mutation: "createResource", actor: "amira@nhs-england" },
+    ]);
   });
 
   it("an editor of another organisation creating without naming a partner writes to its own partner only", async () => {
-    const { body } = await sys.queryAs(tokens.otherOrganisation, `mutation { createResource(input: { title: "Coaching guide", kind: GUIDE }, idempotencyKey: "lee-coaching-1") { id organisation { id } } }`);
+    const { body } = await sys.queryAs(
+      tokens.otherOrganisation,
+      `mutation { createResource(input: { title: "Coaching guide", kind: GUIDE }, idempotencyKey: "lee-coaching-1") { id organisation { id } } }`,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data.createResource.id).toMatch(/^leadership-academy:resource:/);
     expect(body.data.createResource.organisation.id).toBe("nhs-leadership-academy");
@@ -131,12 +185,20 @@ describe("authorisation matrix through the gateway", { timeout: 60_000 }, () => 
     const draft = await createDraft();
     const read = await sys.queryAs(viewer, `query($id: ID!) { resourceFromOwner(id: $id) { id } }`, { id: draft });
     expect(read.body.data.resourceFromOwner.id).toBe(draft);
-    const write = await sys.queryAs(viewer, `mutation($id: ID!) { publishResource(id: $id, idempotencyKey: "viewer-publish-1") { id } }`, { id: draft });
+    const write = await sys.queryAs(
+      viewer,
+      `mutation($id: ID!) { publishResource(id: $id, idempotencyKey: "viewer-publish-1") { id } }`,
+      { id: draft },
+    );
     expect(write.body.errors[0].extensions.code).toBe("FORBIDDEN");
   });
 
   it("the audit trail is the owner's: others get FORBIDDEN", async () => {
-    const { body } = await sys.queryAs(tokens.otherOrganisation, `query($id: ID!) { resourceFromOwner(id: $id) { title auditTrail { mutation } } }`, { id: PUBLISHED });
+    const { body } = await sys.queryAs(
+      tokens.otherOrganisation,
+      `query($id: ID!) { resourceFromOwner(id: $id) { title auditTrail { mutation } } }`,
+      { id: PUBLISHED },
+    );
     expect(body.data.resourceFromOwner.title).toBeTruthy();
     expect(body.data.resourceFromOwner.auditTrail).toBeNull();
     expect(body.errors[0].extensions.code).toBe("FORBIDDEN");
@@ -151,7 +213,13 @@ describe("a partner called directly, not through the gateway", () => {
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ query: mutation }),
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
-  const member: UserIdentity = { kind: "user", issuer: "test-idp", user: "amira", organisation: "nhs-england", roles: ["editor"] };
+  const member: UserIdentity = {
+    kind: "user",
+    issuer: "test-idp",
+    user: "amira",
+    organisation: "nhs-england",
+    roles: ["editor"],
+  };
 
   it("refuses a write without the gateway's signature", async () => {
     const { body } = await post({});
@@ -160,7 +228,9 @@ describe("a partner called directly, not through the gateway", () => {
   });
 
   it("refuses a write signed by another key", async () => {
-    const impostor = new IdentitySigner(createPrivateKey(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" })));
+    const impostor = new IdentitySigner(
+      createPrivateKey(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" })),
+    );
     const { body } = await post(await impostor.headers(member, "improvement-hub"));
     expect(body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
   });

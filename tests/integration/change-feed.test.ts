@@ -32,7 +32,8 @@ import { callPartner } from "../../lib/partner-client.ts";
 import type { PartnerKind } from "../../schema/kinds.ts";
 
 // Deletes as the delete mutations do (with the tombstone), each in a transaction of its own.
-const deleteResource = (prisma: ResourcesClient, local: string) => prisma.$transaction((tx) => removeResource(tx, local));
+const deleteResource = (prisma: ResourcesClient, local: string) =>
+  prisma.$transaction((tx) => removeResource(tx, local));
 const deleteNetwork = (prisma: NetworksClient, local: string) => prisma.$transaction((tx) => removeNetwork(tx, local));
 const deleteProject = (prisma: ProjectsClient, local: string) => prisma.$transaction((tx) => removeProject(tx, local));
 
@@ -44,7 +45,10 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "change-feed-catalogue-"));
-  sys = await startSystem({ only: (p) => PARTNERS.includes(p.id), catalogueStore: { kind: "embedded", dataDir: join(dataDir, "national-catalogue") } });
+  sys = await startSystem({
+    only: (p) => PARTNERS.includes(p.id),
+    catalogueStore: { kind: "embedded", dataDir: join(dataDir, "national-catalogue") },
+  });
 });
 afterAll(async () => {
   await sys?.close();
@@ -60,13 +64,18 @@ async function harvest() {
   const before = new Map(sys.harvester.feedRequests);
   const reports = await sys.harvester.harvestAll();
   const byPartner = new Map<string, HarvestReport>(reports.map((r) => [r.partner, r]));
-  const requests = new Map(HARVESTED.map((id) => [id, (sys.harvester.feedRequests.get(id) ?? 0) - (before.get(id) ?? 0)]));
+  const requests = new Map(
+    HARVESTED.map((id) => [id, (sys.harvester.feedRequests.get(id) ?? 0) - (before.get(id) ?? 0)]),
+  );
   return { byPartner, requests };
 }
 
 /** The ids the national index lists for a partner. */
 async function indexed(partner: string): Promise<string[]> {
-  const { body } = await sys.query(`query($p: ID!) { search(filter: { partners: [$p] }, first: 100) { edges { node { id } } } }`, { p: partner });
+  const { body } = await sys.query(
+    `query($p: ID!) { search(filter: { partners: [$p] }, first: 100) { edges { node { id } } } }`,
+    { p: partner },
+  );
   expect(body.errors).toBeUndefined();
   return body.data.search.edges.map((e: any) => e.node.id);
 }
@@ -78,9 +87,19 @@ async function indexed(partner: string): Promise<string[]> {
 async function feed(partner: string, kind: PartnerKind, first: number, after: string | null = null, unsigned = false) {
   const { field, query } = FEED_QUERY[kind];
   const headers = unsigned ? {} : await sys.signer.headers({ kind: "service", service: "harvest" }, partner);
-  const response = await callPartner(sys.partners.get(partner)!.url, { query, variables: { first, after } }, 5000, headers);
+  const response = await callPartner(
+    sys.partners.get(partner)!.url,
+    { query, variables: { first, after } },
+    5000,
+    headers,
+  );
   expect(response.errors).toBeUndefined();
-  return (response.data as any)[field] as { entries: { id: string; changedAt: string; removed: boolean; node: any }[]; endCursor: string | null; hasNextPage: boolean; remaining: number };
+  return (response.data as any)[field] as {
+    entries: { id: string; changedAt: string; removed: boolean; node: any }[];
+    endCursor: string | null;
+    hasNextPage: boolean;
+    remaining: number;
+  };
 }
 
 async function readWholeFeed(partner: string, kind: PartnerKind, unsigned = false) {
@@ -100,26 +119,43 @@ describe("the change feed a partner serves", () => {
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
     for (const e of entries) expect(e.node === null, e.id).toBe(e.removed);
     // The seed's draft is in the feed as a removal, with no node: the feed never carries drafts.
-    expect(entries.find((e) => e.id === "improvement-hub:resource:knowledge-spread-and-adoption")).toMatchObject({ removed: true, node: null });
+    expect(entries.find((e) => e.id === "improvement-hub:resource:knowledge-spread-and-adoption")).toMatchObject({
+      removed: true,
+      node: null,
+    });
     const first = await feed("improvement-hub", "resources", 5);
     expect(first).toMatchObject({ hasNextPage: true, remaining: entries.length - 5 });
   });
 
   it("reveals no draft's or deleted item's id to an unsigned caller (read-only mode)", async () => {
     const hub = db<ResourcesDb>("improvement-hub").prisma;
-    await hub.resource.update({ where: { local: "knowledge-spread-and-adoption" }, data: { summary: "Still a draft, edited" } });
-    await createResources(hub, [{ local: "draft-to-delete", title: "Draft about to go", kind: "GUIDE", status: "DRAFT" }]);
+    await hub.resource.update({
+      where: { local: "knowledge-spread-and-adoption" },
+      data: { summary: "Still a draft, edited" },
+    });
+    await createResources(hub, [
+      { local: "draft-to-delete", title: "Draft about to go", kind: "GUIDE", status: "DRAFT" },
+    ]);
     await deleteResource(hub, "draft-to-delete");
-    const drafts = (await hub.resource.findMany({ where: { status: { not: "PUBLISHED" } } })).map((r) => `improvement-hub:resource:${r.local}`);
+    const drafts = (await hub.resource.findMany({ where: { status: { not: "PUBLISHED" } } })).map(
+      (r) => `improvement-hub:resource:${r.local}`,
+    );
     expect(drafts).toContain("improvement-hub:resource:knowledge-spread-and-adoption");
     const signed = await readWholeFeed("improvement-hub", "resources");
     const anonymous = await readWholeFeed("improvement-hub", "resources", true);
     // The catalogue still learns of both; an unsigned reader of neither, but of every published item.
-    expect(signed.filter((e) => e.removed).map((e) => e.id)).toEqual(expect.arrayContaining([...drafts, "improvement-hub:resource:draft-to-delete"]));
+    expect(signed.filter((e) => e.removed).map((e) => e.id)).toEqual(
+      expect.arrayContaining([...drafts, "improvement-hub:resource:draft-to-delete"]),
+    );
     expect(anonymous.filter((e) => e.removed)).toEqual([]);
     expect(anonymous.map((e) => e.id)).not.toContain("improvement-hub:resource:draft-to-delete");
     for (const d of drafts) expect(anonymous.map((e) => e.id)).not.toContain(d);
-    expect(anonymous.map((e) => e.id).sort()).toEqual(signed.filter((e) => !e.removed).map((e) => e.id).sort());
+    expect(anonymous.map((e) => e.id).sort()).toEqual(
+      signed
+        .filter((e) => !e.removed)
+        .map((e) => e.id)
+        .sort(),
+    );
   });
 
   it("costs the same number of statements for a page of 2 and a page of 6, in every kind", async () => {
@@ -134,7 +170,15 @@ describe("the change feed a partner serves", () => {
         region: "east-of-england",
         network: "slpsc:network:maternity-cop",
         resources: [{ resource: "improvement-hub:resource:improvement-hub", relation: "USED" }],
-        measures: [{ name: "Falls", unit: "count", improvement: "DECREASE", illustrative: true, points: [{ date: "2026-01-01", value: 3 }] }],
+        measures: [
+          {
+            name: "Falls",
+            unit: "count",
+            improvement: "DECREASE",
+            illustrative: true,
+            points: [{ date: "2026-01-01", value: 3 }],
+          },
+        ],
         learning: [{ kind: "INSIGHT", text: "Huddles help." }],
       }),
     );
@@ -147,7 +191,11 @@ describe("the change feed a partner serves", () => {
       expect(page.hasNextPage).toBe(true);
       return counter.count - before;
     };
-    for (const [partner, kind] of [["improvement-hub", "resources"], ["slpsc", "networks"], ["essex-cc", "projects"]] as const) {
+    for (const [partner, kind] of [
+      ["improvement-hub", "resources"],
+      ["slpsc", "networks"],
+      ["essex-cc", "projects"],
+    ] as const) {
       await statementsFor(partner, kind, 1); // warm-up
       const small = await statementsFor(partner, kind, 2);
       const large = await statementsFor(partner, kind, 6);
@@ -173,10 +221,14 @@ describe("harvesting changes", () => {
   });
 
   it("transfers only the item that changed", async () => {
-    await db<ProjectsDb>("essex-cc").prisma.project.update({ where: { local: "post-falls-huddles" }, data: { title: "Post-falls huddles, now with zephyrine checklists" } });
+    await db<ProjectsDb>("essex-cc").prisma.project.update({
+      where: { local: "post-falls-huddles" },
+      data: { title: "Post-falls huddles, now with zephyrine checklists" },
+    });
     const { byPartner, requests } = await harvest();
     expect(byPartner.get("essex-cc")).toMatchObject({ ok: true, pages: 1, items: 1, upserted: 1, removed: 0 });
-    for (const id of HARVESTED.filter((p) => p !== "essex-cc")) expect(byPartner.get(id), id).toMatchObject({ ok: true, items: 0, pages: 1 });
+    for (const id of HARVESTED.filter((p) => p !== "essex-cc"))
+      expect(byPartner.get(id), id).toMatchObject({ ok: true, items: 0, pages: 1 });
     for (const id of HARVESTED) expect(requests.get(id), id).toBe(1);
     const { body } = await sys.query(`{ search(query: "zephyrine") { edges { node { id title } } } }`);
     expect(body.data.search.edges.map((e: any) => e.node.id)).toEqual(["essex-cc:project:post-falls-huddles"]);
@@ -185,7 +237,12 @@ describe("harvesting changes", () => {
   it("reindexes a project when one of its child rows changes (learning): the write moves the project in the feed", async () => {
     await harvest();
     const essex = db<ProjectsDb>("essex-cc").prisma;
-    await essex.$transaction((tx) => addLearning(tx, "essex-cc", "post-falls-huddles", { kind: "INSIGHT", text: "Quetzal rounds halved repeat falls." }));
+    await essex.$transaction((tx) =>
+      addLearning(tx, "essex-cc", "post-falls-huddles", {
+        kind: "INSIGHT",
+        text: "Quetzal rounds halved repeat falls.",
+      }),
+    );
     const { byPartner } = await harvest();
     expect(byPartner.get("essex-cc")).toMatchObject({ ok: true, items: 1, upserted: 1 });
     const { body } = await sys.query(`{ search(query: "quetzal") { edges { node { id } } } }`);
@@ -199,7 +256,8 @@ describe("harvesting changes", () => {
     // While a harvest runs (it has just read essex-cc), three callers ask for a harvest, as the
     // gateway does after a write: the running one may have read their partner before their write.
     const stop = sys.harvester.onProgress((e) => {
-      if (e.type === "page" && e.partner === "essex-cc" && !calls.length) calls = [1, 2, 3].map(() => sys.harvester.harvestAll());
+      if (e.type === "page" && e.partner === "essex-cc" && !calls.length)
+        calls = [1, 2, 3].map(() => sys.harvester.harvestAll());
     });
     const running = sys.harvester.harvestAll();
     const first = await running;
@@ -213,27 +271,58 @@ describe("harvesting changes", () => {
   });
 
   it.each([
-    ["resource", "improvement-hub", "safety-thermometer", (id: string, local: string) => deleteResource(resources(id), local), "resource"],
-    ["network", "slpsc", "sims", (id: string, local: string) => deleteNetwork(db<NetworksDb>(id).prisma, local), "network"],
-    ["project", "essex-cc", "care-home-hydration", (id: string, local: string) => deleteProject(db<ProjectsDb>(id).prisma, local), "project"],
-  ])("drops a %s deleted at its partner from search after the next harvest", async (_, partner, local, remove, word) => {
-    const id = `${partner}:${word}:${local}`;
-    expect(await indexed(partner)).toContain(id);
-    expect(await remove(partner, local)).toBe(true);
-    // The tombstone is written with the delete; deleting again changes nothing.
-    expect(await db<ResourcesDb>(partner).prisma.tombstone.findUnique({ where: { local } })).toMatchObject({ local, deletedAt: expect.any(Date) });
-    expect(await remove(partner, local)).toBe(false);
-    const { byPartner } = await harvest();
-    expect(byPartner.get(partner)).toMatchObject({ ok: true, pages: 1, items: 1, upserted: 0, removed: 1 });
-    expect(await indexed(partner)).not.toContain(id);
-    const { body } = await sys.query(`query($id: ID!) { ${word}(id: $id) { id } }`, { id });
-    expect(body.errors).toBeUndefined();
-    expect(body.data[word]).toBeNull();
-  });
+    [
+      "resource",
+      "improvement-hub",
+      "safety-thermometer",
+      (id: string, local: string) => deleteResource(resources(id), local),
+      "resource",
+    ],
+    [
+      "network",
+      "slpsc",
+      "sims",
+      (id: string, local: string) => deleteNetwork(db<NetworksDb>(id).prisma, local),
+      "network",
+    ],
+    [
+      "project",
+      "essex-cc",
+      "care-home-hydration",
+      (id: string, local: string) => deleteProject(db<ProjectsDb>(id).prisma, local),
+      "project",
+    ],
+  ])(
+    "drops a %s deleted at its partner from search after the next harvest",
+    async (_, partner, local, remove, word) => {
+      const id = `${partner}:${word}:${local}`;
+      expect(await indexed(partner)).toContain(id);
+      expect(await remove(partner, local)).toBe(true);
+      // The tombstone is written with the delete; deleting again changes nothing.
+      expect(await db<ResourcesDb>(partner).prisma.tombstone.findUnique({ where: { local } })).toMatchObject({
+        local,
+        deletedAt: expect.any(Date),
+      });
+      expect(await remove(partner, local)).toBe(false);
+      const { byPartner } = await harvest();
+      expect(byPartner.get(partner)).toMatchObject({ ok: true, pages: 1, items: 1, upserted: 0, removed: 1 });
+      expect(await indexed(partner)).not.toContain(id);
+      const { body } = await sys.query(`query($id: ID!) { ${word}(id: $id) { id } }`, { id });
+      expect(body.errors).toBeUndefined();
+      expect(body.data[word]).toBeNull();
+    },
+  );
 
   it("brings a deleted item back when its partner creates it again, removing the tombstone", async () => {
     const prisma = resources("improvement-hub");
-    await createResources(prisma, [{ local: "safety-thermometer", title: "NHS Safety Thermometer, restored", summary: "Back again.", kind: "ASSESSMENT_TOOL" }]);
+    await createResources(prisma, [
+      {
+        local: "safety-thermometer",
+        title: "NHS Safety Thermometer, restored",
+        summary: "Back again.",
+        kind: "ASSESSMENT_TOOL",
+      },
+    ]);
     expect(await prisma.tombstone.findUnique({ where: { local: "safety-thermometer" } })).toBeNull();
     const { byPartner } = await harvest();
     expect(byPartner.get("improvement-hub")).toMatchObject({ ok: true, items: 1, upserted: 1, removed: 0 });
@@ -250,18 +339,26 @@ describe("harvesting changes", () => {
     expect(await indexed("leadership-academy")).not.toContain(id);
     // The partner's feed carries the draft only as a removal, without its content.
     const entries = await readWholeFeed("leadership-academy", "resources");
-    expect(entries.filter((e) => e.id === id)).toEqual([{ id, changedAt: expect.any(String), removed: true, node: null, version: null }]);
+    expect(entries.filter((e) => e.id === id)).toEqual([
+      { id, changedAt: expect.any(String), removed: true, node: null, version: null },
+    ]);
     expect(entries.every((e) => e.node === null || e.node.title)).toBe(true);
 
     await prisma.resource.update({ where: { local: "systems-leadership" }, data: { status: "PUBLISHED" } });
     const published = await harvest();
-    expect(published.byPartner.get("leadership-academy")).toMatchObject({ ok: true, items: 1, upserted: 1, removed: 0 });
+    expect(published.byPartner.get("leadership-academy")).toMatchObject({
+      ok: true,
+      items: 1,
+      upserted: 1,
+      removed: 0,
+    });
     expect(await indexed("leadership-academy")).toContain(id);
   });
 
   it("logs one line per page (items/s, remaining) and one summary line per partner", async () => {
     const prisma = resources("improvement-hub");
-    for (const local of ["nhs-england", "nhs-improvement", "condition-4-in-brief"]) await prisma.resource.update({ where: { local }, data: { summary: `Updated ${local}` } });
+    for (const local of ["nhs-england", "nhs-improvement", "condition-4-in-brief"])
+      await prisma.resource.update({ where: { local }, data: { summary: `Updated ${local}` } });
     const lines: any[] = [];
     const sink = new Writable({
       write(chunk, _enc, done) {
@@ -269,7 +366,14 @@ describe("harvesting changes", () => {
         done();
       },
     });
-    const logged = new Harvester(catalogue(), sys.registry, 2000, pino({ level: "info" }, sink), undefined, sys.catalogueSigner);
+    const logged = new Harvester(
+      catalogue(),
+      sys.registry,
+      2000,
+      pino({ level: "info" }, sink),
+      undefined,
+      sys.catalogueSigner,
+    );
     logged.pageSize = 2;
     const reports = await logged.harvestAll();
     expect(reports.find((r) => r.partner === "improvement-hub")).toMatchObject({ ok: true, items: 3, pages: 2 });
@@ -279,9 +383,14 @@ describe("harvesting changes", () => {
       [2, 1, 0, 0],
     ]);
     for (const l of of("improvement-hub", "harvest page")) expect(l.itemsPerSecond).toEqual(expect.any(Number));
-    expect(of("improvement-hub", "harvest done")).toEqual([expect.objectContaining({ items: 3, pages: 2, itemsPerSecond: expect.any(Number) })]);
+    expect(of("improvement-hub", "harvest done")).toEqual([
+      expect.objectContaining({ items: 3, pages: 2, itemsPerSecond: expect.any(Number) }),
+    ]);
     for (const id of HARVESTED.filter((p) => p !== "improvement-hub")) {
-      expect(of(id, "harvest page").map((l) => [l.page, l.upserted, l.removed, l.remaining]), id).toEqual([[1, 0, 0, 0]]);
+      expect(
+        of(id, "harvest page").map((l) => [l.page, l.upserted, l.removed, l.remaining]),
+        id,
+      ).toEqual([[1, 0, 0, 0]]);
       expect(of(id, "harvest done"), id).toHaveLength(1);
     }
     expect(logged.feedRequests.get("improvement-hub")).toBe(2);
@@ -302,7 +411,14 @@ describe("harvesting changes", () => {
     await deleteResource(prisma, "ucl-evaluation-care-homes");
     const small = await harvestHub();
     expect(small.report).toMatchObject({ ok: true, items: 2, upserted: 1, removed: 1, pages: 1 });
-    for (const local of ["improvement-hub", "nhsi-improvement-hub", "developing-people-improving-care", "manchester-patient-safety-framework", "care-home-starter-interventions", "care-home-safety-culture-tool"]) {
+    for (const local of [
+      "improvement-hub",
+      "nhsi-improvement-hub",
+      "developing-people-improving-care",
+      "manchester-patient-safety-framework",
+      "care-home-starter-interventions",
+      "care-home-safety-culture-tool",
+    ]) {
       await prisma.resource.update({ where: { local }, data: { summary: `Another change to ${local}` } });
     }
     await deleteResource(prisma, "case-study-maternal-care");
@@ -318,9 +434,15 @@ describe("harvesting changes", () => {
   it("keeps the cursor of the last written page when a partner fails mid-harvest, and resumes after it", async () => {
     const prisma = resources("leadership-academy");
     const locals = ["cqc", "dhsc", "hee", "lga", "nice"];
-    for (const local of locals) await prisma.resource.update({ where: { local }, data: { summary: `Quokka ${local}` } });
+    for (const local of locals)
+      await prisma.resource.update({ where: { local }, data: { summary: `Quokka ${local}` } });
     const state = () => catalogue().prisma.harvestState.findUnique({ where: { partnerId: "leadership-academy" } });
-    const quokkas = async () => (await sys.query(`{ search(query: "quokka", filter: { partners: ["leadership-academy"] }, first: 10) { totalCount } }`)).body.data.search.totalCount;
+    const quokkas = async () =>
+      (
+        await sys.query(
+          `{ search(query: "quokka", filter: { partners: ["leadership-academy"] }, first: 10) { totalCount } }`,
+        )
+      ).body.data.search.totalCount;
     // A partner that answers its first feed request, then fails. When the second request arrives, what
     // a crash at that moment would leave behind is recorded: the first page and its cursor.
     const real = sys.partners.get("leadership-academy")!.url;
@@ -345,9 +467,18 @@ describe("harvesting changes", () => {
     const startCursor = (await state())!.cursor;
     sys.harvester.pageSize = 2;
     try {
-      sys.setRegistry(before.withUrls({ "leadership-academy": `http://127.0.0.1:${(flaky.address() as { port: number }).port}/graphql` }));
+      sys.setRegistry(
+        before.withUrls({
+          "leadership-academy": `http://127.0.0.1:${(flaky.address() as { port: number }).port}/graphql`,
+        }),
+      );
       const failed = await harvest();
-      expect(failed.byPartner.get("leadership-academy")).toMatchObject({ ok: false, pages: 1, items: 2, reason: expect.stringMatching(/503/) });
+      expect(failed.byPartner.get("leadership-academy")).toMatchObject({
+        ok: false,
+        pages: 1,
+        items: 2,
+        reason: expect.stringMatching(/503/),
+      });
       const afterFailure = (await state())!;
       expect(afterFailure.status).toBe("DOWN");
       expect(afterFailure.cursor).not.toBe(startCursor);
@@ -372,11 +503,24 @@ describe("harvesting changes", () => {
   it("stops between pages on a service stop: the page read is written with its cursor, nothing half-done", async () => {
     const prisma = resources("leadership-academy");
     const locals = ["cqc", "dhsc", "hee", "lga", "nice"];
-    for (const local of locals) await prisma.resource.update({ where: { local }, data: { summary: `Wombat ${local}` } });
+    for (const local of locals)
+      await prisma.resource.update({ where: { local }, data: { summary: `Wombat ${local}` } });
     const state = () => catalogue().prisma.harvestState.findUnique({ where: { partnerId: "leadership-academy" } });
-    const wombats = async () => (await sys.query(`{ search(query: "wombat", filter: { partners: ["leadership-academy"] }, first: 10) { totalCount edges { node { stale } } } }`)).body.data.search;
+    const wombats = async () =>
+      (
+        await sys.query(
+          `{ search(query: "wombat", filter: { partners: ["leadership-academy"] }, first: 10) { totalCount edges { node { stale } } } }`,
+        )
+      ).body.data.search;
     const start = (await state())!;
-    const stopping = new Harvester(catalogue(), sys.registry, 2000, pino({ level: "silent" }), undefined, sys.catalogueSigner);
+    const stopping = new Harvester(
+      catalogue(),
+      sys.registry,
+      2000,
+      pino({ level: "silent" }),
+      undefined,
+      sys.catalogueSigner,
+    );
     stopping.pageSize = 2;
     let stopped: Promise<void> | undefined;
     const off = stopping.onProgress((e) => {
@@ -385,7 +529,12 @@ describe("harvesting changes", () => {
     const reports = await stopping.harvestAll();
     off();
     await stopped;
-    expect(reports.find((r) => r.partner === "leadership-academy")).toMatchObject({ ok: false, pages: 1, items: 2, reason: "stopped by shutdown" });
+    expect(reports.find((r) => r.partner === "leadership-academy")).toMatchObject({
+      ok: false,
+      pages: 1,
+      items: 2,
+      reason: "stopped by shutdown",
+    });
     expect(stopping.feedRequests.get("leadership-academy")).toBe(1);
     // The first page is indexed and its cursor recorded; the partner is not marked down, nor its items stale.
     const after = (await state())!;
@@ -405,20 +554,30 @@ describe("harvesting changes", () => {
   it.each([
     ["a broken cursor", "not-a-cursor"],
     // Read by time, it would skip every change stamped before it that committed after.
-    ["a cursor of the time-ordered feed", Buffer.from(JSON.stringify([new Date().toISOString(), "sims", 0])).toString("base64url")],
-  ])("harvests a partner from the start when it refuses the stored cursor (%s), dropping what it no longer has", async (_, stored) => {
-    const cat = catalogue();
-    await cat.prisma.harvestState.update({ where: { partnerId: "slpsc" }, data: { cursor: stored } });
-    const phantom = (await cat.prisma.item.findFirstOrThrow({ where: { partnerId: "slpsc" } }))!;
-    await upsertItems(cat.sql, [{ ...phantom, id: "slpsc:network:phantom", typename: "Network", updatedAt: phantom.updatedAt.toISOString() }], new Date(0));
-    expect(await indexed("slpsc")).toContain("slpsc:network:phantom");
-    const networks = await db<NetworksDb>("slpsc").prisma.network.count();
-    const { byPartner } = await harvest();
-    expect(byPartner.get("slpsc")).toMatchObject({ ok: true, upserted: networks });
-    const ids = await indexed("slpsc");
-    expect(ids).not.toContain("slpsc:network:phantom");
-    expect(ids).toHaveLength(networks);
-  });
+    [
+      "a cursor of the time-ordered feed",
+      Buffer.from(JSON.stringify([new Date().toISOString(), "sims", 0])).toString("base64url"),
+    ],
+  ])(
+    "harvests a partner from the start when it refuses the stored cursor (%s), dropping what it no longer has",
+    async (_, stored) => {
+      const cat = catalogue();
+      await cat.prisma.harvestState.update({ where: { partnerId: "slpsc" }, data: { cursor: stored } });
+      const phantom = (await cat.prisma.item.findFirstOrThrow({ where: { partnerId: "slpsc" } }))!;
+      await upsertItems(
+        cat.sql,
+        [{ ...phantom, id: "slpsc:network:phantom", typename: "Network", updatedAt: phantom.updatedAt.toISOString() }],
+        new Date(0),
+      );
+      expect(await indexed("slpsc")).toContain("slpsc:network:phantom");
+      const networks = await db<NetworksDb>("slpsc").prisma.network.count();
+      const { byPartner } = await harvest();
+      expect(byPartner.get("slpsc")).toMatchObject({ ok: true, upserted: networks });
+      const ids = await indexed("slpsc");
+      expect(ids).not.toContain("slpsc:network:phantom");
+      expect(ids).toHaveLength(networks);
+    },
+  );
 });
 
 // Last: this restarts the catalogue.
@@ -434,7 +593,10 @@ describe("a restarted catalogue", () => {
     const reports = await harvester.harvestAll();
     for (const id of HARVESTED) {
       expect(harvester.feedRequests.get(id), id).toBe(2);
-      expect(reports.find((r) => r.partner === id), id).toMatchObject({ ok: true, pages: 1, items: 0 });
+      expect(
+        reports.find((r) => r.partner === id),
+        id,
+      ).toMatchObject({ ok: true, pages: 1, items: 0 });
     }
     expect(await catalogue().prisma.item.count()).toBe(itemsBefore);
     const { body } = await sys.query(`{ search(query: "zephyrine") { edges { node { id } } } }`);
@@ -444,8 +606,10 @@ describe("a restarted catalogue", () => {
   it("stops a running harvest cleanly when the catalogue service stops: its page written, the rest harvested after restart", async () => {
     const prisma = resources("leadership-academy");
     const locals = ["cqc", "dhsc", "hee", "lga"];
-    for (const local of locals) await prisma.resource.update({ where: { local }, data: { summary: `Platypus ${local}` } });
-    const platypi = async () => (await sys.query(`{ search(query: "platypus", first: 10) { totalCount } }`)).body.data.search.totalCount;
+    for (const local of locals)
+      await prisma.resource.update({ where: { local }, data: { summary: `Platypus ${local}` } });
+    const platypi = async () =>
+      (await sys.query(`{ search(query: "platypus", first: 10) { totalCount } }`)).body.data.search.totalCount;
     const running = sys.harvester;
     running.pageSize = 1;
     let restarting: Promise<unknown> | undefined;

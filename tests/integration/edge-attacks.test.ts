@@ -9,7 +9,10 @@ let sys: TestSystem;
 
 beforeAll(async () => {
   sys = await startSystem({
-    only: (p) => ["national-catalogue", "essex-cc", "maternity-cop", "slpsc", "health-foundation", "improvement-hub"].includes(p.id),
+    only: (p) =>
+      ["national-catalogue", "essex-cc", "maternity-cop", "slpsc", "health-foundation", "improvement-hub"].includes(
+        p.id,
+      ),
     gateway: { edge: { NODE_ENV: "production" } },
   });
 });
@@ -17,7 +20,9 @@ afterAll(async () => {
   await sys?.close();
 });
 
-const README = /<!-- example-query[^>]*-->\s*```graphql\n([\s\S]*?)```/.exec(readFileSync(new URL("../../README.md", import.meta.url), "utf8"))![1]!;
+const README = /<!-- example-query[^>]*-->\s*```graphql\n([\s\S]*?)```/.exec(
+  readFileSync(new URL("../../README.md", import.meta.url), "utf8"),
+)![1]!;
 const ACCEPT = "application/graphql-response+json, application/json;q=0.9";
 
 interface Answer {
@@ -26,7 +31,12 @@ interface Answer {
   text: string;
 }
 
-async function send(init: { method?: string; body?: string; search?: string; headers?: Record<string, string> }): Promise<Answer> {
+async function send(init: {
+  method?: string;
+  body?: string;
+  search?: string;
+  headers?: Record<string, string>;
+}): Promise<Answer> {
   const res = await fetch(`${sys.gatewayUrl}${init.search ?? ""}`, {
     method: init.method ?? "POST",
     headers: { "content-type": "application/json", accept: ACCEPT, ...init.headers },
@@ -42,7 +52,8 @@ async function send(init: { method?: string; body?: string; search?: string; hea
   return { status: res.status, body, text };
 }
 
-const postQuery = (query: string, variables?: Record<string, unknown>) => send({ body: JSON.stringify({ query, variables }) });
+const postQuery = (query: string, variables?: Record<string, unknown>) =>
+  send({ body: JSON.stringify({ query, variables }) });
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -50,14 +61,20 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => i);
 const ATTACKS: { name: string; send: () => Promise<Answer>; status: number; code: string; message: RegExp }[] = [
   {
     name: "deep nesting (40 levels)",
-    send: () => postQuery(`{ ${"framework { conditions { drivers { condition { ".repeat(10)}number${" } } } }".repeat(10)} }`),
+    send: () =>
+      postQuery(`{ ${"framework { conditions { drivers { condition { ".repeat(10)}number${" } } } }".repeat(10)} }`),
     status: 400,
     code: "QUERY_TOO_DEEP",
     message: /nested 41 levels deep .*the limit is 12/,
   },
   {
     name: "alias flooding (60 aliased searches)",
-    send: () => postQuery(`{ ${ids(60).map((i) => `a${i}: search(first: 100) { totalCount }`).join(" ")} }`),
+    send: () =>
+      postQuery(
+        `{ ${ids(60)
+          .map((i) => `a${i}: search(first: 100) { totalCount }`)
+          .join(" ")} }`,
+      ),
     status: 400,
     code: "TOO_MANY_ALIASES",
     message: /60 aliases .*the limit is 30/,
@@ -71,14 +88,22 @@ const ATTACKS: { name: string; send: () => Promise<Answer>; status: number; code
   },
   {
     name: "a fragment cycle",
-    send: () => postQuery(`{ framework { ...A } } fragment A on Framework { conditions { ...B } } fragment B on Condition { number ...C } fragment C on Condition { ...B }`),
+    send: () =>
+      postQuery(
+        `{ framework { ...A } } fragment A on Framework { conditions { ...B } } fragment B on Condition { number ...C } fragment C on Condition { ...B }`,
+      ),
     status: 400,
     code: "GRAPHQL_VALIDATION_FAILED",
     message: /Cannot spread fragment "B" within itself via "C"/,
   },
   {
     name: "a fragment bomb (2^30 expansions)",
-    send: () => postQuery(`{ framework { ...F0 } } ${ids(30).map((i) => `fragment F${i} on Framework { ...F${i + 1} ...F${i + 1} }`).join(" ")} fragment F30 on Framework { conditions { number } }`),
+    send: () =>
+      postQuery(
+        `{ framework { ...F0 } } ${ids(30)
+          .map((i) => `fragment F${i} on Framework { ...F${i + 1} ...F${i + 1} }`)
+          .join(" ")} fragment F30 on Framework { conditions { number } }`,
+      ),
     status: 400,
     code: "QUERY_TOO_COMPLEX",
     // framework 1 + 2^30 × conditions (1 + 10 × number 1)
@@ -86,7 +111,12 @@ const ATTACKS: { name: string; send: () => Promise<Answer>; status: number; code
   },
   {
     name: "a fragment bomb at the root",
-    send: () => postQuery(`{ ...F0 } ${ids(30).map((i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(" ")} fragment F30 on Query { topics { id } }`),
+    send: () =>
+      postQuery(
+        `{ ...F0 } ${ids(30)
+          .map((i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`)
+          .join(" ")} fragment F30 on Query { topics { id } }`,
+      ),
     status: 400,
     code: "TOO_MANY_ROOT_FIELDS",
     message: /Operation selects 1073741824 top-level fields; the limit is 20/,
@@ -107,7 +137,8 @@ const ATTACKS: { name: string; send: () => Promise<Answer>; status: number; code
   },
   {
     name: "a batch of 100 operations",
-    send: () => send({ body: JSON.stringify(ids(100).map(() => ({ query: "{ search(first: 100) { totalCount } }" }))) }),
+    send: () =>
+      send({ body: JSON.stringify(ids(100).map(() => ({ query: "{ search(first: 100) { totalCount } }" }))) }),
     status: 400,
     code: "BATCHING_DISABLED",
     message: /Batched requests are not accepted \(this one holds 100 operations\)/,
@@ -128,7 +159,12 @@ const ATTACKS: { name: string; send: () => Promise<Answer>; status: number; code
   },
   {
     name: "a mutation over GET",
-    send: () => send({ method: "GET", search: `?${new URLSearchParams({ query: "mutation { __typename }" })}`, headers: { "apollo-require-preflight": "true" } }),
+    send: () =>
+      send({
+        method: "GET",
+        search: `?${new URLSearchParams({ query: "mutation { __typename }" })}`,
+        headers: { "apollo-require-preflight": "true" },
+      }),
     status: 405,
     code: "BAD_REQUEST",
     message: /GET requests only support query operations/,
@@ -136,7 +172,9 @@ const ATTACKS: { name: string; send: () => Promise<Answer>; status: number; code
   {
     name: "an expensive list multiplication (100 × 20 × 20 × 20)",
     send: () =>
-      postQuery(`{ search(first: 100) { edges { node { ... on Project { similarProjects(first: 20) { similarProjects(first: 20) { similarProjects(first: 20) { id title } } } } } } } }`),
+      postQuery(
+        `{ search(first: 100) { edges { node { ... on Project { similarProjects(first: 20) { similarProjects(first: 20) { similarProjects(first: 20) { id title } } } } } } } }`,
+      ),
     status: 400,
     code: "QUERY_TOO_COMPLEX",
     message: /is over the limit of 250000/,
@@ -144,7 +182,10 @@ const ATTACKS: { name: string; send: () => Promise<Answer>; status: number; code
   {
     name: "the same multiplication through variables",
     send: () =>
-      postQuery(`query($n: Int, $m: Int) { search(first: $n) { edges { node { ... on Project { similarProjects(first: $m) { similarProjects(first: $m) { similarProjects(first: $m) { id } } } } } } } }`, { n: 100, m: 20 }),
+      postQuery(
+        `query($n: Int, $m: Int) { search(first: $n) { edges { node { ... on Project { similarProjects(first: $m) { similarProjects(first: $m) { similarProjects(first: $m) { id } } } } } } } }`,
+        { n: 100, m: 20 },
+      ),
     status: 400,
     code: "QUERY_TOO_COMPLEX",
     message: /is over the limit of 250000/,
@@ -152,7 +193,10 @@ const ATTACKS: { name: string; send: () => Promise<Answer>; status: number; code
   {
     // Each measure is assumed to hold 200 points; a chart costs 6,000 (schema/projects.graphql).
     name: "five aliased charts of every measure of a project (7.4 MB of SVG over a 5,000-point measure)",
-    send: () => postQuery(`{ projectFromOwner(id: "essex-cc:project:post-falls-huddles") { measures { a: chart b: chart c: chart d: chart e: chart } } }`),
+    send: () =>
+      postQuery(
+        `{ projectFromOwner(id: "essex-cc:project:post-falls-huddles") { measures { a: chart b: chart c: chart d: chart e: chart } } }`,
+      ),
     status: 400,
     code: "QUERY_TOO_COMPLEX",
     message: /Query cost 300002 is over the limit of 250000/,
@@ -199,14 +243,18 @@ describe("each attack is refused clearly, and normal queries carry on", () => {
   });
 
   it("a limit error says how far over it was", async () => {
-    const { body } = await postQuery(`{ ${"framework { conditions { drivers { condition { ".repeat(4)}number${" } } } }".repeat(4)} }`);
+    const { body } = await postQuery(
+      `{ ${"framework { conditions { drivers { condition { ".repeat(4)}number${" } } } }".repeat(4)} }`,
+    );
     expect(body.errors[0].extensions).toEqual({ code: "QUERY_TOO_DEEP", limit: 12, actual: 17 });
   });
 });
 
 describe("under a concurrent barrage", () => {
   it("answers every normal query while every attack is refused", async () => {
-    const attacks = Array.from({ length: 3 }, () => ATTACKS.map((a) => a.send().then((r) => ({ attack: a, r })))).flat();
+    const attacks = Array.from({ length: 3 }, () =>
+      ATTACKS.map((a) => a.send().then((r) => ({ attack: a, r }))),
+    ).flat();
     const normals = Array.from({ length: 10 }, () => normalQuery());
     const [refused] = await Promise.all([Promise.all(attacks), Promise.all(normals)]);
     for (const { attack, r } of refused) expect(r.status, attack.name).toBe(attack.status);

@@ -39,7 +39,9 @@ async function jsonldTriples(doc: unknown): Promise<Triple[]> {
   return quads.map((q: any) => ({ s: termKey(q.subject), p: q.predicate.value, o: termKey(q.object) }));
 }
 function turtleTriples(text: string): Triple[] {
-  return new TurtleParser().parse(text).map((q: any) => ({ s: termKey(q.subject), p: q.predicate.value, o: termKey(q.object) }));
+  return new TurtleParser()
+    .parse(text)
+    .map((q: any) => ({ s: termKey(q.subject), p: q.predicate.value, o: termKey(q.object) }));
 }
 const asSet = (ts: Triple[]) => new Set(ts.map((t) => `${t.s} ${t.p} ${t.o}`));
 
@@ -75,7 +77,15 @@ beforeAll(async () => {
   const title = `Quotes " and \\ backslash, <angle> {braces} and ünïcode`;
   const summary = `=HYPERLINK("http://evil.example","click") then a line\nbreak and a tab\tand "quotes"`;
   const created = await sys.queryAs(editor, CREATE, {
-    input: { title, summary, kind: "GUIDE", licence: "CC-BY-4.0", url: "https://example.org/guide?a=1&b=2", topics: ["falls"], drivers: ["local-control"] },
+    input: {
+      title,
+      summary,
+      kind: "GUIDE",
+      licence: "CC-BY-4.0",
+      url: "https://example.org/guide?a=1&b=2",
+      topics: ["falls"],
+      drivers: ["local-control"],
+    },
     key: "export-test-create-1",
   });
   expect(created.body.errors).toBeUndefined();
@@ -91,7 +101,9 @@ afterAll(async () => {
 
 describe("resource licences", () => {
   it("a resource has its own licence, else its partner's default from the registry, else OGL-UK-3.0", async () => {
-    const { body } = await sys.query(`{ search(filter: { kinds: [RESOURCE] }, first: 100) { edges { node { id partner { id } ... on Resource { licence } } } } }`);
+    const { body } = await sys.query(
+      `{ search(filter: { kinds: [RESOURCE] }, first: 100) { edges { node { id partner { id } ... on Resource { licence } } } } }`,
+    );
     const byPartner = new Map<string, Set<string>>();
     for (const { node } of body.data.search.edges) {
       if (node.id === tricky.id) continue;
@@ -105,7 +117,10 @@ describe("resource licences", () => {
   });
 
   it("a licence outside the list is refused on write, naming the field, and nothing is written", async () => {
-    const { body } = await sys.queryAs(editor, CREATE, { input: { title: "Bad licence", kind: "GUIDE", licence: "WTFPL" }, key: "export-test-bad-licence" });
+    const { body } = await sys.queryAs(editor, CREATE, {
+      input: { title: "Bad licence", kind: "GUIDE", licence: "WTFPL" },
+      key: "export-test-bad-licence",
+    });
     expect(body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
     expect(body.errors[0].message).toContain("licence");
     expect(body.errors[0].message).toContain("OGL-UK-3.0");
@@ -115,7 +130,8 @@ describe("resource licences", () => {
 
 describe("DCAT-AP catalogue", () => {
   it("the JSON-LD and Turtle pages give the same triples, with a licence and a named publisher for every resource", async () => {
-    const total = (await sys.query(`{ search(filter: { kinds: [RESOURCE] }) { totalCount } }`)).body.data.search.totalCount;
+    const total = (await sys.query(`{ search(filter: { kinds: [RESOURCE] }) { totalCount } }`)).body.data.search
+      .totalCount;
     const json = await allPages("jsonld", 3);
     const ttl = await allPages("ttl", 3);
     expect(json.pages.length).toBe(Math.ceil(total / 3));
@@ -132,12 +148,17 @@ describe("DCAT-AP catalogue", () => {
       const publisher = values(d, `${DCT}publisher`);
       expect(publisher, d).toHaveLength(1);
       expect(values(publisher[0]!, `${FOAF}name`).length, d).toBeGreaterThan(0);
-      for (const p of [`${DCT}title`, `${DCT}description`, `${DCAT}landingPage`, `${DCT}modified`]) expect(values(d, p).length, `${d} ${p}`).toBeGreaterThan(0);
+      for (const p of [`${DCT}title`, `${DCT}description`, `${DCAT}landingPage`, `${DCT}modified`])
+        expect(values(d, p).length, `${d} ${p}`).toBeGreaterThan(0);
     }
     // The written resource: its text survives both escapings, its licence, keyword and theme are there.
-    const mine = [...new Set(datasets)].find((d) => values(d, `${DCT}identifier`).some((o) => o.startsWith(`"${tricky.id}"`)))!;
+    const mine = [...new Set(datasets)].find((d) =>
+      values(d, `${DCT}identifier`).some((o) => o.startsWith(`"${tricky.id}"`)),
+    )!;
     expect(values(mine, `${DCT}title`)).toEqual([`"${tricky.title}"^^http://www.w3.org/2001/XMLSchema#string@`]);
-    expect(values(mine, `${DCT}description`)).toEqual([`"${tricky.summary}"^^http://www.w3.org/2001/XMLSchema#string@`]);
+    expect(values(mine, `${DCT}description`)).toEqual([
+      `"${tricky.summary}"^^http://www.w3.org/2001/XMLSchema#string@`,
+    ]);
     expect(values(mine, `${DCT}license`)).toEqual(["<https://spdx.org/licenses/CC-BY-4.0.html>"]);
     expect(values(mine, `${DCAT}landingPage`)).toEqual(["<https://example.org/guide?a=1&b=2>"]);
     expect(values(mine, `${DCAT}keyword`)).toEqual([`"Falls"^^http://www.w3.org/2001/XMLSchema#string@`]);
@@ -145,7 +166,12 @@ describe("DCAT-AP catalogue", () => {
   }, 60_000);
 
   it("bad paging parameters are a 400 with a code and the parameter, in JSON", async () => {
-    for (const [query, parameter] of [["first=0", "first"], ["first=abc", "first"], ["page=2", "page"], ["first=1&first=2", "first"]]) {
+    for (const [query, parameter] of [
+      ["first=0", "first"],
+      ["first=abc", "first"],
+      ["page=2", "page"],
+      ["first=1&first=2", "first"],
+    ]) {
       const r = await get(`/export/catalogue.ttl?${query}`);
       expect(r.status, query).toBe(400);
       const body = JSON.parse(r.text);
@@ -160,7 +186,8 @@ describe("DCAT-AP catalogue", () => {
 
 describe("schema.org items", () => {
   it("a resource is a LearningResource with its licence and publisher; a project a Project; an organisation an Organization", async () => {
-    const project = (await sys.query(`{ search(filter: { kinds: [PROJECT] }, first: 1) { edges { node { id } } } }`)).body.data.search.edges[0].node.id;
+    const project = (await sys.query(`{ search(filter: { kinds: [PROJECT] }, first: 1) { edges { node { id } } } }`))
+      .body.data.search.edges[0].node.id;
     const cases: [string, string][] = [
       [tricky.id, "LearningResource"],
       [project, "Project"],
@@ -174,7 +201,9 @@ describe("schema.org items", () => {
       expect(subject, id).toBeDefined();
       expect(triples.some((t) => t.s === subject && t.p === "https://schema.org/name")).toBe(true);
       if (type === "LearningResource") {
-        expect(triples.filter((t) => t.s === subject && t.p === "https://schema.org/license").map((t) => t.o)).toEqual(["<https://spdx.org/licenses/CC-BY-4.0.html>"]);
+        expect(triples.filter((t) => t.s === subject && t.p === "https://schema.org/license").map((t) => t.o)).toEqual([
+          "<https://spdx.org/licenses/CC-BY-4.0.html>",
+        ]);
         expect(triples.some((t) => t.s === subject && t.p === "https://schema.org/publisher")).toBe(true);
       }
     }
@@ -190,7 +219,10 @@ describe("search.csv", () => {
     const rows: any[] = [];
     let after: string | null = null;
     for (;;) {
-      const { body } = await sys.query(`query($f: SearchFilter, $after: String) { search(filter: $f, sort: ${sort}, first: 4, after: $after) { ${FIELDS} } }`, { f: filter, after });
+      const { body } = await sys.query(
+        `query($f: SearchFilter, $after: String) { search(filter: $f, sort: ${sort}, first: 4, after: $after) { ${FIELDS} } }`,
+        { f: filter, after },
+      );
       rows.push(...body.data.search.edges);
       if (!body.data.search.pageInfo.hasNextPage) return rows;
       after = body.data.search.pageInfo.endCursor;
@@ -204,14 +236,25 @@ describe("search.csv", () => {
     const filter = { kinds: ["RESOURCE", "PROJECT"], topics: ["falls", "quality-improvement"] };
     const expected = await apiPages(filter, "TITLE");
     expect(expected.length).toBeGreaterThan(3);
-    const r = await get(`/export/search.csv?kinds=RESOURCE,PROJECT&topics=falls&topics=quality-improvement&sort=TITLE`, gw.url);
+    const r = await get(
+      `/export/search.csv?kinds=RESOURCE,PROJECT&topics=falls&topics=quality-improvement&sort=TITLE`,
+      gw.url,
+    );
     expect(r.status, r.text).toBe(200);
     expect(r.headers.get("content-type")).toContain("text/csv");
     const records: Record<string, string>[] = parseCsv(r.text, { columns: true });
     expect(records.map((x) => x.id)).toEqual(expected.map((e) => e.node.id));
     records.forEach((rec, i) => {
       const n = expected[i].node;
-      expect(rec).toMatchObject({ kind: n.__typename, title: guarded(n.title), summary: guarded(n.summary), organisation: n.organisation.id, organisation_name: n.organisation.name, partner: n.partner.id, stale: String(n.stale) });
+      expect(rec).toMatchObject({
+        kind: n.__typename,
+        title: guarded(n.title),
+        summary: guarded(n.summary),
+        organisation: n.organisation.id,
+        organisation_name: n.organisation.name,
+        partner: n.partner.id,
+        stale: String(n.stale),
+      });
     });
     const mine = records.find((x) => x.id === tricky.id)!;
     expect(mine.summary).toBe(`'${tricky.summary}`);
@@ -219,7 +262,10 @@ describe("search.csv", () => {
 
   it("MAX_RESPONSE_BYTES bounds each page of the stream, not the whole export", async () => {
     // 6,000 bytes holds a page of 3 results but not every page of a search for everything.
-    const gw = await sys.startGateway({ export: { csvPageSize: 3 }, admission: { maxInflightRequests: 0, maxInflightBytes: 0, maxResponseBytes: 6000 } });
+    const gw = await sys.startGateway({
+      export: { csvPageSize: 3 },
+      admission: { maxInflightRequests: 0, maxInflightBytes: 0, maxResponseBytes: 6000 },
+    });
     const r = await get(`/export/search.csv?sort=TITLE`, gw.url);
     expect(r.status, r.text).toBe(200);
     const total = (await sys.query(`{ search { totalCount } }`)).body.data.search.totalCount;
@@ -230,9 +276,15 @@ describe("search.csv", () => {
   it("a query and sort are passed on; bad parameters are a 400 in JSON with a code and message, never a trace", async () => {
     const r = await get(`/export/search.csv?query=falls&sort=NEWEST`);
     expect(r.status).toBe(200);
-    const expected = (await sys.query(`{ search(query: "falls", sort: NEWEST, first: 100) { edges { node { id } } } }`)).body.data.search.edges.map((e: any) => e.node.id);
+    const expected = (
+      await sys.query(`{ search(query: "falls", sort: NEWEST, first: 100) { edges { node { id } } } }`)
+    ).body.data.search.edges.map((e: any) => e.node.id);
     expect(parseCsv(r.text, { columns: true }).map((x: any) => x.id)).toEqual(expected);
-    for (const [query, parameter] of [["sort=BEST", "sort"], ["colour=red", "colour"], ["query=a&query=b", "query"]]) {
+    for (const [query, parameter] of [
+      ["sort=BEST", "sort"],
+      ["colour=red", "colour"],
+      ["query=a&query=b", "query"],
+    ]) {
       const bad = await get(`/export/search.csv?${query}`);
       expect(bad.status, query).toBe(400);
       expect(bad.headers.get("content-type")).toContain("application/json");
@@ -251,7 +303,9 @@ describe("search.csv", () => {
 
 describe("export routes at the edge", () => {
   it("are refused 503 with Retry-After when the gateway has no in-flight slot left", async () => {
-    const gw = await sys.startGateway({ admission: { maxInflightRequests: 1, maxInflightBytes: 0, maxResponseBytes: 0 } });
+    const gw = await sys.startGateway({
+      admission: { maxInflightRequests: 1, maxInflightBytes: 0, maxResponseBytes: 0 },
+    });
     const held = gw.admission.admit()!;
     try {
       for (const path of ["/export/catalogue.ttl", "/export/search.csv", "/export/items/nhs-england.jsonld"]) {
@@ -278,14 +332,18 @@ describe("export routes at the edge", () => {
 describe("a partner down", () => {
   it("its resources stay in the DCAT export from the index, with their publisher and the licence their owner stated", async () => {
     // What the owner states while it is up: the licence of each of its resources.
-    const { body } = await sys.query(`query { search(filter: { kinds: [RESOURCE], organisations: ["nhs-leadership-academy"] }, first: 100) { edges { node { id ... on Resource { licence } } } } }`);
+    const { body } = await sys.query(
+      `query { search(filter: { kinds: [RESOURCE], organisations: ["nhs-leadership-academy"] }, first: 100) { edges { node { id ... on Resource { licence } } } } }`,
+    );
     const stated = new Map<string, string>(body.data.search.edges.map((e: any) => [e.node.id, e.node.licence]));
     await sys.stopPartner("leadership-academy");
     const r = await get(`/export/catalogue.ttl?first=100`);
     expect(r.status).toBe(200);
     const triples = turtleTriples(r.text);
     const values = (s: string, p: string) => triples.filter((t) => t.s === s && t.p === p).map((t) => t.o);
-    const theirs = triples.filter((t) => t.p === `${DCT}identifier` && t.o.startsWith('"leadership-academy:')).map((t) => t.s);
+    const theirs = triples
+      .filter((t) => t.p === `${DCT}identifier` && t.o.startsWith('"leadership-academy:'))
+      .map((t) => t.s);
     expect(theirs.length).toBeGreaterThan(0);
     for (const d of theirs) {
       expect(values(d, `${DCT}publisher`), d).toHaveLength(1);

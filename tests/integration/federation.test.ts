@@ -87,18 +87,33 @@ describe("one request, many partners", () => {
     expect(body.data.framework.conditions).toHaveLength(5);
     expect(body.data.framework.conditions.flatMap((c: any) => c.drivers)).toHaveLength(15);
     expect(body.data.organisations.filter((o: any) => o.boardMember)).toHaveLength(13);
-    expect(body.data.organisation).toMatchObject({ name: "Essex County Council", type: "COUNCIL", partners: [{ id: "essex-cc", kind: "projects" }] });
+    expect(body.data.organisation).toMatchObject({
+      name: "Essex County Council",
+      type: "COUNCIL",
+      partners: [{ id: "essex-cc", kind: "projects" }],
+    });
   });
 
   it("resolves topic and driver names from the catalogue for items held by partners", async () => {
-    const { body } = await sys.query(`{ project(id: "essex-cc:project:care-home-safety") { topics { id name } drivers { name condition { number } } settings { name } funding { funder { name } programme } evaluation { evaluator { name } quote } } }`);
+    const { body } = await sys.query(
+      `{ project(id: "essex-cc:project:care-home-safety") { topics { id name } drivers { name condition { number } } settings { name } funding { funder { name } programme } evaluation { evaluator { name } quote } } }`,
+    );
     expect(body.errors).toBeUndefined();
     const project = body.data.project;
-    expect(project.topics.map((t: any) => t.id)).toEqual(expect.arrayContaining(["falls", "pressure-ulcers", "urinary-tract-infections"]));
-    for (const t of [...project.topics, ...project.drivers, ...project.settings]) expect(t.name).toEqual(expect.any(String));
+    expect(project.topics.map((t: any) => t.id)).toEqual(
+      expect.arrayContaining(["falls", "pressure-ulcers", "urinary-tract-infections"]),
+    );
+    for (const t of [...project.topics, ...project.drivers, ...project.settings])
+      expect(t.name).toEqual(expect.any(String));
     expect(project.settings.map((s: any) => s.name)).toContain("Care homes");
-    expect(project.funding).toContainEqual({ funder: { name: "The Health Foundation" }, programme: expect.stringMatching(/Closing the Gap/) });
-    expect(project.evaluation).toMatchObject({ evaluator: { name: "University College London" }, quote: expect.stringMatching(/Two-thirds of homes/) });
+    expect(project.funding).toContainEqual({
+      funder: { name: "The Health Foundation" },
+      programme: expect.stringMatching(/Closing the Gap/),
+    });
+    expect(project.evaluation).toMatchObject({
+      evaluator: { name: "University College London" },
+      quote: expect.stringMatching(/Two-thirds of homes/),
+    });
   });
 });
 
@@ -109,7 +124,10 @@ describe("national search", () => {
     ["Expert in Me", "bridgewater"],
     ["Registered Manager", "pic-projects"],
   ])("finds the %s case study project", async (words, owner) => {
-    const { body } = await sys.query(`query($q: String) { search(query: $q, filter: { kinds: [PROJECT] }) { edges { score node { id title } } } }`, { q: words });
+    const { body } = await sys.query(
+      `query($q: String) { search(query: $q, filter: { kinds: [PROJECT] }) { edges { score node { id title } } } }`,
+      { q: words },
+    );
     expect(body.errors).toBeUndefined();
     const owners = body.data.search.edges.map((e: any) => partnerOf(e.node.id));
     expect(owners).toContain(owner);
@@ -130,7 +148,10 @@ describe("national search", () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const res: any = await sys.query(`query($after: String) { search(first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } } }`, { after });
+      const res: any = await sys.query(
+        `query($after: String) { search(first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } } }`,
+        { after },
+      );
       expect(res.body.errors).toBeUndefined();
       const s = res.body.data.search;
       expect(s.totalCount).toBe(total);
@@ -151,18 +172,26 @@ describe("national search", () => {
     }`);
     expect(body.errors).toBeUndefined();
     expect(body.data.resources.edges.every((e: any) => e.node.__typename === "Resource")).toBe(true);
-    expect(new Set(body.data.resources.edges.map((e: any) => partnerOf(e.node.id)))).toEqual(new Set(["improvement-hub", "leadership-academy"]));
-    expect(body.data.london.edges.map((e: any) => partnerOf(e.node.id))).toEqual(expect.arrayContaining(["slpsc", "maternity-cop"]));
+    expect(new Set(body.data.resources.edges.map((e: any) => partnerOf(e.node.id)))).toEqual(
+      new Set(["improvement-hub", "leadership-academy"]),
+    );
+    expect(body.data.london.edges.map((e: any) => partnerOf(e.node.id))).toEqual(
+      expect.arrayContaining(["slpsc", "maternity-cop"]),
+    );
     expect(body.data.pph.edges.length).toBeGreaterThan(0);
     expect(body.data.hub.edges.every((e: any) => partnerOf(e.node.id) === "improvement-hub")).toBe(true);
   });
 
   it("never lists drafts", async () => {
-    const { body } = await sys.query(`{ search(filter: { kinds: [RESOURCE] }, first: 100) { totalCount } partners { id itemCount } }`);
+    const { body } = await sys.query(
+      `{ search(filter: { kinds: [RESOURCE] }, first: 100) { totalCount } partners { id itemCount } }`,
+    );
     const hub = body.data.partners.find((p: any) => p.id === "improvement-hub");
     // Each resources seed file holds exactly one draft; the index and the count exclude it.
     expect(body.data.search.totalCount).toBe(
-      body.data.partners.filter((p: any) => ["improvement-hub", "leadership-academy"].includes(p.id)).reduce((n: number, p: any) => n + p.itemCount, 0),
+      body.data.partners
+        .filter((p: any) => ["improvement-hub", "leadership-academy"].includes(p.id))
+        .reduce((n: number, p: any) => n + p.itemCount, 0),
     );
     expect(hub.itemCount).toBeGreaterThan(0);
   });
@@ -197,7 +226,9 @@ describe("bad input gets a clear error with a code and no stack trace", () => {
   });
 
   it("a 10 kB query string", async () => {
-    const { body } = await sys.query(`query($q: String) { search(query: $q) { totalCount } }`, { q: "falls ".repeat(1700) });
+    const { body } = await sys.query(`query($q: String) { search(query: $q) { totalCount } }`, {
+      q: "falls ".repeat(1700),
+    });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["query"] });
     expectClean(body);
   });
@@ -227,12 +258,19 @@ describe("bad input gets a clear error with a code and no stack trace", () => {
     const syntax = await sys.query(`{ search( }`);
     expect(syntax.body.errors[0].extensions.code).toBe("GRAPHQL_PARSE_FAILED");
     const topic = await sys.query(`{ search(filter: { topics: ["knitting"] }) { totalCount } }`);
-    expect(topic.body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["filter", "topics", "0"] });
+    expect(topic.body.errors[0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      argumentPath: ["filter", "topics", "0"],
+    });
     for (const r of [unknown, syntax, topic]) expectClean(r.body);
   });
 
   it("a request body over the limit is refused before parsing", async () => {
-    const res = await fetch(sys.gatewayUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: `{ search(query: "${"x".repeat(300_000)}") { totalCount } }` }) });
+    const res = await fetch(sys.gatewayUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `{ search(query: "${"x".repeat(300_000)}") { totalCount } }` }),
+    });
     expect(res.status).toBe(413);
     expect((await res.json()).errors[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
   });
@@ -243,7 +281,9 @@ describe("a partner that is down or slow", () => {
   it("gives partial data and one error naming the partner, within the timeout", async () => {
     await sys.stopPartner("essex-cc");
     const started = performance.now();
-    const { body } = await sys.query(`{ search(filter: { kinds: [PROJECT] }, first: 50) { edges { node { id title ... on Project { aim } } } } }`);
+    const { body } = await sys.query(
+      `{ search(filter: { kinds: [PROJECT] }, first: 50) { edges { node { id title ... on Project { aim } } } } }`,
+    );
     const elapsed = performance.now() - started;
     expect(elapsed).toBeLessThan(2000 + 1500);
     const nodes = body.data.search.edges.map((e: any) => e.node);
@@ -283,13 +323,20 @@ describe("a partner that is down or slow", () => {
     sys.setRegistry(before.withUrls({ bridgewater: `http://127.0.0.1:${port}/graphql` }));
     try {
       const started = performance.now();
-      const { body } = await sys.query(`{ search(filter: { kinds: [PROJECT] }, first: 50) { edges { node { id ... on Project { aim } } } } }`);
+      const { body } = await sys.query(
+        `{ search(filter: { kinds: [PROJECT] }, first: 50) { edges { node { id ... on Project { aim } } } } }`,
+      );
       const elapsed = performance.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(1900);
       expect(elapsed).toBeLessThan(2000 + 1500);
       const slow = body.errors.find((e: any) => e.extensions.partner === "bridgewater");
-      expect(slow).toMatchObject({ extensions: { code: "PARTNER_UNAVAILABLE" }, message: expect.stringMatching(/no answer within the read deadline of 2000 ms/) });
-      const fine = body.data.search.edges.map((e: any) => e.node).filter((n: any) => ["maternity-cop", "pic-projects"].includes(partnerOf(n.id)));
+      expect(slow).toMatchObject({
+        extensions: { code: "PARTNER_UNAVAILABLE" },
+        message: expect.stringMatching(/no answer within the read deadline of 2000 ms/),
+      });
+      const fine = body.data.search.edges
+        .map((e: any) => e.node)
+        .filter((n: any) => ["maternity-cop", "pic-projects"].includes(partnerOf(n.id)));
       expect(fine.length).toBeGreaterThan(0);
       for (const n of fine) expect(n.aim).toEqual(expect.any(String));
     } finally {
@@ -304,6 +351,8 @@ describe("a partner that is down or slow", () => {
     const { body } = await sys.query(`{ search(query: "falls") { totalCount } }`);
     expect(body.data).toBeNull();
     expect(body.errors).toHaveLength(1);
-    expect(body.errors[0]).toMatchObject({ extensions: { code: "PARTNER_UNAVAILABLE", partner: "national-catalogue" } });
+    expect(body.errors[0]).toMatchObject({
+      extensions: { code: "PARTNER_UNAVAILABLE", partner: "national-catalogue" },
+    });
   });
 });

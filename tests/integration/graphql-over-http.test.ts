@@ -24,12 +24,25 @@ const MODERN = "application/graphql-response+json";
 const LEGACY = "application/json";
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   const text = await res.text();
-  return { res, status: res.status, type: res.headers.get("content-type") ?? "", body: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text };
+  return {
+    res,
+    status: res.status,
+    type: res.headers.get("content-type") ?? "",
+    body: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text,
+  };
 }
 
-async function get(url: string, params: Record<string, string>, headers: Record<string, string> = { "apollo-require-preflight": "true" }) {
+async function get(
+  url: string,
+  params: Record<string, string>,
+  headers: Record<string, string> = { "apollo-require-preflight": "true" },
+) {
   const res = await fetch(`${url}?${new URLSearchParams(params)}`, { headers });
   return { res, status: res.status, body: await res.json().catch(() => undefined) };
 }
@@ -56,8 +69,17 @@ describe.each(["gateway", "subgraph"])("the %s", (target) => {
     });
 
     it("415 for a POST body that is not application/json (also what stops a cross-site form post)", async () => {
-      for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"]) {
-        const res = await fetch(url(), { method: "POST", headers: { "content-type": type }, body: JSON.stringify({ query: "{ __typename }" }) });
+      for (const type of [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/jsonx",
+      ]) {
+        const res = await fetch(url(), {
+          method: "POST",
+          headers: { "content-type": type },
+          body: JSON.stringify({ query: "{ __typename }" }),
+        });
         expect(res.status, type).toBe(415);
         expect((await res.json()).errors[0].message).toMatch(/application\/json/);
       }
@@ -70,16 +92,19 @@ describe.each(["gateway", "subgraph"])("the %s", (target) => {
       ["an unknown field", { query: "{ noSuchField }" }, "GRAPHQL_VALIDATION_FAILED"],
       ["a missing variable", { query: "query($name: String!) { __type(name: $name) { name } }" }, "BAD_USER_INPUT"],
     ];
-    it.each(cases)("%s: 400 with application/graphql-response+json, 200 with application/json, never data", async (_, body, code) => {
-      const modern = await post(url(), body, { accept: MODERN });
-      expect(modern.status).toBe(400);
-      expect(modern.body.errors[0].extensions.code).toBe(code);
-      expect(modern.body).not.toHaveProperty("data");
-      const legacy = await post(url(), body, { accept: LEGACY });
-      expect(legacy.status).toBe(200);
-      expect(legacy.body.errors[0].extensions.code).toBe(code);
-      expect(legacy.body).not.toHaveProperty("data");
-    });
+    it.each(cases)(
+      "%s: 400 with application/graphql-response+json, 200 with application/json, never data",
+      async (_, body, code) => {
+        const modern = await post(url(), body, { accept: MODERN });
+        expect(modern.status).toBe(400);
+        expect(modern.body.errors[0].extensions.code).toBe(code);
+        expect(modern.body).not.toHaveProperty("data");
+        const legacy = await post(url(), body, { accept: LEGACY });
+        expect(legacy.status).toBe(200);
+        expect(legacy.body.errors[0].extensions.code).toBe(code);
+        expect(legacy.body).not.toHaveProperty("data");
+      },
+    );
 
     it("an edge limit is a request error too", async () => {
       // Too many aliases for either (the gateway allows 30, a subgraph 300).
@@ -94,17 +119,30 @@ describe.each(["gateway", "subgraph"])("the %s", (target) => {
 
     // Apollo Server answered both with 400 "Internal server error" and no code.
     it.each([
-      ["a hash that does not match the query", { version: 1, sha256Hash: "0".repeat(64) }, "PERSISTED_QUERY_HASH_MISMATCH", /sha256Hash does not match the query/],
-      ["an unsupported version", { version: 2, sha256Hash: "0".repeat(64) }, "PERSISTED_QUERY_VERSION_UNSUPPORTED", /version must be 1/],
-    ])("an automatic persisted query with %s: 400 with a clear message and a stable code", async (_what, persistedQuery, code, message) => {
-      for (const accept of [MODERN, LEGACY]) {
-        const r = await post(url(), { query: "{ __typename }", extensions: { persistedQuery } }, { accept });
-        expect(r.status).toBe(400);
-        expect(r.body.errors[0].extensions.code).toBe(code);
-        expect(r.body.errors[0].message).toMatch(message);
-        expect(r.body).not.toHaveProperty("data");
-      }
-    });
+      [
+        "a hash that does not match the query",
+        { version: 1, sha256Hash: "0".repeat(64) },
+        "PERSISTED_QUERY_HASH_MISMATCH",
+        /sha256Hash does not match the query/,
+      ],
+      [
+        "an unsupported version",
+        { version: 2, sha256Hash: "0".repeat(64) },
+        "PERSISTED_QUERY_VERSION_UNSUPPORTED",
+        /version must be 1/,
+      ],
+    ])(
+      "an automatic persisted query with %s: 400 with a clear message and a stable code",
+      async (_what, persistedQuery, code, message) => {
+        for (const accept of [MODERN, LEGACY]) {
+          const r = await post(url(), { query: "{ __typename }", extensions: { persistedQuery } }, { accept });
+          expect(r.status).toBe(400);
+          expect(r.body.errors[0].extensions.code).toBe(code);
+          expect(r.body.errors[0].message).toMatch(message);
+          expect(r.body).not.toHaveProperty("data");
+        }
+      },
+    );
 
     it("an automatic persisted query with the right hash is answered, then found by its hash alone", async () => {
       const query = "{ __typename }";
@@ -126,7 +164,10 @@ describe.each(["gateway", "subgraph"])("the %s", (target) => {
     });
 
     it("200 for a response with data, even with errors", async () => {
-      const query = target === "gateway" ? `{ project(id: "not-an-id") { title } }` : `{ _entities(representations: [{ __typename: "Resource", id: "not-an-id" }]) { __typename } }`;
+      const query =
+        target === "gateway"
+          ? `{ project(id: "not-an-id") { title } }`
+          : `{ _entities(representations: [{ __typename: "Resource", id: "not-an-id" }]) { __typename } }`;
       const r = await post(url(), { query }, { accept: MODERN });
       expect(r.status).toBe(200);
       expect(r.body.data).toBeDefined();
@@ -159,7 +200,11 @@ describe.each(["gateway", "subgraph"])("the %s", (target) => {
 
     it("405 with Allow: GET, POST for other methods", async () => {
       for (const method of ["PUT", "DELETE", "PATCH"]) {
-        const res = await fetch(url(), { method, headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+        const res = await fetch(url(), {
+          method,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: "{ __typename }" }),
+        });
         expect(res.status, method).toBe(405);
         expect(res.headers.get("allow")).toBe("GET, POST");
       }
@@ -196,16 +241,31 @@ describe("the subgraph's own limits", () => {
 
 describe("batching, when configured", () => {
   it("answers a batch of up to HTTP_BATCH_MAX operations with an array, and refuses a bigger one", async () => {
-    const g = await startGateway({ registry: sys.registry, timeoutMs: 1000, logger: pino({ level: "silent" }), port: 0, host: "127.0.0.1", maxBodyBytes: 262_144, edge: { HTTP_BATCH_MAX: 2, RATE_LIMIT_REQUESTS: 0 } });
+    const g = await startGateway({
+      registry: sys.registry,
+      timeoutMs: 1000,
+      logger: pino({ level: "silent" }),
+      port: 0,
+      host: "127.0.0.1",
+      maxBodyBytes: 262_144,
+      edge: { HTTP_BATCH_MAX: 2, RATE_LIMIT_REQUESTS: 0 },
+    });
     try {
       const two = await post(g.url, [{ query: "{ __typename }" }, { query: "{ topics { id } }" }], { accept: MODERN });
       expect(two.status).toBe(200);
       expect(two.body).toHaveLength(2);
       expect(two.body[0].data.__typename).toBe("Query");
       expect(two.body[1].data.topics.length).toBeGreaterThan(0);
-      const three = await post(g.url, [{ query: "{ __typename }" }, { query: "{ __typename }" }, { query: "{ __typename }" }], { accept: MODERN });
+      const three = await post(
+        g.url,
+        [{ query: "{ __typename }" }, { query: "{ __typename }" }, { query: "{ __typename }" }],
+        { accept: MODERN },
+      );
       expect(three.status).toBe(400);
-      expect(three.body.errors[0]).toMatchObject({ message: "A batch may hold at most 2 operations; this one holds 3", extensions: { code: "BATCHING_DISABLED" } });
+      expect(three.body.errors[0]).toMatchObject({
+        message: "A batch may hold at most 2 operations; this one holds 3",
+        extensions: { code: "BATCHING_DISABLED" },
+      });
     } finally {
       await g.close();
     }

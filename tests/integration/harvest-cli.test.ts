@@ -9,12 +9,21 @@ import { HARVEST_NUDGE } from "../../lib/auth/internal-tokens.ts";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 let sys: TestSystem;
 
-function runHarvest(args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+function runHarvest(
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/harvest.ts", ...args], {
       cwd: root,
       // The script makes a development token of a national admin with this system's secret.
-      env: { ...process.env, REGISTRY_FILE: sys.registryFile!, LOG_LEVEL: "silent", AUTH_JWT_SECRET: sys.keys.authSecret, ...env },
+      env: {
+        ...process.env,
+        REGISTRY_FILE: sys.registryFile!,
+        LOG_LEVEL: "silent",
+        AUTH_JWT_SECRET: sys.keys.authSecret,
+        ...env,
+      },
     });
     let out = "";
     child.stdout.on("data", (c) => (out += c));
@@ -24,7 +33,10 @@ function runHarvest(args: string[] = [], env: Record<string, string> = {}): Prom
 }
 
 beforeAll(async () => {
-  sys = await startSystem({ only: (p) => ["improvement-hub", "leadership-academy", "essex-cc", "national-catalogue"].includes(p.id), liveRegistry: { pollMs: 100 } });
+  sys = await startSystem({
+    only: (p) => ["improvement-hub", "leadership-academy", "essex-cc", "national-catalogue"].includes(p.id),
+    liveRegistry: { pollMs: 100 },
+  });
   // Harvest everything again from the start, in small pages, so there is progress to show.
   sys.harvester.pageSize = 4;
   await sys.partners.get("national-catalogue")!.db.sql.exec(`DELETE FROM "HarvestState"`);
@@ -37,7 +49,8 @@ describe("npm run harvest", () => {
   it("shows progress per page and a line per partner, and exits 0", async () => {
     const { code, out } = await runHarvest();
     expect(out).toMatch(/improvement-hub\s+page\s+1\s+\+4 -0\s+\d+ items\/s\s+[1-9]\d* pages left/);
-    for (const id of ["improvement-hub", "leadership-academy", "essex-cc"]) expect(out).toMatch(new RegExp(`${id}\\s+done\\s+\\d+ items in \\d+ pages`));
+    for (const id of ["improvement-hub", "leadership-academy", "essex-cc"])
+      expect(out).toMatch(new RegExp(`${id}\\s+done\\s+\\d+ items in \\d+ pages`));
     expect(out).toMatch(/harvested 3 partners/);
     expect(code).toBe(0);
   });
@@ -66,7 +79,9 @@ describe("npm run harvest", () => {
 
 describe("POST /admin/harvest", () => {
   const post = (headers: Record<string, string> = {}) =>
-    fetch(new URL("/admin/harvest", sys.partners.get("national-catalogue")!.url), { method: "POST", headers }).then(async (r) => ({ status: r.status, text: await r.text() }));
+    fetch(new URL("/admin/harvest", sys.partners.get("national-catalogue")!.url), { method: "POST", headers }).then(
+      async (r) => ({ status: r.status, text: await r.text() }),
+    );
   const codeOf = (text: string) => (JSON.parse(text) as any).errors[0].extensions.code;
 
   it("refuses a caller without a token: 401 UNAUTHENTICATED, and harvests nothing", async () => {
@@ -78,7 +93,10 @@ describe("POST /admin/harvest", () => {
   });
 
   it("refuses a bad token with 401, and anyone but an admin of the catalogue's organisation with 403 FORBIDDEN", async () => {
-    const forged = await sys.token({ user: "a", organisation: "nhs-england", roles: ["admin"] }, { secret: "x".repeat(43) });
+    const forged = await sys.token(
+      { user: "a", organisation: "nhs-england", roles: ["admin"] },
+      { secret: "x".repeat(43) },
+    );
     expect(await post({ authorization: `Bearer ${forged}` })).toMatchObject({ status: 401 });
     for (const claims of [
       { user: "e", organisation: "nhs-england", roles: ["editor"] as const },
@@ -105,10 +123,16 @@ describe("POST /admin/harvest", () => {
   it("with ?partner= answers with that one partner's report, and 404 UNKNOWN_PARTNER for a partner it does not know", async () => {
     const headers = await sys.signer.headers(HARVEST_NUDGE, "national-catalogue");
     const one = (partner: string) =>
-      fetch(new URL(`/admin/harvest?partner=${encodeURIComponent(partner)}`, sys.partners.get("national-catalogue")!.url), { method: "POST", headers }).then(async (r) => ({ status: r.status, text: await r.text() }));
+      fetch(
+        new URL(`/admin/harvest?partner=${encodeURIComponent(partner)}`, sys.partners.get("national-catalogue")!.url),
+        { method: "POST", headers },
+      ).then(async (r) => ({ status: r.status, text: await r.text() }));
     const res = await one("improvement-hub");
     expect(res.status).toBe(200);
-    const lines = res.text.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = res.text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
       expect.objectContaining({ type: "partner", partner: "improvement-hub", ok: true }),
       expect.objectContaining({ type: "summary", partners: 1, failed: [] }),

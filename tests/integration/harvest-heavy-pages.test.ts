@@ -17,7 +17,10 @@ let sys: TestSystem;
 const LIMIT = 4_000;
 
 beforeAll(async () => {
-  sys = await startSystem({ only: (p) => p.id === "essex-cc" || p.kind === "catalogue", partnerLimits: { CATALOGUE_MAX_QUERY_COST: LIMIT } });
+  sys = await startSystem({
+    only: (p) => p.id === "essex-cc" || p.kind === "catalogue",
+    partnerLimits: { CATALOGUE_MAX_QUERY_COST: LIMIT },
+  });
 }, 180_000);
 afterAll(async () => {
   await sys?.close();
@@ -31,7 +34,14 @@ describe("a feed page over the partner's cost limit", () => {
     const projects = sys.partners.get("essex-cc")!.db as unknown as OpenedDatabase<ProjectsDb>;
     await catalogue.prisma.harvestState.deleteMany({});
     await catalogue.prisma.item.deleteMany({});
-    const harvester = new Harvester(catalogue, sys.registry, 5000, pino({ level: "info" }, sink), undefined, sys.catalogueSigner);
+    const harvester = new Harvester(
+      catalogue,
+      sys.registry,
+      5000,
+      pino({ level: "info" }, sink),
+      undefined,
+      sys.catalogueSigner,
+    );
     const [report] = (await harvester.harvestAll()).filter((r) => r.partner === "essex-cc");
     expect(report, JSON.stringify(report)).toMatchObject({ ok: true });
     const published = await projects.prisma.project.count({ where: { publication: "PUBLISHED" } });

@@ -39,7 +39,12 @@ let prisma: PrismaClient;
 
 beforeAll(async () => {
   // Embedded, or a fresh database on TEST_DATABASE_URL's PostgreSQL server.
-  partner = await startOnePartner(networksService, { partner: PARTNER, keys, store: await storeFor(PARTNER, cleanups), maxBodyBytes: 262_144 });
+  partner = await startOnePartner(networksService, {
+    partner: PARTNER,
+    keys,
+    store: await storeFor(PARTNER, cleanups),
+    maxBodyBytes: 262_144,
+  });
   prisma = partner.db.prisma;
 }, 60_000);
 afterAll(async () => {
@@ -59,10 +64,14 @@ const NETWORK_FIELDS = `id title summary type region { id } website meets member
 
 /** The network as `as` reads it: through the entity resolver, and through networkFromOwner (they must agree). */
 async function read(id: string, as: Caller = "anonymous"): Promise<any> {
-  const data = await ok(as, `query($r: [_Any!]!, $id: ID!) { _entities(representations: $r) { ... on Network { ${NETWORK_FIELDS} } } networkFromOwner(id: $id) { ${NETWORK_FIELDS} } }`, {
-    r: [{ __typename: "Network", id }],
-    id,
-  });
+  const data = await ok(
+    as,
+    `query($r: [_Any!]!, $id: ID!) { _entities(representations: $r) { ... on Network { ${NETWORK_FIELDS} } } networkFromOwner(id: $id) { ${NETWORK_FIELDS} } }`,
+    {
+      r: [{ __typename: "Network", id }],
+      id,
+    },
+  );
   expect(data.networkFromOwner).toEqual(data._entities[0]);
   return data._entities[0];
 }
@@ -78,7 +87,10 @@ const M = {
 type MutationName = keyof typeof M;
 
 async function fresh(title = "Dorset deputy managers"): Promise<string> {
-  const data = await ok("editor", M.createNetwork, { input: { title, type: "REGISTERED_MANAGER_NETWORK", region: "south-west", settings: ["care-homes"] }, key: key() });
+  const data = await ok("editor", M.createNetwork, {
+    input: { title, type: "REGISTERED_MANAGER_NETWORK", region: "south-west", settings: ["care-homes"] },
+    key: key(),
+  });
   return data.createNetwork.id;
 }
 
@@ -97,12 +109,27 @@ const networkOf = (v: Record<string, unknown>) => (v.networkId ?? v.id) as strin
 
 const CASES: Record<MutationName, Case> = {
   createNetwork: {
-    vars: async () => ({ input: { title: "Poole activity coordinators", type: "PRACTITIONER_NETWORK", topics: ["peer-learning"], website: "https://example.org/poole", meets: "Quarterly" } }),
+    vars: async () => ({
+      input: {
+        title: "Poole activity coordinators",
+        type: "PRACTITIONER_NETWORK",
+        topics: ["peer-learning"],
+        website: "https://example.org/poole",
+        meets: "Quarterly",
+      },
+    }),
     other: (v) => ({ input: { ...(v.input as object), meets: "Monthly" } }),
-    bad: (v) => ({ vars: { input: { ...(v.input as object), website: "javascript:alert(1)" } }, path: ["input", "website"] }),
+    bad: (v) => ({
+      vars: { input: { ...(v.input as object), website: "javascript:alert(1)" } },
+      path: ["input", "website"],
+    }),
     seen: async (data) => {
       expect(data.createNetwork).toMatchObject({ title: "Poole activity coordinators", type: "PRACTITIONER_NETWORK" });
-      expect(await read(data.createNetwork.id)).toMatchObject({ website: "https://example.org/poole", meets: "Quarterly", memberCount: 0 });
+      expect(await read(data.createNetwork.id)).toMatchObject({
+        website: "https://example.org/poole",
+        meets: "Quarterly",
+        memberCount: 0,
+      });
     },
   },
   updateNetwork: {
@@ -110,8 +137,15 @@ const CASES: Record<MutationName, Case> = {
     other: (v) => ({ ...v, input: { meets: "Weekly" } }),
     bad: (v) => ({ vars: { ...v, input: { region: "atlantis" } }, path: ["input", "region"] }),
     seen: async (data, v) => {
-      expect(data.updateNetwork).toMatchObject({ meets: "Every other month, online", website: "https://example.org/dorset" });
-      expect(await read(networkOf(v))).toMatchObject({ title: "Dorset deputy managers", meets: "Every other month, online", region: { id: "south-west" } });
+      expect(data.updateNetwork).toMatchObject({
+        meets: "Every other month, online",
+        website: "https://example.org/dorset",
+      });
+      expect(await read(networkOf(v))).toMatchObject({
+        title: "Dorset deputy managers",
+        meets: "Every other month, online",
+        region: { id: "south-west" },
+      });
     },
   },
   deleteNetwork: {
@@ -124,13 +158,31 @@ const CASES: Record<MutationName, Case> = {
     },
   },
   addEvent: {
-    vars: async (networkId) => ({ networkId, input: { title: "Managing a CQC inspection", startsAt: "2026-12-08T10:00:00Z", endsAt: "2026-12-08T12:00:00Z", format: "ONLINE" } }),
+    vars: async (networkId) => ({
+      networkId,
+      input: {
+        title: "Managing a CQC inspection",
+        startsAt: "2026-12-08T10:00:00Z",
+        endsAt: "2026-12-08T12:00:00Z",
+        format: "ONLINE",
+      },
+    }),
     other: (v) => ({ ...v, input: { ...(v.input as object), format: "HYBRID" } }),
-    bad: (v) => ({ vars: { ...v, input: { ...(v.input as object), endsAt: "2026-12-08T09:00:00Z" } }, path: ["input", "endsAt"] }),
+    bad: (v) => ({
+      vars: { ...v, input: { ...(v.input as object), endsAt: "2026-12-08T09:00:00Z" } },
+      path: ["input", "endsAt"],
+    }),
     seen: async (data, v) => {
       expect(data.addEvent.event).toMatchObject({ title: "Managing a CQC inspection", format: "ONLINE" });
       expect((await read(networkOf(v))).events).toEqual([
-        { id: data.addEvent.event.id, title: "Managing a CQC inspection", startsAt: "2026-12-08T10:00:00.000Z", endsAt: "2026-12-08T12:00:00.000Z", format: "ONLINE", attendance: null },
+        {
+          id: data.addEvent.event.id,
+          title: "Managing a CQC inspection",
+          startsAt: "2026-12-08T10:00:00.000Z",
+          endsAt: "2026-12-08T12:00:00.000Z",
+          format: "ONLINE",
+          attendance: null,
+        },
       ]);
     },
   },
@@ -138,26 +190,39 @@ const CASES: Record<MutationName, Case> = {
     selfService: true,
     vars: async (networkId) => ({ networkId, input: JOIN }),
     other: (v) => ({ ...v, input: { ...JOIN, role: "Registered manager" } }),
-    bad: (v) => ({ vars: { ...v, input: { ...JOIN, expertise: ["x".repeat(101)] } }, path: ["input", "expertise", "0"] }),
+    bad: (v) => ({
+      vars: { ...v, input: { ...JOIN, expertise: ["x".repeat(101)] } },
+      path: ["input", "expertise", "0"],
+    }),
     seen: async (data, v, as) => {
       expect(data.joinNetwork.memberCount).toBe(1);
       const organisation = as === "editor" ? ORG : WHO[as as "joiner"].organisation;
       expect((await read(networkOf(v))).members).toEqual([
-        { name: "Jo Adeyemi", role: "Deputy manager", organisation: { id: organisation }, expertise: ["falls prevention"], offersCoaching: false, offersDataAnalysis: true },
+        {
+          name: "Jo Adeyemi",
+          role: "Deputy manager",
+          organisation: { id: organisation },
+          expertise: ["falls prevention"],
+          offersCoaching: false,
+          offersDataAnalysis: true,
+        },
       ]);
     },
   },
   leaveNetwork: {
     selfService: true,
     vars: async (networkId) => {
-      for (const as of ["editor", "viewer", "otherOrganisation", "joiner"] as const) await ok(as, M.joinNetwork, { networkId, input: { name: as }, key: key() });
+      for (const as of ["editor", "viewer", "otherOrganisation", "joiner"] as const)
+        await ok(as, M.joinNetwork, { networkId, input: { name: as }, key: key() });
       return { networkId };
     },
     other: () => ({ networkId: `${PARTNER}:network:new-managers` }),
     bad: () => ({ vars: { networkId: "new-managers" }, path: ["networkId"] }),
     seen: async (data, v, as) => {
       expect(data.leaveNetwork.memberCount).toBe(3);
-      expect((await read(networkOf(v))).members.map((m: any) => m.name).sort()).toEqual(["editor", "joiner", "otherOrganisation", "viewer"].filter((n) => n !== as));
+      expect((await read(networkOf(v))).members.map((m: any) => m.name).sort()).toEqual(
+        ["editor", "joiner", "otherOrganisation", "viewer"].filter((n) => n !== as),
+      );
     },
   },
 };
@@ -200,7 +265,13 @@ describe.each(Object.entries(CASES))("%s", { timeout: 60_000 }, (name, c) => {
       ["forged", "UNAUTHENTICATED"],
       ["anonymous", "UNAUTHENTICATED"],
       ["service", "UNAUTHENTICATED"],
-      ...(c.selfService ? [] : ([["viewer", "FORBIDDEN"], ["otherOrganisation", "FORBIDDEN"], ["joiner", "FORBIDDEN"]] as [Caller, string][])),
+      ...(c.selfService
+        ? []
+        : ([
+            ["viewer", "FORBIDDEN"],
+            ["otherOrganisation", "FORBIDDEN"],
+            ["joiner", "FORBIDDEN"],
+          ] as [Caller, string][])),
     ];
     for (const [caller, code] of refused) {
       const body = await gql(caller, doc, { ...v, key: key() });
@@ -230,7 +301,10 @@ describe("joinNetwork", () => {
       ok("joiner", M.joinNetwork, { networkId: id, input: JOIN, key: key() }),
       ok("otherOrganisation", M.joinNetwork, { networkId: id, input: { name: "Otto" }, key: key() }),
     ]);
-    const rows = await prisma.member.findMany({ where: { networkLocal: id.split(":")[2] }, orderBy: { userId: "asc" } });
+    const rows = await prisma.member.findMany({
+      where: { networkLocal: id.split(":")[2] },
+      orderBy: { userId: "asc" },
+    });
     expect(rows.map((r) => [r.userId, r.organisationId])).toEqual([
       ["jo", "bridgewater"],
       ["otto", "essex-cc"],
@@ -240,14 +314,28 @@ describe("joinNetwork", () => {
   it("does not open anything else: a joiner may not change the network", async () => {
     const id = await fresh();
     await ok("joiner", M.joinNetwork, { networkId: id, input: JOIN, key: key() });
-    expect(codeOf(await gql("joiner", M.updateNetwork, { id, input: { title: "Mine now" }, key: key() }))).toBe("FORBIDDEN");
-    expect(codeOf(await gql("joiner", M.addEvent, { networkId: id, input: { title: "My event", startsAt: "2026-12-01T10:00:00Z", format: "ONLINE" }, key: key() }))).toBe("FORBIDDEN");
+    expect(codeOf(await gql("joiner", M.updateNetwork, { id, input: { title: "Mine now" }, key: key() }))).toBe(
+      "FORBIDDEN",
+    );
+    expect(
+      codeOf(
+        await gql("joiner", M.addEvent, {
+          networkId: id,
+          input: { title: "My event", startsAt: "2026-12-01T10:00:00Z", format: "ONLINE" },
+          key: key(),
+        }),
+      ),
+    ).toBe("FORBIDDEN");
     expect((await read(id)).title).toBe("Dorset deputy managers");
   });
 
   it("answers NOT_FOUND for a network that does not exist, writing nothing", async () => {
     const before = await snapshot();
-    const body = await gql("joiner", M.joinNetwork, { networkId: `${PARTNER}:network:no-such-network`, input: JOIN, key: key() });
+    const body = await gql("joiner", M.joinNetwork, {
+      networkId: `${PARTNER}:network:no-such-network`,
+      input: JOIN,
+      key: key(),
+    });
     expect(codeOf(body)).toBe("NOT_FOUND");
     expect(await snapshot()).toEqual(before);
   });
@@ -256,7 +344,9 @@ describe("joinNetwork", () => {
     const id = await fresh();
     await ok("joiner", M.joinNetwork, { networkId: id, input: JOIN, key: key() });
     await ok("viewer", M.joinNetwork, { networkId: id, input: { name: "Val" }, key: key() });
-    expect((await ok("otherOrganisation", M.leaveNetwork, { networkId: id, key: key() })).leaveNetwork.memberCount).toBe(2);
+    expect(
+      (await ok("otherOrganisation", M.leaveNetwork, { networkId: id, key: key() })).leaveNetwork.memberCount,
+    ).toBe(2);
     expect((await ok("joiner", M.leaveNetwork, { networkId: id, key: key() })).leaveNetwork.memberCount).toBe(1);
     expect((await read(id)).members.map((m: any) => m.name)).toEqual(["Val"]);
   });
@@ -287,7 +377,9 @@ describe("the change feed", () => {
   it("carries a new network at once (networks have no drafts) and a deleted one as a removal", async () => {
     const { endCursor } = (await ok("anonymous", FEED)).networkFeed;
     const id = await fresh("A network for the feed");
-    expect((await ok("anonymous", FEED, { after: endCursor })).networkFeed.entries).toEqual([{ id, removed: false, node: { id } }]);
+    expect((await ok("anonymous", FEED, { after: endCursor })).networkFeed.entries).toEqual([
+      { id, removed: false, node: { id } },
+    ]);
     await ok("editor", M.deleteNetwork, { id, key: key() });
     const entries = (await ok("anonymous", FEED, { after: endCursor })).networkFeed.entries;
     expect(entries.at(-1)).toEqual({ id, removed: true, node: null });
@@ -308,7 +400,9 @@ describe("the audit trail", () => {
       ["createNetwork", "pat@partners-in-care", id],
     ]);
     expect(JSON.parse(trail[0].changes)).toEqual({ meets: "Monthly" });
-    expect(JSON.parse(trail[1].changes)).toMatchObject({ members: { joined: { userId: "jo", organisation: "bridgewater", name: "Jo Adeyemi" } } });
+    expect(JSON.parse(trail[1].changes)).toMatchObject({
+      members: { joined: { userId: "jo", organisation: "bridgewater", name: "Jo Adeyemi" } },
+    });
     for (const caller of ["anonymous", "joiner", "otherOrganisation"] as const) {
       const body = await gql(caller, AUDIT, { r: [{ __typename: "Network", id }] });
       expect(codeOf(body), caller).toBe("FORBIDDEN");
@@ -319,7 +413,9 @@ describe("the audit trail", () => {
   it("is append-only: the database refuses UPDATE and DELETE on it", async () => {
     await fresh();
     const count = await prisma.auditEntry.count();
-    await expect(prisma.$executeRawUnsafe(`UPDATE "AuditEntry" SET "changes" = '{}'::jsonb`)).rejects.toThrow(/append-only/);
+    await expect(prisma.$executeRawUnsafe(`UPDATE "AuditEntry" SET "changes" = '{}'::jsonb`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(prisma.$executeRawUnsafe(`DELETE FROM "AuditEntry" WHERE true`)).rejects.toThrow(/append-only/);
     expect(await prisma.auditEntry.count()).toBe(count);
   });

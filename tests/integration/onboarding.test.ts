@@ -22,7 +22,16 @@ let sys: TestSystem;
 let leeds: RunningPartner;
 let rogue: RunningServer;
 
-const LEEDS: Partner = { id: "leeds-th", name: "Leeds QI", organisation: "nhs-england", kind: "projects", port: 4125, region: "north-east-and-yorkshire", enabled: true, url: "" };
+const LEEDS: Partner = {
+  id: "leeds-th",
+  name: "Leeds QI",
+  organisation: "nhs-england",
+  kind: "projects",
+  port: 4125,
+  region: "north-east-and-yorkshire",
+  enabled: true,
+  url: "",
+};
 
 beforeAll(async () => {
   sys = await startSystem({
@@ -55,7 +64,14 @@ beforeAll(async () => {
   leeds = await startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: 262_144 });
   // A resources "partner" whose schema breaks the contract: title is an Int.
   const broken = contractSdl("resources").replace("title: String! @shareable", "title: Int @shareable");
-  const apollo = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: parse(broken), resolvers: { Query: { resourceFeed: () => ({ entries: [], nodes: [], hasNextPage: false, remaining: 0 }) } } as never }) });
+  const apollo = new ApolloServer({
+    schema: buildSubgraphSchema({
+      typeDefs: parse(broken),
+      resolvers: {
+        Query: { resourceFeed: () => ({ entries: [], nodes: [], hasNextPage: false, remaining: 0 }) },
+      } as never,
+    }),
+  });
   await apollo.start();
   rogue = await listen(apollo, { port: 0, host: "127.0.0.1", maxBodyBytes: 262_144, context: async () => ({}) });
 });
@@ -80,7 +96,9 @@ describe("a partner joins a running system", () => {
       partners { id status itemCount }
     }`);
     expect(body.errors).toBeUndefined();
-    const hit = body.data.search.edges.map((e: any) => e.node).find((n: any) => n.id === "leeds-th:project:sepsis-screening");
+    const hit = body.data.search.edges
+      .map((e: any) => e.node)
+      .find((n: any) => n.id === "leeds-th:project:sepsis-screening");
     expect(hit).toMatchObject({ aim: expect.stringMatching(/95%/), network: { title: expect.any(String) } });
     expect(body.data.partners.find((p: any) => p.id === "leeds-th")).toMatchObject({ status: "UP", itemCount: 1 });
   });
@@ -88,13 +106,28 @@ describe("a partner joins a running system", () => {
 
 describe("a partner whose schema breaks its contract", () => {
   it("is quarantined with a reason, and the others keep working", async () => {
-    addPartner(sys.registryFile!, { id: "rogue", name: "Rogue resources", organisation: "nhs-england", kind: "resources", port: 4199, region: "national", enabled: true, url: rogue.url });
+    addPartner(sys.registryFile!, {
+      id: "rogue",
+      name: "Rogue resources",
+      organisation: "nhs-england",
+      kind: "resources",
+      port: 4199,
+      region: "national",
+      enabled: true,
+      url: rogue.url,
+    });
     await settle();
     await sys.harvester.harvestAll();
-    const { body } = await sys.query(`{ partners { id status reason } search(filter: { kinds: [RESOURCE] }, first: 5) { totalCount edges { node { id ... on Resource { kind } } } } }`);
+    const { body } = await sys.query(
+      `{ partners { id status reason } search(filter: { kinds: [RESOURCE] }, first: 5) { totalCount edges { node { id ... on Resource { kind } } } } }`,
+    );
     const r = body.data.partners.find((p: any) => p.id === "rogue");
-    expect(r).toMatchObject({ status: "QUARANTINED", reason: expect.stringMatching(/Resource\.title changed type from String! to Int/) });
-    for (const id of ["improvement-hub", "essex-cc", "leeds-th"]) expect(body.data.partners.find((p: any) => p.id === id).status).toBe("UP");
+    expect(r).toMatchObject({
+      status: "QUARANTINED",
+      reason: expect.stringMatching(/Resource\.title changed type from String! to Int/),
+    });
+    for (const id of ["improvement-hub", "essex-cc", "leeds-th"])
+      expect(body.data.partners.find((p: any) => p.id === id).status).toBe("UP");
     expect(body.errors).toBeUndefined();
     for (const e of body.data.search.edges) expect(e.node.kind).toEqual(expect.any(String));
   });
@@ -116,7 +149,9 @@ describe("a partner whose schema breaks its contract", () => {
       }),
     ]);
     await sys.harvester.harvestAll();
-    const { body } = await sys.query(`{ project(id: "essex-cc:project:uses-rogue") { title aim resourceLinks { relation resource { id ... on Resource { kind } } } } }`);
+    const { body } = await sys.query(
+      `{ project(id: "essex-cc:project:uses-rogue") { title aim resourceLinks { relation resource { id ... on Resource { kind } } } } }`,
+    );
     expect(body.data.project).toMatchObject({ title: expect.any(String), aim: "a" });
     const quarantined = body.errors.filter((e: any) => e.extensions.partner === "rogue");
     expect(quarantined).toHaveLength(1);
@@ -131,7 +166,9 @@ describe("a partner disabled in the registry", () => {
   it("stops being routed to and harvested, and is listed as DISABLED", async () => {
     setEnabled(sys.registryFile!, "bridgewater", false);
     await settle();
-    const { body } = await sys.query(`{ partners { id status } project(id: "bridgewater:project:expert-in-me") { title aim } }`);
+    const { body } = await sys.query(
+      `{ partners { id status } project(id: "bridgewater:project:expert-in-me") { title aim } }`,
+    );
     expect(body.data.partners.find((p: any) => p.id === "bridgewater").status).toBe("DISABLED");
     const err = body.errors.find((e: any) => e.extensions.partner === "bridgewater");
     expect(err.extensions.code).toBe("UNKNOWN_PARTNER");

@@ -37,7 +37,11 @@ afterAll(async () => {
 });
 
 /** A local HTTP server that answers every request with `answer` (or never, when it is undefined). */
-async function fakePartner(answer?: { status: number; body: string; type?: string }): Promise<{ url: string; port: number }> {
+async function fakePartner(answer?: {
+  status: number;
+  body: string;
+  type?: string;
+}): Promise<{ url: string; port: number }> {
   const server = createServer((req, res) => {
     req.resume();
     if (!answer) return; // hung: accepts, reads, never answers
@@ -67,11 +71,26 @@ interface Answer {
   ms: number;
 }
 
-async function post(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Answer> {
+async function post(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const started = performance.now();
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   const text = await res.text();
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), text, body: JSON.parse(text), ms: Math.round(performance.now() - started) };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get("retry-after"),
+    text,
+    body: JSON.parse(text),
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 const gateways = (extra: Partial<GatewayOptions>) => sys.startGateway(extra);
@@ -84,7 +103,9 @@ describe("deadlines: reads get the read deadline, writes the write deadline", ()
     const hung = await fakePartner();
     sys.setRegistry(original.withUrls({ "essex-cc": hung.url }));
     const answer = await post(gateway.url, OWNER, { id: projectId });
-    console.log(`projectFromOwner on a hung partner answered in ${answer.ms} ms (read deadline 500, write deadline 10,000)`);
+    console.log(
+      `projectFromOwner on a hung partner answered in ${answer.ms} ms (read deadline 500, write deadline 10,000)`,
+    );
     // Generous: the read deadline is 500 ms; the write deadline it used to get is 10 s.
     expect(answer.ms).toBeLessThan(5000);
     expect(answer.body.data).toEqual({ projectFromOwner: null });
@@ -107,20 +128,35 @@ describe("deadlines: reads get the read deadline, writes the write deadline", ()
     );
     expect(answer.ms).toBeGreaterThanOrEqual(1400);
     const [error] = answer.body.errors;
-    expect(error.message).toBe(`Partner "essex-cc" is unavailable: no answer within the write deadline of 1500 ms. Retry with the same idempotencyKey: the write happens at most once.`);
-    expect(error.extensions).toMatchObject({ code: "PARTNER_UNAVAILABLE", partner: "essex-cc", reason: "timeout", retryable: true });
+    expect(error.message).toBe(
+      `Partner "essex-cc" is unavailable: no answer within the write deadline of 1500 ms. Retry with the same idempotencyKey: the write happens at most once.`,
+    );
+    expect(error.extensions).toMatchObject({
+      code: "PARTNER_UNAVAILABLE",
+      partner: "essex-cc",
+      reason: "timeout",
+      retryable: true,
+    });
   });
 });
 
 describe("no client-facing error shows an internal address or serviceName", () => {
   const leaks = (text: string, ports: number[]) => {
-    const found = [/\b\d{1,3}(\.\d{1,3}){3}\b/, /localhost/i, /https?:\/\//, /ECONN|EHOST|ENOTFOUND|socket/i, /serviceName/, ...ports.map((p) => new RegExp(`\\b${p}\\b`))].filter((re) => re.test(text));
+    const found = [
+      /\b\d{1,3}(\.\d{1,3}){3}\b/,
+      /localhost/i,
+      /https?:\/\//,
+      /ECONN|EHOST|ENOTFOUND|socket/i,
+      /serviceName/,
+      ...ports.map((p) => new RegExp(`\\b${p}\\b`)),
+    ].filter((re) => re.test(text));
     return found.map(String);
   };
   const checkErrors = (answer: Answer, partner: string, reason: string, ports: number[]) => {
     expect(leaks(answer.text, ports), answer.text).toEqual([]);
     expect(answer.body.errors?.length, answer.text).toBeGreaterThan(0);
-    for (const e of answer.body.errors) expect(e.extensions, answer.text).toMatchObject({ code: "PARTNER_UNAVAILABLE", partner, reason });
+    for (const e of answer.body.errors)
+      expect(e.extensions, answer.text).toMatchObject({ code: "PARTNER_UNAVAILABLE", partner, reason });
   };
 
   it("partner down: the owner read and the search page's entities name the partner and 'unreachable', nothing else", async () => {
@@ -144,7 +180,11 @@ describe("no client-facing error shows an internal address or serviceName", () =
 
   it("partner answering garbage (an error page naming its host): 'bad_response', nothing else", async () => {
     const gateway = await gateways({ timeoutMs: 1000 });
-    const bad = await fakePartner({ status: 502, type: "text/html", body: "<html>502 Bad Gateway from 10.1.2.3:8080 http://internal.proxy</html>" });
+    const bad = await fakePartner({
+      status: 502,
+      type: "text/html",
+      body: "<html>502 Bad Gateway from 10.1.2.3:8080 http://internal.proxy</html>",
+    });
     sys.setRegistry(original.withUrls({ "essex-cc": bad.url }));
     checkErrors(await post(gateway.url, OWNER, { id: projectId }), "essex-cc", "bad_response", [bad.port, 8080]);
   });
@@ -156,7 +196,12 @@ describe("no client-facing error shows an internal address or serviceName", () =
     sys.setRegistry(original.withUrls({ [catalogue]: down.url }));
     // Apollo's path (a search with live fields from owners) and the shortcut's (a catalogue-only search).
     checkErrors(await post(gateway.url, SEARCH), catalogue, "unreachable", [down.port]);
-    checkErrors(await post(gateway.url, `{ search(first: 3) { totalCount edges { node { id title } } } }`), catalogue, "unreachable", [down.port]);
+    checkErrors(
+      await post(gateway.url, `{ search(first: 3) { totalCount edges { node { id title } } } }`),
+      catalogue,
+      "unreachable",
+      [down.port],
+    );
   });
 });
 
@@ -164,7 +209,9 @@ describe("admission control", () => {
   const expectOverloaded = (answer: Answer) => {
     expect(answer.status, answer.text).toBe(503);
     expect(answer.retryAfter).toBe("1");
-    expect(answer.body).toEqual({ errors: [{ message: "The service is at capacity: try again in 1 s", extensions: { code: "OVERLOADED" } }] });
+    expect(answer.body).toEqual({
+      errors: [{ message: "The service is at capacity: try again in 1 s", extensions: { code: "OVERLOADED" } }],
+    });
   };
 
   it("refuses requests over the in-flight bound with 503 and Retry-After, on both paths, and admits again once one finishes", async () => {
@@ -190,7 +237,9 @@ describe("admission control", () => {
     const slow = connect(Number(target.port), target.hostname);
     await new Promise<void>((resolve) => slow.once("connect", () => resolve()));
     const body = JSON.stringify({ query: "{ topics { id } }" });
-    slow.write(`POST ${target.pathname} HTTP/1.1\r\nhost: ${target.host}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+    slow.write(
+      `POST ${target.pathname} HTTP/1.1\r\nhost: ${target.host}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+    );
     await new Promise((r) => setTimeout(r, 200));
     try {
       // The only slot is free for a client whose request is all there.
@@ -230,7 +279,12 @@ describe("admission control", () => {
 
   it("answers 503 with Retry-After when the partner itself is at capacity", async () => {
     const gateway = await gateways({});
-    const full = await fakePartner({ status: 503, body: JSON.stringify({ errors: [{ message: "The service is at capacity: try again in 1 s", extensions: { code: "OVERLOADED" } }] }) });
+    const full = await fakePartner({
+      status: 503,
+      body: JSON.stringify({
+        errors: [{ message: "The service is at capacity: try again in 1 s", extensions: { code: "OVERLOADED" } }],
+      }),
+    });
     sys.setRegistry(original.withUrls({ "essex-cc": full.url }));
     expectOverloaded(await post(gateway.url, OWNER, { id: projectId }));
     expectOverloaded(await post(gateway.url, SEARCH));
@@ -243,7 +297,8 @@ describe("admission control", () => {
     expect(answer.body.data).toEqual({ projectFromOwner: null });
     expect(answer.body.errors).toEqual([
       {
-        message: "The partners' answers to this request exceed 600 bytes (MAX_RESPONSE_BYTES): ask for fewer items or fields",
+        message:
+          "The partners' answers to this request exceed 600 bytes (MAX_RESPONSE_BYTES): ask for fewer items or fields",
         extensions: { code: "RESPONSE_TOO_LARGE", partner: "essex-cc", limit: 600 },
       },
     ]);

@@ -16,7 +16,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function healthOfRunningPartner(env: Record<string, string>, folder: string): Promise<Record<string, unknown>> {
   const child = spawn(process.execPath, ["--import", "tsx", "subgraphs/resources/index.ts"], {
     cwd: root,
-    env: { PATH: process.env.PATH, NODE_ENV: "development", PARTNER_ID: "improvement-hub", PORT: "0", DATA_DIR: join(dir, folder), LOG_LEVEL: "info", ...env },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "development",
+      PARTNER_ID: "improvement-hub",
+      PORT: "0",
+      DATA_DIR: join(dir, folder),
+      LOG_LEVEL: "info",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -37,10 +45,17 @@ async function healthOfRunningPartner(env: Record<string, string>, folder: strin
 
 describe("a partner's embedded store", { timeout: 90_000 }, () => {
   it("runs with fsync on by default", async () => {
-    expect(await healthOfRunningPartner({}, "default")).toMatchObject({ partner: "improvement-hub", store: "embedded", fsync: "on" });
+    expect(await healthOfRunningPartner({}, "default")).toMatchObject({
+      partner: "improvement-hub",
+      store: "embedded",
+      fsync: "on",
+    });
   });
 
   it("runs with fsync off only when EMBEDDED_FSYNC=off", async () => {
-    expect(await healthOfRunningPartner({ EMBEDDED_FSYNC: "off" }, "off")).toMatchObject({ store: "embedded", fsync: "off" });
+    expect(await healthOfRunningPartner({ EMBEDDED_FSYNC: "off" }, "off")).toMatchObject({
+      store: "embedded",
+      fsync: "off",
+    });
   });
 });

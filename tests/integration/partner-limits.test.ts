@@ -21,20 +21,39 @@ afterAll(async () => {
   await sys?.close();
 });
 
-async function post(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept: ACCEPT, ...headers }, body: JSON.stringify({ query, variables }) });
+async function post(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: ACCEPT, ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, body: JSON.parse(text) as any };
 }
 
-const ENTITIES = (selection: string) => `query($r: [_Any!]!) { _entities(representations: $r) { ... on Project { ${selection} } } }`;
-const reps = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: "Project", id: i === 0 ? PROJECT : `essex-cc:project:p${i}` }));
+const ENTITIES = (selection: string) =>
+  `query($r: [_Any!]!) { _entities(representations: $r) { ... on Project { ${selection} } } }`;
+const reps = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ __typename: "Project", id: i === 0 ? PROJECT : `essex-cc:project:p${i}` }));
 
 /** Adds `n` daily points to the project's first measure, straight into the partner's database. */
-async function addPoints(db: { sql: { query: (sql: string, params?: unknown[]) => Promise<unknown> } }, n: number): Promise<void> {
-  const [measure] = (await db.sql.query(`SELECT id FROM "Measure" WHERE "projectLocal" = 'post-falls-huddles' ORDER BY position LIMIT 1`)) as { id: string }[];
+async function addPoints(
+  db: { sql: { query: (sql: string, params?: unknown[]) => Promise<unknown> } },
+  n: number,
+): Promise<void> {
+  const [measure] = (await db.sql.query(
+    `SELECT id FROM "Measure" WHERE "projectLocal" = 'post-falls-huddles' ORDER BY position LIMIT 1`,
+  )) as { id: string }[];
   const dates = Array.from({ length: n }, (_, i) => new Date(Date.UTC(1950, 0, 1 + i)).toISOString().slice(0, 10));
-  await db.sql.query(`INSERT INTO "DataPoint" ("measureId", date, value) SELECT $1, d, 1 FROM unnest($2::date[]) AS d`, [measure!.id, dates]);
+  await db.sql.query(
+    `INSERT INTO "DataPoint" ("measureId", date, value) SELECT $1, d, 1 FROM unnest($2::date[]) AS d`,
+    [measure!.id, dates],
+  );
 }
 
 describe("a partner's own limits, without a gateway signature", () => {
@@ -47,7 +66,9 @@ describe("a partner's own limits, without a gateway signature", () => {
     expect(status).toBe(400);
     expect(body.data).toBeUndefined();
     // 200 × (1 + 10 measures × chart 6,000)
-    expect(body.errors[0]).toMatchObject({ extensions: { code: "QUERY_TOO_COMPLEX", limit: 250_000, actual: 1 + 200 * (1 + 10 * 6000) } });
+    expect(body.errors[0]).toMatchObject({
+      extensions: { code: "QUERY_TOO_COMPLEX", limit: 250_000, actual: 1 + 200 * (1 + 10 * 6000) },
+    });
     expect(text.length).toBeLessThan(2000);
     expect(ms).toBeLessThan(2000);
   });
@@ -68,12 +89,19 @@ describe("a partner's own limits, without a gateway signature", () => {
 
   it("still answers the gateway's own batches: a signed page of entities, and a page of 100 through the gateway", async () => {
     const headers = await sys.signer.headers(GATEWAY, "essex-cc");
-    const signed = await post(sys.partners.get("essex-cc")!.url, ENTITIES("title measures { name }"), { r: reps(100) }, headers);
+    const signed = await post(
+      sys.partners.get("essex-cc")!.url,
+      ENTITIES("title measures { name }"),
+      { r: reps(100) },
+      headers,
+    );
     expect(signed.status).toBe(200);
     expect(signed.body.errors).toBeUndefined();
     expect(signed.body.data._entities).toHaveLength(100);
     expect(signed.body.data._entities[0].title).toEqual(expect.any(String));
-    const page = await sys.query(`{ search(first: 100) { edges { node { id title ... on Project { aim measures { name unit } } } } } }`);
+    const page = await sys.query(
+      `{ search(first: 100) { edges { node { id title ... on Project { aim measures { name unit } } } } } }`,
+    );
     expect(page.status).toBe(200);
     expect(page.body.errors).toBeUndefined();
     expect(page.body.data.search.edges.length).toBeGreaterThanOrEqual(5);
@@ -144,7 +172,9 @@ describe("the gateway's actual-cost cap", () => {
         const { status, body, text } = await post(gateway.url, query, { id: PROJECT });
         expect(status, text.slice(0, 300)).toBe(400);
         expect(body.data).toBeUndefined();
-        expect(body.errors[0].message).toMatch(/actual cost \d+ \(with real list lengths and sizes\) is over the limit of 5000/);
+        expect(body.errors[0].message).toMatch(
+          /actual cost \d+ \(with real list lengths and sizes\) is over the limit of 5000/,
+        );
         expect(body.errors[0].extensions).toMatchObject({ code: "ACTUAL_COST_TOO_HIGH", limit: 5000 });
         expect(text.length).toBeLessThan(2000);
       }

@@ -16,9 +16,18 @@ afterAll(async () => {
 const PROJECT = "essex-cc:project:post-falls-huddles";
 const ACCEPT = "application/graphql-response+json, application/json;q=0.9";
 
-async function post(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+async function post(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
   const started = performance.now();
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept: ACCEPT, ...headers }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: ACCEPT, ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: res.status, headers: res.headers, body: (await res.json()) as any, ms: performance.now() - started };
 }
 
@@ -55,7 +64,10 @@ describe("caches keyed by the normalised document", () => {
   });
 
   it("refuses a client over its planning budget with 429 and Retry-After, while another client is served", async () => {
-    const gateway = await sys.startGateway({ edge: { PLANNING_BUDGET_MS: 20 }, keyOf: (req: IncomingMessage) => String(req.headers["x-client"] ?? "none") });
+    const gateway = await sys.startGateway({
+      edge: { PLANNING_BUDGET_MS: 20 },
+      keyOf: (req: IncomingMessage) => String(req.headers["x-client"] ?? "none"),
+    });
     const greedy = { "x-client": "greedy" };
     const known = `query K($id: ID!) { project(id: $id) { id title } }`;
     expect((await post(gateway.url, known, { id: PROJECT }, greedy)).status).toBe(200);
@@ -63,7 +75,12 @@ describe("caches keyed by the normalised document", () => {
     let refused: Awaited<ReturnType<typeof post>> | undefined;
     let planned = 0;
     for (let i = 0; i < 200 && !refused; i++) {
-      const answer = await post(gateway.url, `query U($id: ID!) { project(id: $id) { id a${i}: title } }`, { id: PROJECT }, greedy);
+      const answer = await post(
+        gateway.url,
+        `query U($id: ID!) { project(id: $id) { id a${i}: title } }`,
+        { id: PROJECT },
+        greedy,
+      );
       if (answer.status === 429) refused = answer;
       else planned++;
     }
@@ -76,9 +93,14 @@ describe("caches keyed by the normalised document", () => {
     const plannedBefore = gateway.caches.plans.counts.planned;
     const otherMs: number[] = [];
     const [burst] = await Promise.all([
-      Promise.all(Array.from({ length: 20 }, (_, i) => post(gateway.url, `query B($id: ID!) { project(id: $id) { id b${i}: title } }`, { id: PROJECT }, greedy))),
+      Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          post(gateway.url, `query B($id: ID!) { project(id: $id) { id b${i}: title } }`, { id: PROJECT }, greedy),
+        ),
+      ),
       (async () => {
-        for (let i = 0; i < 10; i++) otherMs.push((await post(gateway.url, known, { id: PROJECT }, { "x-client": "other" })).ms);
+        for (let i = 0; i < 10; i++)
+          otherMs.push((await post(gateway.url, known, { id: PROJECT }, { "x-client": "other" })).ms);
       })(),
     ]);
     expect(burst.map((a) => a.status)).toEqual(burst.map(() => 429));
@@ -87,7 +109,12 @@ describe("caches keyed by the normalised document", () => {
     console.log(`another client's median during the refused burst: ${otherMs[5]!.toFixed(1)} ms`);
     // Its documents already planned are still served; so is another client's new document.
     expect((await post(gateway.url, known, { id: PROJECT }, greedy)).status).toBe(200);
-    const other = await post(gateway.url, `query O($id: ID!) { project(id: $id) { id other: title } }`, { id: PROJECT }, { "x-client": "other" });
+    const other = await post(
+      gateway.url,
+      `query O($id: ID!) { project(id: $id) { id other: title } }`,
+      { id: PROJECT },
+      { "x-client": "other" },
+    );
     expect(other.status).toBe(200);
     expect(other.body.data.project.other).toEqual(expect.any(String));
   });

@@ -22,12 +22,24 @@ const keys = generateDevKeys();
 const WHO = {
   editor: { kind: "user", issuer: ISSUER, user: "eve", organisation: PARTNER, roles: ["editor"] },
   viewer: { kind: "user", issuer: ISSUER, user: "vic", organisation: PARTNER, roles: ["viewer"] },
-  otherOrganisation: { kind: "user", issuer: ISSUER, user: "otto", organisation: "bridgewater", roles: ["editor", "admin"] },
+  otherOrganisation: {
+    kind: "user",
+    issuer: ISSUER,
+    user: "otto",
+    organisation: "bridgewater",
+    roles: ["editor", "admin"],
+  },
   // A team member from another organisation, with no writer role anywhere: the team is what admits them.
   team: { kind: "user", issuer: ISSUER, user: "tam", organisation: "bridgewater", roles: ["viewer"] },
   // Tokens whose `sub` is the team member's, from another organisation (an editor there) or another
   // issuer: neither is that user (lib/auth/identity.ts).
-  tamOfOtherOrganisation: { kind: "user", issuer: ISSUER, user: "tam", organisation: "nhs-leadership-academy", roles: ["editor"] },
+  tamOfOtherOrganisation: {
+    kind: "user",
+    issuer: ISSUER,
+    user: "tam",
+    organisation: "nhs-leadership-academy",
+    roles: ["editor"],
+  },
   tamOfOtherIssuer: { kind: "user", issuer: "other-idp", user: "tam", organisation: "bridgewater", roles: ["viewer"] },
   // The editor's `sub` at another identity provider, an editor of the same organisation there.
   eveOfOtherIssuer: { kind: "user", issuer: "other-idp", user: "eve", organisation: PARTNER, roles: ["editor"] },
@@ -42,7 +54,12 @@ let prisma: PrismaClient;
 
 beforeAll(async () => {
   // Embedded, or a fresh database on TEST_DATABASE_URL's PostgreSQL server.
-  partner = await startOnePartner(projectsService, { partner: PARTNER, keys, store: await storeFor(PARTNER, cleanups), maxBodyBytes: 1_000_000 });
+  partner = await startOnePartner(projectsService, {
+    partner: PARTNER,
+    keys,
+    store: await storeFor(PARTNER, cleanups),
+    maxBodyBytes: 1_000_000,
+  });
   prisma = partner.db.prisma;
 }, 60_000);
 afterAll(async () => {
@@ -53,7 +70,20 @@ afterAll(async () => {
 const key = () => `test-${randomUUID()}`;
 const { gql, ok } = signedCalls(PARTNER, keys, WHO, () => partner.url);
 
-const TABLES = ["Project", "TeamMember", "Funding", "ResourceLink", "Measure", "DataPoint", "PdsaCycle", "Learning", "ProgressScore", "Tombstone", "WriteReceipt", "AuditEntry"];
+const TABLES = [
+  "Project",
+  "TeamMember",
+  "Funding",
+  "ResourceLink",
+  "Measure",
+  "DataPoint",
+  "PdsaCycle",
+  "Learning",
+  "ProgressScore",
+  "Tombstone",
+  "WriteReceipt",
+  "AuditEntry",
+];
 const snapshot = () => tableSnapshot(prisma, TABLES);
 
 const PROJECT_FIELDS = `id title aim status publication
@@ -67,9 +97,13 @@ const PROJECT_FIELDS = `id title aim status publication
 
 /** The project as `as` reads it through the entity resolver (what the gateway asks a partner). */
 async function read(id: string, as: Caller = "editor"): Promise<any> {
-  const data = await ok(as, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Project { ${PROJECT_FIELDS} } } }`, {
-    r: [{ __typename: "Project", id }],
-  });
+  const data = await ok(
+    as,
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Project { ${PROJECT_FIELDS} } } }`,
+    {
+      r: [{ __typename: "Project", id }],
+    },
+  );
   return data._entities[0];
 }
 
@@ -104,10 +138,24 @@ interface Fixture {
 
 /** A fresh draft project with `tam` in its team and one measure. */
 async function fresh(title = "Hydration rounds in care homes"): Promise<Fixture> {
-  const created = await ok("editor", M.createProject, { input: { title, aim: "Cut UTIs by 30% by March" }, key: key() });
+  const created = await ok("editor", M.createProject, {
+    input: { title, aim: "Cut UTIs by 30% by March" },
+    key: key(),
+  });
   const projectId = created.createProject.id;
-  const member = await ok("editor", M.addTeamMember, { projectId, name: "Tam Okafor", role: "Care home manager", userId: WHO.team.user, userOrganisation: WHO.team.organisation, key: key() });
-  const measure = await ok("editor", M.addMeasure, { projectId, input: { name: "UTIs per month", unit: "count", improvement: "DECREASE" }, key: key() });
+  const member = await ok("editor", M.addTeamMember, {
+    projectId,
+    name: "Tam Okafor",
+    role: "Care home manager",
+    userId: WHO.team.user,
+    userOrganisation: WHO.team.organisation,
+    key: key(),
+  });
+  const measure = await ok("editor", M.addMeasure, {
+    projectId,
+    input: { name: "UTIs per month", unit: "count", improvement: "DECREASE" },
+    key: key(),
+  });
   return { projectId, measureId: measure.addMeasure.measure.id, memberId: member.addTeamMember.member.id };
 }
 
@@ -131,21 +179,43 @@ const projectOf = (v: Record<string, unknown>) => (v.projectId ?? v.id) as strin
 const CASES: Record<MutationName, Case> = {
   createProject: {
     editorOnly: true,
-    vars: async () => ({ input: { title: "Safer discharge from hospital", aim: "No discharge without a medicines review", topics: ["quality-improvement"], region: "east-of-england" } }),
+    vars: async () => ({
+      input: {
+        title: "Safer discharge from hospital",
+        aim: "No discharge without a medicines review",
+        topics: ["quality-improvement"],
+        region: "east-of-england",
+      },
+    }),
     other: (v) => ({ input: { ...(v.input as object), title: "Another title" } }),
     bad: (v) => ({ vars: { input: { ...(v.input as object), title: "  " } }, path: ["input", "title"] }),
     seen: async (data) => {
       expect(data.createProject).toMatchObject({ title: "Safer discharge from hospital", publication: "DRAFT" });
-      expect(await read(data.createProject.id)).toMatchObject({ title: "Safer discharge from hospital", status: "PLANNING", publication: "DRAFT", team: [] });
+      expect(await read(data.createProject.id)).toMatchObject({
+        title: "Safer discharge from hospital",
+        status: "PLANNING",
+        publication: "DRAFT",
+        team: [],
+      });
     },
   },
   updateProject: {
-    vars: async (f) => ({ id: f.projectId, input: { aim: "Halve UTIs by March", status: "ACTIVE", startedOn: "2026-01-05" } }),
+    vars: async (f) => ({
+      id: f.projectId,
+      input: { aim: "Halve UTIs by March", status: "ACTIVE", startedOn: "2026-01-05" },
+    }),
     other: (v) => ({ ...v, input: { aim: "Something else" } }),
-    bad: (v) => ({ vars: { ...v, input: { startedOn: "2026-03-01", endedOn: "2026-02-01" } }, path: ["input", "endedOn"] }),
+    bad: (v) => ({
+      vars: { ...v, input: { startedOn: "2026-03-01", endedOn: "2026-02-01" } },
+      path: ["input", "endedOn"],
+    }),
     seen: async (data, v) => {
       expect(data.updateProject).toMatchObject({ aim: "Halve UTIs by March", status: "ACTIVE" });
-      expect(await read(projectOf(v))).toMatchObject({ aim: "Halve UTIs by March", status: "ACTIVE", title: "Hydration rounds in care homes" });
+      expect(await read(projectOf(v))).toMatchObject({
+        aim: "Halve UTIs by March",
+        status: "ACTIVE",
+        title: "Hydration rounds in care homes",
+      });
     },
   },
   publishProject: {
@@ -191,7 +261,10 @@ const CASES: Record<MutationName, Case> = {
     },
   },
   addMeasure: {
-    vars: async (f) => ({ projectId: f.projectId, input: { name: "Fluid intake charts complete", unit: "%", improvement: "INCREASE", target: 95 } }),
+    vars: async (f) => ({
+      projectId: f.projectId,
+      input: { name: "Fluid intake charts complete", unit: "%", improvement: "INCREASE", target: 95 },
+    }),
     other: (v) => ({ ...v, input: { ...(v.input as object), target: 90 } }),
     bad: (v) => ({ vars: { ...v, input: { ...(v.input as object), unit: "" } }, path: ["input", "unit"] }),
     seen: async (data, v) => {
@@ -211,7 +284,16 @@ const CASES: Record<MutationName, Case> = {
       ],
     }),
     other: (v) => ({ ...v, points: [{ date: "2026-01-01", value: 8 }] }),
-    bad: (v) => ({ vars: { ...v, points: [{ date: "2026-01-01", value: 7 }, { date: "2999-01-01", value: 1 }] }, path: ["points", "1", "date"] }),
+    bad: (v) => ({
+      vars: {
+        ...v,
+        points: [
+          { date: "2026-01-01", value: 7 },
+          { date: "2999-01-01", value: 1 },
+        ],
+      },
+      path: ["points", "1", "date"],
+    }),
     seen: async (data, v) => {
       expect(data.recordMeasurements).toMatchObject({ written: 2, inserted: 2 });
       const measure = (await read(projectOf(v))).measures[0];
@@ -222,24 +304,41 @@ const CASES: Record<MutationName, Case> = {
     },
   },
   addPdsaCycle: {
-    vars: async (f) => ({ projectId: f.projectId, input: { title: "Drinks round at 10 and 3", plan: "Try it in one home for two weeks", startedOn: "2026-01-05" } }),
+    vars: async (f) => ({
+      projectId: f.projectId,
+      input: { title: "Drinks round at 10 and 3", plan: "Try it in one home for two weeks", startedOn: "2026-01-05" },
+    }),
     other: (v) => ({ ...v, input: { title: "Other", plan: "Other plan" } }),
     bad: (v) => ({ vars: { ...v, input: { title: "Drinks round", plan: "" } }, path: ["input", "plan"] }),
     seen: async (data, v) => {
       expect(data.addPdsaCycle.cycle).toMatchObject({ number: 1, title: "Drinks round at 10 and 3" });
-      expect((await read(projectOf(v))).pdsaCycles).toMatchObject([{ number: 1, plan: "Try it in one home for two weeks" }]);
+      expect((await read(projectOf(v))).pdsaCycles).toMatchObject([
+        { number: 1, plan: "Try it in one home for two weeks" },
+      ]);
     },
   },
   updatePdsaCycle: {
     vars: async (f) => {
-      const added = await ok("editor", M.addPdsaCycle, { projectId: f.projectId, input: { title: "Drinks round", plan: "Two weeks in one home" }, key: key() });
-      return { projectId: f.projectId, cycleId: added.addPdsaCycle.cycle.id, input: { study: "Intake charts were complete on 12 of 14 days", act: "Adopt" } };
+      const added = await ok("editor", M.addPdsaCycle, {
+        projectId: f.projectId,
+        input: { title: "Drinks round", plan: "Two weeks in one home" },
+        key: key(),
+      });
+      return {
+        projectId: f.projectId,
+        cycleId: added.addPdsaCycle.cycle.id,
+        input: { study: "Intake charts were complete on 12 of 14 days", act: "Adopt" },
+      };
     },
     other: (v) => ({ ...v, input: { act: "Abandon" } }),
     bad: (v) => ({ vars: { ...v, cycleId: "first" }, path: ["cycleId"] }),
     seen: async (data, v) => {
       expect(data.updatePdsaCycle.cycle).toMatchObject({ number: 1, act: "Adopt" });
-      expect((await read(projectOf(v))).pdsaCycles[0]).toMatchObject({ title: "Drinks round", study: "Intake charts were complete on 12 of 14 days", act: "Adopt" });
+      expect((await read(projectOf(v))).pdsaCycles[0]).toMatchObject({
+        title: "Drinks round",
+        study: "Intake charts were complete on 12 of 14 days",
+        act: "Adopt",
+      });
     },
   },
   addLearning: {
@@ -248,7 +347,9 @@ const CASES: Record<MutationName, Case> = {
     bad: (v) => ({ vars: { ...v, text: "" }, path: ["text"] }),
     seen: async (data, v) => {
       expect(data.addLearning.learning).toMatchObject({ kind: "WORKED", text: "A named hydration champion per shift" });
-      expect((await read(projectOf(v))).learning).toMatchObject([{ kind: "WORKED", text: "A named hydration champion per shift" }]);
+      expect((await read(projectOf(v))).learning).toMatchObject([
+        { kind: "WORKED", text: "A named hydration champion per shift" },
+      ]);
     },
   },
   linkResource: {
@@ -263,7 +364,12 @@ const CASES: Record<MutationName, Case> = {
   },
   unlinkResource: {
     vars: async (f) => {
-      await ok("editor", M.linkResource, { projectId: f.projectId, resourceId: RESOURCE, relation: "USED", key: key() });
+      await ok("editor", M.linkResource, {
+        projectId: f.projectId,
+        resourceId: RESOURCE,
+        relation: "USED",
+        key: key(),
+      });
       return { projectId: f.projectId, resourceId: RESOURCE };
     },
     other: (v) => ({ ...v, resourceId: "leadership-academy:resource:resources" }),
@@ -278,7 +384,11 @@ const CASES: Record<MutationName, Case> = {
     other: (v) => ({ ...v, score: 4 }),
     bad: (v) => ({ vars: { ...v, score: 3.7 }, path: ["score"] }),
     seen: async (data, v) => {
-      expect(data.setProgressScore.progress).toEqual({ score: 3.5, label: "Improvement", note: "UTIs down three months running" });
+      expect(data.setProgressScore.progress).toEqual({
+        score: 3.5,
+        label: "Improvement",
+        note: "UTIs down three months running",
+      });
       expect((await read(projectOf(v))).progressHistory).toEqual([{ score: 3.5 }]);
     },
   },
@@ -342,8 +452,22 @@ describe("recordMeasurements", () => {
 
   it("upserts by date: a date recorded again gets the new value, not a second row", async () => {
     const f = await fresh();
-    await ok("editor", RECORD, { ...f, points: [{ date: "2026-01-01", value: 7 }, { date: "2026-02-01", value: 6 }], key: key() });
-    const again = await ok("team", RECORD, { ...f, points: [{ date: "2026-02-01", value: 5, note: "corrected" }, { date: "2026-03-01", value: 4 }], key: key() });
+    await ok("editor", RECORD, {
+      ...f,
+      points: [
+        { date: "2026-01-01", value: 7 },
+        { date: "2026-02-01", value: 6 },
+      ],
+      key: key(),
+    });
+    const again = await ok("team", RECORD, {
+      ...f,
+      points: [
+        { date: "2026-02-01", value: 5, note: "corrected" },
+        { date: "2026-03-01", value: 4 },
+      ],
+      key: key(),
+    });
     expect(again.recordMeasurements).toMatchObject({ written: 2, inserted: 1 });
     expect(again.recordMeasurements.measure.points).toEqual([
       { date: "2026-01-01", value: 7 },
@@ -358,10 +482,28 @@ describe("recordMeasurements", () => {
     const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     const before = await snapshot();
     const cases: [unknown, string[]][] = [
-      [[{ date: "2026-01-01", value: 1 }, { date: "2026-02-30", value: 2 }], ["points", "1", "date"]],
+      [
+        [
+          { date: "2026-01-01", value: 1 },
+          { date: "2026-02-30", value: 2 },
+        ],
+        ["points", "1", "date"],
+      ],
       [[{ date: soon, value: 1 }], ["points", "0", "date"]],
-      [[{ date: "2026-01-01", value: 1 }, { date: "2026-01-01", value: 2 }], ["points", "1", "date"]],
-      [Array.from({ length: 1001 }, (_, i) => ({ date: new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10), value: i })), ["points"]],
+      [
+        [
+          { date: "2026-01-01", value: 1 },
+          { date: "2026-01-01", value: 2 },
+        ],
+        ["points", "1", "date"],
+      ],
+      [
+        Array.from({ length: 1001 }, (_, i) => ({
+          date: new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10),
+          value: i,
+        })),
+        ["points"],
+      ],
       [[], ["points"]],
     ];
     for (const [points, path] of cases) {
@@ -382,13 +524,21 @@ describe("recordMeasurements", () => {
 
   it("accepts 1,000 points in one call, and refuses a measure of another project with NOT_FOUND", async () => {
     const f = await fresh();
-    const points = Array.from({ length: 1000 }, (_, i) => ({ date: new Date(Date.UTC(2023, 0, 1 + i)).toISOString().slice(0, 10), value: Math.sin(i) * 10 }));
+    const points = Array.from({ length: 1000 }, (_, i) => ({
+      date: new Date(Date.UTC(2023, 0, 1 + i)).toISOString().slice(0, 10),
+      value: Math.sin(i) * 10,
+    }));
     const data = await ok("team", RECORD, { ...f, points, key: key() });
     expect(data.recordMeasurements).toMatchObject({ written: 1000, inserted: 1000 });
     expect(await prisma.dataPoint.count({ where: { measureId: f.measureId } })).toBe(1000);
     const other = await fresh("Another project");
     const before = await snapshot();
-    const body = await gql("editor", RECORD, { projectId: other.projectId, measureId: f.measureId, points: [{ date: "2026-01-01", value: 1 }], key: key() });
+    const body = await gql("editor", RECORD, {
+      projectId: other.projectId,
+      measureId: f.measureId,
+      points: [{ date: "2026-01-01", value: 1 }],
+      key: key(),
+    });
     expect(codeOf(body)).toBe("NOT_FOUND");
     expect(await snapshot()).toEqual(before);
   });
@@ -399,18 +549,36 @@ describe("the project's team", () => {
     const f = await fresh();
     await ok("team", M.recordMeasurements, { ...f, points: [{ date: "2026-01-01", value: 3 }], key: key() });
     expect(codeOf(await gql("team", M.deleteProject, { id: f.projectId, key: key() }))).toBe("FORBIDDEN");
-    expect(codeOf(await gql("team", M.addTeamMember, { projectId: f.projectId, name: "Friend", userId: "friend", key: key() }))).toBe("FORBIDDEN");
+    expect(
+      codeOf(
+        await gql("team", M.addTeamMember, { projectId: f.projectId, name: "Friend", userId: "friend", key: key() }),
+      ),
+    ).toBe("FORBIDDEN");
     expect(await read(f.projectId)).not.toBeNull();
     await ok("editor", M.removeTeamMember, { projectId: f.projectId, memberId: f.memberId, key: key() });
-    expect(codeOf(await gql("team", M.recordMeasurements, { ...f, points: [{ date: "2026-02-01", value: 3 }], key: key() }))).toBe("FORBIDDEN");
+    expect(
+      codeOf(await gql("team", M.recordMeasurements, { ...f, points: [{ date: "2026-02-01", value: 3 }], key: key() })),
+    ).toBe("FORBIDDEN");
     expect(await prisma.dataPoint.count({ where: { measureId: f.measureId } })).toBe(1);
   });
 
   it("of one project may not write to another", async () => {
     const mine = await fresh();
-    const theirs = await ok("editor", M.createProject, { input: { title: "Someone else's", aim: "An aim" }, key: key() });
-    const m = await ok("editor", M.addMeasure, { projectId: theirs.createProject.id, input: { name: "x", unit: "n", improvement: "INCREASE" }, key: key() });
-    const body = await gql("team", M.recordMeasurements, { projectId: theirs.createProject.id, measureId: m.addMeasure.measure.id, points: [{ date: "2026-01-01", value: 1 }], key: key() });
+    const theirs = await ok("editor", M.createProject, {
+      input: { title: "Someone else's", aim: "An aim" },
+      key: key(),
+    });
+    const m = await ok("editor", M.addMeasure, {
+      projectId: theirs.createProject.id,
+      input: { name: "x", unit: "n", improvement: "INCREASE" },
+      key: key(),
+    });
+    const body = await gql("team", M.recordMeasurements, {
+      projectId: theirs.createProject.id,
+      measureId: m.addMeasure.measure.id,
+      points: [{ date: "2026-01-01", value: 1 }],
+      key: key(),
+    });
     expect(codeOf(body)).toBe("FORBIDDEN");
     expect(mine.projectId).not.toBe(theirs.createProject.id);
   });
@@ -431,24 +599,47 @@ describe("the project's team", () => {
     const f = await fresh();
     const before = await snapshot();
     for (const as of ["tamOfOtherOrganisation", "tamOfOtherIssuer"] as const) {
-      expect(codeOf(await gql(as, M.updateProject, { id: f.projectId, input: { aim: "Taken over" }, key: key() })), as).toBe("FORBIDDEN");
-      expect(codeOf(await gql(as, M.recordMeasurements, { ...f, points: [{ date: "2026-01-01", value: 9 }], key: key() })), as).toBe("FORBIDDEN");
+      expect(
+        codeOf(await gql(as, M.updateProject, { id: f.projectId, input: { aim: "Taken over" }, key: key() })),
+        as,
+      ).toBe("FORBIDDEN");
+      expect(
+        codeOf(await gql(as, M.recordMeasurements, { ...f, points: [{ date: "2026-01-01", value: 9 }], key: key() })),
+        as,
+      ).toBe("FORBIDDEN");
     }
     expect(await snapshot()).toEqual(before);
     // The member themself still may.
-    expect((await ok("team", M.updateProject, { id: f.projectId, input: { aim: "Their own aim" }, key: key() })).updateProject.aim).toBe("Their own aim");
+    expect(
+      (await ok("team", M.updateProject, { id: f.projectId, input: { aim: "Their own aim" }, key: key() }))
+        .updateProject.aim,
+    ).toBe("Their own aim");
   });
 
   it("a member added for another organisation is that organisation's user, not the same subject here", async () => {
     const f = await fresh();
-    await ok("editor", M.addTeamMember, { projectId: f.projectId, name: "Eve elsewhere", userId: "sam", userOrganisation: "bridgewater", key: key() });
-    const rows = await prisma.teamMember.findMany({ where: { projectLocal: f.projectId.split(":")[2], userId: "sam" } });
+    await ok("editor", M.addTeamMember, {
+      projectId: f.projectId,
+      name: "Eve elsewhere",
+      userId: "sam",
+      userOrganisation: "bridgewater",
+      key: key(),
+    });
+    const rows = await prisma.teamMember.findMany({
+      where: { projectLocal: f.projectId.split(":")[2], userId: "sam" },
+    });
     expect(rows.map((r) => [r.userIssuer, r.userOrganisation, r.userId])).toEqual([[ISSUER, "bridgewater", "sam"]]);
   });
 
   it("gets one row per user: adding the same user again is a CONFLICT", async () => {
     const f = await fresh();
-    const body = await gql("editor", M.addTeamMember, { projectId: f.projectId, name: "Tam again", userId: WHO.team.user, userOrganisation: WHO.team.organisation, key: key() });
+    const body = await gql("editor", M.addTeamMember, {
+      projectId: f.projectId,
+      name: "Tam again",
+      userId: WHO.team.user,
+      userOrganisation: WHO.team.organisation,
+      key: key(),
+    });
     expect(codeOf(body)).toBe("CONFLICT");
     expect((await read(f.projectId)).team).toHaveLength(1);
   });
@@ -462,7 +653,8 @@ describe("the project's team", () => {
 
   it("keeps every progress score; of two on the same day the later one is the current score", async () => {
     const f = await fresh();
-    for (const score of [2, 2.5, 2]) await ok("team", M.setProgressScore, { projectId: f.projectId, score, key: key() });
+    for (const score of [2, 2.5, 2])
+      await ok("team", M.setProgressScore, { projectId: f.projectId, score, key: key() });
     const project = await read(f.projectId);
     expect(project.progressHistory).toEqual([{ score: 2 }, { score: 2.5 }, { score: 2 }]);
     expect(project.progress).toMatchObject({ score: 2, label: "Activity, but no changes" });
@@ -472,7 +664,10 @@ describe("the project's team", () => {
     const f = await fresh();
     const numbers = [];
     for (const title of ["First", "Second", "Third"]) {
-      numbers.push((await ok("team", M.addPdsaCycle, { projectId: f.projectId, input: { title, plan: "A plan" }, key: key() })).addPdsaCycle.cycle.number);
+      numbers.push(
+        (await ok("team", M.addPdsaCycle, { projectId: f.projectId, input: { title, plan: "A plan" }, key: key() }))
+          .addPdsaCycle.cycle.number,
+      );
     }
     expect(numbers).toEqual([1, 2, 3]);
   });
@@ -500,9 +695,19 @@ describe("idempotency keys", () => {
   it("a key held by a receipt from before receipts named the whole user is refused, writing nothing", async () => {
     const k = key();
     // The old format: `<length of sub>:<sub>:<key>`, see the 20261201200000 migration.
-    await prisma.writeReceipt.create({ data: { key: `3:eve:${k}`, mutation: "createProject", requestHash: "old", result: { id: "essex-cc:project:old" } } });
+    await prisma.writeReceipt.create({
+      data: {
+        key: `3:eve:${k}`,
+        mutation: "createProject",
+        requestHash: "old",
+        result: { id: "essex-cc:project:old" },
+      },
+    });
     const before = await snapshot();
-    const body = await gql("editor", M.createProject, { input: { title: "Retry across the upgrade", aim: "An aim" }, key: k });
+    const body = await gql("editor", M.createProject, {
+      input: { title: "Retry across the upgrade", aim: "An aim" },
+      key: k,
+    });
     expect(codeOf(body)).toBe("IDEMPOTENCY_KEY_REUSED");
     expect(await snapshot()).toEqual(before);
   });
@@ -512,17 +717,26 @@ describe("drafts", () => {
   it("are seen by the owning organisation only, never by the change feed, until published", async () => {
     const { endCursor } = (await ok("anonymous", FEED)).projectFeed;
     const f = await fresh("A draft for the feed");
-    for (const caller of ["editor", "viewer"] as const) expect(await read(f.projectId, caller)).toMatchObject({ publication: "DRAFT" });
-    for (const caller of ["anonymous", "unsigned", "otherOrganisation", "team", "service"] as const) expect(await read(f.projectId, caller)).toBeNull();
-    const drafted = (await ok("anonymous", FEED, { after: endCursor })).projectFeed.entries.filter((e: any) => e.id === f.projectId);
+    for (const caller of ["editor", "viewer"] as const)
+      expect(await read(f.projectId, caller)).toMatchObject({ publication: "DRAFT" });
+    for (const caller of ["anonymous", "unsigned", "otherOrganisation", "team", "service"] as const)
+      expect(await read(f.projectId, caller)).toBeNull();
+    const drafted = (await ok("anonymous", FEED, { after: endCursor })).projectFeed.entries.filter(
+      (e: any) => e.id === f.projectId,
+    );
     expect(drafted.length).toBeGreaterThan(0);
     expect(drafted.every((e: any) => e.removed && e.node === null)).toBe(true);
     // Its measure's chart is not served either (an <img> request carries no identity).
     expect((await fetch(new URL(`/charts/measures/${f.measureId}.svg`, partner.url))).status).toBe(404);
 
     await ok("team", M.publishProject, { id: f.projectId, key: key() });
-    expect(await read(f.projectId, "anonymous")).toMatchObject({ publication: "PUBLISHED", title: "A draft for the feed" });
-    const published = (await ok("anonymous", FEED, { after: endCursor })).projectFeed.entries.filter((e: any) => e.id === f.projectId);
+    expect(await read(f.projectId, "anonymous")).toMatchObject({
+      publication: "PUBLISHED",
+      title: "A draft for the feed",
+    });
+    const published = (await ok("anonymous", FEED, { after: endCursor })).projectFeed.entries.filter(
+      (e: any) => e.id === f.projectId,
+    );
     expect(published.at(-1)).toEqual({ id: f.projectId, removed: false, node: { id: f.projectId } });
     expect((await fetch(new URL(`/charts/measures/${f.measureId}.svg`, partner.url))).status).toBe(200);
   });
@@ -530,10 +744,16 @@ describe("drafts", () => {
   it("are answered by projectFromOwner (the gateway's owner-routed read) to the owning organisation only", async () => {
     const f = await fresh("A draft read from its owner");
     const FROM_OWNER = `query($id: ID!) { projectFromOwner(id: $id) { id title publication } }`;
-    expect((await ok("viewer", FROM_OWNER, { id: f.projectId })).projectFromOwner).toMatchObject({ id: f.projectId, publication: "DRAFT" });
-    for (const caller of ["anonymous", "otherOrganisation"] as const) expect((await ok(caller, FROM_OWNER, { id: f.projectId })).projectFromOwner).toBeNull();
+    expect((await ok("viewer", FROM_OWNER, { id: f.projectId })).projectFromOwner).toMatchObject({
+      id: f.projectId,
+      publication: "DRAFT",
+    });
+    for (const caller of ["anonymous", "otherOrganisation"] as const)
+      expect((await ok(caller, FROM_OWNER, { id: f.projectId })).projectFromOwner).toBeNull();
     await ok("editor", M.publishProject, { id: f.projectId, key: key() });
-    expect((await ok("anonymous", FROM_OWNER, { id: f.projectId })).projectFromOwner).toMatchObject({ title: "A draft read from its owner" });
+    expect((await ok("anonymous", FROM_OWNER, { id: f.projectId })).projectFromOwner).toMatchObject({
+      title: "A draft read from its owner",
+    });
   });
 
   it("leave seeded projects published", async () => {
@@ -558,9 +778,18 @@ describe("the audit trail", () => {
       ["createProject", "eve@essex-cc"],
     ]);
     expect(trail.every((e: any) => e.item === f.projectId && !Number.isNaN(Date.parse(e.at)))).toBe(true);
-    expect(JSON.parse(trail[1].changes)).toMatchObject({ measureId: f.measureId, written: 1, inserted: 1, points: [{ date: "2026-01-01", value: 3 }], replaced: [] });
+    expect(JSON.parse(trail[1].changes)).toMatchObject({
+      measureId: f.measureId,
+      written: 1,
+      inserted: 1,
+      points: [{ date: "2026-01-01", value: 3 }],
+      replaced: [],
+    });
     expect(JSON.parse(trail[0].changes)).toMatchObject({ progress: { score: 2 } });
-    expect(JSON.parse(trail[4].changes)).toMatchObject({ title: "Hydration rounds in care homes", publication: "DRAFT" });
+    expect(JSON.parse(trail[4].changes)).toMatchObject({
+      title: "Hydration rounds in care homes",
+      publication: "DRAFT",
+    });
   });
 
   it("is for members of the owning organisation only", async () => {
@@ -576,7 +805,9 @@ describe("the audit trail", () => {
   it("is append-only: the database refuses UPDATE and DELETE on it", async () => {
     await fresh();
     const count = await prisma.auditEntry.count();
-    await expect(prisma.$executeRawUnsafe(`UPDATE "AuditEntry" SET "actor" = 'someone-else'`)).rejects.toThrow(/append-only/);
+    await expect(prisma.$executeRawUnsafe(`UPDATE "AuditEntry" SET "actor" = 'someone-else'`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(prisma.$executeRawUnsafe(`DELETE FROM "AuditEntry"`)).rejects.toThrow(/append-only/);
     await expect(prisma.auditEntry.deleteMany({})).rejects.toThrow();
     expect(await prisma.auditEntry.count()).toBe(count);

@@ -26,14 +26,30 @@ afterEach(async () => {
   warnings.length = 0;
 });
 
-async function gateway(edge: Partial<EdgeSettings>, keyOf?: (req: import("node:http").IncomingMessage) => Promise<string>) {
-  const g = await startGateway({ registry: () => registry, timeoutMs: 1000, logger, port: 0, host: "127.0.0.1", maxBodyBytes: 262_144, edge, keyOf });
+async function gateway(
+  edge: Partial<EdgeSettings>,
+  keyOf?: (req: import("node:http").IncomingMessage) => Promise<string>,
+) {
+  const g = await startGateway({
+    registry: () => registry,
+    timeoutMs: 1000,
+    logger,
+    port: 0,
+    host: "127.0.0.1",
+    maxBodyBytes: 262_144,
+    edge,
+    keyOf,
+  });
   running.push(g);
   return g;
 }
 
 const ask = (url: string, headers: Record<string, string> = {}) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query: "{ __typename }" }) });
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query: "{ __typename }" }),
+  });
 
 /** A prefix of its own, so that runs (and CI jobs sharing a Redis) never share a budget. */
 const prefix = () => `test:rate:${randomUUID()}:`;
@@ -74,7 +90,9 @@ describe("two gateway replicas and one Redis", () => {
     const shared = prefix();
     const edge = { RATE_LIMIT_REQUESTS: 20, RATE_LIMIT_WINDOW_MS: 60_000, REDIS_URL, RATE_LIMIT_PREFIX: shared };
     const [a, b] = [await gateway(edge), await gateway(edge)];
-    const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => ask((i % 2 ? b : a).url).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => ask((i % 2 ? b : a).url).then((r) => r.status)),
+    );
     expect(statuses.filter((s) => s === 200)).toHaveLength(20);
     expect(statuses.filter((s) => s === 429)).toHaveLength(30);
     await removeKeys(shared);
@@ -82,7 +100,8 @@ describe("two gateway replicas and one Redis", () => {
 
   it("counts by what keyOf returns (the auth layer's user id), each with its own budget", async () => {
     const shared = prefix();
-    const keyOf = async (req: import("node:http").IncomingMessage) => `user:${req.headers["x-test-user"] ?? "anonymous"}`;
+    const keyOf = async (req: import("node:http").IncomingMessage) =>
+      `user:${req.headers["x-test-user"] ?? "anonymous"}`;
     const edge = { RATE_LIMIT_REQUESTS: 2, RATE_LIMIT_WINDOW_MS: 60_000, REDIS_URL, RATE_LIMIT_PREFIX: shared };
     const [a, b] = [await gateway(edge, keyOf), await gateway(edge, keyOf)];
     const as = async (url: string, user: string) => (await ask(url, { "x-test-user": user })).status;
@@ -106,7 +125,12 @@ describe("without Redis", () => {
   });
 
   it("an unreachable Redis fails no request: memory takes over, with one warning", async () => {
-    const edge = { RATE_LIMIT_REQUESTS: 3, RATE_LIMIT_WINDOW_MS: 60_000, REDIS_URL: "redis://127.0.0.1:1", RATE_LIMIT_PREFIX: prefix() };
+    const edge = {
+      RATE_LIMIT_REQUESTS: 3,
+      RATE_LIMIT_WINDOW_MS: 60_000,
+      REDIS_URL: "redis://127.0.0.1:1",
+      RATE_LIMIT_PREFIX: prefix(),
+    };
     const g = await gateway(edge);
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await ask(g.url)).status);
@@ -129,12 +153,28 @@ describe("budgets by verified user", () => {
   it("counts a signed-in user by user, and a bad token by address (inventing tokens buys nothing)", async () => {
     const keys = generateDevKeys();
     const auth = {
-      users: userTokenVerifier({ kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret)) }, { audience: DEFAULT_AUDIENCE }),
+      users: userTokenVerifier(
+        { kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret)) },
+        { audience: DEFAULT_AUDIENCE },
+      ),
       signer: new IdentitySigner(createPrivateKey(keys.signingKey)),
     };
-    const g = await startGateway({ registry: () => registry, timeoutMs: 1000, logger, port: 0, host: "127.0.0.1", maxBodyBytes: 262_144, edge: { RATE_LIMIT_REQUESTS: 2, RATE_LIMIT_WINDOW_MS: 60_000 }, auth });
+    const g = await startGateway({
+      registry: () => registry,
+      timeoutMs: 1000,
+      logger,
+      port: 0,
+      host: "127.0.0.1",
+      maxBodyBytes: 262_144,
+      edge: { RATE_LIMIT_REQUESTS: 2, RATE_LIMIT_WINDOW_MS: 60_000 },
+      auth,
+    });
     running.push(g);
-    const token = (user: string) => issueToken({ user, organisation: "essex-cc", roles: ["editor"] }, { secret: keys.authSecret, audience: DEFAULT_AUDIENCE });
+    const token = (user: string) =>
+      issueToken(
+        { user, organisation: "essex-cc", roles: ["editor"] },
+        { secret: keys.authSecret, audience: DEFAULT_AUDIENCE },
+      );
     const bearer = async (user: string) => ({ authorization: `Bearer ${await token(user)}` });
     // Two users from one address: a budget each.
     expect((await ask(g.url, await bearer("ann"))).status).toBe(200);
@@ -142,7 +182,9 @@ describe("budgets by verified user", () => {
     expect((await ask(g.url, await bearer("ann"))).status).toBe(429);
     expect((await ask(g.url, await bearer("bob"))).status).toBe(200);
     // Forged tokens all count against the address (401 while budget remains, then 429).
-    const forged = { authorization: `Bearer ${await issueToken({ user: "x", organisation: "essex-cc", roles: [] }, { secret: "y".repeat(40), audience: DEFAULT_AUDIENCE })}` };
+    const forged = {
+      authorization: `Bearer ${await issueToken({ user: "x", organisation: "essex-cc", roles: [] }, { secret: "y".repeat(40), audience: DEFAULT_AUDIENCE })}`,
+    };
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await ask(g.url, forged)).status);
     expect(statuses).toEqual([401, 401, 429]);

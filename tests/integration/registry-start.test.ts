@@ -28,7 +28,16 @@ function runService(entry: string, listening: string, dataDir: string, env: Reco
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", entry], {
       cwd: root,
-      env: { ...process.env, REGISTRY_FILE: registryFile, DATA_DIR: dataDir, GATEWAY_PORT: "0", PORT: "0", LOG_LEVEL: "info", NODE_ENV: "development", ...env },
+      env: {
+        ...process.env,
+        REGISTRY_FILE: registryFile,
+        DATA_DIR: dataDir,
+        GATEWAY_PORT: "0",
+        PORT: "0",
+        LOG_LEVEL: "info",
+        NODE_ENV: "development",
+        ...env,
+      },
     });
     const run: Run = { code: null, out: "", err: "" };
     child.stdout.on("data", async (c) => {
@@ -47,11 +56,18 @@ function runService(entry: string, listening: string, dataDir: string, env: Reco
 
 const runGateway = (dataDir: string) => runService("gateway/index.ts", "gateway listening", dataDir);
 const runCatalogue = (dataDir: string) =>
-  runService("subgraphs/catalogue/index.ts", "listening", dataDir, { PARTNER_ID: "national-catalogue", HARVEST_AT_START: "false", EMBEDDED_FSYNC: "off" });
+  runService("subgraphs/catalogue/index.ts", "listening", dataDir, {
+    PARTNER_ID: "national-catalogue",
+    HARVEST_AT_START: "false",
+    EMBEDDED_FSYNC: "off",
+  });
 
 function runPartnerCli(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/partner.ts", ...args], { cwd: root, env: { ...process.env, REGISTRY_FILE: registryFile } });
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/partner.ts", ...args], {
+      cwd: root,
+      env: { ...process.env, REGISTRY_FILE: registryFile },
+    });
     const run: Run = { code: null, out: "", err: "" };
     child.stdout.on("data", (c) => (run.out += c));
     child.stderr.on("data", (c) => (run.err += c));
@@ -59,7 +75,20 @@ function runPartnerCli(args: string[]): Promise<Run> {
   });
 }
 
-const leeds = ["--id", "leeds-th", "--name", "Leeds QI", "--organisation", "nhs-england", "--kind", "projects", "--port", "4125", "--region", "north-east-and-yorkshire"];
+const leeds = [
+  "--id",
+  "leeds-th",
+  "--name",
+  "Leeds QI",
+  "--organisation",
+  "nhs-england",
+  "--kind",
+  "projects",
+  "--port",
+  "4125",
+  "--region",
+  "north-east-and-yorkshire",
+];
 
 describe("a partner URL that is not http(s) with a host", { timeout: 90_000 }, () => {
   it("is refused by npm run partner with a clear message, leaving the registry untouched", async () => {
@@ -76,7 +105,10 @@ describe("a gateway and a catalogue restarted while the registry file is broken"
   let good = "";
 
   it("starts from the last good registry, logging one line that names the fault", async () => {
-    for (const [run, service] of [[runGateway, "gateway"], [runCatalogue, "national-catalogue"]] as const) {
+    for (const [run, service] of [
+      [runGateway, "gateway"],
+      [runCatalogue, "national-catalogue"],
+    ] as const) {
       const first = await run(dataDir);
       expect(first.health, first.err).toBe(200);
       expect(existsSync(lastGoodRegistryFile(dataDir, service))).toBe(true);
@@ -90,7 +122,10 @@ describe("a gateway and a catalogue restarted while the registry file is broken"
       expect(second.health, second.err).toBe(200);
       const refused = second.out.split("\n").filter((l) => l.includes("registry refused"));
       expect(refused).toHaveLength(1);
-      expect(JSON.parse(refused[0]!)).toMatchObject({ msg: "registry refused at start; starting from the last good registry", file: registryFile });
+      expect(JSON.parse(refused[0]!)).toMatchObject({
+        msg: "registry refused at start; starting from the last good registry",
+        file: registryFile,
+      });
       expect(refused[0]).toMatch(/partners\.\d+\.url: must be an http/);
     }
   });
@@ -101,6 +136,8 @@ describe("a gateway and a catalogue restarted while the registry file is broken"
     expect(run.code).toBe(1);
     const lines = run.err.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/partners\.\d+\.url: must be an http:\/\/ or https:\/\/ URL with a host; no last good registry at /);
+    expect(lines[0]).toMatch(
+      /partners\.\d+\.url: must be an http:\/\/ or https:\/\/ URL with a host; no last good registry at /,
+    );
   });
 });

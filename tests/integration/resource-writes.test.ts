@@ -9,7 +9,9 @@ let sys: TestSystem;
 let editor: string;
 
 beforeAll(async () => {
-  sys = await startSystem({ only: (p) => ["improvement-hub", "leadership-academy", "national-catalogue"].includes(p.id) });
+  sys = await startSystem({
+    only: (p) => ["improvement-hub", "leadership-academy", "national-catalogue"].includes(p.id),
+  });
   editor = await sys.token({ user: "amira", organisation: "nhs-england", roles: ["editor"] });
 }, 120_000);
 afterAll(async () => {
@@ -19,11 +21,18 @@ afterAll(async () => {
 const CREATE = `mutation($input: CreateResourceInput!, $key: String!) { createResource(input: $input, idempotencyKey: $key, partner: "improvement-hub") { id title status kind topics { id } } }`;
 const key = () => `k-${randomUUID()}`;
 const countAudit = async (id: string) => {
-  const { body } = await sys.queryAs(editor, `query($id: ID!) { resourceFromOwner(id: $id) { auditTrail(first: 100) { mutation } } }`, { id });
+  const { body } = await sys.queryAs(
+    editor,
+    `query($id: ID!) { resourceFromOwner(id: $id) { auditTrail(first: 100) { mutation } } }`,
+    { id },
+  );
   return body.data.resourceFromOwner.auditTrail.length as number;
 };
 const searchTitles = async (q: string) => {
-  const { body } = await sys.query(`query($q: String) { search(query: $q, first: 50) { edges { node { ... on Resource { title } } } } }`, { q });
+  const { body } = await sys.query(
+    `query($q: String) { search(query: $q, first: 50) { edges { node { ... on Resource { title } } } } }`,
+    { q },
+  );
   return body.data.search.edges.map((e: any) => e.node.title) as string[];
 };
 
@@ -88,16 +97,30 @@ describe("idempotency", () => {
 describe("the life of a resource", () => {
   it("a draft stays out of national search; published it is found; deleted it is gone", async () => {
     const title = `Deteriorating patient toolkit ${randomUUID().slice(0, 6)}`;
-    const created = await sys.queryAs(editor, CREATE, { input: { title, kind: "TOOLKIT", summary: "NEWS2 escalation" }, key: key() });
+    const created = await sys.queryAs(editor, CREATE, {
+      input: { title, kind: "TOOLKIT", summary: "NEWS2 escalation" },
+      key: key(),
+    });
     const id = created.body.data.createResource.id;
     expect(created.body.data.createResource.status).toBe("DRAFT");
     await sys.harvester.harvestAll();
     expect(await searchTitles(title)).not.toContain(title);
 
-    const updated = await sys.queryAs(editor, `mutation($id: ID!, $key: String!) { updateResource(id: $id, input: { summary: "NEWS2 escalation, revised", topics: ["falls"] }, idempotencyKey: $key) { summary topics { id } } }`, { id, key: key() });
-    expect(updated.body.data.updateResource).toEqual({ summary: "NEWS2 escalation, revised", topics: [{ id: "falls" }] });
+    const updated = await sys.queryAs(
+      editor,
+      `mutation($id: ID!, $key: String!) { updateResource(id: $id, input: { summary: "NEWS2 escalation, revised", topics: ["falls"] }, idempotencyKey: $key) { summary topics { id } } }`,
+      { id, key: key() },
+    );
+    expect(updated.body.data.updateResource).toEqual({
+      summary: "NEWS2 escalation, revised",
+      topics: [{ id: "falls" }],
+    });
 
-    const published = await sys.queryAs(editor, `mutation($id: ID!, $key: String!) { publishResource(id: $id, idempotencyKey: $key) { status publishedOn } }`, { id, key: key() });
+    const published = await sys.queryAs(
+      editor,
+      `mutation($id: ID!, $key: String!) { publishResource(id: $id, idempotencyKey: $key) { status publishedOn } }`,
+      { id, key: key() },
+    );
     expect(published.body.data.publishResource.status).toBe("PUBLISHED");
     expect(published.body.data.publishResource.publishedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await sys.harvester.harvestAll();
@@ -105,19 +128,35 @@ describe("the life of a resource", () => {
     const anonymous = await sys.query(`query($id: ID!) { resourceFromOwner(id: $id) { title } }`, { id });
     expect(anonymous.body.data.resourceFromOwner.title).toBe(title);
 
-    const deleted = await sys.queryAs(editor, `mutation($id: ID!, $key: String!) { deleteResource(id: $id, idempotencyKey: $key) { id } }`, { id, key: key() });
+    const deleted = await sys.queryAs(
+      editor,
+      `mutation($id: ID!, $key: String!) { deleteResource(id: $id, idempotencyKey: $key) { id } }`,
+      { id, key: key() },
+    );
     expect(deleted.body.data.deleteResource.id).toBe(id);
     await sys.harvester.harvestAll();
     expect(await searchTitles(title)).not.toContain(title);
-    const again = await sys.queryAs(editor, `mutation($id: ID!, $key: String!) { deleteResource(id: $id, idempotencyKey: $key) { id } }`, { id, key: key() });
+    const again = await sys.queryAs(
+      editor,
+      `mutation($id: ID!, $key: String!) { deleteResource(id: $id, idempotencyKey: $key) { id } }`,
+      { id, key: key() },
+    );
     expect(again.body.errors[0].extensions.code).toBe("NOT_FOUND");
   });
 
   it("the audit trail says who did what, newest first", async () => {
     const created = await sys.queryAs(editor, CREATE, { input: { title: "Audited guide", kind: "GUIDE" }, key: key() });
     const id = created.body.data.createResource.id;
-    await sys.queryAs(editor, `mutation($id: ID!, $key: String!) { updateResource(id: $id, input: { title: "Audited guide, v2" }, idempotencyKey: $key) { id } }`, { id, key: key() });
-    const { body } = await sys.queryAs(editor, `query($id: ID!) { resourceFromOwner(id: $id) { auditTrail { actor mutation item changes at } } }`, { id });
+    await sys.queryAs(
+      editor,
+      `mutation($id: ID!, $key: String!) { updateResource(id: $id, input: { title: "Audited guide, v2" }, idempotencyKey: $key) { id } }`,
+      { id, key: key() },
+    );
+    const { body } = await sys.queryAs(
+      editor,
+      `query($id: ID!) { resourceFromOwner(id: $id) { auditTrail { actor mutation item changes at } } }`,
+      { id },
+    );
     const trail = body.data.resourceFromOwner.auditTrail;
     expect(trail.map((e: any) => e.mutation)).toEqual(["updateResource", "createResource"]);
     expect(trail[0]).toMatchObject({ actor: "amira@nhs-england", item: id });
@@ -131,7 +170,11 @@ describe("national search follows writes", () => {
     const title = `Safety huddle poster ${randomUUID().slice(0, 6)}`;
     const created = await sys.queryAs(editor, CREATE, { input: { title, kind: "GUIDE" }, key: key() });
     const id = created.body.data.createResource.id;
-    await sys.queryAs(editor, `mutation($id: ID!, $key: String!) { publishResource(id: $id, idempotencyKey: $key) { id } }`, { id, key: key() });
+    await sys.queryAs(
+      editor,
+      `mutation($id: ID!, $key: String!) { publishResource(id: $id, idempotencyKey: $key) { id } }`,
+      { id, key: key() },
+    );
     const deadline = Date.now() + 10_000;
     let found = false;
     while (!found && Date.now() < deadline) {
@@ -147,13 +190,22 @@ describe("a write to a partner that is down", () => {
     const other = await sys.token({ user: "lee", organisation: "nhs-leadership-academy", roles: ["editor"] });
     const before = await searchTitles("Unwritten");
     await sys.stopPartner("leadership-academy");
-    const { body } = await sys.queryAs(other, `mutation { createResource(input: { title: "Unwritten", kind: GUIDE }, idempotencyKey: "down-partner-1") { id } }`);
+    const { body } = await sys.queryAs(
+      other,
+      `mutation { createResource(input: { title: "Unwritten", kind: GUIDE }, idempotencyKey: "down-partner-1") { id } }`,
+    );
     expect(body.data).toBeNull();
-    expect(body.errors[0].extensions).toMatchObject({ code: "PARTNER_UNAVAILABLE", partner: "leadership-academy", retryable: true });
+    expect(body.errors[0].extensions).toMatchObject({
+      code: "PARTNER_UNAVAILABLE",
+      partner: "leadership-academy",
+      retryable: true,
+    });
     await sys.harvester.harvestAll();
     expect(await searchTitles("Unwritten")).toEqual(before);
     // The gateway still serves everything else.
-    const read = await sys.query(`{ resourceFromOwner(id: "improvement-hub:resource:nhsi-improvement-hub") { title } }`);
+    const read = await sys.query(
+      `{ resourceFromOwner(id: "improvement-hub:resource:nhsi-improvement-hub") { title } }`,
+    );
     expect(read.body.data.resourceFromOwner.title).toBeTruthy();
   });
 });

@@ -9,7 +9,17 @@ import { projectSeed } from "../../subgraphs/projects/seed-schema.ts";
 
 let sys: TestSystem;
 
-type Dimension = "KIND" | "ORGANISATION" | "CONDITION" | "DRIVER" | "TOPIC" | "SETTING" | "REGION" | "RESOURCE_KIND" | "PROJECT_STATUS" | "MEASURE_VARIATION";
+type Dimension =
+  | "KIND"
+  | "ORGANISATION"
+  | "CONDITION"
+  | "DRIVER"
+  | "TOPIC"
+  | "SETTING"
+  | "REGION"
+  | "RESOURCE_KIND"
+  | "PROJECT_STATUS"
+  | "MEASURE_VARIATION";
 const DIMENSIONS: [Dimension, string][] = [
   ["KIND", "kinds"],
   ["ORGANISATION", "organisations"],
@@ -60,13 +70,20 @@ function toItem(n: any): Item {
       REGION: [n.region?.id ?? n.partner.region.id],
       RESOURCE_KIND: n.kind ? [n.kind] : [],
       PROJECT_STATUS: n.status ? [n.status] : [],
-      MEASURE_VARIATION: [...new Set<string>((n.measures ?? []).filter((m: any) => m.spc.status === "OK").map((m: any) => m.spc.variation))],
+      MEASURE_VARIATION: [
+        ...new Set<string>(
+          (n.measures ?? []).filter((m: any) => m.spc.status === "OK").map((m: any) => m.spc.variation),
+        ),
+      ],
     },
   };
 }
 
 /** Every search result (all pages), with live fields; fails on any error so that data is complete. */
-async function fetchAll(args: { query?: string; filter?: Filter; sort?: string } = {}, fields = LIVE): Promise<{ items: any[]; totalCount: number }> {
+async function fetchAll(
+  args: { query?: string; filter?: Filter; sort?: string } = {},
+  fields = LIVE,
+): Promise<{ items: any[]; totalCount: number }> {
   const items: any[] = [];
   let after: string | null = null;
   for (let page = 0; page < 20; page++) {
@@ -88,7 +105,9 @@ const TEXT = new Map<string, Set<string>>();
 
 function matches(item: Item, f: Filter, except?: Dimension): boolean {
   if (f.partners?.length && !f.partners.includes(item.partner)) return false;
-  return DIMENSIONS.every(([d, field]) => d === except || !f[field]?.length || item.values[d].some((v) => f[field]!.includes(v)));
+  return DIMENSIONS.every(
+    ([d, field]) => d === except || !f[field]?.length || item.values[d].some((v) => f[field]!.includes(v)),
+  );
 }
 
 function expectedFacets(query: string | undefined, f: Filter) {
@@ -96,7 +115,8 @@ function expectedFacets(query: string | undefined, f: Filter) {
   return Object.fromEntries(
     DIMENSIONS.map(([d, field]) => {
       const counts: Record<string, number> = {};
-      for (const item of pool) if (matches(item, f, d)) for (const v of item.values[d]) counts[v] = (counts[v] ?? 0) + 1;
+      for (const item of pool)
+        if (matches(item, f, d)) for (const v of item.values[d]) counts[v] = (counts[v] ?? 0) + 1;
       for (const v of f[field] ?? []) counts[v] ??= 0;
       return [d, counts];
     }),
@@ -106,9 +126,15 @@ function expectedFacets(query: string | undefined, f: Filter) {
 const FACETS = `facets { dimension values { value label count } }`;
 
 async function facetsOf(query: string | undefined, filter: Filter) {
-  const { body } = await sys.query(`query($q: String, $f: SearchFilter) { search(query: $q, filter: $f, first: 1) { totalCount ${FACETS} } }`, { q: query ?? null, f: filter });
+  const { body } = await sys.query(
+    `query($q: String, $f: SearchFilter) { search(query: $q, filter: $f, first: 1) { totalCount ${FACETS} } }`,
+    { q: query ?? null, f: filter },
+  );
   expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data.search as { totalCount: number; facets: { dimension: Dimension; values: { value: string; label: string; count: number }[] }[] };
+  return body.data.search as {
+    totalCount: number;
+    facets: { dimension: Dimension; values: { value: string; label: string; count: number }[] }[];
+  };
 }
 
 const asCounts = (facets: { dimension: Dimension; values: { value: string; count: number }[] }[]) =>
@@ -121,12 +147,21 @@ beforeAll(async () => {
     { local: "kaleidoscope-rota", title: "Kaleidoscope rota pilot", aim: "Fill every shift in the pilot ward" },
     { local: "ward-rota", title: "Ward rota pilot", aim: "Use a kaleidoscope of shift patterns to fill every shift" },
   ].map((p) =>
-    projectSeed.parse({ ...p, summary: "A staffing pilot.", status: "PLANNING", region: "north-west", topics: ["delirium"], drivers: ["local-control"], settings: ["mental-health"] }),
+    projectSeed.parse({
+      ...p,
+      summary: "A staffing pilot.",
+      status: "PLANNING",
+      region: "north-west",
+      topics: ["delirium"],
+      drivers: ["local-control"],
+      settings: ["mental-health"],
+    }),
   );
   await writeProjects(sys.partners.get("bridgewater")!.db.prisma as never, extra);
   await sys.harvester.harvestAll();
   ALL = (await fetchAll()).items.map(toItem);
-  for (const q of ["falls", "care homes", "leadership", "postpartum"]) TEXT.set(q, new Set((await fetchAll({ query: q }, "id")).items.map((n) => n.id)));
+  for (const q of ["falls", "care homes", "leadership", "postpartum"])
+    TEXT.set(q, new Set((await fetchAll({ query: q }, "id")).items.map((n) => n.id)));
 });
 afterAll(async () => {
   await sys?.close();
@@ -137,10 +172,30 @@ describe("facet counts", () => {
     ["no query, no filter", undefined, {}],
     ["a query", "falls", {}],
     ["one topic", undefined, { topics: ["falls"] }],
-    ["disjunctive: two topics and two kinds", undefined, { topics: ["falls", "postpartum-haemorrhage"], kinds: ["PROJECT", "RESOURCE"] }],
-    ["a query, a setting and resource kinds", "care homes", { settings: ["care-homes"], resourceKinds: ["CASE_STUDY", "TOOLKIT"] }],
-    ["a condition, statuses and a region", undefined, { conditions: ["condition-4"], projectStatuses: ["ACTIVE", "COMPLETED"], regions: ["east-of-england", "london"] }],
-    ["organisations, drivers and a partner", "leadership", { organisations: ["nhs-leadership-academy", "partners-in-care"], drivers: ["staff-development"], partners: ["leadership-academy", "pic-networks", "pic-projects"] }],
+    [
+      "disjunctive: two topics and two kinds",
+      undefined,
+      { topics: ["falls", "postpartum-haemorrhage"], kinds: ["PROJECT", "RESOURCE"] },
+    ],
+    [
+      "a query, a setting and resource kinds",
+      "care homes",
+      { settings: ["care-homes"], resourceKinds: ["CASE_STUDY", "TOOLKIT"] },
+    ],
+    [
+      "a condition, statuses and a region",
+      undefined,
+      { conditions: ["condition-4"], projectStatuses: ["ACTIVE", "COMPLETED"], regions: ["east-of-england", "london"] },
+    ],
+    [
+      "organisations, drivers and a partner",
+      "leadership",
+      {
+        organisations: ["nhs-leadership-academy", "partners-in-care"],
+        drivers: ["staff-development"],
+        partners: ["leadership-academy", "pic-networks", "pic-projects"],
+      },
+    ],
     ["a selected value nothing matches", "postpartum", { topics: ["delirium"] }],
   ];
 
@@ -154,13 +209,18 @@ describe("facet counts", () => {
     for (const f of result.facets)
       for (let i = 1; i < f.values.length; i++) {
         const [a, b] = [f.values[i - 1]!, f.values[i]!];
-        expect(a.count > b.count || (a.count === b.count && a.value < b.value), `${f.dimension}: ${a.value} before ${b.value}`).toBe(true);
+        expect(
+          a.count > b.count || (a.count === b.count && a.value < b.value),
+          `${f.dimension}: ${a.value} before ${b.value}`,
+        ).toBe(true);
       }
   });
 
   it("show the alternatives within a selected dimension, and the selected kinds add up to the total", async () => {
     const result = await facetsOf(undefined, { kinds: ["PROJECT"], topics: ["falls"] });
-    const kind = Object.fromEntries(result.facets.find((f) => f.dimension === "KIND")!.values.map((v) => [v.value, v.count]));
+    const kind = Object.fromEntries(
+      result.facets.find((f) => f.dimension === "KIND")!.values.map((v) => [v.value, v.count]),
+    );
     expect(kind.RESOURCE).toBeGreaterThan(0);
     expect(kind.PROJECT).toBe(result.totalCount);
     expect(kind.PROJECT).toBe(ALL.filter((i) => i.typename === "Project" && i.values.TOPIC.includes("falls")).length);
@@ -176,7 +236,10 @@ describe("facet counts", () => {
     const plain = (await sys.query(q, { e: false })).body;
     const { body } = await sys.query(q, { e: true });
     expect(body.errors).toBeUndefined();
-    const facet = (b: any, d: string) => new Map<string, number>(b.data.search.facets.find((f: any) => f.dimension === d).values.map((v: any) => [v.value, v.count]));
+    const facet = (b: any, d: string) =>
+      new Map<string, number>(
+        b.data.search.facets.find((f: any) => f.dimension === d).values.map((v: any) => [v.value, v.count]),
+      );
     for (const [d, ids] of [
       ["REGION", body.data.regions.map((r: any) => r.id)],
       ["CONDITION", body.data.framework.conditions.map((c: any) => c.id)],
@@ -215,12 +278,16 @@ describe("facet counts", () => {
     let checked = 0;
     for (const f of body.data.search.facets)
       for (const v of f.values) {
-        const expected = ["KIND", "RESOURCE_KIND", "PROJECT_STATUS", "MEASURE_VARIATION"].includes(f.dimension) ? v.value : names.get(`${f.dimension}:${v.value}`);
+        const expected = ["KIND", "RESOURCE_KIND", "PROJECT_STATUS", "MEASURE_VARIATION"].includes(f.dimension)
+          ? v.value
+          : names.get(`${f.dimension}:${v.value}`);
         expect(v.label, `${f.dimension}:${v.value}`).toBe(expected);
         checked++;
       }
     expect(checked).toBeGreaterThan(60);
-    const org = body.data.search.facets.find((f: any) => f.dimension === "ORGANISATION").values.find((v: any) => v.value === "essex-cc");
+    const org = body.data.search.facets
+      .find((f: any) => f.dimension === "ORGANISATION")
+      .values.find((v: any) => v.value === "essex-cc");
     expect(org.label).toBe("Essex County Council");
   });
 });
@@ -231,7 +298,9 @@ describe("totals and filters", () => {
     const partners = body.data.partners.filter((p: any) => p.kind !== "catalogue");
     let sum = 0;
     for (const p of partners) {
-      const { body: one } = await sys.query(`query($f: SearchFilter) { search(filter: $f, first: 1) { totalCount } }`, { f: { partners: [p.id] } });
+      const { body: one } = await sys.query(`query($f: SearchFilter) { search(filter: $f, first: 1) { totalCount } }`, {
+        f: { partners: [p.id] },
+      });
       const expected = ALL.filter((i) => i.partner === p.id).length;
       expect(one.data.search.totalCount, p.id).toBe(expected);
       expect(p.itemCount, p.id).toBe(expected);
@@ -269,8 +338,13 @@ describe("totals and filters", () => {
     ["resourceKinds", ["PODCAST"], "0"],
     ["projectStatuses", ["ACTIVE", "COMPLETED", "ABANDONED"], "2"],
   ])("refuses an unknown %s value with BAD_USER_INPUT on its path", async (field, values, index) => {
-    const { body } = await sys.query(`query($f: SearchFilter) { search(filter: $f) { totalCount } }`, { f: { [field]: values } });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["filter", field, index] });
+    const { body } = await sys.query(`query($f: SearchFilter) { search(filter: $f) { totalCount } }`, {
+      f: { [field]: values },
+    });
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      argumentPath: ["filter", field, index],
+    });
   });
 });
 
@@ -291,11 +365,16 @@ describe("sorting", () => {
   });
 
   it("TITLE: A to Z ignoring case, ties by id, also page by page", async () => {
-    const expected = ALL.filter((i) => i.typename !== "Network").sort(byTitle).map((i) => i.id);
+    const expected = ALL.filter((i) => i.typename !== "Network")
+      .sort(byTitle)
+      .map((i) => i.id);
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 30; page++) {
-      const { body }: any = await sys.query(`query($after: String) { search(filter: { kinds: [RESOURCE, PROJECT] }, sort: TITLE, first: 7, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, { after });
+      const { body }: any = await sys.query(
+        `query($after: String) { search(filter: { kinds: [RESOURCE, PROJECT] }, sort: TITLE, first: 7, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+        { after },
+      );
       expect(body.errors).toBeUndefined();
       seen.push(...body.data.search.edges.map((e: any) => e.node.id));
       if (!body.data.search.pageInfo.hasNextPage) break;
@@ -308,10 +387,16 @@ describe("sorting", () => {
     const { body } = await sys.query(`{ search(sort: TITLE, first: 3) { pageInfo { endCursor } } }`);
     const after = body.data.search.pageInfo.endCursor;
     for (const sort of ["NEWEST", "RELEVANCE"]) {
-      const res = await sys.query(`query($after: String, $s: SearchSort) { search(sort: $s, first: 3, after: $after) { totalCount } }`, { after, s: sort });
+      const res = await sys.query(
+        `query($after: String, $s: SearchSort) { search(sort: $s, first: 3, after: $after) { totalCount } }`,
+        { after, s: sort },
+      );
       expect(res.body.errors?.[0]?.extensions, sort).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["after"] });
     }
-    const same = await sys.query(`query($after: String) { search(sort: TITLE, first: 3, after: $after) { edges { node { id } } } }`, { after });
+    const same = await sys.query(
+      `query($after: String) { search(sort: TITLE, first: 3, after: $after) { edges { node { id } } } }`,
+      { after },
+    );
     expect(same.body.errors).toBeUndefined();
     expect(same.body.data.search.edges).toHaveLength(3);
   });
@@ -322,7 +407,10 @@ describe("ranking", () => {
     const { body } = await sys.query(`{ search(query: "kaleidoscopes") { edges { score node { id title } } } }`);
     expect(body.errors).toBeUndefined();
     const edges = body.data.search.edges;
-    expect(edges.map((e: any) => e.node.id)).toEqual(["bridgewater:project:kaleidoscope-rota", "bridgewater:project:ward-rota"]);
+    expect(edges.map((e: any) => e.node.id)).toEqual([
+      "bridgewater:project:kaleidoscope-rota",
+      "bridgewater:project:ward-rota",
+    ]);
     expect(edges[0].score).toBeGreaterThan(edges[1].score);
   });
 });
@@ -332,30 +420,50 @@ describe("similar work", () => {
   const SIMILAR = `id title partner { id } topics { id } drivers { id } settings { id }`;
 
   it("similar projects share something with the project, never include it, come from several partners; the Essex falls projects first", async () => {
-    const { body } = await sys.query(`{ project(id: "${SOURCE}") { topics { id } drivers { id } settings { id } similarProjects(first: 20) { ${SIMILAR} } } }`);
+    const { body } = await sys.query(
+      `{ project(id: "${SOURCE}") { topics { id } drivers { id } settings { id } similarProjects(first: 20) { ${SIMILAR} } } }`,
+    );
     expect(body.errors).toBeUndefined();
     const p = body.data.project;
     const similar = p.similarProjects;
     expect(similar.length).toBeGreaterThan(3);
     expect(similar.map((s: any) => s.id)).not.toContain(SOURCE);
-    const own = { topics: new Set(ids(p.topics)), drivers: new Set(ids(p.drivers)), settings: new Set(ids(p.settings)) };
-    const sharedBy = (s: any) => ids(s.topics).filter((t) => own.topics.has(t)).length + ids(s.drivers).filter((t) => own.drivers.has(t)).length + ids(s.settings).filter((t) => own.settings.has(t)).length;
+    const own = {
+      topics: new Set(ids(p.topics)),
+      drivers: new Set(ids(p.drivers)),
+      settings: new Set(ids(p.settings)),
+    };
+    const sharedBy = (s: any) =>
+      ids(s.topics).filter((t) => own.topics.has(t)).length +
+      ids(s.drivers).filter((t) => own.drivers.has(t)).length +
+      ids(s.settings).filter((t) => own.settings.has(t)).length;
     for (const s of similar) expect(sharedBy(s), s.id).toBeGreaterThan(0);
     expect(new Set(similar.map((s: any) => s.partner.id)).size).toBeGreaterThan(1);
     // The two other Essex falls projects first; projects sharing no topic come after every one sharing one.
-    expect(similar.slice(0, 2).map((s: any) => s.id).sort()).toEqual(["essex-cc:project:care-home-hydration", "essex-cc:project:post-falls-huddles"]);
+    expect(
+      similar
+        .slice(0, 2)
+        .map((s: any) => s.id)
+        .sort(),
+    ).toEqual(["essex-cc:project:care-home-hydration", "essex-cc:project:post-falls-huddles"]);
     const sharesTopic = similar.map((s: any) => ids(s.topics).some((t) => own.topics.has(t)));
-    expect(sharesTopic.lastIndexOf(true)).toBeLessThan(sharesTopic.indexOf(false) === -1 ? Infinity : sharesTopic.indexOf(false));
+    expect(sharesTopic.lastIndexOf(true)).toBeLessThan(
+      sharesTopic.indexOf(false) === -1 ? Infinity : sharesTopic.indexOf(false),
+    );
     // Unrelated work (the added staffing pilots share nothing) is not similar at all.
     expect(similar.map((s: any) => s.id)).not.toContain("bridgewater:project:ward-rota");
     // first limits the list, keeping its order.
     const five = await sys.query(`{ project(id: "${SOURCE}") { similarProjects { id } } }`);
-    expect(five.body.data.project.similarProjects.map((s: any) => s.id)).toEqual(similar.slice(0, 5).map((s: any) => s.id));
+    expect(five.body.data.project.similarProjects.map((s: any) => s.id)).toEqual(
+      similar.slice(0, 5).map((s: any) => s.id),
+    );
   });
 
   it("related resources are resources from any partner that share something, never the resource itself", async () => {
     const id = "improvement-hub:resource:case-study-essex-care-homes";
-    const { body } = await sys.query(`{ resource(id: "${id}") { topics { id } related(first: 10) { __typename ${SIMILAR} } } }`);
+    const { body } = await sys.query(
+      `{ resource(id: "${id}") { topics { id } related(first: 10) { __typename ${SIMILAR} } } }`,
+    );
     expect(body.errors).toBeUndefined();
     const related = body.data.resource.related;
     expect(related).toHaveLength(10);
@@ -386,13 +494,18 @@ describe("similar work", () => {
   });
 
   it.each([0, 21, -3])("refuses first: %i with BAD_USER_INPUT on [first]", async (first) => {
-    const { body } = await sys.query(`query($n: Int) { project(id: "${SOURCE}") { title similarProjects(first: $n) { id } } resource(id: "improvement-hub:resource:safety-thermometer") { related(first: $n) { id } } }`, { n: first });
+    const { body } = await sys.query(
+      `query($n: Int) { project(id: "${SOURCE}") { title similarProjects(first: $n) { id } } resource(id: "improvement-hub:resource:safety-thermometer") { related(first: $n) { id } } }`,
+      { n: first },
+    );
     expect(body.errors?.length).toBeGreaterThanOrEqual(2);
     for (const e of body.errors) {
       expect(e.extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["first"] });
       expect(e.message).toMatch(/between 1 and 20/);
     }
-    expect(body.errors.map((e: any) => e.path.join("."))).toEqual(expect.arrayContaining(["project.similarProjects", "resource.related"]));
+    expect(body.errors.map((e: any) => e.path.join("."))).toEqual(
+      expect.arrayContaining(["project.similarProjects", "resource.related"]),
+    );
   });
 });
 

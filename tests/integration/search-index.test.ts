@@ -23,7 +23,13 @@ const RESOURCE_KINDS = contractEnum("resources", "ResourceKind");
 const PROJECT_STATUSES = contractEnum("projects", "ProjectStatus");
 const NETWORK_TYPES = contractEnum("networks", "NetworkType");
 const PARTNERS = ["alpha-res", "beta-res", "gamma-net", "delta-proj", "epsilon-proj"];
-const TYPENAME_OF_PARTNER: Record<string, IndexedItem["typename"]> = { "alpha-res": "Resource", "beta-res": "Resource", "gamma-net": "Network", "delta-proj": "Project", "epsilon-proj": "Project" };
+const TYPENAME_OF_PARTNER: Record<string, IndexedItem["typename"]> = {
+  "alpha-res": "Resource",
+  "beta-res": "Resource",
+  "gamma-net": "Network",
+  "delta-proj": "Project",
+  "epsilon-proj": "Project",
+};
 // Words that the English stemmer keeps apart, so that "contains the word" is what @@ decides.
 const WORDS = ["apple", "banana", "cherry", "damson", "elder", "fig", "grape", "hazel"];
 const CONDITION_OF = new Map<string, string>(DRIVERS.map((d) => [d.id, d.condition]));
@@ -60,8 +66,8 @@ function prng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (n: number) => Math.floor(next() * n);
-  const pick = <T,>(xs: readonly T[]) => xs[int(xs.length)]!;
-  const some = <T,>(xs: readonly T[], max: number) => [...new Set(Array.from({ length: int(max + 1) }, () => pick(xs)))];
+  const pick = <T>(xs: readonly T[]) => xs[int(xs.length)]!;
+  const some = <T>(xs: readonly T[], max: number) => [...new Set(Array.from({ length: int(max + 1) }, () => pick(xs)))];
   return { next, int, pick, some };
 }
 
@@ -85,7 +91,9 @@ function generate(n: number, seed: number): Generated[] {
         : typename === "Project"
           ? { dimension: "PROJECT_STATUS" as const, value: r.pick(PROJECT_STATUSES) }
           : null;
-    const kindSpecific = kindValue ? [`${kindValue.dimension === "RESOURCE_KIND" ? "resourceKind" : "projectStatus"}:${kindValue.value}`] : [`networkType:${r.pick(NETWORK_TYPES)}`];
+    const kindSpecific = kindValue
+      ? [`${kindValue.dimension === "RESOURCE_KIND" ? "resourceKind" : "projectStatus"}:${kindValue.value}`]
+      : [`networkType:${r.pick(NETWORK_TYPES)}`];
     const base = {
       id: `${partnerId}:${typename.toLowerCase()}:item-${String(i).padStart(3, "0")}`,
       typename,
@@ -106,7 +114,11 @@ function generate(n: number, seed: number): Generated[] {
       // Few distinct times, so that NEWEST has ties to break by id.
       updatedAt: new Date(Date.UTC(2026, 0, 1 + r.int(12))).toISOString(),
     };
-    return { item: { ...base, facets: facetsOf(base, kindSpecific) }, kindValue, words: new Set([...titleWords, ...bodyWords]) };
+    return {
+      item: { ...base, facets: facetsOf(base, kindSpecific) },
+      kindValue,
+      words: new Set([...titleWords, ...bodyWords]),
+    };
   });
 }
 
@@ -135,14 +147,18 @@ function matches(g: Generated, args: SearchArgs, except?: FacetDimension): boole
   const values = valuesOf(g);
   return FACET_DIMENSIONS.every((d) => {
     const selected = f[d.filter];
-    return d.dimension === except || !selected?.length || values[d.dimension].some((v) => (selected as string[]).includes(v));
+    return (
+      d.dimension === except || !selected?.length || values[d.dimension].some((v) => (selected as string[]).includes(v))
+    );
   });
 }
 
 function bruteFacets(items: Generated[], args: SearchArgs) {
   return FACET_DIMENSIONS.map((d) => {
     const counts = new Map<string, number>();
-    for (const g of items) if (matches(g, args, d.dimension)) for (const v of valuesOf(g)[d.dimension]) counts.set(v, (counts.get(v) ?? 0) + 1);
+    for (const g of items)
+      if (matches(g, args, d.dimension))
+        for (const v of valuesOf(g)[d.dimension]) counts.set(v, (counts.get(v) ?? 0) + 1);
     for (const v of (args.filter?.[d.filter] ?? []) as string[]) if (!counts.has(v)) counts.set(v, 0);
     const values = [...counts].map(([value, count]) => ({ value, count }));
     values.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
@@ -165,7 +181,8 @@ const UNIVERSE: Record<string, readonly string[]> = {
 
 function randomArgs(r: ReturnType<typeof prng>): SearchArgs {
   const filter: Record<string, string[]> = {};
-  for (const [field, values] of Object.entries(UNIVERSE)) if (r.next() < 0.3) filter[field] = r.some(values, 3).slice(0, 1 + r.int(3));
+  for (const [field, values] of Object.entries(UNIVERSE))
+    if (r.next() < 0.3) filter[field] = r.some(values, 3).slice(0, 1 + r.int(3));
   return parseSearchArgs({ query: r.next() < 0.4 ? r.pick(WORDS) : null, filter, first: 100 });
 }
 
@@ -174,8 +191,16 @@ const ITEMS = generate(300, 20261127);
 beforeAll(async () => {
   db = await openDatabase(await store(), KIND_PRISMA.catalogue.migrations, (o) => new PrismaClient(o));
   // Two pages, as the harvester writes them.
-  await upsertItems(db.sql, ITEMS.slice(0, 150).map((g) => g.item), new Date());
-  await upsertItems(db.sql, ITEMS.slice(150).map((g) => g.item), new Date());
+  await upsertItems(
+    db.sql,
+    ITEMS.slice(0, 150).map((g) => g.item),
+    new Date(),
+  );
+  await upsertItems(
+    db.sql,
+    ITEMS.slice(150).map((g) => g.item),
+    new Date(),
+  );
 });
 afterAll(async () => {
   await db?.close();
@@ -210,12 +235,16 @@ describe("facet counts against brute force", () => {
     expect(facets).toEqual(bruteFacets(ITEMS, args));
     const kind = facets.find((f) => f.dimension === "KIND")!;
     // NETWORK is not selected but is offered, counted among items with the topic.
-    expect(kind.values.find((v) => v.value === "NETWORK")?.count).toBe(ITEMS.filter((g) => g.item.typename === "Network" && g.item.topics.includes(TOPIC_IDS[0])).length);
+    expect(kind.values.find((v) => v.value === "NETWORK")?.count).toBe(
+      ITEMS.filter((g) => g.item.typename === "Network" && g.item.topics.includes(TOPIC_IDS[0])).length,
+    );
     const topic = facets.find((f) => f.dimension === "TOPIC")!;
     expect(topic.values.length).toBeGreaterThan(1);
     const { totalCount } = await search(db.sql, args);
     // KIND is single-valued: the selected kinds' counts add up to the total.
-    expect(kind.values.filter((v) => ["PROJECT", "RESOURCE"].includes(v.value)).reduce((n, v) => n + v.count, 0)).toBe(totalCount);
+    expect(kind.values.filter((v) => ["PROJECT", "RESOURCE"].includes(v.value)).reduce((n, v) => n + v.count, 0)).toBe(
+      totalCount,
+    );
   });
 
   it("list a selected value that matches nothing, with count 0", async () => {
@@ -244,13 +273,20 @@ describe("facet counts against brute force", () => {
 
   it("cost one statement", async () => {
     const before = db.statements.count;
-    await searchFacets(db.sql, parseSearchArgs({ query: "apple", filter: { topics: [TOPIC_IDS[0]], kinds: ["PROJECT"], settings: [SETTING_IDS[0]] } }));
+    await searchFacets(
+      db.sql,
+      parseSearchArgs({
+        query: "apple",
+        filter: { topics: [TOPIC_IDS[0]], kinds: ["PROJECT"], settings: [SETTING_IDS[0]] },
+      }),
+    );
     expect(db.statements.count - before).toBe(1);
   });
 });
 
 describe("sorting", () => {
-  const byNewest = (a: IndexedItem, b: IndexedItem) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || (a.id < b.id ? -1 : 1);
+  const byNewest = (a: IndexedItem, b: IndexedItem) =>
+    Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || (a.id < b.id ? -1 : 1);
   const byTitle = (a: IndexedItem, b: IndexedItem) => {
     const [x, y] = [a.title.toLowerCase(), b.title.toLowerCase()];
     return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1;
@@ -258,13 +294,26 @@ describe("sorting", () => {
 
   it("NEWEST: most recently updated first, ties by id, across pages", async () => {
     const ids = await allIds(parseSearchArgs({ sort: "NEWEST" }));
-    expect(ids).toEqual(ITEMS.map((g) => g.item).sort(byNewest).map((i) => i.id));
+    expect(ids).toEqual(
+      ITEMS.map((g) => g.item)
+        .sort(byNewest)
+        .map((i) => i.id),
+    );
   });
 
   it("TITLE: by title ignoring case, ties by id, across pages; with a query too", async () => {
-    expect(await allIds(parseSearchArgs({ sort: "TITLE" }))).toEqual(ITEMS.map((g) => g.item).sort(byTitle).map((i) => i.id));
+    expect(await allIds(parseSearchArgs({ sort: "TITLE" }))).toEqual(
+      ITEMS.map((g) => g.item)
+        .sort(byTitle)
+        .map((i) => i.id),
+    );
     const withQuery = await allIds(parseSearchArgs({ sort: "TITLE", query: "fig" }));
-    expect(withQuery).toEqual(ITEMS.filter((g) => g.words.has("fig")).map((g) => g.item).sort(byTitle).map((i) => i.id));
+    expect(withQuery).toEqual(
+      ITEMS.filter((g) => g.words.has("fig"))
+        .map((g) => g.item)
+        .sort(byTitle)
+        .map((i) => i.id),
+    );
   });
 
   it("RELEVANCE without a query is NEWEST", async () => {
@@ -282,8 +331,12 @@ describe("sorting", () => {
 
   it("refuses a cursor from the same search with another sort", async () => {
     const first = await search(db.sql, parseSearchArgs({ sort: "TITLE", first: 5 }));
-    await expect(search(db.sql, parseSearchArgs({ sort: "NEWEST", first: 5, after: first.endCursor }))).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", argumentPath: ["after"] } });
-    await expect(search(db.sql, parseSearchArgs({ first: 5, after: first.endCursor }))).rejects.toMatchObject({ extensions: { argumentPath: ["after"] } });
+    await expect(
+      search(db.sql, parseSearchArgs({ sort: "NEWEST", first: 5, after: first.endCursor })),
+    ).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", argumentPath: ["after"] } });
+    await expect(search(db.sql, parseSearchArgs({ first: 5, after: first.endCursor }))).rejects.toMatchObject({
+      extensions: { argumentPath: ["after"] },
+    });
     const second = await search(db.sql, parseSearchArgs({ sort: "TITLE", first: 5, after: first.endCursor }));
     expect(second.hits).toHaveLength(5);
   });
@@ -318,14 +371,30 @@ describe("ranking", () => {
       db.sql,
       [
         // The body item says the word twice: weight still puts the title first.
-        handMade("rank-a:project:body", "Project", { title: "Ward rota pilot", summary: "A pilot.", body: "We used a kaleidoscope. The kaleidoscope helped." }),
-        handMade("rank-b:project:title", "Project", { title: "Kaleidoscope rota pilot", summary: "A pilot.", body: "Nothing more." }),
-        handMade("rank-c:project:summary", "Project", { title: "Night rota pilot", summary: "A kaleidoscope pilot.", body: "Nothing more." }),
+        handMade("rank-a:project:body", "Project", {
+          title: "Ward rota pilot",
+          summary: "A pilot.",
+          body: "We used a kaleidoscope. The kaleidoscope helped.",
+        }),
+        handMade("rank-b:project:title", "Project", {
+          title: "Kaleidoscope rota pilot",
+          summary: "A pilot.",
+          body: "Nothing more.",
+        }),
+        handMade("rank-c:project:summary", "Project", {
+          title: "Night rota pilot",
+          summary: "A kaleidoscope pilot.",
+          body: "Nothing more.",
+        }),
       ],
       new Date(),
     );
     const page = await search(db.sql, parseSearchArgs({ query: "kaleidoscopes" }));
-    expect(page.hits.map((h) => h.id)).toEqual(["rank-b:project:title", "rank-c:project:summary", "rank-a:project:body"]);
+    expect(page.hits.map((h) => h.id)).toEqual([
+      "rank-b:project:title",
+      "rank-c:project:summary",
+      "rank-a:project:body",
+    ]);
   });
 });
 
@@ -333,17 +402,36 @@ describe("similar work", () => {
   const S = "sim-a:project:source";
   beforeAll(async () => {
     // Vocabulary the generated items never use, so that only these items can be similar to S.
-    const shared = { topics: ["duty-of-candour", "safety-culture"], drivers: ["national-bodies-together"], settings: ["system-wide"] };
+    const shared = {
+      topics: ["duty-of-candour", "safety-culture"],
+      drivers: ["national-bodies-together"],
+      settings: ["system-wide"],
+    };
     await upsertItems(
       db.sql,
       [
         handMade(S, "Project", { title: "Falls prevention huddles", ...shared }),
-        handMade("sim-b:project:two-topics", "Project", { title: "Something else", topics: ["duty-of-candour", "safety-culture", "maternal-care"] }),
-        handMade("sim-c:project:two-topics-too", "Project", { title: "Another thing", topics: ["safety-culture", "duty-of-candour"] }),
-        handMade("sim-b:project:driver-and-setting", "Project", { title: "Other work", drivers: ["national-bodies-together"], settings: ["system-wide"] }),
+        handMade("sim-b:project:two-topics", "Project", {
+          title: "Something else",
+          topics: ["duty-of-candour", "safety-culture", "maternal-care"],
+        }),
+        handMade("sim-c:project:two-topics-too", "Project", {
+          title: "Another thing",
+          topics: ["safety-culture", "duty-of-candour"],
+        }),
+        handMade("sim-b:project:driver-and-setting", "Project", {
+          title: "Other work",
+          drivers: ["national-bodies-together"],
+          settings: ["system-wide"],
+        }),
         handMade("sim-c:project:setting", "Project", { title: "Other work", settings: ["system-wide"] }),
         handMade("sim-d:project:word", "Project", { title: "Unrelated", body: "We held huddles every morning." }),
-        handMade("sim-d:project:nothing", "Project", { title: "Unrelated", topics: ["leadership"], drivers: ["local-control"], settings: ["social-care"] }),
+        handMade("sim-d:project:nothing", "Project", {
+          title: "Unrelated",
+          topics: ["leadership"],
+          drivers: ["local-control"],
+          settings: ["social-care"],
+        }),
         handMade("sim-e:resource:everything", "Resource", { title: "Falls prevention huddles", ...shared }),
       ],
       new Date(),
@@ -369,11 +457,23 @@ describe("similar work", () => {
   it("answers a batch of keys in one statement, each with its own limit", async () => {
     const loader = similarLoader(db.sql);
     const before = db.statements.count;
-    const ids = ITEMS.filter((g) => g.item.typename === "Project").slice(0, 25).map((g) => g.item.id);
-    const [source, sourceTwo, ...rest] = await Promise.all([loader.load({ id: S, first: 2 }), loader.load({ id: S, first: 4 }), ...ids.map((id) => loader.load({ id, first: 3 })), loader.load({ id: "no:project:such", first: 5 })]);
+    const ids = ITEMS.filter((g) => g.item.typename === "Project")
+      .slice(0, 25)
+      .map((g) => g.item.id);
+    const [source, sourceTwo, ...rest] = await Promise.all([
+      loader.load({ id: S, first: 2 }),
+      loader.load({ id: S, first: 4 }),
+      ...ids.map((id) => loader.load({ id, first: 3 })),
+      loader.load({ id: "no:project:such", first: 5 }),
+    ]);
     expect(db.statements.count - before).toBe(1);
     expect(source!.map((h) => h.id)).toEqual(["sim-b:project:two-topics", "sim-c:project:two-topics-too"]);
-    expect(sourceTwo!.map((h) => h.id)).toEqual(["sim-b:project:two-topics", "sim-c:project:two-topics-too", "sim-b:project:driver-and-setting", "sim-c:project:setting"]);
+    expect(sourceTwo!.map((h) => h.id)).toEqual([
+      "sim-b:project:two-topics",
+      "sim-c:project:two-topics-too",
+      "sim-b:project:driver-and-setting",
+      "sim-c:project:setting",
+    ]);
     expect(rest.pop()).toEqual([]);
     rest.forEach((hits, i) => {
       expect(hits.length).toBe(3);

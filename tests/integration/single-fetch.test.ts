@@ -13,12 +13,21 @@ let plain: RunningServer & BuiltGateway;
 const ids: Record<"project" | "resource" | "network", string> = { project: "", resource: "", network: "" };
 
 beforeAll(async () => {
-  sys = await startSystem({ only: (p) => ["essex-cc", "improvement-hub", "slpsc", "national-catalogue"].includes(p.id) });
+  sys = await startSystem({
+    only: (p) => ["essex-cc", "improvement-hub", "slpsc", "national-catalogue"].includes(p.id),
+  });
   plain = await sys.startGateway({ singleFetch: false });
   expect(plain.shortcut).toBeUndefined();
   // One item of each kind, found as a client would.
-  for (const [kind, key] of [["PROJECT", "project"], ["RESOURCE", "resource"], ["NETWORK", "network"]] as const) {
-    const { body } = await sys.query(`query($k: [ItemKind!]) { search(filter: { kinds: $k }, first: 1) { edges { node { id } } } }`, { k: [kind] });
+  for (const [kind, key] of [
+    ["PROJECT", "project"],
+    ["RESOURCE", "resource"],
+    ["NETWORK", "network"],
+  ] as const) {
+    const { body } = await sys.query(
+      `query($k: [ItemKind!]) { search(filter: { kinds: $k }, first: 1) { edges { node { id } } } }`,
+      { k: [kind] },
+    );
     ids[key] = body.data.search.edges[0].node.id;
     expect(ids[key]).toBeTruthy();
   }
@@ -34,11 +43,19 @@ interface Answer {
 
 async function send(url: string, body: string, headers: Record<string, string>): Promise<Answer> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
-  return { status: res.status, contentType: res.headers.get("content-type"), cacheControl: res.headers.get("cache-control"), text: await res.text() };
+  return {
+    status: res.status,
+    contentType: res.headers.get("content-type"),
+    cacheControl: res.headers.get("cache-control"),
+    text: await res.text(),
+  };
 }
 
 /** The same request to both gateways (once planned): both answers must be identical. Returns it and which path the shortcut took. */
-async function both(request: unknown, headers: Record<string, string> = {}): Promise<Answer & { path: "shortcut" | "apollo" | "handed over" }> {
+async function both(
+  request: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer & { path: "shortcut" | "apollo" | "handed over" }> {
   const body = typeof request === "string" ? request : JSON.stringify(request);
   await send(sys.gatewayUrl, body, headers);
   const before = { ...sys.gateway.shortcut!.counts };
@@ -46,7 +63,8 @@ async function both(request: unknown, headers: Record<string, string> = {}): Pro
   const after = sys.gateway.shortcut!.counts;
   const without = await send(plain.url, body, headers);
   expect(withShortcut).toEqual(without);
-  const path = after.answered > before.answered ? "shortcut" : after.handedOver > before.handedOver ? "handed over" : "apollo";
+  const path =
+    after.answered > before.answered ? "shortcut" : after.handedOver > before.handedOver ? "handed over" : "apollo";
   return { ...withShortcut, path };
 }
 
@@ -56,7 +74,10 @@ const PROJECT_PAGE = `query Page($id: ID!) { projectFromOwner(id: $id) { id titl
 
 describe("the single-fetch shortcut", () => {
   it("leaves a document the gateway has not planned to Apollo, which plans it, and answers the next request", async () => {
-    const body = JSON.stringify({ query: `query First($id: ID!) { projectFromOwner(id: $id) { id status } }`, variables: { id: ids.project } });
+    const body = JSON.stringify({
+      query: `query First($id: ID!) { projectFromOwner(id: $id) { id status } }`,
+      variables: { id: ids.project },
+    });
     const counts = sys.gateway.shortcut!.counts;
     const before = { ...counts };
     const first = await send(sys.gatewayUrl, body, {});
@@ -73,17 +94,26 @@ describe("the single-fetch shortcut", () => {
     expect(page.status).toBe(200);
     expect(JSON.parse(page.text).data.projectFromOwner.id).toBe(ids.project);
 
-    const resource = await both({ query: `query($id: ID!) { resourceFromOwner(id: $id) { id title kind url } }`, variables: { id: ids.resource } });
+    const resource = await both({
+      query: `query($id: ID!) { resourceFromOwner(id: $id) { id title kind url } }`,
+      variables: { id: ids.resource },
+    });
     expect(resource.path).toBe("shortcut");
     expect(JSON.parse(resource.text).data.resourceFromOwner.id).toBe(ids.resource);
 
-    const network = await both({ query: `query($id: ID!, $n: Int) { networkFromOwner(id: $id) { id title members(first: $n) { name } } }`, variables: { id: ids.network, n: 3 } });
+    const network = await both({
+      query: `query($id: ID!, $n: Int) { networkFromOwner(id: $id) { id title members(first: $n) { name } } }`,
+      variables: { id: ids.network, n: 3 },
+    });
     expect(network.path).toBe("shortcut");
     expect(JSON.parse(network.text).data.networkFromOwner.members.length).toBeLessThanOrEqual(3);
   });
 
   it("answers in the media type Apollo negotiates, whatever the Accept header", async () => {
-    const request = { query: `query($id: ID!) { projectFromOwner(id: $id) { id title } }`, variables: { id: ids.project } };
+    const request = {
+      query: `query($id: ID!) { projectFromOwner(id: $id) { id title } }`,
+      variables: { id: ids.project },
+    };
     const modern = "application/graphql-response+json; charset=utf-8";
     const legacy = "application/json; charset=utf-8";
     for (const [accept, type] of [
@@ -108,19 +138,31 @@ describe("the single-fetch shortcut", () => {
     expect(JSON.parse(a.text).data).toEqual({ resourceFromOwner: { title: expect.any(String) } });
     // Without a name, or with one the document lacks: the client's mistake, said as such (not a 500).
     for (const operationName of [undefined, "C"]) {
-      const unnamed = await both({ query: doc, operationName, variables: { id: ids.resource } }, { accept: "application/graphql-response+json" });
+      const unnamed = await both(
+        { query: doc, operationName, variables: { id: ids.resource } },
+        { accept: "application/graphql-response+json" },
+      );
       expect(unnamed.status).toBe(400);
-      expect(JSON.parse(unnamed.text).errors[0]).toMatchObject({ message: expect.stringContaining("A, B"), extensions: { code: "OPERATION_RESOLUTION_FAILURE" } });
+      expect(JSON.parse(unnamed.text).errors[0]).toMatchObject({
+        message: expect.stringContaining("A, B"),
+        extensions: { code: "OPERATION_RESOLUTION_FAILURE" },
+      });
     }
   });
 
   it("leaves reads that need several fetches, or a changed fetch, to Apollo", async () => {
     // The project's network lives in the networks partner: two fetches.
-    const twoHops = await both({ query: `query($id: ID!) { projectFromOwner(id: $id) { title network { title } } }`, variables: { id: ids.project } });
+    const twoHops = await both({
+      query: `query($id: ID!) { projectFromOwner(id: $id) { title network { title } } }`,
+      variables: { id: ids.project },
+    });
     expect(twoHops.path).toBe("apollo");
     expect(twoHops.status).toBe(200);
     // A fragment: the planner inlines it, so the fetch is not the client's document.
-    const fragment = await both({ query: `query($id: ID!) { projectFromOwner(id: $id) { ...P } } fragment P on Project { title }`, variables: { id: ids.project } });
+    const fragment = await both({
+      query: `query($id: ID!) { projectFromOwner(id: $id) { ...P } } fragment P on Project { title }`,
+      variables: { id: ids.project },
+    });
     expect(fragment.path).toBe("apollo");
   });
 
@@ -144,19 +186,28 @@ describe("the single-fetch shortcut", () => {
       expect(JSON.parse(answer.text).errors.length).toBeGreaterThan(0);
     }
     // A bad token: 401 from both, whatever the document.
-    const badToken = await both({ query: members, variables: { id: ids.network, n: 1 } }, { authorization: "Bearer not-a-token" });
+    const badToken = await both(
+      { query: members, variables: { id: ids.network, n: 1 } },
+      { authorization: "Bearer not-a-token" },
+    );
     expect(badToken.status).toBe(401);
   });
 
   it("hands a fetch that answered errors to Apollo, which words them without asking the partner again", async () => {
     // Routed to a partner that does not exist: the data source answers with an error.
-    const unknown = await both({ query: `query($id: ID!) { projectFromOwner(id: $id) { title } }`, variables: { id: ids.project.replace(/^[^:]+/, "nobody") } });
+    const unknown = await both({
+      query: `query($id: ID!) { projectFromOwner(id: $id) { title } }`,
+      variables: { id: ids.project.replace(/^[^:]+/, "nobody") },
+    });
     expect(unknown.path).toBe("handed over");
     expect(JSON.parse(unknown.text).errors[0].extensions.code).toBe("UNKNOWN_PARTNER");
 
     // The partner itself refuses an argument: it is asked once through the shortcut, as without it.
     const partner = sys.partners.get("essex-cc")!;
-    const bad = { query: `query($id: ID!) { projectFromOwner(id: $id) { measures { spc(phaseStarts: ["not a date"]) { status } } } }`, variables: { id: ids.project } };
+    const bad = {
+      query: `query($id: ID!) { projectFromOwner(id: $id) { measures { spc(phaseStarts: ["not a date"]) { status } } } }`,
+      variables: { id: ids.project },
+    };
     await send(sys.gatewayUrl, JSON.stringify(bad), {});
     const count = async (url: string) => {
       const before = partner.db.statements.count;
@@ -172,9 +223,14 @@ describe("the single-fetch shortcut", () => {
   });
 
   it("leaves batches to Apollo, whose operations share one context: each gets its own answer", async () => {
-    const [shortcut, noShortcut] = await Promise.all([sys.startGateway({ edge: { HTTP_BATCH_MAX: 2 } }), sys.startGateway({ edge: { HTTP_BATCH_MAX: 2 }, singleFetch: false })]);
+    const [shortcut, noShortcut] = await Promise.all([
+      sys.startGateway({ edge: { HTTP_BATCH_MAX: 2 } }),
+      sys.startGateway({ edge: { HTTP_BATCH_MAX: 2 }, singleFetch: false }),
+    ]);
     const query = `query($id: ID!) { projectFromOwner(id: $id) { title } }`;
-    const batch = JSON.stringify(["nobody", "noone"].map((partner) => ({ query, variables: { id: ids.project.replace(/^[^:]+/, partner) } })));
+    const batch = JSON.stringify(
+      ["nobody", "noone"].map((partner) => ({ query, variables: { id: ids.project.replace(/^[^:]+/, partner) } })),
+    );
     await send(shortcut.url, batch, {});
     const before = { ...shortcut.shortcut!.counts };
     const [a, b] = [await send(shortcut.url, batch, {}), await send(noShortcut.url, batch, {})];
@@ -186,16 +242,28 @@ describe("the single-fetch shortcut", () => {
   });
 
   it("answers a partner that is down as the gateway does", async () => {
-    const request = { query: `query($id: ID!) { resourceFromOwner(id: $id) { title } }`, variables: { id: ids.resource } };
+    const request = {
+      query: `query($id: ID!) { resourceFromOwner(id: $id) { title } }`,
+      variables: { id: ids.resource },
+    };
     await send(sys.gatewayUrl, JSON.stringify(request), {});
     await sys.stopPartner("improvement-hub");
     // The first call may meet a kept-alive socket the partner closed ("socket hang up") rather than a
     // refused connection, so the two gateways' messages can differ: everything else must not.
     const before = sys.gateway.shortcut!.counts.handedOver;
-    const [down, plainDown] = await Promise.all([send(sys.gatewayUrl, JSON.stringify(request), {}), send(plain.url, JSON.stringify(request), {})]);
+    const [down, plainDown] = await Promise.all([
+      send(sys.gatewayUrl, JSON.stringify(request), {}),
+      send(plain.url, JSON.stringify(request), {}),
+    ]);
     expect(sys.gateway.shortcut!.counts.handedOver).toBe(before + 1);
-    const shape = (a: Answer) => ({ ...a, text: JSON.parse(a.text.replace(/unreachable \([^)]*\)/g, "unreachable (...)")) });
+    const shape = (a: Answer) => ({
+      ...a,
+      text: JSON.parse(a.text.replace(/unreachable \([^)]*\)/g, "unreachable (...)")),
+    });
     expect(shape(down)).toEqual(shape(plainDown));
-    expect(shape(down).text).toMatchObject({ data: { resourceFromOwner: null }, errors: [{ extensions: { code: "PARTNER_UNAVAILABLE", partner: "improvement-hub" } }] });
+    expect(shape(down).text).toMatchObject({
+      data: { resourceFromOwner: null },
+      errors: [{ extensions: { code: "PARTNER_UNAVAILABLE", partner: "improvement-hub" } }],
+    });
   });
 });

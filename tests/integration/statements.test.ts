@@ -31,7 +31,10 @@ beforeAll(async () => {
         unit: "count",
         improvement: "DECREASE",
         illustrative: true,
-        points: Array.from({ length: 12 }, (_, k) => ({ date: `2026-${String(k + 1).padStart(2, "0")}-01`, value: k + m + i })),
+        points: Array.from({ length: 12 }, (_, k) => ({
+          date: `2026-${String(k + 1).padStart(2, "0")}-01`,
+          value: k + m + i,
+        })),
       })),
     }),
   );
@@ -78,6 +81,10 @@ describe("statements per request", () => {
     expect(small["essex-cc"]).toBeLessThanOrEqual(4); // projects, measures, points, resource links
     expect(small["national-catalogue"]).toBeLessThanOrEqual(4); // search page + count (+ entity lookups)
     expect(small["slpsc"]! + small["pic-networks"]!).toBeLessThanOrEqual(4);
-    console.log("statements per request by partner (page of 5 / page of 50):", JSON.stringify(small), JSON.stringify(large));
+    console.log(
+      "statements per request by partner (page of 5 / page of 50):",
+      JSON.stringify(small),
+      JSON.stringify(large),
+    );
   });
 });

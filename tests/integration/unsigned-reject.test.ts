@@ -7,7 +7,11 @@ import { startSystem, type TestSystem } from "../support/system.ts";
 let sys: TestSystem;
 
 beforeAll(async () => {
-  sys = await startSystem({ only: (p) => ["improvement-hub", "national-catalogue"].includes(p.id), unsigned: "reject", schemaChecks: true });
+  sys = await startSystem({
+    only: (p) => ["improvement-hub", "national-catalogue"].includes(p.id),
+    unsigned: "reject",
+    schemaChecks: true,
+  });
 }, 120_000);
 afterAll(async () => {
   await sys?.close();
@@ -18,7 +22,9 @@ describe("partners that reject unsigned requests", () => {
     const res = await fetch(sys.partners.get("improvement-hub")!.url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: `{ resourceFromOwner(id: "improvement-hub:resource:nhsi-improvement-hub") { title } }` }),
+      body: JSON.stringify({
+        query: `{ resourceFromOwner(id: "improvement-hub:resource:nhsi-improvement-hub") { title } }`,
+      }),
     });
     expect(res.status).toBe(401);
     const body = (await res.json()) as any;

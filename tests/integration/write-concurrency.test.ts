@@ -32,8 +32,20 @@ const PROJECT = `${PARTNER}:project:care-home-safety`;
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const keys = generateDevKeys();
 const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
-const EDITOR: UserIdentity = { kind: "user", issuer: "test-idp", user: "eve", organisation: PARTNER, roles: ["editor"] };
-const TEAM: UserIdentity = { kind: "user", issuer: "test-idp", user: "tam", organisation: "bridgewater", roles: ["viewer"] };
+const EDITOR: UserIdentity = {
+  kind: "user",
+  issuer: "test-idp",
+  user: "eve",
+  organisation: PARTNER,
+  roles: ["editor"],
+};
+const TEAM: UserIdentity = {
+  kind: "user",
+  issuer: "test-idp",
+  user: "tam",
+  organisation: "bridgewater",
+  roles: ["viewer"],
+};
 
 const key = () => `conc-${randomUUID()}`;
 const dayOf = (n: number) => new Date(Date.UTC(2021, 0, 1 + n)).toISOString().slice(0, 10);
@@ -45,7 +57,11 @@ const agent = new Agent({ keepAlive: true, maxSockets: 100 });
 
 async function call(url: string, as: UserIdentity, query: string, variables: Record<string, unknown>): Promise<any> {
   const body = JSON.stringify({ query, variables });
-  const headers = { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), [IDENTITY_HEADER]: await signer.sign(as, PARTNER) };
+  const headers = {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(body)),
+    [IDENTITY_HEADER]: await signer.sign(as, PARTNER),
+  };
   return new Promise((resolve, reject) => {
     const req = request(url, { method: "POST", headers, agent }, (res) => {
       let text = "";
@@ -94,7 +110,11 @@ describe("1,000 concurrent recordMeasurements calls", { timeout: 120_000 }, () =
     const url = partner.url;
     await ok(url, EDITOR, ADD_TEAM, { projectId: PROJECT, key: key() });
     const measures: string[] = [];
-    for (let m = 0; m < 4; m++) measures.push((await ok(url, EDITOR, ADD_MEASURE, { projectId: PROJECT, name: `Concurrent ${m}`, key: key() })).addMeasure.measure.id);
+    for (let m = 0; m < 4; m++)
+      measures.push(
+        (await ok(url, EDITOR, ADD_MEASURE, { projectId: PROJECT, name: `Concurrent ${m}`, key: key() })).addMeasure
+          .measure.id,
+      );
 
     // 700 distinct calls. Call i writes days i and i+4 of measure i % 4, so call i+4 writes day i+4
     // of the same measure again: overlapping writes of different calls are upserts, not duplicates.
@@ -127,7 +147,9 @@ describe("1,000 concurrent recordMeasurements calls", { timeout: 120_000 }, () =
     expect(sends).toHaveLength(1000);
 
     const started = Date.now();
-    const answers = await Promise.all(sends.map(async (i) => ({ i, body: await call(url, ops[i]!.as, RECORD, ops[i]!.variables) })));
+    const answers = await Promise.all(
+      sends.map(async (i) => ({ i, body: await call(url, ops[i]!.as, RECORD, ops[i]!.variables) })),
+    );
     const burstMs = Date.now() - started;
 
     const byOp = new Map<number, unknown[]>();
@@ -148,7 +170,8 @@ describe("1,000 concurrent recordMeasurements calls", { timeout: 120_000 }, () =
     const rows = await prisma.dataPoint.findMany({ where: { measureId: { in: measures } } });
     expect(rows.length).toBe(before);
     expect(rows.length).toBe(intended.size);
-    for (const r of rows) expect(intended.get(`${r.measureId}|${r.date.toISOString().slice(0, 10)}`)).toContain(r.value);
+    for (const r of rows)
+      expect(intended.get(`${r.measureId}|${r.date.toISOString().slice(0, 10)}`)).toContain(r.value);
     // Each row was inserted by exactly one call; every other write to it was a replacement.
     const inserted = [...byOp.values()].reduce((sum, copies) => sum + (copies[0] as { inserted: number }).inserted, 0);
     expect(inserted).toBe(intended.size);
@@ -156,12 +179,24 @@ describe("1,000 concurrent recordMeasurements calls", { timeout: 120_000 }, () =
     // The per-measure series analysis reads (kept by a trigger) lists exactly these rows, in order,
     // although the writes to each measure raced one another.
     const series = await prisma.measureSeries.findMany({ where: { measureId: { in: measures } } });
-    const expected: Record<string, { date: string; value: number; note: string | null; numerator: number | null; denominator: number | null }[]> = {};
-    for (const r of [...rows].sort((a, b) => a.date.getTime() - b.date.getTime())) (expected[r.measureId] ??= []).push({ date: r.date.toISOString().slice(0, 10), value: r.value, note: r.note, numerator: r.numerator, denominator: r.denominator });
+    const expected: Record<
+      string,
+      { date: string; value: number; note: string | null; numerator: number | null; denominator: number | null }[]
+    > = {};
+    for (const r of [...rows].sort((a, b) => a.date.getTime() - b.date.getTime()))
+      (expected[r.measureId] ??= []).push({
+        date: r.date.toISOString().slice(0, 10),
+        value: r.value,
+        note: r.note,
+        numerator: r.numerator,
+        denominator: r.denominator,
+      });
     expect(Object.fromEntries(series.map((s) => [s.measureId, decodeSeries(s.points)]))).toEqual(expected);
 
     const keysSent = ops.map((o) => o.variables.key);
-    expect(await prisma.auditEntry.count({ where: { mutation: "recordMeasurements", idempotencyKey: { in: keysSent } } })).toBe(DISTINCT);
+    expect(
+      await prisma.auditEntry.count({ where: { mutation: "recordMeasurements", idempotencyKey: { in: keysSent } } }),
+    ).toBe(DISTINCT);
     expect(await prisma.writeReceipt.count({ where: { mutation: "recordMeasurements" } })).toBe(DISTINCT);
     console.info(`1,000 calls (${DISTINCT} distinct) in ${burstMs} ms: ${rows.length} rows, ${DISTINCT} audit entries`);
   });
@@ -238,13 +273,19 @@ describe("a partner killed in the middle of a batch write", { timeout: 120_000 }
 
   /** Counts in the partner's database, opened directly while no partner process runs. */
   async function countsFor(measureId: string, batchKey: string) {
-    const db = await openDatabase({ kind: "embedded", dataDir: join(dataDir, PARTNER) }, KIND_PRISMA.projects.migrations, (o) => new ProjectsClient(o));
+    const db = await openDatabase(
+      { kind: "embedded", dataDir: join(dataDir, PARTNER) },
+      KIND_PRISMA.projects.migrations,
+      (o) => new ProjectsClient(o),
+    );
     try {
       const prisma = db.prisma as PrismaClient;
       return {
         points: await prisma.dataPoint.count({ where: { measureId } }),
         // What analysis reads: the trigger-kept series, all or nothing with the points.
-        series: decodeSeries((await prisma.measureSeries.findUnique({ where: { measureId } }))?.points ?? '{"d":[],"v":[],"n":null}').length,
+        series: decodeSeries(
+          (await prisma.measureSeries.findUnique({ where: { measureId } }))?.points ?? '{"d":[],"v":[],"n":null}',
+        ).length,
         audit: await prisma.auditEntry.count({ where: { idempotencyKey: batchKey } }),
         // A receipt's key names the user and the client's key (subgraphs/shared/writes.ts).
         receipts: await prisma.writeReceipt.count({ where: { key: { contains: batchKey } } }),
@@ -255,10 +296,15 @@ describe("a partner killed in the middle of a batch write", { timeout: 120_000 }
   }
 
   it("leaves the whole batch or none of it, and serves a retry after restart", async () => {
-    const points = Array.from({ length: 1000 }, (_, i) => ({ date: dayOf(i), value: i / 7, note: i % 10 ? undefined : `point ${i}` }));
+    const points = Array.from({ length: 1000 }, (_, i) => ({
+      date: dayOf(i),
+      value: i / 7,
+      note: i % 10 ? undefined : `point ${i}`,
+    }));
     let url = await proc.start();
 
-    const warmUp = (await ok(url, EDITOR, ADD_MEASURE, { projectId: PROJECT, name: "Warm-up", key: key() })).addMeasure.measure.id;
+    const warmUp = (await ok(url, EDITOR, ADD_MEASURE, { projectId: PROJECT, name: "Warm-up", key: key() })).addMeasure
+      .measure.id;
     await ok(url, EDITOR, RECORD, { projectId: PROJECT, measureId: warmUp, points, key: key() });
 
     const outcomes: { delayMs: number; batchMs: number; points: number; measureId: string; batchKey: string }[] = [];
@@ -268,10 +314,17 @@ describe("a partner killed in the middle of a batch write", { timeout: 120_000 }
     const slots = [0.05, 0.3, 0.6];
     for (const slot of slots) {
       const t0 = Date.now();
-      await ok(url, EDITOR, RECORD, { projectId: PROJECT, measureId: warmUp, points: points.map((p) => ({ ...p, value: slot })), key: key() });
+      await ok(url, EDITOR, RECORD, {
+        projectId: PROJECT,
+        measureId: warmUp,
+        points: points.map((p) => ({ ...p, value: slot })),
+        key: key(),
+      });
       const batchMs = Math.max(Date.now() - t0, 20);
 
-      const measureId = (await ok(url, EDITOR, ADD_MEASURE, { projectId: PROJECT, name: `Killed at ${slot}`, key: key() })).addMeasure.measure.id;
+      const measureId = (
+        await ok(url, EDITOR, ADD_MEASURE, { projectId: PROJECT, name: `Killed at ${slot}`, key: key() })
+      ).addMeasure.measure.id;
       const batchKey = key();
       const variables = { projectId: PROJECT, measureId, points, key: batchKey };
       const delayMs = Math.round((slot + Math.random() * 0.15) * batchMs);
@@ -294,7 +347,10 @@ describe("a partner killed in the middle of a batch write", { timeout: 120_000 }
       expect(retried.recordMeasurements.written).toBe(1000);
     }
     await proc.kill();
-    for (const { measureId, batchKey } of outcomes) expect(await countsFor(measureId, batchKey)).toEqual({ points: 1000, series: 1000, audit: 1, receipts: 1 });
-    console.info(`SIGKILL during a 1,000-point batch: ${outcomes.map((o) => `at ${o.delayMs} ms of ~${o.batchMs} ms → ${o.points} points`).join("; ")}`);
+    for (const { measureId, batchKey } of outcomes)
+      expect(await countsFor(measureId, batchKey)).toEqual({ points: 1000, series: 1000, audit: 1, receipts: 1 });
+    console.info(
+      `SIGKILL during a 1,000-point batch: ${outcomes.map((o) => `at ${o.delayMs} ms of ~${o.batchMs} ms → ${o.points} points`).join("; ")}`,
+    );
   });
 });

@@ -19,7 +19,8 @@ const ACADEMY = "leadership-academy:resource:aspire-together";
 
 beforeAll(async () => {
   sys = await startSystem({
-    only: (p) => ["slpsc", "maternity-cop", "improvement-hub", "leadership-academy", "national-catalogue"].includes(p.id),
+    only: (p) =>
+      ["slpsc", "maternity-cop", "improvement-hub", "leadership-academy", "national-catalogue"].includes(p.id),
   });
   // slpsc runs a networks partner (slpsc) and a projects partner (maternity-cop).
   slpscEditor = await sys.token({ user: "sol", organisation: "slpsc", roles: ["editor"] });
@@ -31,7 +32,10 @@ afterAll(async () => {
 
 const key = () => `test-${randomUUID()}`;
 const count = (partner: string, table: string) =>
-  sys.partners.get(partner)!.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}"`).then((rows) => Number(rows[0]!.n));
+  sys.partners
+    .get(partner)!
+    .db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}"`)
+    .then((rows) => Number(rows[0]!.n));
 
 describe("one request writes to one partner, across kinds", () => {
   const BOTH = `mutation($network: CreateNetworkInput!, $project: CreateProjectInput!, $k1: String!, $k2: String!) {
@@ -41,15 +45,30 @@ describe("one request writes to one partner, across kinds", () => {
   const network = { title: "Maternity safety champions", type: "COMMUNITY_OF_PRACTICE" };
 
   it("refuses createNetwork with a failing createProject before writing the network", async () => {
-    const before = { networks: await count("slpsc", "Network"), receipts: await count("slpsc", "WriteReceipt"), projects: await count("maternity-cop", "Project") };
+    const before = {
+      networks: await count("slpsc", "Network"),
+      receipts: await count("slpsc", "WriteReceipt"),
+      projects: await count("maternity-cop", "Project"),
+    };
     // The project's input is invalid (an empty title): the partner would refuse it after the network was written.
-    const { status, body } = await sys.queryAs(slpscEditor, BOTH, { network, project: { title: "", aim: "x" }, k1: key(), k2: key() });
+    const { status, body } = await sys.queryAs(slpscEditor, BOTH, {
+      network,
+      project: { title: "", aim: "x" },
+      k1: key(),
+      k2: key(),
+    });
     expect(status).toBe(400);
     expect(body.data ?? null).toBeNull();
     expect(body.errors).toHaveLength(1);
     expect(body.errors[0]).toMatchObject({ path: ["createProject"], extensions: { code: "WRITE_SPANS_PARTNERS" } });
-    expect(body.errors[0].message).toMatch(/createNetwork writes to a networks partner and createProject to a projects partner/);
-    expect({ networks: await count("slpsc", "Network"), receipts: await count("slpsc", "WriteReceipt"), projects: await count("maternity-cop", "Project") }).toEqual(before);
+    expect(body.errors[0].message).toMatch(
+      /createNetwork writes to a networks partner and createProject to a projects partner/,
+    );
+    expect({
+      networks: await count("slpsc", "Network"),
+      receipts: await count("slpsc", "WriteReceipt"),
+      projects: await count("maternity-cop", "Project"),
+    }).toEqual(before);
   });
 
   it("refuses the pair even when both would succeed, with the alias of the offending field", async () => {
@@ -75,7 +94,11 @@ describe("one request writes to one partner, across kinds", () => {
     expect(body.errors).toBeUndefined();
     expect(body.data.a.id).toMatch(/^slpsc:network:/);
     expect(body.data.b.id).toMatch(/^slpsc:network:/);
-    const alone = await sys.queryAs(slpscEditor, `mutation($k: String!) { createProject(input: { title: "Alone", aim: "An aim" }, idempotencyKey: $k) { id } }`, { k: key() });
+    const alone = await sys.queryAs(
+      slpscEditor,
+      `mutation($k: String!) { createProject(input: { title: "Alone", aim: "An aim" }, idempotencyKey: $k) { id } }`,
+      { k: key() },
+    );
     expect(alone.body.data.createProject.id).toMatch(/^maternity-cop:project:/);
   });
 });
@@ -90,12 +113,20 @@ describe("reads may span partners", () => {
     expect(body.data.second).toMatchObject({ id: ACADEMY, title: expect.any(String) });
     expect(Object.keys(body.data)).toEqual(["first", "second"]);
     const apollo = await sys.startGateway({ singleFetch: false });
-    const res = await fetch(apollo.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: TWO, variables: { a: HUB, b: ACADEMY } }) });
+    const res = await fetch(apollo.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: TWO, variables: { a: HUB, b: ACADEMY } }),
+    });
     expect(await res.json()).toEqual(body);
   });
 
   it("keeps the caller's view per owner: a draft is read by its organisation only, beside another partner's item", async () => {
-    const created = await sys.queryAs(hubEditor, `mutation($k: String!) { createResource(input: { title: "Draft beside", kind: GUIDE }, idempotencyKey: $k) { id } }`, { k: key() });
+    const created = await sys.queryAs(
+      hubEditor,
+      `mutation($k: String!) { createResource(input: { title: "Draft beside", kind: GUIDE }, idempotencyKey: $k) { id } }`,
+      { k: key() },
+    );
     const draft = created.body.data.createResource.id;
     const mine = await sys.queryAs(hubEditor, TWO, { a: draft, b: ACADEMY });
     expect(mine.body.data.first.id).toBe(draft);
@@ -106,7 +137,13 @@ describe("reads may span partners", () => {
 });
 
 describe("the national catalogue's own key", () => {
-  const post = async (signer: IdentitySigner, identity: Identity, partner: string, query: string, variables: Record<string, unknown> = {}) => {
+  const post = async (
+    signer: IdentitySigner,
+    identity: Identity,
+    partner: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ) => {
     const res = await fetch(sys.partners.get(partner)!.url, {
       method: "POST",
       headers: { "content-type": "application/json", ...(await signer.headers(identity, partner)) },
@@ -115,10 +152,19 @@ describe("the national catalogue's own key", () => {
     return { status: res.status, body: (await res.json()) as any };
   };
   const harvest: Identity = { kind: "service", service: "harvest" };
-  const editor: Identity = { kind: "user", issuer: "dev-tokens", user: "amira", organisation: "nhs-england", roles: ["editor"] };
+  const editor: Identity = {
+    kind: "user",
+    issuer: "dev-tokens",
+    user: "amira",
+    organisation: "nhs-england",
+    roles: ["editor"],
+  };
 
   it("reads change feeds and the SDL", async () => {
-    const feed = await post(sys.catalogueSigner, harvest, "improvement-hub", FEED_QUERY.resources.query, { after: null, first: 5 });
+    const feed = await post(sys.catalogueSigner, harvest, "improvement-hub", FEED_QUERY.resources.query, {
+      after: null,
+      first: 5,
+    });
     expect(feed.body.errors).toBeUndefined();
     expect(feed.body.data.resourceFeed.entries.length).toBeGreaterThan(0);
     const sdl = await post(sys.catalogueSigner, harvest, "improvement-hub", `{ _service { sdl } }`);
@@ -126,22 +172,44 @@ describe("the national catalogue's own key", () => {
   });
 
   it("lists versions and reads items back for reconciliation, published ones only", async () => {
-    const created = await sys.queryAs(hubEditor, `mutation($k: String!) { createResource(input: { title: "Draft the catalogue must not see", kind: GUIDE }, idempotencyKey: $k) { id } }`, { k: key() });
+    const created = await sys.queryAs(
+      hubEditor,
+      `mutation($k: String!) { createResource(input: { title: "Draft the catalogue must not see", kind: GUIDE }, idempotencyKey: $k) { id } }`,
+      { k: key() },
+    );
     const draft = created.body.data.createResource.id;
-    const versions = await post(sys.catalogueSigner, harvest, "improvement-hub", `{ resourceVersions(first: 500) { entries { id version } } }`);
+    const versions = await post(
+      sys.catalogueSigner,
+      harvest,
+      "improvement-hub",
+      `{ resourceVersions(first: 500) { entries { id version } } }`,
+    );
     expect(versions.body.errors).toBeUndefined();
     const listed = versions.body.data.resourceVersions.entries.map((e: any) => e.id);
     expect(listed).toContain(HUB);
     expect(listed).not.toContain(draft);
-    const read = await post(sys.catalogueSigner, harvest, "improvement-hub", `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resource { id title } } }`, {
-      r: [{ __typename: "Resource", id: HUB }, { __typename: "Resource", id: draft }],
-    });
+    const read = await post(
+      sys.catalogueSigner,
+      harvest,
+      "improvement-hub",
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resource { id title } } }`,
+      {
+        r: [
+          { __typename: "Resource", id: HUB },
+          { __typename: "Resource", id: draft },
+        ],
+      },
+    );
     expect(read.body.errors).toBeUndefined();
     expect(read.body.data._entities).toEqual([expect.objectContaining({ id: HUB }), null]);
   });
 
   it("may not write or read an item by id: 403 FORBIDDEN, nothing written", async () => {
-    const created = await sys.queryAs(hubEditor, `mutation($k: String!) { createResource(input: { title: "Catalogue may not see", kind: GUIDE }, idempotencyKey: $k) { id } }`, { k: key() });
+    const created = await sys.queryAs(
+      hubEditor,
+      `mutation($k: String!) { createResource(input: { title: "Catalogue may not see", kind: GUIDE }, idempotencyKey: $k) { id } }`,
+      { k: key() },
+    );
     const draft = created.body.data.createResource.id;
     const before = await count("improvement-hub", "Resource");
     const attempts = [
@@ -160,11 +228,21 @@ describe("the national catalogue's own key", () => {
 
   it("cannot speak for a user: a user's identity signed with it is not signed at all", async () => {
     const before = await count("improvement-hub", "Resource");
-    const write = await post(sys.catalogueSigner, editor, "improvement-hub", `mutation { createResource(input: { title: "Forged by the catalogue", kind: GUIDE }, idempotencyKey: "catalogue-as-user-1") { id } }`);
+    const write = await post(
+      sys.catalogueSigner,
+      editor,
+      "improvement-hub",
+      `mutation { createResource(input: { title: "Forged by the catalogue", kind: GUIDE }, idempotencyKey: "catalogue-as-user-1") { id } }`,
+    );
     expect(write.body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
     expect(await count("improvement-hub", "Resource")).toBe(before);
     // The gateway's own key still carries the user (the catalogue no longer holds it).
-    const real = await post(sys.signer, editor, "improvement-hub", `mutation { createResource(input: { title: "Through the gateway", kind: GUIDE }, idempotencyKey: "gateway-as-user-1") { id } }`);
+    const real = await post(
+      sys.signer,
+      editor,
+      "improvement-hub",
+      `mutation { createResource(input: { title: "Through the gateway", kind: GUIDE }, idempotencyKey: "gateway-as-user-1") { id } }`,
+    );
     expect(real.body.errors).toBeUndefined();
   });
 });
@@ -172,7 +250,10 @@ describe("the national catalogue's own key", () => {
 describe("a read across partners with one partner down", () => {
   it("still answers the other partner's field, and names the one that failed", async () => {
     await sys.stopPartner("leadership-academy");
-    const { body } = await sys.query(`query($a: ID!, $b: ID!) { first: resourceFromOwner(id: $a) { id } second: resourceFromOwner(id: $b) { id } }`, { a: HUB, b: ACADEMY });
+    const { body } = await sys.query(
+      `query($a: ID!, $b: ID!) { first: resourceFromOwner(id: $a) { id } second: resourceFromOwner(id: $b) { id } }`,
+      { a: HUB, b: ACADEMY },
+    );
     expect(body.data).toEqual({ first: { id: HUB }, second: null });
     expect(body.errors).toHaveLength(1);
     expect(body.errors[0]).toMatchObject({ path: ["second"], extensions: { code: "PARTNER_UNAVAILABLE" } });

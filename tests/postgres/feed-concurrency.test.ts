@@ -30,7 +30,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // A deterministic sequence, so a failure can be replayed.
 function random(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
 /**
@@ -50,10 +50,18 @@ async function quiet(): Promise<void> {
 describe("the index under concurrent writes on PostgreSQL", () => {
   it("ends with 0 missing, 0 stale and 0 wrongly present items", async () => {
     const prisma = partnerDb().prisma;
-    await createResources(prisma, Array.from({ length: ITEMS }, (_, i) => ({ local: `load-${i}`, title: `Load ${i} v0`, kind: "GUIDE" })));
+    await createResources(
+      prisma,
+      Array.from({ length: ITEMS }, (_, i) => ({ local: `load-${i}`, title: `Load ${i} v0`, kind: "GUIDE" })),
+    );
     await sys.harvester.harvestAll();
     const next = random(11);
-    const ops = Array.from({ length: OPERATIONS }, (_, i) => ({ i, pick: Math.floor(next() * ITEMS), kind: next(), hold: Math.floor(next() * 20) }));
+    const ops = Array.from({ length: OPERATIONS }, (_, i) => ({
+      i,
+      pick: Math.floor(next() * ITEMS),
+      kind: next(),
+      hold: Math.floor(next() * 20),
+    }));
     const started = performance.now();
     let writing = true;
     let harvests = 0;
@@ -70,7 +78,11 @@ describe("the index under concurrent writes on PostgreSQL", () => {
           const { i, pick, kind, hold } = op;
           // Each write stamps its change first and commits `hold` ms later.
           await prisma.$transaction(async (tx) => {
-            if (kind < 0.55) await tx.resource.updateMany({ where: { local: `load-${pick}` }, data: { title: `Load ${pick} edit ${i}` } });
+            if (kind < 0.55)
+              await tx.resource.updateMany({
+                where: { local: `load-${pick}` },
+                data: { title: `Load ${pick} edit ${i}` },
+              });
             else if (kind < 0.8) await removeResource(tx, `load-${pick}`);
             else {
               await tx.resource.create({ data: { local: `new-${i}`, title: `New ${i}`, kind: "GUIDE" } });
@@ -87,13 +99,29 @@ describe("the index under concurrent writes on PostgreSQL", () => {
     await quiet();
     await sys.harvester.harvestAll();
 
-    const published = new Map((await prisma.resource.findMany({ where: { status: "PUBLISHED" } })).map((r) => [`${PARTNER}:resource:${r.local}`, r.title]));
-    const index = new Map((await catalogue().prisma.item.findMany({ where: { partnerId: PARTNER } })).map((r) => [r.id, r.title]));
+    const published = new Map(
+      (await prisma.resource.findMany({ where: { status: "PUBLISHED" } })).map((r) => [
+        `${PARTNER}:resource:${r.local}`,
+        r.title,
+      ]),
+    );
+    const index = new Map(
+      (await catalogue().prisma.item.findMany({ where: { partnerId: PARTNER } })).map((r) => [r.id, r.title]),
+    );
     const missing = [...published.keys()].filter((id) => !index.has(id));
     const stale = [...published].filter(([id, title]) => index.has(id) && index.get(id) !== title).map(([id]) => id);
     const wronglyPresent = [...index.keys()].filter((id) => !published.has(id));
     console.log(
-      JSON.stringify({ items: ITEMS, operations: OPERATIONS, harvestsDuringWrites: harvests, writeMs, published: published.size, missing: missing.length, stale: stale.length, wronglyPresent: wronglyPresent.length }),
+      JSON.stringify({
+        items: ITEMS,
+        operations: OPERATIONS,
+        harvestsDuringWrites: harvests,
+        writeMs,
+        published: published.size,
+        missing: missing.length,
+        stale: stale.length,
+        wronglyPresent: wronglyPresent.length,
+      }),
     );
     expect(harvests).toBeGreaterThan(1);
     expect({ missing, stale, wronglyPresent }).toEqual({ missing: [], stale: [], wronglyPresent: [] });

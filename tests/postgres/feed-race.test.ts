@@ -34,20 +34,29 @@ async function connect(): Promise<pg.Client> {
   return client;
 }
 
-const indexedTitle = async (local: string) => (await catalogue().prisma.item.findUnique({ where: { id: `${PARTNER}:resource:${local}` } }))?.title;
+const indexedTitle = async (local: string) =>
+  (await catalogue().prisma.item.findUnique({ where: { id: `${PARTNER}:resource:${local}` } }))?.title;
 
 describe("a change that commits after a later-stamped change was harvested", () => {
   it("is indexed by the next harvest", async () => {
-    const [a, b] = (await partnerDb().prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "asc" }, take: 2 })).map((r) => r.local);
+    const [a, b] = (
+      await partnerDb().prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "asc" }, take: 2 })
+    ).map((r) => r.local);
     expect(await indexedTitle(a!)).toBeDefined();
     const held = await connect();
     const other = await connect();
     try {
       // A's transaction stamps its time first and stays open; B's change is stamped later and commits.
       await held.query("BEGIN");
-      await held.query(`UPDATE "Resource" SET title = 'Held change to A', "updatedAt" = clock_timestamp() WHERE local = $1`, [a]);
+      await held.query(
+        `UPDATE "Resource" SET title = 'Held change to A', "updatedAt" = clock_timestamp() WHERE local = $1`,
+        [a],
+      );
       await new Promise((r) => setTimeout(r, 20));
-      await other.query(`UPDATE "Resource" SET title = 'Later change to B', "updatedAt" = clock_timestamp() WHERE local = $1`, [b]);
+      await other.query(
+        `UPDATE "Resource" SET title = 'Later change to B', "updatedAt" = clock_timestamp() WHERE local = $1`,
+        [b],
+      );
       const partner = sys.registry().get(PARTNER)!;
       const first = await sys.harvester.harvestPartner(partner);
       expect(first.ok).toBe(true);
@@ -65,7 +74,9 @@ describe("a change that commits after a later-stamped change was harvested", () 
 
   it("does not leave a just-committed change for the next harvest while a short transaction is running", async () => {
     const prisma = partnerDb().prisma;
-    const [a, b] = (await prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "desc" }, take: 2 })).map((r) => r.local);
+    const [a, b] = (
+      await prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "desc" }, take: 2 })
+    ).map((r) => r.local);
     let cursor: string | null = null;
     for (;;) {
       const page = await resourceFeed(prisma, cursor, 500);
@@ -95,7 +106,9 @@ describe("a change that commits after a later-stamped change was harvested", () 
 describe("a transaction left open in another database of the same server", () => {
   it("does not hold this partner's feed back", async () => {
     const prisma = partnerDb().prisma;
-    const [a] = (await prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "asc" }, skip: 2, take: 1 })).map((r) => r.local);
+    const [a] = (
+      await prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "asc" }, skip: 2, take: 1 })
+    ).map((r) => r.local);
     let cursor: string | null = null;
     for (;;) {
       const page = await resourceFeed(prisma, cursor, 500);
@@ -111,14 +124,22 @@ describe("a transaction left open in another database of the same server", () =>
       await elsewhere.query("BEGIN");
       const xid = ((await elsewhere.query(`SELECT pg_current_xact_id()::text AS xid`)).rows[0] as { xid: string }).xid;
       expect(Number(xid)).toBeGreaterThan(0);
-      await own.query(`UPDATE "Resource" SET title = 'Committed beside an open transaction elsewhere' WHERE local = $1`, [a]);
+      await own.query(
+        `UPDATE "Resource" SET title = 'Committed beside an open transaction elsewhere' WHERE local = $1`,
+        [a],
+      );
       const page = await resourceFeed(prisma, cursor, 500, { removals: true });
       expect(page.entries.map((e) => e.local)).toEqual([a]);
       // The same transaction open in the partner's own database does hold the feed back (the guarantee).
       await own.query("BEGIN");
       await own.query(`SELECT pg_current_xact_id()`);
-      const [b] = (await prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "asc" }, skip: 3, take: 1 })).map((r) => r.local);
-      await prisma.$executeRawUnsafe(`UPDATE "Resource" SET title = 'Held behind this database''s open transaction' WHERE local = $1`, b);
+      const [b] = (
+        await prisma.resource.findMany({ where: { status: "PUBLISHED" }, orderBy: { local: "asc" }, skip: 3, take: 1 })
+      ).map((r) => r.local);
+      await prisma.$executeRawUnsafe(
+        `UPDATE "Resource" SET title = 'Held behind this database''s open transaction' WHERE local = $1`,
+        b,
+      );
       const held = await resourceFeed(prisma, page.endCursor, 500, { removals: true });
       expect(held.entries).toEqual([]);
     } finally {

@@ -39,7 +39,9 @@ describe.each(ALL_KINDS)("%s migrations on PostgreSQL", (kind) => {
     await c.end();
     const make = resourcesService.makeClient;
     const first = await openDatabase({ kind: "postgres", url }, KIND_PRISMA[kind].migrations, make);
-    const rows = await first.sql.query<{ migration_name: string; checksum: string; finished_at: Date }>(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`);
+    const rows = await first.sql.query<{ migration_name: string; checksum: string; finished_at: Date }>(
+      `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
     const committed = readMigrations(KIND_PRISMA[kind].migrations);
     expect(rows.map((r) => [r.migration_name, r.checksum])).toEqual(committed.map((m) => [m.name, m.checksum]));
     expect(rows.every((r) => r.finished_at instanceof Date)).toBe(true);

@@ -12,7 +12,12 @@ export interface ModuleReference {
 }
 
 function isImportMetaUrl(node: ts.Node): boolean {
-  return ts.isPropertyAccessExpression(node) && ts.isMetaProperty(node.expression) && node.expression.keywordToken === ts.SyntaxKind.ImportKeyword && node.name.text === "url";
+  return (
+    ts.isPropertyAccessExpression(node) &&
+    ts.isMetaProperty(node.expression) &&
+    node.expression.keywordToken === ts.SyntaxKind.ImportKeyword &&
+    node.name.text === "url"
+  );
 }
 
 /** String paths inside an expression: literals, a template's fixed start, both arms of `a ? "x" : "y"`. */
@@ -30,9 +35,17 @@ export function moduleReferences(fileName: string, text: string): ModuleReferenc
   const add = (node: ts.Node, specifier: string, how: ModuleReference["how"]) =>
     found.push({ specifier, how, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       add(node, node.moduleSpecifier.text, "import");
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       add(node, node.argument.literal.text, "dynamic import");
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0]) {
       for (const p of pathsIn(node.arguments[0])) add(node, p, "dynamic import");
@@ -44,7 +57,13 @@ export function moduleReferences(fileName: string, text: string): ModuleReferenc
       node.arguments[0]
     ) {
       for (const p of pathsIn(node.arguments[0])) add(node, p, "import.meta.resolve");
-    } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "URL" && node.arguments?.length === 2 && isImportMetaUrl(node.arguments[1]!)) {
+    } else if (
+      ts.isNewExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === "URL" &&
+      node.arguments?.length === 2 &&
+      isImportMetaUrl(node.arguments[1]!)
+    ) {
       for (const p of pathsIn(node.arguments[0]!)) add(node, p, "new URL");
     }
     node.forEachChild(visit);

@@ -5,7 +5,12 @@ import { createPrivateKey, createPublicKey } from "node:crypto";
 import { expect } from "vitest";
 import { pino } from "pino";
 import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry.ts";
-import { buildService, startService, type BuiltService, type ServiceDefinition } from "../../subgraphs/shared/service.ts";
+import {
+  buildService,
+  startService,
+  type BuiltService,
+  type ServiceDefinition,
+} from "../../subgraphs/shared/service.ts";
 import type { RunningServer } from "../../lib/http-server.ts";
 import type { Store } from "../../lib/db/open.ts";
 import type { Config } from "../../lib/config.ts";
@@ -39,7 +44,10 @@ export async function startOnePartner<C extends { $disconnect(): Promise<void> }
     registry: () => registry,
     partnerTimeoutMs: 2000,
     harvestIntervalMs: 3_600_000,
-    auth: { verifier: new IdentityVerifier(createPublicKey(options.keys.verifyKey), options.partner), unsigned: "read-only" },
+    auth: {
+      verifier: new IdentityVerifier(createPublicKey(options.keys.verifyKey), options.partner),
+      unsigned: "read-only",
+    },
     limits: options.limits,
   });
   return startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: options.maxBodyBytes ?? 262_144 });
@@ -49,7 +57,12 @@ export async function startOnePartner<C extends { $disconnect(): Promise<void> }
  * GraphQL calls to one partner as each of `who` (signed by the gateway's key), unsigned, or with a
  * forged signature (another key) of `who.editor`.
  */
-export function signedCalls<Who extends Record<string, Identity> & { editor: Identity }>(partnerId: string, keys: DevKeys, who: Who, url: () => string) {
+export function signedCalls<Who extends Record<string, Identity> & { editor: Identity }>(
+  partnerId: string,
+  keys: DevKeys,
+  who: Who,
+  url: () => string,
+) {
   const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
   const forger = new IdentitySigner(createPrivateKey(generateDevKeys().signingKey));
   type As = keyof Who | "unsigned" | "forged";
@@ -72,7 +85,10 @@ export function signedCalls<Who extends Record<string, Identity> & { editor: Ide
 export const codeOf = (body: any) => body.errors?.[0]?.extensions?.code;
 
 /** Every row of every table, as a digest per table: equal snapshots mean nothing was written. */
-export async function tableSnapshot(prisma: { $queryRawUnsafe<T>(sql: string): Promise<T> }, tables: readonly string[]): Promise<Record<string, string>> {
+export async function tableSnapshot(
+  prisma: { $queryRawUnsafe<T>(sql: string): Promise<T> },
+  tables: readonly string[],
+): Promise<Record<string, string>> {
   const sql = `SELECT ${tables.map((t) => `(SELECT count(*) || ':' || md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM "${t}" r) AS "${t}"`).join(", ")}`;
   const [row] = await prisma.$queryRawUnsafe<Record<string, string>[]>(sql);
   return row!;

@@ -30,7 +30,6 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
-
 /** A registry file listing these partners at their running URLs; removed by the returned cleanup. */
 export function registryFileFor(registry: Registry): { file: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "registry-"));
@@ -44,7 +43,13 @@ export function registryFileFor(registry: Registry): { file: string; remove: () 
  * only (plus PATH), and waits for its "listening" log line. `runner` "tsx" (the default) runs the
  * source; "compiled" runs its build under dist/ (`npm run build` first), as the Dockerfile does.
  */
-export async function startProcess(service: Service, entry: string, env: Record<string, string>, startMs = 60_000, runner: Runner = "tsx"): Promise<ServiceProcess> {
+export async function startProcess(
+  service: Service,
+  entry: string,
+  env: Record<string, string>,
+  startMs = 60_000,
+  runner: Runner = "tsx",
+): Promise<ServiceProcess> {
   const [, ...args] = nodeCommand(service, entry, runner);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -84,7 +89,8 @@ export async function startProcess(service: Service, entry: string, env: Record<
     stop: (signal = "SIGTERM") =>
       new Promise((resolve) => {
         const started = performance.now();
-        if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode, ms: 0 });
+        if (child.exitCode !== null || child.signalCode !== null)
+          return resolve({ code: child.exitCode, signal: child.signalCode, ms: 0 });
         child.once("exit", (code, sig) => resolve({ code, signal: sig, ms: Math.round(performance.now() - started) }));
         child.kill(signal);
       }),

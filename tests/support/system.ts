@@ -17,7 +17,12 @@ import { DEFAULT_REGISTRY_FILE, loadRegistry, Registry, type Partner } from "../
 import type { Kind } from "../../schema/kinds.ts";
 import type { Store } from "../../lib/db/open.ts";
 import type { Config } from "../../lib/config.ts";
-import { buildService, startService, type AnyRunningService, type ServiceDefinition } from "../../subgraphs/shared/service.ts";
+import {
+  buildService,
+  startService,
+  type AnyRunningService,
+  type ServiceDefinition,
+} from "../../subgraphs/shared/service.ts";
 import { resourcesService } from "../../subgraphs/resources/server.ts";
 import { networksService } from "../../subgraphs/networks/server.ts";
 import { projectsService } from "../../subgraphs/projects/server.ts";
@@ -105,9 +110,16 @@ export interface TestSystem {
   /** This system's keys (fresh per system): sign tokens the gateway accepts, or forge ones it must refuse. */
   keys: DevKeys;
   /** A user token this system's gateway accepts (expiresIn negative: already expired). */
-  token(claims: TokenClaims, options?: { expiresIn?: number | string; audience?: string; secret?: string }): Promise<string>;
+  token(
+    claims: TokenClaims,
+    options?: { expiresIn?: number | string; audience?: string; secret?: string },
+  ): Promise<string>;
   /** A GraphQL request to the gateway as the holder of `token`. */
-  queryAs(token: string | undefined, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }>;
+  queryAs(
+    token: string | undefined,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ status: number; body: any }>;
   /** A signer with the gateway's key, to call a partner directly as the gateway would. */
   signer: IdentitySigner;
   /** A signer with the national catalogue's own key, to call a partner as the catalogue would. */
@@ -145,10 +157,17 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
   // The national catalogue signs its own calls with its own key, as deployed (lib/auth/setup.ts).
   const catalogueSigner = new IdentitySigner(createPrivateKey(keys.catalogueSigningKey), "catalogue");
-  const checker = options.schemaChecks ? new SchemaChecker(options.timeoutMs ?? 2000, 300_000, logger, signer) : undefined;
-  const catalogueChecker = options.schemaChecks ? new SchemaChecker(options.timeoutMs ?? 2000, 300_000, logger, catalogueSigner) : undefined;
+  const checker = options.schemaChecks
+    ? new SchemaChecker(options.timeoutMs ?? 2000, 300_000, logger, signer)
+    : undefined;
+  const catalogueChecker = options.schemaChecks
+    ? new SchemaChecker(options.timeoutMs ?? 2000, 300_000, logger, catalogueSigner)
+    : undefined;
   const verifyKeys = { gateway: createPublicKey(keys.verifyKey), catalogue: createPublicKey(keys.catalogueVerifyKey) };
-  const users = userTokenVerifier({ kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret, "utf8")) }, { audience: DEFAULT_AUDIENCE });
+  const users = userTokenVerifier(
+    { kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret, "utf8")) },
+    { audience: DEFAULT_AUDIENCE },
+  );
   const serviceOptions = (partner: Partner, store: Store) => ({
     auth: {
       verifier: new IdentityVerifier(verifyKeys, partner.id),
@@ -170,11 +189,19 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const startOne = async (partner: Partner) => {
     let store = stores.get(partner.id);
     if (!store) {
-      store = partner.kind === "catalogue" && options.catalogueStore ? options.catalogueStore : await storeFor(partner.id, cleanups);
+      store =
+        partner.kind === "catalogue" && options.catalogueStore
+          ? options.catalogueStore
+          : await storeFor(partner.id, cleanups);
       stores.set(partner.id, store);
     }
     const built = await buildService(SERVICES[partner.kind], serviceOptions(partner, store));
-    const running = await startService(built, { port: 0, host: "127.0.0.1", maxBodyBytes: 262_144, maxInflightRequests: options.partnerMaxInflight });
+    const running = await startService(built, {
+      port: 0,
+      host: "127.0.0.1",
+      maxBodyBytes: 262_144,
+      maxInflightRequests: options.partnerMaxInflight,
+    });
     partners.set(partner.id, running);
     return running;
   };
@@ -193,7 +220,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     const dir = mkdtempSync(join(tmpdir(), "registry-"));
     registryFile = join(dir, "partners.json");
     writeFileSync(registryFile, formatRegistry({ partners: registry.partners.map((p) => ({ ...p })) }));
-    const source = new RegistrySource(registryFile, "http://127.0.0.1:{port}/graphql", logger).watch(options.liveRegistry.pollMs);
+    const source = new RegistrySource(registryFile, "http://127.0.0.1:{port}/graphql", logger).watch(
+      options.liveRegistry.pollMs,
+    );
     registry = source.current();
     cleanups.push(async () => {
       source.stop();
@@ -206,25 +235,30 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   }
   // The harvest the catalogue starts with reads every partner from the beginning.
   await (catalogue.background as Harvester).idle();
-  const startOwnGateway = (extra: Partial<GatewayOptions> = {}) => startGateway({
-    registry: current,
-    timeoutMs: options.timeoutMs ?? 2000,
-    logger,
-    port: 0,
-    host: "127.0.0.1",
-    maxBodyBytes: 262_144,
-    checker: checker,
-    auth: { users, signer },
-    admission: { maxInflightRequests: 0, maxInflightBytes: 0, maxResponseBytes: 0 },
-    ...options.gateway,
-    ...extra,
-  });
+  const startOwnGateway = (extra: Partial<GatewayOptions> = {}) =>
+    startGateway({
+      registry: current,
+      timeoutMs: options.timeoutMs ?? 2000,
+      logger,
+      port: 0,
+      host: "127.0.0.1",
+      maxBodyBytes: 262_144,
+      checker: checker,
+      auth: { users, signer },
+      admission: { maxInflightRequests: 0, maxInflightBytes: 0, maxResponseBytes: 0 },
+      ...options.gateway,
+      ...extra,
+    });
   const gateway = await startOwnGateway();
   const extraGateways: RunningServer[] = [];
   const post = async (headers: Record<string, string>, query: string, variables?: Record<string, unknown>) => {
     // A GraphQL-over-HTTP client: request errors come back 4xx (application/json would answer them 200).
     const accept = "application/graphql-response+json, application/json;q=0.9";
-    const res = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json", accept, ...headers }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept, ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
     return { status: res.status, body: (await res.json()) as never };
   };
 
@@ -245,7 +279,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       const id = registry.catalogue().id;
       const store = stores.get(id);
       // A catalogue on an in-memory store would come back empty: only a persistent one is restarted.
-      if (!store || (store.kind === "embedded" && !store.dataDir)) throw new Error("restartCatalogue needs a persistent catalogueStore");
+      if (!store || (store.kind === "embedded" && !store.dataDir))
+        throw new Error("restartCatalogue needs a persistent catalogueStore");
       await partners.get(id)?.close();
       partners.delete(id);
       const next = await startOne(registry.catalogue());
@@ -259,7 +294,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     signer,
     catalogueSigner,
     token: (claims, o = {}) =>
-      issueToken(claims, { secret: o.secret ?? keys.authSecret, audience: o.audience ?? DEFAULT_AUDIENCE, expiresIn: o.expiresIn ?? "1h" }),
+      issueToken(claims, {
+        secret: o.secret ?? keys.authSecret,
+        audience: o.audience ?? DEFAULT_AUDIENCE,
+        expiresIn: o.expiresIn ?? "1h",
+      }),
     async stopPartner(id) {
       const p = partners.get(id);
       if (!p) throw new Error(`no running partner ${id}`);

@@ -41,7 +41,12 @@ describe("Admission", () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toMatchObject({ kind: "too_large", limit: 500, message: "The partners' answers to this request exceed 500 bytes (MAX_RESPONSE_BYTES): ask for fewer items or fields" });
+    expect(error).toMatchObject({
+      kind: "too_large",
+      limit: 500,
+      message:
+        "The partners' answers to this request exceed 500 bytes (MAX_RESPONSE_BYTES): ask for fewer items or fields",
+    });
     expect(ticket.overloaded).toBe(false);
   });
 

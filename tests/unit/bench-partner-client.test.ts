@@ -23,7 +23,11 @@ beforeAll(async () => {
       if (body.query === "hang") return;
       setTimeout(() => {
         res.writeHead(body.query === "not-graphql" ? 502 : 200, { "content-type": "application/json" });
-        res.end(body.query === "not-graphql" ? "<html>bad gateway</html>" : JSON.stringify({ data: { echo: body.variables ?? null, auth: req.headers.authorization ?? null } }));
+        res.end(
+          body.query === "not-graphql"
+            ? "<html>bad gateway</html>"
+            : JSON.stringify({ data: { echo: body.variables ?? null, auth: req.headers.authorization ?? null } }),
+        );
       }, delayMs);
     });
   });
@@ -41,7 +45,9 @@ describe("callPartner", () => {
   it("shares one call among identical reads in flight, each caller with its own copy", async () => {
     calls = 0;
     const body = { query: "{ echo }", variables: { n: 1 } };
-    const answers = await Promise.all(Array.from({ length: 5 }, () => callPartner(url, body, 2000, {}, { shareInflight: true })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => callPartner(url, body, 2000, {}, { shareInflight: true })),
+    );
     expect(calls).toBe(1);
     for (const a of answers) expect(a).toEqual({ data: { echo: { n: 1 }, auth: null } });
     expect(answers[0]).not.toBe(answers[1]);
@@ -73,14 +79,26 @@ describe("callPartner", () => {
 
   it("keeps its failure reasons: timeout, unreachable, bad response", async () => {
     const started = performance.now();
-    await expect(callPartner(url, { query: "hang" }, 150)).rejects.toMatchObject({ reason: "timeout", message: "no answer within 150 ms" });
-    await expect(callPartner(url, { query: "hang" }, 150, {}, { deadline: "read" })).rejects.toMatchObject({ message: "no answer within the read deadline of 150 ms" });
+    await expect(callPartner(url, { query: "hang" }, 150)).rejects.toMatchObject({
+      reason: "timeout",
+      message: "no answer within 150 ms",
+    });
+    await expect(callPartner(url, { query: "hang" }, 150, {}, { deadline: "read" })).rejects.toMatchObject({
+      message: "no answer within the read deadline of 150 ms",
+    });
     expect(performance.now() - started).toBeLessThan(1000);
-    await expect(callPartner(url, { query: "not-graphql" }, 2000)).rejects.toMatchObject({ reason: "bad_response", message: "answered HTTP 502 without a GraphQL body" });
+    await expect(callPartner(url, { query: "not-graphql" }, 2000)).rejects.toMatchObject({
+      reason: "bad_response",
+      message: "answered HTTP 502 without a GraphQL body",
+    });
     const refused = callPartner("http://127.0.0.1:1/graphql", { query: "{ echo }" }, 2000);
     await expect(refused).rejects.toBeInstanceOf(PartnerCallError);
     // The socket's words name the address: they are kept for the log, never in the message.
-    await expect(refused).rejects.toMatchObject({ reason: "unreachable", message: "unreachable (no connection)", detail: "connect ECONNREFUSED 127.0.0.1:1" });
+    await expect(refused).rejects.toMatchObject({
+      reason: "unreachable",
+      message: "unreachable (no connection)",
+      detail: "connect ECONNREFUSED 127.0.0.1:1",
+    });
   });
 
   it("charges each answer's bytes to the caller's budget, and abandons a call the budget cannot hold", async () => {

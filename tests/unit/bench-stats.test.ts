@@ -31,7 +31,12 @@ describe("formatting", () => {
   });
   it("sums statements per request by kind, in a fixed order", () => {
     const kinds: Record<string, string> = { cat: "catalogue", p1: "projects", p2: "projects", n1: "networks" };
-    const deltas = new Map([["p1", 6], ["n1", 2], ["cat", 2], ["p2", 3]]);
+    const deltas = new Map([
+      ["p1", 6],
+      ["n1", 2],
+      ["cat", 2],
+      ["p2", 3],
+    ]);
     expect(statementsByKind(deltas, (id) => kinds[id]!, 2)).toBe("cat 1 · proj 4.5 · net 1");
     expect(statementsByKind(new Map(), () => "x", 1)).toBe("0");
   });
@@ -46,9 +51,17 @@ describe("CPU profile summary", () => {
     expect(ownerOf("")).toBe("(native)");
   });
   it("ranks frames by self time, leaves out idle time and the first skipMs", () => {
-    const frame = (id: number, functionName: string, url = "") => ({ id, callFrame: { functionName, url, lineNumber: 0 } });
+    const frame = (id: number, functionName: string, url = "") => ({
+      id,
+      callFrame: { functionName, url, lineNumber: 0 },
+    });
     const profile = {
-      nodes: [frame(1, "(root)"), frame(2, "(idle)"), frame(3, "parse", "file:///x/node_modules/graphql/a.js"), frame(4, "send", "file:///x/lib/partner-client.ts")],
+      nodes: [
+        frame(1, "(root)"),
+        frame(2, "(idle)"),
+        frame(3, "parse", "file:///x/node_modules/graphql/a.js"),
+        frame(4, "send", "file:///x/lib/partner-client.ts"),
+      ],
       // Samples every 1 ms: the first (at 1 ms) falls in the skipped start-up.
       samples: [3, 3, 4, 3, 2, 3],
       timeDeltas: [1000, 1000, 1000, 1000, 1000, 1000],

@@ -25,11 +25,23 @@ const port = (server.address() as AddressInfo).port;
 
 const registryAt = (catalogueUrl: string) =>
   new Registry(
-    [{ id: "national-catalogue", name: "Catalogue", organisation: "nhs-england", kind: "catalogue", port, region: "national", enabled: true, url: catalogueUrl }],
+    [
+      {
+        id: "national-catalogue",
+        name: "Catalogue",
+        organisation: "nhs-england",
+        kind: "catalogue",
+        port,
+        region: "national",
+        enabled: true,
+        url: catalogueUrl,
+      },
+    ],
     "http://unused:{port}/graphql",
   );
 const live = registryAt(`http://127.0.0.1:${port}/graphql`);
-const nudge = (waitMs: number, registry = live) => new CatalogueNudge({ registry: () => registry, logger: pino({ level: "silent" }), waitMs });
+const nudge = (waitMs: number, registry = live) =>
+  new CatalogueNudge({ registry: () => registry, logger: pino({ level: "silent" }), waitMs });
 
 beforeEach(() => {
   behaviour = { delayMs: 0 };
@@ -65,7 +77,9 @@ describe("the wait for the national index after a write", () => {
     const closed = (down.address() as AddressInfo).port;
     await new Promise<void>((resolve) => down.close(() => resolve()));
     const started = performance.now();
-    await expect(nudge(5000, registryAt(`http://127.0.0.1:${closed}/graphql`)).indexed("essex-cc")).resolves.toBeUndefined();
+    await expect(
+      nudge(5000, registryAt(`http://127.0.0.1:${closed}/graphql`)).indexed("essex-cc"),
+    ).resolves.toBeUndefined();
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
@@ -78,7 +92,10 @@ describe("the wait for the national index after a write", () => {
     expect(requests).toHaveLength(2);
     // Another partner's writes are asked for on their own.
     await Promise.all([n.indexed("essex-cc"), n.indexed("improvement-hub")]);
-    expect(requests.slice(2).sort()).toEqual(["/admin/harvest?partner=essex-cc", "/admin/harvest?partner=improvement-hub"]);
+    expect(requests.slice(2).sort()).toEqual([
+      "/admin/harvest?partner=essex-cc",
+      "/admin/harvest?partner=improvement-hub",
+    ]);
     await n.settled();
   });
 

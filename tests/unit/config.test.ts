@@ -41,7 +41,10 @@ describe("loadConfig", () => {
   });
 
   it("treats an empty value as unset", () => {
-    expect(loadConfig({ GATEWAY_PORT: "", LOG_LEVEL: "", DATABASE_URL: "" })).toMatchObject({ GATEWAY_PORT: 4000, LOG_LEVEL: "info" });
+    expect(loadConfig({ GATEWAY_PORT: "", LOG_LEVEL: "", DATABASE_URL: "" })).toMatchObject({
+      GATEWAY_PORT: 4000,
+      LOG_LEVEL: "info",
+    });
   });
 
   it("parses values given as strings", () => {
@@ -54,7 +57,13 @@ describe("loadConfig", () => {
       DATABASE_URL: "postgresql://u:p@db:5432/x",
       PARTNER_URL_TEMPLATE: "http://{id}:{port}/graphql",
     });
-    expect(config).toMatchObject({ GATEWAY_PORT: 8080, PORT: 4123, PARTNER_TIMEOUT_MS: 250, SEED: false, LOG_LEVEL: "debug" });
+    expect(config).toMatchObject({
+      GATEWAY_PORT: 8080,
+      PORT: 4123,
+      PARTNER_TIMEOUT_MS: 250,
+      SEED: false,
+      LOG_LEVEL: "debug",
+    });
     expect(config.DATABASE_URL).toBe("postgresql://u:p@db:5432/x");
   });
 
@@ -83,10 +92,18 @@ describe("loadConfig", () => {
   });
 
   it("reports several problems at once, one per setting", () => {
-    const error = configError({ GATEWAY_PORT: "abc", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud", PARTNER_URL_TEMPLATE: "http://fixed/graphql" });
+    const error = configError({
+      GATEWAY_PORT: "abc",
+      DATABASE_URL: "mysql://x",
+      LOG_LEVEL: "loud",
+      PARTNER_URL_TEMPLATE: "http://fixed/graphql",
+    });
     expect(error.problems).toHaveLength(4);
     for (const name of ["GATEWAY_PORT", "DATABASE_URL", "LOG_LEVEL", "PARTNER_URL_TEMPLATE"]) {
-      expect(error.problems.filter((p) => p.startsWith(`${name}: `)), name).toHaveLength(1);
+      expect(
+        error.problems.filter((p) => p.startsWith(`${name}: `)),
+        name,
+      ).toHaveLength(1);
       expect(error.message).toContain(name);
     }
   });
@@ -109,6 +126,8 @@ describe("loadConfig", () => {
   it("says what is wrong with the URL settings", () => {
     expect(configError({ DATABASE_URL: "mysql://x" }).message).toContain("must be a postgres:// URL");
     expect(configError({ PARTNER_URL_TEMPLATE: "http://x/graphql" }).message).toContain("must contain {port} or {id}");
-    expect(configError({ PARTNER_URL_TEMPLATE: "htp:/{id}:{port}/graphql" }).message).toContain("PARTNER_URL_TEMPLATE: must be an http:// or https:// URL with a host");
+    expect(configError({ PARTNER_URL_TEMPLATE: "htp:/{id}:{port}/graphql" }).message).toContain(
+      "PARTNER_URL_TEMPLATE: must be an http:// or https:// URL with a host",
+    );
   });
 });

@@ -15,18 +15,24 @@ describe("contractProblems", () => {
 
   it("accepts extra fields and types (the supergraph never asks for them)", () => {
     const c = contractSdl("resources");
-    const extended = c.replace("  url: String\n", "  url: String\n  internalNotes: String\n") + "\ntype Extra { x: Int }\n";
+    const extended =
+      c.replace("  url: String\n", "  url: String\n  internalNotes: String\n") + "\ntype Extra { x: Int }\n";
     expect(contractProblems(c, extended)).toEqual([]);
   });
 
   it("names a changed field type", () => {
     const c = contractSdl("resources");
-    expect(contractProblems(c, c.replace("title: String! @shareable", "title: Int @shareable"))).toContain("Resource.title changed type from String! to Int.");
+    expect(contractProblems(c, c.replace("title: String! @shareable", "title: Int @shareable"))).toContain(
+      "Resource.title changed type from String! to Int.",
+    );
   });
 
   it("names a missing field, a missing enum value and a changed key", () => {
     const c = contractSdl("projects");
-    const broken = c.replace("  aim: String\n", "").replace("  SUSTAINING\n", "").replace('type Project @key(fields: "id")', 'type Project @key(fields: "title")');
+    const broken = c
+      .replace("  aim: String\n", "")
+      .replace("  SUSTAINING\n", "")
+      .replace('type Project @key(fields: "id")', 'type Project @key(fields: "title")');
     const problems = contractProblems(c, broken);
     expect(problems.join("\n")).toMatch(/Project\.aim was removed/);
     expect(problems.join("\n")).toMatch(/SUSTAINING was removed/);
@@ -35,7 +41,9 @@ describe("contractProblems", () => {
 
   it("still accepts a projects partner built before resources' items became nullable (a stricter output is compatible)", () => {
     const c = contractSdl("projects");
-    const before = c.replace("  resources: [Resource]\n", "  resources: [Resource!]\n").replace("  resource: Resource\n", "  resource: Resource!\n");
+    const before = c
+      .replace("  resources: [Resource]\n", "  resources: [Resource!]\n")
+      .replace("  resource: Resource\n", "  resource: Resource!\n");
     expect(before).not.toBe(c);
     expect(contractProblems(c, before)).toEqual([]);
   });

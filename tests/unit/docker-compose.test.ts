@@ -86,7 +86,10 @@ function commandOf(name: string): string[] {
 function entryOf(name: string): string | undefined {
   const cmd = commandOf(name);
   if (cmd[0] !== "node") return undefined;
-  return cmd.find((arg) => /^dist\/.*\.js$/.test(arg))?.replace(/^dist\//, "").replace(/\.js$/, ".ts");
+  return cmd
+    .find((arg) => /^dist\/.*\.js$/.test(arg))
+    ?.replace(/^dist\//, "")
+    .replace(/\.js$/, ".ts");
 }
 
 function dependsOn(name: string): Record<string, string | undefined> {
@@ -194,7 +197,10 @@ describe("docker-compose.yml and the partner registry", () => {
   it("runs every service of ours compiled (node dist/...), never through tsx", () => {
     for (const s of ["gateway", ...enabled.map((p) => p.id)]) {
       const cmd = commandOf(s);
-      expect(cmd.filter((a) => /tsx|\.ts$/.test(a)), `${s}: ${cmd.join(" ")}`).toEqual([]);
+      expect(
+        cmd.filter((a) => /tsx|\.ts$/.test(a)),
+        `${s}: ${cmd.join(" ")}`,
+      ).toEqual([]);
       expect(cmd.at(-1), s).toMatch(/^dist\/.*\/index\.js$/);
     }
   });
@@ -256,7 +262,10 @@ describe("Dockerfile", () => {
   });
 
   // The image's last stage is what runs: everything from its FROM to the end of the file.
-  const stages = instructions.reduce<string[][]>((all, l) => (/^FROM\s/i.test(l) ? [...all, [l]] : (all.at(-1)?.push(l), all)), []);
+  const stages = instructions.reduce<string[][]>(
+    (all, l) => (/^FROM\s/i.test(l) ? [...all, [l]] : (all.at(-1)?.push(l), all)),
+    [],
+  );
   const runtime = stages.at(-1) ?? [];
 
   it("builds in a stage of its own (npm ci, prisma generate, npm run build) on Node 22", () => {
@@ -277,16 +286,24 @@ describe("Dockerfile", () => {
   });
 
   it("runs no development dependency in production: tsx, esbuild and TypeScript are devDependencies", () => {
-    const pkg = JSON.parse(readFileSync(repoFile("package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-    for (const dev of ["tsx", "esbuild", "typescript", "vitest"]) expect(Object.keys(pkg.dependencies)).not.toContain(dev);
+    const pkg = JSON.parse(readFileSync(repoFile("package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    for (const dev of ["tsx", "esbuild", "typescript", "vitest"])
+      expect(Object.keys(pkg.dependencies)).not.toContain(dev);
     expect(Object.keys(pkg.devDependencies)).toContain("tsx");
   });
 
   it("is the image every compose service of ours is built from", () => {
     for (const s of ["gateway", ...enabled.map((p) => p.id)]) {
       const build = services[s]?.build;
-      const dockerfile = typeof build === "object" && build !== null ? ((build as { dockerfile?: string }).dockerfile ?? "Dockerfile") : "Dockerfile";
-      const context = typeof build === "string" ? build : ((build as { context?: string } | undefined)?.context ?? undefined);
+      const dockerfile =
+        typeof build === "object" && build !== null
+          ? ((build as { dockerfile?: string }).dockerfile ?? "Dockerfile")
+          : "Dockerfile";
+      const context =
+        typeof build === "string" ? build : ((build as { context?: string } | undefined)?.context ?? undefined);
       expect(context, `${s} is not built`).toBe(".");
       expect(dockerfile).toBe("Dockerfile");
     }

@@ -17,7 +17,9 @@ describe("an embedded database in a folder", { timeout: 60_000 }, () => {
   it("starts empty, keeps what was written across a restart, and leaves no partial copy behind", async () => {
     const dir = join(root, "partners", "essex-cc");
     const first = await openEmbedded(dir);
-    expect((await first.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`)).rows).toEqual([{ n: 0 }]);
+    expect((await first.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`)).rows).toEqual([
+      { n: 0 },
+    ]);
     await first.exec(`CREATE TABLE note (body text); INSERT INTO note VALUES ('kept')`);
     await first.close();
     const again = await openEmbedded(dir);
@@ -29,7 +31,9 @@ describe("an embedded database in a folder", { timeout: 60_000 }, () => {
   it("gives two partners separate databases", async () => {
     const [a, b] = [await openEmbedded(join(root, "a")), await openEmbedded(join(root, "b"))];
     await a.exec(`CREATE TABLE only_in_a (x int)`);
-    expect((await b.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'only_in_a'`)).rows).toEqual([{ n: 0 }]);
+    expect((await b.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'only_in_a'`)).rows).toEqual([
+      { n: 0 },
+    ]);
     await a.close();
     await b.close();
   });
@@ -82,7 +86,11 @@ describe("durability of an embedded database in a folder", { timeout: 60_000 }, 
   it("a partner's store opened as services open it has fsync on unless the setting turns it off", async () => {
     expect(loadConfig({}).EMBEDDED_FSYNC).toBe(true);
     expect(loadConfig({ EMBEDDED_FSYNC: "off" }).EMBEDDED_FSYNC).toBe(false);
-    const db = await openDatabase({ kind: "embedded", dataDir: join(root, "service"), fsync: loadConfig({}).EMBEDDED_FSYNC }, KIND_PRISMA.resources.migrations, () => ({ $disconnect: async () => undefined }));
+    const db = await openDatabase(
+      { kind: "embedded", dataDir: join(root, "service"), fsync: loadConfig({}).EMBEDDED_FSYNC },
+      KIND_PRISMA.resources.migrations,
+      () => ({ $disconnect: async () => undefined }),
+    );
     expect(await db.sql.query(`SHOW fsync`)).toEqual([{ fsync: "on" }]);
     await db.close();
   });

@@ -14,9 +14,16 @@ describe("the error-code registry", () => {
   it("shows a client every exposed code with its message, and masks the others as INTERNAL_SERVER_ERROR", () => {
     for (const [code, entry] of Object.entries(ERROR_CODES)) {
       if (entry.exposed) expect(shown(code), code).toEqual({ message: `refused with ${code}`, extensions: { code } });
-      else expect(shown(code), code).toEqual({ message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+      else
+        expect(shown(code), code).toEqual({
+          message: "Internal server error",
+          extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+        });
     }
-    expect(shown("SOMETHING_UNREGISTERED")).toEqual({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    expect(shown("SOMETHING_UNREGISTERED")).toEqual({
+      message: "Internal server error",
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
   });
 
   it("holds every code Apollo Server answers with, under Apollo's own names", () => {

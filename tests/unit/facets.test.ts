@@ -5,7 +5,13 @@ import { describe, expect, it } from "vitest";
 import { GraphQLError, Kind, type InputObjectTypeDefinitionNode } from "graphql";
 import { FACET_DIMENSIONS, facetLabel, facetsOf } from "../../subgraphs/catalogue/harvest/facets.ts";
 import { toIndexedItem } from "../../subgraphs/catalogue/harvest/feeds.ts";
-import { Params, parseSearchArgs, searchFacets, searchFilter, searchPredicates } from "../../subgraphs/catalogue/data/search.ts";
+import {
+  Params,
+  parseSearchArgs,
+  searchFacets,
+  searchFilter,
+  searchPredicates,
+} from "../../subgraphs/catalogue/data/search.ts";
 import { facetCountsStatement } from "../../subgraphs/catalogue/data/facets-sql.ts";
 import { parseSimilarFirst, SIMILAR_DEFAULT } from "../../subgraphs/catalogue/data/similar.ts";
 import { contractDocument, contractEnum } from "../../schema/contracts.ts";
@@ -58,14 +64,22 @@ describe("facetsOf", () => {
   });
 
   it("has no region without one, and drops a kind-specific value the feed left out", () => {
-    const facets = facetsOf({ ...project, typename: "Resource", regionId: null }, ["resourceKind:null", "resourceKind:undefined"]);
+    const facets = facetsOf({ ...project, typename: "Resource", regionId: null }, [
+      "resourceKind:null",
+      "resourceKind:undefined",
+    ]);
     expect(facets.some((f) => f.startsWith("region:"))).toBe(false);
     expect(facets.some((f) => f.startsWith("resourceKind:"))).toBe(false);
     expect(facets).toContain("kind:RESOURCE");
   });
 
   it("is what the harvest stores for a feed node", () => {
-    const partner = { id: "improvement-hub", organisation: "nhs-england", kind: "resources", region: "national" } as Partner;
+    const partner = {
+      id: "improvement-hub",
+      organisation: "nhs-england",
+      kind: "resources",
+      region: "national",
+    } as Partner;
     const item = toIndexedItem("resources", partner, {
       id: "improvement-hub:resource:safety-thermometer",
       title: "NHS Safety Thermometer",
@@ -82,7 +96,15 @@ describe("facetsOf", () => {
       licence: "OGL-UK-3.0",
     });
     expect(item.facets).toEqual(
-      ["kind:RESOURCE", "organisation:nhs-england", "driver:local-control", "condition:condition-5", "topic:falls", "region:national", "resourceKind:ASSESSMENT_TOOL"].sort(),
+      [
+        "kind:RESOURCE",
+        "organisation:nhs-england",
+        "driver:local-control",
+        "condition:condition-5",
+        "topic:falls",
+        "region:national",
+        "resourceKind:ASSESSMENT_TOOL",
+      ].sort(),
     );
   });
 });
@@ -113,7 +135,10 @@ describe("the facet dimensions", () => {
   });
 
   it("each have a SearchFilter field, in the schema and in its validation", () => {
-    const input = contractDocument("catalogue").definitions.find((d): d is InputObjectTypeDefinitionNode => d.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION && d.name.value === "SearchFilter")!;
+    const input = contractDocument("catalogue").definitions.find(
+      (d): d is InputObjectTypeDefinitionNode =>
+        d.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION && d.name.value === "SearchFilter",
+    )!;
     const fields = (input.fields ?? []).map((f) => f.name.value);
     for (const d of FACET_DIMENSIONS) {
       expect(fields, d.filter).toContain(d.filter);
@@ -139,9 +164,12 @@ describe("the facet statement", () => {
   });
 
   it("passes every user value as a parameter", () => {
-    const { sql, params } = statementFor({ query: "x'; DROP TABLE \"Item\"; --", filter: { topics: ["falls"], partners: ["essex-cc"] } });
+    const { sql, params } = statementFor({
+      query: 'x\'; DROP TABLE "Item"; --',
+      filter: { topics: ["falls"], partners: ["essex-cc"] },
+    });
     expect(sql).not.toContain("DROP");
-    expect(params).toEqual(["x'; DROP TABLE \"Item\"; --", ["essex-cc"], ["topic:falls"]]);
+    expect(params).toEqual(['x\'; DROP TABLE "Item"; --', ["essex-cc"], ["topic:falls"]]);
   });
 });
 
@@ -150,7 +178,7 @@ describe("searchFacets", () => {
     const runner = {
       calls: 0,
       exec: async () => undefined,
-      query: async <T,>() => {
+      query: async <T>() => {
         runner.calls++;
         return rows as T[];
       },

@@ -5,14 +5,29 @@
 // page at several page sizes. Removals are listed to signed readers only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphQLError } from "graphql";
-import { comparePositions, decodeCursor, encodeCursor, HOLD_RETRIES, isAfter, itemVersion, pageSize, readChanges, type ChangeRow, type FeedPosition } from "../../subgraphs/shared/feed.ts";
+import {
+  comparePositions,
+  decodeCursor,
+  encodeCursor,
+  HOLD_RETRIES,
+  isAfter,
+  itemVersion,
+  pageSize,
+  readChanges,
+  type ChangeRow,
+  type FeedPosition,
+} from "../../subgraphs/shared/feed.ts";
 import { openDatabase, type OpenedDatabase } from "../../lib/db/open.ts";
 import { KIND_PRISMA } from "../../subgraphs/shared/prisma-paths.ts";
 import { PrismaClient } from "../../subgraphs/resources/generated/prisma/client.ts";
 import { resourceFeed, resourceVersions } from "../../subgraphs/resources/data/resources.ts";
 
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
-const pos = (xid: number | string, local: string, removed = false): FeedPosition => ({ xid: String(xid), local, removed });
+const pos = (xid: number | string, local: string, removed = false): FeedPosition => ({
+  xid: String(xid),
+  local,
+  removed,
+});
 
 function badInputPath(fn: () => unknown): unknown {
   try {
@@ -48,8 +63,14 @@ describe("feed cursor", () => {
 
   // Read by time, an old cursor could skip changes; refused, it makes the harvester start again.
   it.each([
-    ["of the time-ordered feed", Buffer.from(JSON.stringify([at(42).toISOString(), "care-home-safety", 0])).toString("base64url")],
-    ["of the feed before removals existed", Buffer.from(`${at(42).toISOString()}|care-home-safety`, "utf8").toString("base64url")],
+    [
+      "of the time-ordered feed",
+      Buffer.from(JSON.stringify([at(42).toISOString(), "care-home-safety", 0])).toString("base64url"),
+    ],
+    [
+      "of the feed before removals existed",
+      Buffer.from(`${at(42).toISOString()}|care-home-safety`, "utf8").toString("base64url"),
+    ],
   ])("refuses a cursor %s as BAD_USER_INPUT on `after`", (_, cursor) => {
     expect(badInputPath(() => decodeCursor(cursor))).toEqual(["after"]);
   });
@@ -57,8 +78,14 @@ describe("feed cursor", () => {
   it.each([
     ["garbage", "not a cursor!"],
     ["JSON of the wrong shape", Buffer.from(JSON.stringify({ t: 1 })).toString("base64url")],
-    ["a transaction that is not a number", Buffer.from(JSON.stringify(["x", "yesterday", "a", 0])).toString("base64url")],
-    ["a transaction beyond 64 bits", Buffer.from(JSON.stringify(["x", "9223372036854775808", "a", 0])).toString("base64url")],
+    [
+      "a transaction that is not a number",
+      Buffer.from(JSON.stringify(["x", "yesterday", "a", 0])).toString("base64url"),
+    ],
+    [
+      "a transaction beyond 64 bits",
+      Buffer.from(JSON.stringify(["x", "9223372036854775808", "a", 0])).toString("base64url"),
+    ],
     ["an empty id", Buffer.from(JSON.stringify(["x", "1", "", 0])).toString("base64url")],
     ["a removal flag that is not 0 or 1", Buffer.from(JSON.stringify(["x", "1", "a", 2])).toString("base64url")],
   ])("refuses %s as BAD_USER_INPUT on `after`", (_, cursor) => {
@@ -90,7 +117,6 @@ describe("feed order", () => {
     expect(isAfter(pos(0, "z", true), undefined)).toBe(true);
     expect(isAfter(pos(1, "b", true), pos(1, "b", true))).toBe(false);
   });
-
 });
 
 describe("the feed statement, on a resources database", { timeout: 60_000 }, () => {
@@ -125,7 +151,10 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
   /** The transaction id each group was written in (read back after writing). */
   const xids: string[] = [];
   const expectedOf = (removals = true) =>
-    [...live.map(([t, local, status]) => pos(xids[t]!, local, status === "DRAFT")), ...tombstones.map(([t, local]) => pos(xids[t]!, local, true))]
+    [
+      ...live.map(([t, local, status]) => pos(xids[t]!, local, status === "DRAFT")),
+      ...tombstones.map(([t, local]) => pos(xids[t]!, local, true)),
+    ]
       .filter((p) => removals || !p.removed)
       .sort(comparePositions);
   const key = (p: FeedPosition) => `${xids.indexOf(p.xid)}:${p.local}:${p.removed ? "removed" : "upsert"}`;
@@ -135,8 +164,18 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
     const q = (v: string) => `'${v}'`;
     for (let t = 0; t <= 3; t++) {
       const statements = [
-        ...live.filter(([g]) => g === t).map(([, local, status]) => `INSERT INTO "Resource" (local, title, kind, status, "updatedAt") VALUES (${q(local)}, ${q(`Title ${local}`)}, 'GUIDE', ${q(status)}, ${q(at(1000 - t).toISOString())}::timestamp);`),
-        ...tombstones.filter(([g]) => g === t).map(([, local]) => `INSERT INTO "Tombstone" (local, "deletedAt") VALUES (${q(local)}, ${q(at(1000 - t).toISOString())}::timestamp);`),
+        ...live
+          .filter(([g]) => g === t)
+          .map(
+            ([, local, status]) =>
+              `INSERT INTO "Resource" (local, title, kind, status, "updatedAt") VALUES (${q(local)}, ${q(`Title ${local}`)}, 'GUIDE', ${q(status)}, ${q(at(1000 - t).toISOString())}::timestamp);`,
+          ),
+        ...tombstones
+          .filter(([g]) => g === t)
+          .map(
+            ([, local]) =>
+              `INSERT INTO "Tombstone" (local, "deletedAt") VALUES (${q(local)}, ${q(at(1000 - t).toISOString())}::timestamp);`,
+          ),
       ];
       await db.sql.exec(`BEGIN; ${statements.join(" ")} COMMIT;`);
       const [row] = await db.sql.query<{ xid: string }>(
@@ -152,8 +191,15 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
     expect(new Set(xids).size).toBe(4);
     expect(xids.map(BigInt)).toEqual([...xids.map(BigInt)].sort((a, b) => (a < b ? -1 : 1)));
     // An update moves the row to its own, later transaction (a scratch row, removed again unseen).
-    const xidOf = async () => BigInt((await db.sql.query<{ xid: string }>(`SELECT "changeXid"::text AS xid FROM "Resource" WHERE local = 'scratch'`))[0]!.xid);
-    await db.sql.exec(`INSERT INTO "Resource" (local, title, kind, "updatedAt") VALUES ('scratch', 'Scratch', 'GUIDE', now())`);
+    const xidOf = async () =>
+      BigInt(
+        (
+          await db.sql.query<{ xid: string }>(`SELECT "changeXid"::text AS xid FROM "Resource" WHERE local = 'scratch'`)
+        )[0]!.xid,
+      );
+    await db.sql.exec(
+      `INSERT INTO "Resource" (local, title, kind, "updatedAt") VALUES ('scratch', 'Scratch', 'GUIDE', now())`,
+    );
     const inserted = await xidOf();
     await db.sql.exec(`UPDATE "Resource" SET summary = 'moved' WHERE local = 'scratch'`);
     const updated = await xidOf();
@@ -162,37 +208,40 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
     expect(updated).toBeGreaterThan(inserted);
   });
 
-  it.each([1, 2, 3, 5, 100])("lists every change once, in order, in pages of %i, each of at most two statements", async (size) => {
-    await fill();
-    const expected = expectedOf();
-    const seen: FeedPosition[] = [];
-    const remaining: number[] = [];
-    let after: string | null = null;
-    for (let i = 0; i < 50; i++) {
-      const before = db.statements.count;
-      const page: Awaited<ReturnType<typeof resourceFeed>> = await resourceFeed(db.prisma, after, size);
-      const statements = db.statements.count - before;
-      expect(statements).toBe(page.entries.some((e) => !e.removed) ? 2 : 1);
-      for (const e of page.entries) {
-        seen.push({ xid: e.xid, local: e.local, removed: e.removed });
-        // Nodes (and versions) for upserts only, and only published ones.
-        if (e.removed) expect([e.node, e.version]).toEqual([null, null]);
-        else {
-          expect(e.node).toMatchObject({ local: e.local, status: "PUBLISHED" });
-          expect(e.version).toBe(itemVersion(e.node!));
+  it.each([1, 2, 3, 5, 100])(
+    "lists every change once, in order, in pages of %i, each of at most two statements",
+    async (size) => {
+      await fill();
+      const expected = expectedOf();
+      const seen: FeedPosition[] = [];
+      const remaining: number[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 50; i++) {
+        const before = db.statements.count;
+        const page: Awaited<ReturnType<typeof resourceFeed>> = await resourceFeed(db.prisma, after, size);
+        const statements = db.statements.count - before;
+        expect(statements).toBe(page.entries.some((e) => !e.removed) ? 2 : 1);
+        for (const e of page.entries) {
+          seen.push({ xid: e.xid, local: e.local, removed: e.removed });
+          // Nodes (and versions) for upserts only, and only published ones.
+          if (e.removed) expect([e.node, e.version]).toEqual([null, null]);
+          else {
+            expect(e.node).toMatchObject({ local: e.local, status: "PUBLISHED" });
+            expect(e.version).toBe(itemVersion(e.node!));
+          }
         }
+        remaining.push(page.remaining);
+        expect(page.hasNextPage).toBe(seen.length < expected.length);
+        after = page.endCursor;
+        if (!page.hasNextPage) break;
       }
-      remaining.push(page.remaining);
-      expect(page.hasNextPage).toBe(seen.length < expected.length);
-      after = page.endCursor;
-      if (!page.hasNextPage) break;
-    }
-    expect(seen.map(key)).toEqual(expected.map(key));
-    expect(remaining).toEqual(remaining.map((_, i) => Math.max(expected.length - size * (i + 1), 0)));
-    // Nothing new: one empty page, whose cursor is the one given.
-    const empty = await resourceFeed(db.prisma, after, size);
-    expect(empty).toEqual({ entries: [], hasNextPage: false, remaining: 0, endCursor: after });
-  });
+      expect(seen.map(key)).toEqual(expected.map(key));
+      expect(remaining).toEqual(remaining.map((_, i) => Math.max(expected.length - size * (i + 1), 0)));
+      // Nothing new: one empty page, whose cursor is the one given.
+      const empty = await resourceFeed(db.prisma, after, size);
+      expect(empty).toEqual({ entries: [], hasNextPage: false, remaining: 0, endCursor: after });
+    },
+  );
 
   it("resumes exactly after a cursor in the middle of a tie", async () => {
     await fill();
@@ -208,7 +257,9 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
     const seen: FeedPosition[] = [];
     let after: string | null = null;
     for (let i = 0; i < 50; i++) {
-      const page: Awaited<ReturnType<typeof resourceFeed>> = await resourceFeed(db.prisma, after, 2, { removals: false });
+      const page: Awaited<ReturnType<typeof resourceFeed>> = await resourceFeed(db.prisma, after, 2, {
+        removals: false,
+      });
       seen.push(...page.entries);
       after = page.endCursor;
       if (!page.hasNextPage) break;
@@ -220,7 +271,9 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
 
   it("lists every published id with the version the feed gives it, in pages", async () => {
     await fill();
-    const feedVersions = new Map((await resourceFeed(db.prisma, null, 100)).entries.filter((e) => !e.removed).map((e) => [e.local, e.version]));
+    const feedVersions = new Map(
+      (await resourceFeed(db.prisma, null, 100)).entries.filter((e) => !e.removed).map((e) => [e.local, e.version]),
+    );
     const listed: { local: string; version: string }[] = [];
     let after: string | null = null;
     for (let i = 0; i < 20; i++) {
@@ -233,22 +286,36 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
     expect(listed).toHaveLength(feedVersions.size);
     // A change to the row, however made, is a new version.
     const before = feedVersions.get("ab");
-    await db.sql.exec(`ALTER TABLE "Resource" DISABLE TRIGGER "Resource_change_xid"; UPDATE "Resource" SET title = 'Changed behind the feed' WHERE local = 'ab'; ALTER TABLE "Resource" ENABLE TRIGGER "Resource_change_xid";`);
+    await db.sql.exec(
+      `ALTER TABLE "Resource" DISABLE TRIGGER "Resource_change_xid"; UPDATE "Resource" SET title = 'Changed behind the feed' WHERE local = 'ab'; ALTER TABLE "Resource" ENABLE TRIGGER "Resource_change_xid";`,
+    );
     const after2 = (await resourceVersions(db.prisma, null, 100)).entries.find((e) => e.local === "ab")!.version;
     expect(after2).not.toBe(before);
-    await expect(resourceVersions(db.prisma, "not a cursor!", 10)).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", argumentPath: ["after"] } });
+    await expect(resourceVersions(db.prisma, "not a cursor!", 10)).rejects.toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", argumentPath: ["after"] },
+    });
   });
 
   it("refuses a bad cursor and a bad page size before any statement", async () => {
     const before = db.statements.count;
-    await expect(resourceFeed(db.prisma, "nope", 10)).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", argumentPath: ["after"] } });
-    await expect(resourceFeed(db.prisma, null, 0)).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", argumentPath: ["first"] } });
+    await expect(resourceFeed(db.prisma, "nope", 10)).rejects.toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", argumentPath: ["after"] },
+    });
+    await expect(resourceFeed(db.prisma, null, 0)).rejects.toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", argumentPath: ["first"] },
+    });
     expect(db.statements.count).toBe(before);
   });
 });
 
 describe("readChanges", () => {
-  const row = (xid: number, local: string, removed: boolean, total: number): ChangeRow => ({ xid: String(xid), changedAt: at(xid), local, removed, total });
+  const row = (xid: number, local: string, removed: boolean, total: number): ChangeRow => ({
+    xid: String(xid),
+    changedAt: at(xid),
+    local,
+    removed,
+    total,
+  });
 
   it("reports an upsert whose row vanished (or stopped being carried) before its node was read as a removal", async () => {
     const page = await readChanges<{ local: string; ok: boolean }>(
@@ -256,7 +323,10 @@ describe("readChanges", () => {
         table: "T",
         removedSql: "false",
         query: async () => [row(1, "gone", false, 3), row(1, "hidden", false, 3), row(2, "kept", false, 3)],
-        nodes: async () => [{ local: "hidden", ok: false }, { local: "kept", ok: true }],
+        nodes: async () => [
+          { local: "hidden", ok: false },
+          { local: "kept", ok: true },
+        ],
         carried: (n) => n.ok,
       },
       null,
@@ -273,7 +343,12 @@ describe("readChanges", () => {
 
   it("reads timestamps a driver returns as text without a zone as UTC", async () => {
     const page = await readChanges<{ local: string }>(
-      { table: "T", removedSql: "false", query: async () => [{ xid: "7", changedAt: "2026-01-01 00:00:00.005", local: "a", removed: true, total: "1" }], nodes: async () => [] },
+      {
+        table: "T",
+        removedSql: "false",
+        query: async () => [{ xid: "7", changedAt: "2026-01-01 00:00:00.005", local: "a", removed: true, total: "1" }],
+        nodes: async () => [],
+      },
       null,
       10,
     );
@@ -282,12 +357,24 @@ describe("readChanges", () => {
   });
 
   describe("when committed changes wait behind a transaction still running", () => {
-    const empty = (held: number): ChangeRow => ({ local: null, xid: null, changedAt: null, removed: null, total: 0, held });
+    const empty = (held: number): ChangeRow => ({
+      local: null,
+      xid: null,
+      changedAt: null,
+      removed: null,
+      total: 0,
+      held,
+    });
     const source = (answers: ChangeRow[][]) => {
       let calls = 0;
       return {
         calls: () => calls,
-        source: { table: "T", removedSql: "false", query: async () => answers[Math.min(calls++, answers.length - 1)]!, nodes: async () => [] },
+        source: {
+          table: "T",
+          removedSql: "false",
+          query: async () => answers[Math.min(calls++, answers.length - 1)]!,
+          nodes: async () => [],
+        },
       };
     };
 
@@ -306,7 +393,13 @@ describe("readChanges", () => {
     });
 
     it("does not wait on a page that is not the last", async () => {
-      const s = source([[{ ...row(1, "a", true, 3), held: 1 }, { ...row(2, "b", true, 3), held: 1 }, { ...row(3, "c", true, 3), held: 1 }]]);
+      const s = source([
+        [
+          { ...row(1, "a", true, 3), held: 1 },
+          { ...row(2, "b", true, 3), held: 1 },
+          { ...row(3, "c", true, 3), held: 1 },
+        ],
+      ]);
       const page = await readChanges<{ local: string }>(s.source, null, 2);
       expect(page.hasNextPage).toBe(true);
       expect(s.calls()).toBe(1);

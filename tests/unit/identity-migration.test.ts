@@ -22,7 +22,10 @@ afterAll(async () => {
 async function before(kind: "networks" | "projects"): Promise<{ db: PGlite; upgrade: () => Promise<string[]> }> {
   const db = await openEmbedded();
   opened.push(db);
-  const runner: SqlRunner = { exec: async (s) => void (await db.exec(s)), query: async (s, p) => (await db.query(s, p)).rows as never };
+  const runner: SqlRunner = {
+    exec: async (s) => void (await db.exec(s)),
+    query: async (s, p) => (await db.query(s, p)).rows as never,
+  };
   const dir = join(mkdtempSync(join(tmpdir(), "identity-migration-")), "migrations");
   temps.push(dir);
   cpSync(KIND_PRISMA[kind].migrations, dir, { recursive: true });
@@ -38,15 +41,25 @@ describe(`migration ${MIGRATION}`, { timeout: 120_000 }, () => {
       INSERT INTO "Member" ("id", "networkLocal", "name", "userId", "organisationId") VALUES ('m1', 'n1', 'Jo', 'jo', 'bridgewater'), ('m2', 'n1', 'Listed', NULL, 'essex-cc');
       INSERT INTO "AuditEntry" ("actor", "organisation", "mutation", "item", "changes") VALUES ('jo@bridgewater', 'bridgewater', 'joinNetwork', 'pic:network:n1', '{}');`);
     expect(await upgrade()).toEqual([MIGRATION]);
-    const members = (await db.query(`SELECT "id", "userId", "userIssuer", "userOrganisation" FROM "Member" ORDER BY "id"`)).rows;
+    const members = (
+      await db.query(`SELECT "id", "userId", "userIssuer", "userOrganisation" FROM "Member" ORDER BY "id"`)
+    ).rows;
     expect(members).toEqual([
       { id: "m1", userId: "jo", userIssuer: null, userOrganisation: "bridgewater" },
       { id: "m2", userId: null, userIssuer: null, userOrganisation: null },
     ]);
     // The same user joining again under the new rules gets a row of their own, beside the old one.
-    await db.exec(`INSERT INTO "Member" ("id", "networkLocal", "name", "userId", "userIssuer", "userOrganisation") VALUES ('m3', 'n1', 'Jo', 'jo', 'idp', 'bridgewater')`);
-    await expect(db.exec(`INSERT INTO "Member" ("id", "networkLocal", "name", "userId", "userIssuer", "userOrganisation") VALUES ('m4', 'n1', 'Jo', 'jo', 'idp', 'bridgewater')`)).rejects.toThrow(/unique/i);
-    expect((await db.query(`SELECT "actor", "issuer", "subject" FROM "AuditEntry"`)).rows).toEqual([{ actor: "jo@bridgewater", issuer: null, subject: null }]);
+    await db.exec(
+      `INSERT INTO "Member" ("id", "networkLocal", "name", "userId", "userIssuer", "userOrganisation") VALUES ('m3', 'n1', 'Jo', 'jo', 'idp', 'bridgewater')`,
+    );
+    await expect(
+      db.exec(
+        `INSERT INTO "Member" ("id", "networkLocal", "name", "userId", "userIssuer", "userOrganisation") VALUES ('m4', 'n1', 'Jo', 'jo', 'idp', 'bridgewater')`,
+      ),
+    ).rejects.toThrow(/unique/i);
+    expect((await db.query(`SELECT "actor", "issuer", "subject" FROM "AuditEntry"`)).rows).toEqual([
+      { actor: "jo@bridgewater", issuer: null, subject: null },
+    ]);
   });
 
   it("projects: a team member with a user id keeps it but no longer admits anyone until re-added", async () => {
@@ -54,8 +67,16 @@ describe(`migration ${MIGRATION}`, { timeout: 120_000 }, () => {
     await db.exec(`INSERT INTO "Project" ("local", "title", "aim", "status", "updatedAt") VALUES ('p1', 'P', 'An aim', 'PLANNING', now());
       INSERT INTO "TeamMember" ("id", "projectLocal", "name", "userId") VALUES ('t1', 'p1', 'Tam', 'tam');`);
     expect(await upgrade()).toEqual([MIGRATION]);
-    expect((await db.query(`SELECT "userId", "userIssuer", "userOrganisation" FROM "TeamMember"`)).rows).toEqual([{ userId: "tam", userIssuer: null, userOrganisation: null }]);
+    expect((await db.query(`SELECT "userId", "userIssuer", "userOrganisation" FROM "TeamMember"`)).rows).toEqual([
+      { userId: "tam", userIssuer: null, userOrganisation: null },
+    ]);
     // What teamUsers (subgraphs/projects/data/project-writes.ts) reads: nobody.
-    expect((await db.query(`SELECT 1 FROM "TeamMember" WHERE "projectLocal" = 'p1' AND "userId" IS NOT NULL AND "userIssuer" IS NOT NULL AND "userOrganisation" IS NOT NULL`)).rows).toEqual([]);
+    expect(
+      (
+        await db.query(
+          `SELECT 1 FROM "TeamMember" WHERE "projectLocal" = 'p1' AND "userId" IS NOT NULL AND "userIssuer" IS NOT NULL AND "userOrganisation" IS NOT NULL`,
+        )
+      ).rows,
+    ).toEqual([]);
   });
 });

@@ -58,7 +58,10 @@ describe("formatId / parseId", () => {
 
 describe("globalIdOf", () => {
   it("accepts an id of its kind", () => {
-    expect(globalIdOf("networks").safeParse("slpsc:network:sepsis")).toMatchObject({ success: true, data: "slpsc:network:sepsis" });
+    expect(globalIdOf("networks").safeParse("slpsc:network:sepsis")).toMatchObject({
+      success: true,
+      data: "slpsc:network:sepsis",
+    });
   });
 
   it.each([
@@ -69,7 +72,9 @@ describe("globalIdOf", () => {
     const other = kind === "projects" ? "slpsc:network:sepsis" : "essex-cc:project:care-home-safety";
     const result = globalIdOf(kind).safeParse(other);
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((i) => i.message)).toEqual([`expected a ${word} id of the form <partner>:${word}:<local id>`]);
+    expect(result.error?.issues.map((i) => i.message)).toEqual([
+      `expected a ${word} id of the form <partner>:${word}:<local id>`,
+    ]);
   });
 
   it("refuses a malformed id with the same message", () => {

@@ -14,7 +14,9 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
 
 /** The solution's projects, from tsconfig.json's references. */
-const projects = (JSON.parse(readFileSync(join(ROOT, "tsconfig.json"), "utf8")) as { references: { path: string }[] }).references.map((r) => r.path);
+const projects = (
+  JSON.parse(readFileSync(join(ROOT, "tsconfig.json"), "utf8")) as { references: { path: string }[] }
+).references.map((r) => r.path);
 
 // Which layers a module of each project may import (the layers below it).
 const BELOW: Record<string, string[]> = {
@@ -45,7 +47,10 @@ const name = (project: string) => project.replace("/", "_");
 const rel = (from: string, to: string, file = "layer.ts") => `${"../".repeat(from.split("/").length)}${to}/${file}`;
 
 function build(): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, [TSC, "--build", join(dir, "tsconfig.json"), "--pretty", "false"], { cwd: dir, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [TSC, "--build", join(dir, "tsconfig.json"), "--pretty", "false"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
   return { status: r.status, output: r.stdout + r.stderr };
 }
 
@@ -65,7 +70,10 @@ beforeAll(() => {
     if (!below) throw new Error(`no layer rule for the project ${project}: add it to BELOW`);
     const imports = below.map((b) => `import { ${name(b)} } from "${rel(project, b)}";`);
     const uses = below.map((b) => `${name(b)}`);
-    writeFileSync(join(dir, project, "layer.ts"), `${imports.join("\n")}\nexport const ${name(project)}: number = [${uses.join(", ")}].length;\n`);
+    writeFileSync(
+      join(dir, project, "layer.ts"),
+      `${imports.join("\n")}\nexport const ${name(project)}: number = [${uses.join(", ")}].length;\n`,
+    );
     writeFileSync(join(dir, project, "leaf.ts"), `export const ${name(project)} = 1;\n`);
   }
   good = build();
@@ -96,7 +104,11 @@ describe("the build follows the layers", () => {
   it.each(WRONG.map((w) => [w.from, w.to, w.how]))("fails when %s/ imports %s/ (%s): TS6307", (from, to) => {
     expect(bad.status).not.toBe(0);
     const leaf = join(dir, to, "leaf.ts");
-    expect(bad.output).toMatch(new RegExp(`^${from}/wrong-${name(to)}\\.ts\\(1,\\d+\\): error TS6307: File '${leaf}' is not listed`, "m"));
-    expect(bad.output).toContain(`File '${leaf}' is not listed within the file list of project '${join(dir, from, "tsconfig.json")}'`);
+    expect(bad.output).toMatch(
+      new RegExp(`^${from}/wrong-${name(to)}\\.ts\\(1,\\d+\\): error TS6307: File '${leaf}' is not listed`, "m"),
+    );
+    expect(bad.output).toContain(
+      `File '${leaf}' is not listed within the file list of project '${join(dir, from, "tsconfig.json")}'`,
+    );
   });
 });

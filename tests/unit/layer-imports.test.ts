@@ -84,7 +84,11 @@ describe("layer imports", () => {
 
   it("lets a subgraph reach lib and schema but not the gateway, and schema reach nothing", () => {
     const text = `import { x } from "../../lib/config.ts";\nimport { k } from "../../schema/kinds.ts";\nimport { e } from "../../gateway/edge/index.ts";`;
-    expect(wrongWay("subgraphs", "subgraphs/shared/x.ts", text)).toEqual([`subgraphs/shared/x.ts:3 import "../../gateway/edge/index.ts"`]);
-    expect(wrongWay("schema", "schema/x.ts", `import { c } from "../lib/config.ts";`)).toEqual([`schema/x.ts:1 import "../lib/config.ts"`]);
+    expect(wrongWay("subgraphs", "subgraphs/shared/x.ts", text)).toEqual([
+      `subgraphs/shared/x.ts:3 import "../../gateway/edge/index.ts"`,
+    ]);
+    expect(wrongWay("schema", "schema/x.ts", `import { c } from "../lib/config.ts";`)).toEqual([
+      `schema/x.ts:1 import "../lib/config.ts"`,
+    ]);
   });
 });

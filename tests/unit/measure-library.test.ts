@@ -57,13 +57,26 @@ describe("measure library", () => {
 
   it("covers the framework's case studies: falls, pressure ulcers, UTIs, PPH of 1.5 litres, involvement", () => {
     const topics = new Set(MEASURE_LIBRARY.flatMap((m) => m.topics));
-    for (const t of ["falls", "pressure-ulcers", "urinary-tract-infections", "postpartum-haemorrhage", "patient-and-public-involvement"]) expect(topics).toContain(t);
+    for (const t of [
+      "falls",
+      "pressure-ulcers",
+      "urinary-tract-infections",
+      "postpartum-haemorrhage",
+      "patient-and-public-involvement",
+    ])
+      expect(topics).toContain(t);
     expect(MEASURE_LIBRARY.find((m) => m.code === "PPH-1500")?.numerator).toMatch(/1,500 ml/);
   });
 });
 
 describe("measure codes in seed files", () => {
-  const seed = { name: "Falls", code: "FALLS-OBD", unit: "falls per 1,000 occupied bed days", improvement: "DECREASE", illustrative: true };
+  const seed = {
+    name: "Falls",
+    code: "FALLS-OBD",
+    unit: "falls per 1,000 occupied bed days",
+    improvement: "DECREASE",
+    illustrative: true,
+  };
   it("accepts a code with its unit and direction, and refuses an unknown code or another unit or direction", async () => {
     const { measureSeed } = await import("../../subgraphs/projects/seed-schema.ts");
     expect(measureSeed.safeParse(seed).success).toBe(true);

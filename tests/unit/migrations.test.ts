@@ -46,7 +46,10 @@ describe("committed migrations match the Prisma schemas", { timeout: 120_000 }, 
     expect(applied).toEqual(readMigrations(migrations).map((m) => m.name));
     const drift = await driftSteps(schema, db);
     expect(drift.unexecutable).toEqual([]);
-    expect(drift.executedSteps, `subgraphs/${kind}/prisma/schema.prisma and its migrations disagree: write a migration`).toBe(0);
+    expect(
+      drift.executedSteps,
+      `subgraphs/${kind}/prisma/schema.prisma and its migrations disagree: write a migration`,
+    ).toBe(0);
   });
 
   it("reports drift when the schema has a column the migrations do not create", async () => {
@@ -71,7 +74,12 @@ describe("applyMigrations", { timeout: 120_000 }, () => {
     expect(first.length).toBeGreaterThan(0);
     expect(await applyMigrations(runner, migrations)).toEqual([]);
 
-    const rows = await runner.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
+    const rows = await runner.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>(
       `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY migration_name`,
     );
     expect(rows.map((r) => r.migration_name)).toEqual(first);
@@ -82,7 +90,9 @@ describe("applyMigrations", { timeout: 120_000 }, () => {
       expect(row.rolled_back_at, row.migration_name).toBeNull();
     }
     // The tables exist once, not twice: a second run really was a no-op.
-    const tables = await runner.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'Project'`);
+    const tables = await runner.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'Project'`,
+    );
     expect(tables[0]?.n).toBe(1);
   });
 
@@ -94,7 +104,9 @@ describe("applyMigrations", { timeout: 120_000 }, () => {
     const name = applied[0]!;
     expect(name).toBeDefined();
     appendFileSync(join(dir, name, "migration.sql"), "\n-- edited after it was applied\n");
-    await expect(applyMigrations(runner, dir)).rejects.toThrow(new RegExp(`migration ${name} was modified after it was applied \\(checksum differs\\)`));
+    await expect(applyMigrations(runner, dir)).rejects.toThrow(
+      new RegExp(`migration ${name} was modified after it was applied \\(checksum differs\\)`),
+    );
   });
 
   it("applies a new migration added after the first run, and only that one", async () => {
@@ -119,12 +131,20 @@ describe("applyMigrations", { timeout: 120_000 }, () => {
     await applyMigrations(runner, dir);
     const bad = "99991231000000_broken";
     cpSync(join(dir, readMigrations(dir)[0]!.name), join(dir, bad), { recursive: true });
-    writeFileSync(join(dir, bad, "migration.sql"), `ALTER TABLE "Resource" ADD COLUMN "x" TEXT;\nALTER TABLE "NoSuchTable" ADD COLUMN "y" TEXT;\n`);
+    writeFileSync(
+      join(dir, bad, "migration.sql"),
+      `ALTER TABLE "Resource" ADD COLUMN "x" TEXT;\nALTER TABLE "NoSuchTable" ADD COLUMN "y" TEXT;\n`,
+    );
     await expect(applyMigrations(runner, dir)).rejects.toThrow(new RegExp(`migration ${bad} failed`));
-    const recorded = await runner.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" WHERE migration_name = $1`, [bad]);
+    const recorded = await runner.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE migration_name = $1`,
+      [bad],
+    );
     expect(recorded).toEqual([]);
     // The migration's transaction was rolled back: its first statement left nothing behind.
-    const cols = await runner.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Resource' AND column_name = 'x'`);
+    const cols = await runner.query(
+      `SELECT 1 FROM information_schema.columns WHERE table_name = 'Resource' AND column_name = 'x'`,
+    );
     expect(cols).toEqual([]);
   });
 });

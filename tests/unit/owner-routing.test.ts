@@ -54,7 +54,9 @@ function partnerHandler(name: string) {
       return { __typename: r.__typename, id: r.id, from: name };
     });
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify(errors.length ? { data: { _entities: entities }, errors } : { data: { _entities: entities } }));
+    res.end(
+      JSON.stringify(errors.length ? { data: { _entities: entities }, errors } : { data: { _entities: entities } }),
+    );
   };
 }
 
@@ -86,7 +88,12 @@ beforeAll(async () => {
   });
   const closed = await closedPort();
   const url = (port: number) => `http://127.0.0.1:${port}/graphql`;
-  const entry = (id: string, kind: PartnerEntry["kind"], port: number, extra: Partial<PartnerEntry> = {}): PartnerEntry => ({
+  const entry = (
+    id: string,
+    kind: PartnerEntry["kind"],
+    port: number,
+    extra: Partial<PartnerEntry> = {},
+  ): PartnerEntry => ({
     id,
     name: id,
     organisation: "nhs-england",
@@ -127,7 +134,10 @@ beforeEach(() => {
 
 const rep = (id: string): Rep => ({ __typename: "Resource", id });
 
-function processOptions(representations: unknown[], extraVariables: Record<string, unknown> = {}): GraphQLDataSourceProcessOptions {
+function processOptions(
+  representations: unknown[],
+  extraVariables: Record<string, unknown> = {},
+): GraphQLDataSourceProcessOptions {
   return {
     kind: "incoming operation" as GraphQLDataSourceProcessOptions["kind"],
     request: { query: QUERY, variables: { ...extraVariables, representations } },
@@ -137,7 +147,12 @@ function processOptions(representations: unknown[], extraVariables: Record<strin
 }
 
 function dataSource(kind: "resources" | "networks" | "projects" = "resources") {
-  return new OwnerRoutingDataSource({ kind, registry: () => registry, timeoutMs: TIMEOUT_MS, logger: pino({ level: "silent" }) });
+  return new OwnerRoutingDataSource({
+    kind,
+    registry: () => registry,
+    timeoutMs: TIMEOUT_MS,
+    logger: pino({ level: "silent" }),
+  });
 }
 
 async function fetchEntities(ids: string[], extraVariables?: Record<string, unknown>) {
@@ -149,7 +164,14 @@ async function fetchEntities(ids: string[], extraVariables?: Record<string, unkn
 
 describe("OwnerRoutingDataSource", () => {
   it("answers interleaved ids from several partners in the original order", async () => {
-    const ids = ["alpha:resource:a1", "beta:resource:b1", "alpha:resource:a2", "gamma:resource:g1", "beta:resource:b2", "alpha:resource:a3"];
+    const ids = [
+      "alpha:resource:a1",
+      "beta:resource:b1",
+      "alpha:resource:a2",
+      "gamma:resource:g1",
+      "beta:resource:b2",
+      "alpha:resource:a3",
+    ];
     const { entities, errors } = await fetchEntities(ids);
     expect(errors).toEqual([]);
     expect(entities.map((e) => e?.id)).toEqual(ids);
@@ -157,12 +179,22 @@ describe("OwnerRoutingDataSource", () => {
   });
 
   it("sends each partner only its own representations, in one request, in batch order", async () => {
-    await fetchEntities(["alpha:resource:a1", "beta:resource:b1", "alpha:resource:a2", "beta:resource:b2", "alpha:resource:a3"]);
+    await fetchEntities([
+      "alpha:resource:a1",
+      "beta:resource:b1",
+      "alpha:resource:a2",
+      "beta:resource:b2",
+      "alpha:resource:a3",
+    ]);
     const byPartner = (name: string) => received.filter((r) => r.partner === name);
     expect(byPartner("alpha")).toHaveLength(1);
     expect(byPartner("beta")).toHaveLength(1);
     expect(byPartner("gamma")).toHaveLength(0);
-    expect(byPartner("alpha")[0]!.representations).toEqual([rep("alpha:resource:a1"), rep("alpha:resource:a2"), rep("alpha:resource:a3")]);
+    expect(byPartner("alpha")[0]!.representations).toEqual([
+      rep("alpha:resource:a1"),
+      rep("alpha:resource:a2"),
+      rep("alpha:resource:a3"),
+    ]);
     expect(byPartner("beta")[0]!.representations).toEqual([rep("beta:resource:b1"), rep("beta:resource:b2")]);
   });
 
@@ -189,7 +221,9 @@ describe("OwnerRoutingDataSource", () => {
   it("answers null and UNKNOWN_PARTNER for a value that is not an id", async () => {
     const { entities, errors } = await fetchEntities(["not an id", "alpha:resource:a1"]);
     expect(entities.map((e) => e?.id ?? null)).toEqual([null, "alpha:resource:a1"]);
-    expect(errors).toEqual([expect.objectContaining({ path: ["_entities", 0], extensions: { code: "UNKNOWN_PARTNER" } })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ path: ["_entities", 0], extensions: { code: "UNKNOWN_PARTNER" } }),
+    ]);
   });
 
   it("gives one UNKNOWN_PARTNER error per bad id, each at its own index", async () => {
@@ -221,8 +255,15 @@ describe("OwnerRoutingDataSource", () => {
   });
 
   it("reports two failed partners with one error each", async () => {
-    const { errors } = await fetchEntities(["closed:resource:c1", "hang:resource:h1", "closed:resource:c2", "hang:resource:h2"]);
-    const unavailable = errors.filter((e) => e.extensions?.code === "PARTNER_UNAVAILABLE").map((e) => e.extensions?.partner);
+    const { errors } = await fetchEntities([
+      "closed:resource:c1",
+      "hang:resource:h1",
+      "closed:resource:c2",
+      "hang:resource:h2",
+    ]);
+    const unavailable = errors
+      .filter((e) => e.extensions?.code === "PARTNER_UNAVAILABLE")
+      .map((e) => e.extensions?.partner);
     expect(unavailable.sort()).toEqual(["closed", "hang"]);
   });
 
@@ -230,7 +271,12 @@ describe("OwnerRoutingDataSource", () => {
     // gamma receives [g1, missing-1] and reports its error at its own _entities index 1.
     const ids = ["alpha:resource:a1", "gamma:resource:g1", "beta:resource:b1", "gamma:resource:missing-1"];
     const { entities, errors } = await fetchEntities(ids);
-    expect(entities.map((e) => e?.id ?? null)).toEqual(["alpha:resource:a1", "gamma:resource:g1", "beta:resource:b1", null]);
+    expect(entities.map((e) => e?.id ?? null)).toEqual([
+      "alpha:resource:a1",
+      "gamma:resource:g1",
+      "beta:resource:b1",
+      null,
+    ]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ path: ["_entities", 3], extensions: { code: "NOT_FOUND", partner: "gamma" } });
   });
@@ -262,13 +308,24 @@ describe("OwnerRoutingDataSource", () => {
       context: {},
     } as unknown as GraphQLDataSourceProcessOptions);
     const [error] = response.errors ?? [];
-    const formatted = maskError({ message: error!.message, extensions: error!.extensions }, new GraphQLError(error!.message, { extensions: error!.extensions }));
-    expect(formatted).toEqual({ message: "Empty fetch for the resources kind", extensions: { code: ErrorCode.NOT_ROUTABLE } });
+    const formatted = maskError(
+      { message: error!.message, extensions: error!.extensions },
+      new GraphQLError(error!.message, { extensions: error!.extensions }),
+    );
+    expect(formatted).toEqual({
+      message: "Empty fetch for the resources kind",
+      extensions: { code: ErrorCode.NOT_ROUTABLE },
+    });
   });
 
   it("reads the registry on every request", async () => {
     let current = registry;
-    const source = new OwnerRoutingDataSource({ kind: "resources", registry: () => current, timeoutMs: TIMEOUT_MS, logger: pino({ level: "silent" }) });
+    const source = new OwnerRoutingDataSource({
+      kind: "resources",
+      registry: () => current,
+      timeoutMs: TIMEOUT_MS,
+      logger: pino({ level: "silent" }),
+    });
     const first = await source.process(processOptions([rep("alpha:resource:a1")]));
     expect((first.data as any)._entities[0]).toMatchObject({ from: "alpha" });
     // alpha moves to beta's server: the same data source now calls the new address.
@@ -280,13 +337,25 @@ describe("OwnerRoutingDataSource", () => {
 
 describe("batches bigger than a partner accepts", () => {
   it("are sent to that partner as several calls of at most its cap, answered in the batch's order", async () => {
-    const source = new OwnerRoutingDataSource({ kind: "resources", registry: () => registry, timeoutMs: 2000, logger: pino({ level: "silent" }), maxEntitiesPerCall: 1000 });
-    const reps = Array.from({ length: 2500 }, (_, i) => rep(i % 5 === 0 ? `beta:resource:r${i}` : `alpha:resource:r${i}`));
+    const source = new OwnerRoutingDataSource({
+      kind: "resources",
+      registry: () => registry,
+      timeoutMs: 2000,
+      logger: pino({ level: "silent" }),
+      maxEntitiesPerCall: 1000,
+    });
+    const reps = Array.from({ length: 2500 }, (_, i) =>
+      rep(i % 5 === 0 ? `beta:resource:r${i}` : `alpha:resource:r${i}`),
+    );
     const result = await source.process(processOptions(reps));
     expect(result.errors).toBeUndefined();
     expect((result.data as any)._entities.map((e: any) => e.id)).toEqual(reps.map((r) => r.id));
     const calls = received.map((r) => [r.partner, r.representations.length]);
     // alpha: 2,000 in two calls of 1,000; beta: 500 in one.
-    expect(calls.sort()).toEqual([["alpha", 1000], ["alpha", 1000], ["beta", 500]]);
+    expect(calls.sort()).toEqual([
+      ["alpha", 1000],
+      ["alpha", 1000],
+      ["beta", 500],
+    ]);
   });
 });

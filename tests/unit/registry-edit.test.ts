@@ -11,7 +11,15 @@ import { DEFAULT_REGISTRY_FILE, loadRegistry } from "../../lib/registry/registry
 let dir: string;
 let file: string;
 const template = "http://127.0.0.1:{port}/graphql";
-const leeds = { id: "leeds-th", name: "Leeds QI", organisation: "nhs-england", kind: "projects", port: 4125, region: "north-east-and-yorkshire", enabled: true };
+const leeds = {
+  id: "leeds-th",
+  name: "Leeds QI",
+  organisation: "nhs-england",
+  kind: "projects",
+  port: 4125,
+  region: "north-east-and-yorkshire",
+  enabled: true,
+};
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "registry-"));
@@ -33,15 +41,25 @@ describe("registry edits", () => {
     expect(() => addPartner(file, { ...leeds, port: 4121 })).toThrow(/duplicate port 4121/);
     expect(() => addPartner(file, { ...leeds, organisation: "nobody" })).toThrow(/organisation: unknown organisation/);
     expect(() => addPartner(file, { ...leeds, kind: "recipes" })).toThrow(RegistryEditError);
-    expect(() => addPartner(file, { ...leeds, url: "htp:/not a url" })).toThrow(/url: must be an http:\/\/ or https:\/\/ URL with a host/);
+    expect(() => addPartner(file, { ...leeds, url: "htp:/not a url" })).toThrow(
+      /url: must be an http:\/\/ or https:\/\/ URL with a host/,
+    );
     expect(readFileSync(file, "utf8")).toBe(before);
   });
 
   it("disables, enables and removes", () => {
     setEnabled(file, "bridgewater", false);
-    expect(loadRegistry(file, template).ofKind("projects").map((p) => p.id)).not.toContain("bridgewater");
+    expect(
+      loadRegistry(file, template)
+        .ofKind("projects")
+        .map((p) => p.id),
+    ).not.toContain("bridgewater");
     setEnabled(file, "bridgewater", true);
-    expect(loadRegistry(file, template).ofKind("projects").map((p) => p.id)).toContain("bridgewater");
+    expect(
+      loadRegistry(file, template)
+        .ofKind("projects")
+        .map((p) => p.id),
+    ).toContain("bridgewater");
     removePartner(file, "bridgewater");
     expect(loadRegistry(file, template).get("bridgewater")).toBeUndefined();
     expect(() => removePartner(file, "bridgewater")).toThrow(/no partner bridgewater/);
@@ -70,7 +88,9 @@ describe("RegistrySource", () => {
 
   it("fails at start on a broken file, naming the problem", () => {
     writeFileSync(file, JSON.stringify({ partners: [] }));
-    expect(() => new RegistrySource(file, template, pino({ level: "silent" }))).toThrow(/exactly one enabled catalogue/);
+    expect(() => new RegistrySource(file, template, pino({ level: "silent" }))).toThrow(
+      /exactly one enabled catalogue/,
+    );
   });
 });
 
@@ -99,7 +119,11 @@ describe("RegistrySource's last good registry on disk", () => {
     expect(restarted.current().ofKind("projects").length).toBeGreaterThan(1);
     const errors = lines.filter((l) => (l.level as number) >= 50);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ msg: "registry refused at start; starting from the last good registry", file, lastGood });
+    expect(errors[0]).toMatchObject({
+      msg: "registry refused at start; starting from the last good registry",
+      file,
+      lastGood,
+    });
     expect(errors[0]!.reason).toMatch(/partners\.\d+\.url: must be an http/);
     // The broken file did not overwrite the copy.
     expect(readFileSync(lastGood, "utf8")).toBe(good);

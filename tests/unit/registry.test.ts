@@ -1,7 +1,13 @@
 // The partner registry (schema/partners.json) and the organisation directory it points into.
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
-import { DEFAULT_REGISTRY_FILE, loadRegistry, parseRegistry, Registry, type PartnerEntry } from "../../lib/registry/registry.ts";
+import {
+  DEFAULT_REGISTRY_FILE,
+  loadRegistry,
+  parseRegistry,
+  Registry,
+  type PartnerEntry,
+} from "../../lib/registry/registry.ts";
 import { PARTNER_KINDS } from "../../schema/kinds.ts";
 import { contractEnum } from "../../schema/contracts.ts";
 import { REGION_IDS } from "../../schema/vocabulary.ts";
@@ -58,7 +64,9 @@ describe("the committed registry (schema/partners.json)", () => {
 
   it("names only organisations of schema/organisations.json", () => {
     const known = new Set(organisations.organisations.map((o) => o.id));
-    expect(registry.partners.filter((p) => !known.has(p.organisation)).map((p) => `${p.id} → ${p.organisation}`)).toEqual([]);
+    expect(
+      registry.partners.filter((p) => !known.has(p.organisation)).map((p) => `${p.id} → ${p.organisation}`),
+    ).toEqual([]);
   });
 
   it("builds each partner's URL from the template and its port", () => {
@@ -113,7 +121,14 @@ describe("parseRegistry", () => {
 
   it("rejects two enabled catalogues", () => {
     const file = validFile();
-    file.partners.push({ id: "cat2", name: "Second", organisation: "nhs-england", kind: "catalogue", port: 5003, region: "national" });
+    file.partners.push({
+      id: "cat2",
+      name: "Second",
+      organisation: "nhs-england",
+      kind: "catalogue",
+      port: 5003,
+      region: "national",
+    });
     const message = parseError(file);
     expect(message).toContain("partners: exactly one enabled catalogue partner is required");
   });
@@ -126,7 +141,15 @@ describe("parseRegistry", () => {
 
   it("accepts a second catalogue that is disabled", () => {
     const file = validFile();
-    file.partners.push({ id: "cat2", name: "Old", organisation: "nhs-england", kind: "catalogue", port: 5003, region: "national", enabled: false });
+    file.partners.push({
+      id: "cat2",
+      name: "Old",
+      organisation: "nhs-england",
+      kind: "catalogue",
+      port: 5003,
+      region: "national",
+      enabled: false,
+    });
     expect(parseRegistry(file, TEMPLATE).catalogue().id).toBe("cat");
   });
 
@@ -137,7 +160,11 @@ describe("parseRegistry", () => {
     ["an unexpected field", { colour: "blue" }, "partners.1"],
     ["a url that is not a URL", { url: "not a url" }, "partners.1.url"],
     // Each of these parsed as a URL and took its partner offline.
-    ["a url with a misspelt scheme", { url: "htp:/not a url" }, "partners.1.url: must be an http:// or https:// URL with a host"],
+    [
+      "a url with a misspelt scheme",
+      { url: "htp:/not a url" },
+      "partners.1.url: must be an http:// or https:// URL with a host",
+    ],
     ["a url of another scheme", { url: "ftp://hub.example.org/graphql" }, "partners.1.url: must be an http"],
     ["a file url", { url: "file:///etc/passwd" }, "partners.1.url: must be an http"],
     ["a url without a host", { url: "http:///graphql" }, "partners.1.url: must be an http"],
@@ -148,7 +175,11 @@ describe("parseRegistry", () => {
     expect(parseError(file)).toContain(path);
   });
 
-  it.each([["https://hub.example.org/graphql"], ["http://resources-a:4111/graphql"], ["http://127.0.0.1:5001/graphql"]])("accepts the url %s", (url) => {
+  it.each([
+    ["https://hub.example.org/graphql"],
+    ["http://resources-a:4111/graphql"],
+    ["http://127.0.0.1:5001/graphql"],
+  ])("accepts the url %s", (url) => {
     const file = validFile();
     file.partners[1] = { ...file.partners[1], url };
     expect(parseRegistry(file, TEMPLATE).get("hub")?.url).toBe(url);
@@ -166,7 +197,10 @@ describe("parseRegistry", () => {
 
 describe("Registry", () => {
   it("substitutes {port} and {id} into the URL template, everywhere they occur", () => {
-    const registry = new Registry([entry({ id: "hub", port: 4101 })], "http://{id}.partners.nhs.test:{port}/{id}/graphql?p={port}");
+    const registry = new Registry(
+      [entry({ id: "hub", port: 4101 })],
+      "http://{id}.partners.nhs.test:{port}/{id}/graphql?p={port}",
+    );
     expect(registry.get("hub")?.url).toBe("http://hub.partners.nhs.test:4101/hub/graphql?p=4101");
   });
 
@@ -177,7 +211,11 @@ describe("Registry", () => {
 
   it("lists only enabled partners of a kind", () => {
     const registry = new Registry(
-      [entry({ id: "a", port: 1 }), entry({ id: "b", port: 2, enabled: false }), entry({ id: "n", port: 3, kind: "networks" })],
+      [
+        entry({ id: "a", port: 1 }),
+        entry({ id: "b", port: 2, enabled: false }),
+        entry({ id: "n", port: 3, kind: "networks" }),
+      ],
       TEMPLATE,
     );
     expect(registry.ofKind("resources").map((p) => p.id)).toEqual(["a"]);
@@ -199,7 +237,9 @@ describe("Registry", () => {
     expect(moved.get("b")?.url).toBe("http://127.0.0.1:3/graphql");
     expect(moved.get("cat")?.url).toBe("http://127.0.0.1:1/graphql");
     expect(registry.get("a")?.url).toBe("http://127.0.0.1:2/graphql");
-    expect(moved.partners.map((p) => [p.id, p.kind, p.enabled, p.port])).toEqual(registry.partners.map((p) => [p.id, p.kind, p.enabled, p.port]));
+    expect(moved.partners.map((p) => [p.id, p.kind, p.enabled, p.port])).toEqual(
+      registry.partners.map((p) => [p.id, p.kind, p.enabled, p.port]),
+    );
   });
 
   it("withUrls ignores ids that are not partners", () => {

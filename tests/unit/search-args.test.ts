@@ -26,7 +26,11 @@ describe("parseSearchArgs", () => {
   });
 
   it("keeps the arguments it is given", () => {
-    expect(parseSearchArgs({ query: "falls in care homes", first: 5, after: "abc" })).toMatchObject({ query: "falls in care homes", first: 5, after: "abc" });
+    expect(parseSearchArgs({ query: "falls in care homes", first: 5, after: "abc" })).toMatchObject({
+      query: "falls in care homes",
+      first: 5,
+      after: "abc",
+    });
   });
 
   it.each([1, SEARCH_MAX_PAGE])("accepts first: %i", (first) => {
@@ -64,7 +68,11 @@ describe("parseSearchArgs", () => {
   });
 
   it("points at the second topic when only that one is unknown", () => {
-    expect(rejection({ filter: { topics: ["falls", "no-such-topic"] } }).extensions.argumentPath).toEqual(["filter", "topics", "1"]);
+    expect(rejection({ filter: { topics: ["falls", "no-such-topic"] } }).extensions.argumentPath).toEqual([
+      "filter",
+      "topics",
+      "1",
+    ]);
   });
 
   it.each([
@@ -107,15 +115,24 @@ describe("parseSearchArgs", () => {
   it("accepts null for the optional arguments GraphQL may pass as null", () => {
     expect(() => parseSearchArgs({ query: null, filter: null, after: null })).not.toThrow();
     expect(() => parseSearchArgs({ filter: { topics: null, kinds: null } })).not.toThrow();
-    expect(() => parseSearchArgs({ filter: { conditions: null, resourceKinds: null, projectStatuses: null } })).not.toThrow();
+    expect(() =>
+      parseSearchArgs({ filter: { conditions: null, resourceKinds: null, projectStatuses: null } }),
+    ).not.toThrow();
   });
 
   it("takes every resource kind and project status the partner contracts declare", () => {
     const resourceKinds = contractEnum("resources", "ResourceKind");
     const projectStatuses = contractEnum("projects", "ProjectStatus");
-    expect(parseSearchArgs({ filter: { resourceKinds, projectStatuses } }).filter).toMatchObject({ resourceKinds, projectStatuses });
+    expect(parseSearchArgs({ filter: { resourceKinds, projectStatuses } }).filter).toMatchObject({
+      resourceKinds,
+      projectStatuses,
+    });
     // Enum values are case-sensitive, as in GraphQL.
-    expect(rejection({ filter: { projectStatuses: ["active"] } }).extensions.argumentPath).toEqual(["filter", "projectStatuses", "0"]);
+    expect(rejection({ filter: { projectStatuses: ["active"] } }).extensions.argumentPath).toEqual([
+      "filter",
+      "projectStatuses",
+      "0",
+    ]);
   });
 
   it("sorts by RELEVANCE unless told otherwise, and takes NEWEST and TITLE", () => {
@@ -143,7 +160,7 @@ function fakeIndex(total: number): SqlRunner & { offsets: number[]; statements: 
     offsets,
     statements,
     exec: async () => undefined,
-    query: async <T,>(sql: string, params: unknown[] = []) => {
+    query: async <T>(sql: string, params: unknown[] = []) => {
       statements.push(sql);
       if (sql.includes("count(*)")) return [{ count: total }] as T[];
       const limit = Number(params[params.length - 2]);
@@ -229,7 +246,10 @@ describe("the after cursor", () => {
 
   it("continues a search whose filter lists the same values in another order", async () => {
     const after = await secondPageCursor({ filter: { topics: ["falls", "sepsis"], kinds: ["PROJECT"] } });
-    const page = await search(fakeIndex(10), parseSearchArgs({ filter: { kinds: ["PROJECT"], topics: ["sepsis", "falls"] }, first: 2, after }));
+    const page = await search(
+      fakeIndex(10),
+      parseSearchArgs({ filter: { kinds: ["PROJECT"], topics: ["sepsis", "falls"] }, first: 2, after }),
+    );
     expect(page.hits).toHaveLength(2);
   });
 });
@@ -251,7 +271,10 @@ describe("the page order", () => {
 
   it("costs two statements: the page and the count", async () => {
     const index = fakeIndex(3);
-    await search(index, parseSearchArgs({ query: "falls", filter: { topics: ["falls"], conditions: ["condition-4"] }, sort: "TITLE" }));
+    await search(
+      index,
+      parseSearchArgs({ query: "falls", filter: { topics: ["falls"], conditions: ["condition-4"] }, sort: "TITLE" }),
+    );
     expect(index.statements).toHaveLength(2);
   });
 });

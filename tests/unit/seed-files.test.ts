@@ -57,12 +57,20 @@ const projects = loaded<ProjectsSeed>("projects");
 
 /** Every global id the seed files define, by kind. */
 const existing: Record<PartnerKind, Set<string>> = {
-  resources: new Set(resources.flatMap(({ partner, seed }) => seed.resources.map((r) => formatId(partner, "resources", r.local)))),
-  networks: new Set(networks.flatMap(({ partner, seed }) => seed.networks.map((n) => formatId(partner, "networks", n.local)))),
-  projects: new Set(projects.flatMap(({ partner, seed }) => seed.projects.map((p) => formatId(partner, "projects", p.local)))),
+  resources: new Set(
+    resources.flatMap(({ partner, seed }) => seed.resources.map((r) => formatId(partner, "resources", r.local))),
+  ),
+  networks: new Set(
+    networks.flatMap(({ partner, seed }) => seed.networks.map((n) => formatId(partner, "networks", n.local))),
+  ),
+  projects: new Set(
+    projects.flatMap(({ partner, seed }) => seed.projects.map((p) => formatId(partner, "projects", p.local))),
+  ),
 };
 
-const allFiles = PARTNER_KINDS.flatMap((kind) => seedFiles(kind).map(({ partner, file }) => [kind, partner, file] as const));
+const allFiles = PARTNER_KINDS.flatMap((kind) =>
+  seedFiles(kind).map(({ partner, file }) => [kind, partner, file] as const),
+);
 
 describe("seed files", () => {
   it("exist for every partner kind", () => {
@@ -85,9 +93,21 @@ describe("seed files", () => {
       locals.forEach((l, i) => {
         if (locals.indexOf(l) !== i) dupes.push(`${partner}:${l}`);
       });
-    for (const { partner, seed } of resources) check(partner, seed.resources.map((r) => r.local));
-    for (const { partner, seed } of networks) check(partner, seed.networks.map((n) => n.local));
-    for (const { partner, seed } of projects) check(partner, seed.projects.map((p) => p.local));
+    for (const { partner, seed } of resources)
+      check(
+        partner,
+        seed.resources.map((r) => r.local),
+      );
+    for (const { partner, seed } of networks)
+      check(
+        partner,
+        seed.networks.map((n) => n.local),
+      );
+    for (const { partner, seed } of projects)
+      check(
+        partner,
+        seed.projects.map((p) => p.local),
+      );
     expect(dupes).toEqual([]);
   });
 });
@@ -105,7 +125,11 @@ describe("cross-references between partners", () => {
       }),
     ),
     ...networks.flatMap(({ partner, seed }) =>
-      seed.networks.flatMap((n) => n.linkedNetworks.map((l) => [formatId(partner, "networks", n.local), l, "networks"] as [string, string, PartnerKind])),
+      seed.networks.flatMap((n) =>
+        n.linkedNetworks.map(
+          (l) => [formatId(partner, "networks", n.local), l, "networks"] as [string, string, PartnerKind],
+        ),
+      ),
     ),
   ];
 
@@ -114,7 +138,9 @@ describe("cross-references between partners", () => {
   });
 
   it("name an item of the right kind that exists in the owning partner's seed file", () => {
-    const dangling = references.filter(([, to, kind]) => parseId(to)?.kind !== kind || !existing[kind].has(to)).map(([from, to]) => `${from} → ${to}`);
+    const dangling = references
+      .filter(([, to, kind]) => parseId(to)?.kind !== kind || !existing[kind].has(to))
+      .map(([from, to]) => `${from} → ${to}`);
     expect(dangling).toEqual([]);
   });
 
@@ -130,7 +156,8 @@ describe("cross-references between partners", () => {
 });
 
 describe("the seed text's four case studies", () => {
-  const textOf = (p: ProjectsSeed["projects"][number]) => [p.title, p.summary, p.aim, ...p.learning.map((l) => l.text)].join("\n");
+  const textOf = (p: ProjectsSeed["projects"][number]) =>
+    [p.title, p.summary, p.aim, ...p.learning.map((l) => l.text)].join("\n");
 
   it.each([
     ["essex-cc", "falls"],
@@ -147,7 +174,9 @@ describe("the seed text's four case studies", () => {
 
 describe("measures", () => {
   const measures = projects.flatMap(({ partner, seed }) =>
-    seed.projects.flatMap((p) => p.measures.map((m) => ({ id: `${formatId(partner, "projects", p.local)} / ${m.name}`, measure: m }))),
+    seed.projects.flatMap((p) =>
+      p.measures.map((m) => ({ id: `${formatId(partner, "projects", p.local)} / ${m.name}`, measure: m })),
+    ),
   );
 
   it("exist in the demo data", () => {
@@ -159,7 +188,9 @@ describe("measures", () => {
   });
 
   it("have data points in date order", () => {
-    const unordered = measures.filter(({ measure }) => measure.points.some((pt, i) => i > 0 && pt.date < measure.points[i - 1]!.date)).map(({ id }) => id);
+    const unordered = measures
+      .filter(({ measure }) => measure.points.some((pt, i) => i > 0 && pt.date < measure.points[i - 1]!.date))
+      .map(({ id }) => id);
     expect(unordered).toEqual([]);
   });
 });

@@ -46,7 +46,9 @@ describe("schema/supergraph.graphql", () => {
 
   it("is committed exactly as a fresh composition writes it", () => {
     const committed = readFileSync(SUPERGRAPH_PATH, "utf8");
-    expect(committed, "schema/supergraph.graphql is out of date: run `npm run compose` and commit the result").toBe(composed());
+    expect(committed, "schema/supergraph.graphql is out of date: run `npm run compose` and commit the result").toBe(
+      composed(),
+    );
   });
 });
 
@@ -97,18 +99,33 @@ describe("the public API schema", () => {
 
   it("has Resource, Network and Project implement CatalogueItem", () => {
     const item = api.getType("CatalogueItem") as GraphQLInterfaceType;
-    expect(api.getPossibleTypes(item).map((t) => t.name).sort()).toEqual(["Network", "Project", "Resource"]);
+    expect(
+      api
+        .getPossibleTypes(item)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(["Network", "Project", "Resource"]);
     for (const name of ["Resource", "Network", "Project"]) {
       const type = api.getType(name);
       expect(type, name).toBeInstanceOf(GraphQLObjectType);
-      expect((type as GraphQLObjectType).getInterfaces().map((i) => i.name), name).toContain("CatalogueItem");
+      expect(
+        (type as GraphQLObjectType).getInterfaces().map((i) => i.name),
+        name,
+      ).toContain("CatalogueItem");
     }
   });
 
   it("keeps the harvest feeds out of the public API", () => {
     const fields = Object.keys(api.getQueryType()!.getFields());
     for (const feed of ["resourceFeed", "networkFeed", "projectFeed"]) expect(fields, feed).not.toContain(feed);
-    for (const type of ["ResourceChangePage", "NetworkChangePage", "ProjectChangePage", "ResourceChange", "NetworkChange", "ProjectChange"]) {
+    for (const type of [
+      "ResourceChangePage",
+      "NetworkChangePage",
+      "ProjectChangePage",
+      "ResourceChange",
+      "NetworkChange",
+      "ProjectChange",
+    ]) {
       expect(api.getType(type), type).toBeUndefined();
     }
   });

@@ -5,7 +5,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CONDITIONS, DRIVERS, FRAMEWORK_AIM, REGIONS, SETTINGS, TOPICS } from "../../schema/vocabulary.ts";
 
-const SEED_FILE = fileURLToPath(new URL("../../schema/source/developing-people-improving-care-condition-4.txt", import.meta.url));
+const SEED_FILE = fileURLToPath(
+  new URL("../../schema/source/developing-people-improving-care-condition-4.txt", import.meta.url),
+);
 
 function seedText(): string {
   if (!existsSync(SEED_FILE)) throw new Error(`seed text not found at ${SEED_FILE}`);
@@ -27,7 +29,13 @@ describe("the framework vocabulary", () => {
   it("has exactly five conditions, numbered 1 to 5 in order", () => {
     expect(CONDITIONS).toHaveLength(5);
     expect(CONDITIONS.map((c) => c.number)).toEqual([1, 2, 3, 4, 5]);
-    expect(CONDITIONS.map((c) => c.id)).toEqual(["condition-1", "condition-2", "condition-3", "condition-4", "condition-5"]);
+    expect(CONDITIONS.map((c) => c.id)).toEqual([
+      "condition-1",
+      "condition-2",
+      "condition-3",
+      "condition-4",
+      "condition-5",
+    ]);
   });
 
   it("has exactly fifteen secondary drivers, three per condition in the diagram's order", () => {
@@ -36,7 +44,10 @@ describe("the framework vocabulary", () => {
       expect(d.condition, `driver ${i + 1} (${d.id})`).toBe(CONDITIONS[Math.floor(i / 3)]!.id);
     });
     for (const c of CONDITIONS) {
-      expect(DRIVERS.filter((d) => d.condition === c.id), c.id).toHaveLength(3);
+      expect(
+        DRIVERS.filter((d) => d.condition === c.id),
+        c.id,
+      ).toHaveLength(3);
     }
   });
 
@@ -55,7 +66,10 @@ describe("the framework vocabulary", () => {
   it("lists the conditions in the order of the seed text's list of the five conditions", () => {
     const section = text.indexOf("The five conditions");
     expect(section, "the seed text has a list of the five conditions").toBeGreaterThanOrEqual(0);
-    const positions = positionsInOrder(CONDITIONS.map((c) => c.name), section);
+    const positions = positionsInOrder(
+      CONDITIONS.map((c) => c.name),
+      section,
+    );
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
@@ -63,8 +77,14 @@ describe("the framework vocabulary", () => {
   it("lists the drivers in the order of the seed text's driver diagram", () => {
     const section = text.indexOf("Secondary drivers");
     expect(section, "the seed text has a list of secondary drivers").toBeGreaterThanOrEqual(0);
-    const positions = positionsInOrder(DRIVERS.map((d) => d.name), section);
-    expect(positions.every((p) => p >= 0), "every driver appears after the 'Secondary drivers' heading").toBe(true);
+    const positions = positionsInOrder(
+      DRIVERS.map((d) => d.name),
+      section,
+    );
+    expect(
+      positions.every((p) => p >= 0),
+      "every driver appears after the 'Secondary drivers' heading",
+    ).toBe(true);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 
@@ -111,7 +131,9 @@ describe("the framework vocabulary", () => {
   });
 
   it("gives every vocabulary entry a non-empty name", () => {
-    const blank = [...CONDITIONS, ...DRIVERS, ...TOPICS, ...SETTINGS, ...REGIONS].filter((x) => x.name.trim() === "").map((x) => x.id);
+    const blank = [...CONDITIONS, ...DRIVERS, ...TOPICS, ...SETTINGS, ...REGIONS]
+      .filter((x) => x.name.trim() === "")
+      .map((x) => x.id);
     expect(blank).toEqual([]);
   });
 });

@@ -9,7 +9,8 @@ import { ROOT_ROUTES } from "../../schema/write-routes.ts";
 
 function rootFields(kind: (typeof PARTNER_KINDS)[number]): FieldDefinitionNode[] {
   return contractDocument(kind).definitions.flatMap((d) =>
-    (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && ["Query", "Mutation"].includes(d.name.value)
+    (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) &&
+    ["Query", "Mutation"].includes(d.name.value)
       ? [...((d as ObjectTypeDefinitionNode | ObjectTypeExtensionNode).fields ?? [])]
       : [],
   );
@@ -17,15 +18,21 @@ function rootFields(kind: (typeof PARTNER_KINDS)[number]): FieldDefinitionNode[]
 const inaccessible = (f: FieldDefinitionNode) => f.directives?.some((d) => d.name.value === "inaccessible") ?? false;
 
 describe("root field routes", () => {
-  it.each(PARTNER_KINDS.map((k) => [k]))("every public root field of the %s contract is routed, by an argument it has", (kind) => {
-    for (const field of rootFields(kind).filter((f) => !inaccessible(f))) {
-      const route = ROOT_ROUTES[field.name.value];
-      expect(route, `${kind}: ${field.name.value} has no route in schema/write-routes.ts`).toBeDefined();
-      expect(route!.kind).toBe(kind);
-      const arg = route!.target.to === "owner" ? route!.target.idArg : route!.target.partnerArg;
-      expect(field.arguments?.map((a) => a.name.value), `${field.name.value} lacks its routing argument ${arg}`).toContain(arg);
-    }
-  });
+  it.each(PARTNER_KINDS.map((k) => [k]))(
+    "every public root field of the %s contract is routed, by an argument it has",
+    (kind) => {
+      for (const field of rootFields(kind).filter((f) => !inaccessible(f))) {
+        const route = ROOT_ROUTES[field.name.value];
+        expect(route, `${kind}: ${field.name.value} has no route in schema/write-routes.ts`).toBeDefined();
+        expect(route!.kind).toBe(kind);
+        const arg = route!.target.to === "owner" ? route!.target.idArg : route!.target.partnerArg;
+        expect(
+          field.arguments?.map((a) => a.name.value),
+          `${field.name.value} lacks its routing argument ${arg}`,
+        ).toContain(arg);
+      }
+    },
+  );
 
   it("lists no field that no contract declares", () => {
     const declared = new Set(PARTNER_KINDS.flatMap((k) => rootFields(k).map((f) => f.name.value)));
@@ -37,7 +44,11 @@ describe("root field routes", () => {
       const mutations = contractDocument(kind).definitions.flatMap((d) =>
         d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === "Mutation" ? [...(d.fields ?? [])] : [],
       );
-      for (const m of mutations) expect(m.arguments?.map((a) => a.name.value), `${kind}: ${m.name.value}`).toContain("idempotencyKey");
+      for (const m of mutations)
+        expect(
+          m.arguments?.map((a) => a.name.value),
+          `${kind}: ${m.name.value}`,
+        ).toContain("idempotencyKey");
     }
   });
 });

@@ -40,7 +40,10 @@ export class FailoverRateLimiter implements RateLimiter {
     } catch (e) {
       if (!this.down) {
         this.down = true;
-        this.logger.warn({ err: (e as Error).message }, "Redis is unreachable: rate limiting per replica, in memory, until it is back");
+        this.logger.warn(
+          { err: (e as Error).message },
+          "Redis is unreachable: rate limiting per replica, in memory, until it is back",
+        );
       }
       this.downUntil = Date.now() + this.retryMs;
       return this.fallback.consume(key);

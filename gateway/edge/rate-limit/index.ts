@@ -12,7 +12,10 @@ export { MemoryRateLimiter, RedisRateLimiter, FailoverRateLimiter };
 
 type Settings = Pick<EdgeSettings, "RATE_LIMIT_REQUESTS" | "RATE_LIMIT_WINDOW_MS" | "REDIS_URL" | "RATE_LIMIT_PREFIX">;
 
-export async function createRateLimiter(settings: Settings, logger: Pick<Logger, "warn" | "info">): Promise<RateLimiter | undefined> {
+export async function createRateLimiter(
+  settings: Settings,
+  logger: Pick<Logger, "warn" | "info">,
+): Promise<RateLimiter | undefined> {
   const limit = settings.RATE_LIMIT_REQUESTS;
   const windowMs = settings.RATE_LIMIT_WINDOW_MS;
   if (limit === 0) return undefined;

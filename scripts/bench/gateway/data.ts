@@ -16,7 +16,12 @@ import { Registry, type Partner } from "../../../lib/registry/registry.ts";
 import { formatId } from "../../../schema/ids.ts";
 import type { Kind } from "../../../schema/kinds.ts";
 import type { Store } from "../../../lib/db/open.ts";
-import { buildService, startService, type AnyRunningService, type ServiceDefinition } from "../../../subgraphs/shared/service.ts";
+import {
+  buildService,
+  startService,
+  type AnyRunningService,
+  type ServiceDefinition,
+} from "../../../subgraphs/shared/service.ts";
 import { resourcesService } from "../../../subgraphs/resources/server.ts";
 import { networksService } from "../../../subgraphs/networks/server.ts";
 import { projectsService } from "../../../subgraphs/projects/server.ts";
@@ -117,7 +122,11 @@ function networks(partner: string) {
         expertise: ["falls", "run charts"].slice(0, (m % 2) + 1),
         offersCoaching: m % 3 === 0,
       })),
-      events: [0, 1, 2].map((e) => ({ title: `Meeting ${e}`, startsAt: `2026-0${e + 1}-15T10:00:00Z`, format: "ONLINE" })),
+      events: [0, 1, 2].map((e) => ({
+        title: `Meeting ${e}`,
+        startsAt: `2026-0${e + 1}-15T10:00:00Z`,
+        format: "ONLINE",
+      })),
     })),
   });
 }
@@ -152,7 +161,12 @@ function projects(partner: string) {
           value: 10 + ((p * 7 + m * 3 + k) % 9) - p / 6,
         })),
       })),
-      pdsaCycles: [1, 2, 3].map((n) => ({ number: n, title: `Cycle ${n}`, plan: "Try a falls huddle at shift change", startedOn: "2025-03-01" })),
+      pdsaCycles: [1, 2, 3].map((n) => ({
+        number: n,
+        title: `Cycle ${n}`,
+        plan: "Try a falls huddle at shift change",
+        startedOn: "2025-03-01",
+      })),
       progress: [{ score: 2.5, recordedOn: "2025-06-01" }],
       learning: [{ kind: "WORKED", text: "Daily huddles kept the focus on falls." }],
     }),
@@ -188,7 +202,10 @@ async function postgresStore(serverUrl: string, partnerId: string, cleanups: (()
 }
 
 /** Starts, seeds and harvests the bench deployment in this process (embedded stores unless `postgresUrl`). */
-export async function startDeployment(postgresUrl: string | undefined, say: (msg: string) => void): Promise<Deployment> {
+export async function startDeployment(
+  postgresUrl: string | undefined,
+  say: (msg: string) => void,
+): Promise<Deployment> {
   const logger = pino({ level: "silent" });
   let registry = new Registry(BENCH_PARTNERS, "unused");
   const cleanups: (() => Promise<void>)[] = [];
@@ -199,7 +216,9 @@ export async function startDeployment(postgresUrl: string | undefined, say: (msg
   const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
   const verifyKey = createPublicKey(keys.verifyKey);
   const start = async (partner: Partner) => {
-    const store = postgresUrl ? await postgresStore(postgresUrl, partner.id, cleanups) : ({ kind: "embedded" } as const);
+    const store = postgresUrl
+      ? await postgresStore(postgresUrl, partner.id, cleanups)
+      : ({ kind: "embedded" } as const);
     const built = await buildService(SERVICES[partner.kind], {
       partner,
       store,
@@ -208,7 +227,11 @@ export async function startDeployment(postgresUrl: string | undefined, say: (msg
       registry: () => registry,
       partnerTimeoutMs: 30_000,
       harvestIntervalMs: 86_400_000,
-      auth: { verifier: new IdentityVerifier(verifyKey, partner.id), unsigned: "read-only", ...(partner.kind === "catalogue" ? { signer } : {}) },
+      auth: {
+        verifier: new IdentityVerifier(verifyKey, partner.id),
+        unsigned: "read-only",
+        ...(partner.kind === "catalogue" ? { signer } : {}),
+      },
       // The direct baseline calls the owners unsigned, thousands of times a minute: not a caller to throttle.
       limits: { PARTNER_RATE_LIMIT_REQUESTS: 0 },
     });
@@ -220,12 +243,16 @@ export async function startDeployment(postgresUrl: string | undefined, say: (msg
     partners.set(partner.id, running);
     return running;
   };
-  say(`starting ${BENCH_PARTNERS.length - 1} partners and the catalogue (${postgresUrl ? "PostgreSQL" : "embedded"} stores), seeding`);
+  say(
+    `starting ${BENCH_PARTNERS.length - 1} partners and the catalogue (${postgresUrl ? "PostgreSQL" : "embedded"} stores), seeding`,
+  );
   // Two at a time: PGlite start-up is CPU-bound (as in tests/support/system.ts).
   const queue = BENCH_PARTNERS.filter((p) => p.kind !== "catalogue");
-  await Promise.all([0, 1].map(async () => {
-    for (let p = queue.shift(); p; p = queue.shift()) await start(p);
-  }));
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let p = queue.shift(); p; p = queue.shift()) await start(p);
+    }),
+  );
   registry = registry.withUrls(Object.fromEntries([...partners].map(([id, r]) => [id, r.url])));
   const catalogue = await start(registry.catalogue());
   registry = registry.withUrls({ [catalogue.partner.id]: catalogue.url });

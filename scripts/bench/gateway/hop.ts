@@ -21,7 +21,10 @@ const PAGE = {
       title: "A project",
       measures: Array.from({ length: 3 }, (_, m) => ({
         name: `m${m}`,
-        points: Array.from({ length: 24 }, (_, p) => ({ date: `2020-${String((p % 12) + 1).padStart(2, "0")}-01`, value: p * 1.5 })),
+        points: Array.from({ length: 24 }, (_, p) => ({
+          date: `2020-${String((p % 12) + 1).padStart(2, "0")}-01`,
+          value: p * 1.5,
+        })),
       })),
     },
   },
@@ -45,14 +48,31 @@ const [role, target] = process.argv.slice(2);
 if (role) process.on("disconnect", () => process.exit(0));
 if (role === "partner") {
   const body = `${JSON.stringify(PAGE)}\n`;
-  announce(createServer((req, res) => readAll(req, () => res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(body))));
+  announce(
+    createServer((req, res) =>
+      readAll(req, () => res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(body)),
+    ),
+  );
 } else if (role === "proxy") {
   const agent = new Agent({ keepAlive: true });
   announce(
     createServer((req, res) =>
       readAll(req, (payload) => {
-        const out = request({ method: "POST", agent, hostname: "127.0.0.1", port: Number(target), path: "/graphql", headers: { "content-type": "application/json", "content-length": payload.length } }, (answer) =>
-          readAll(answer, (text) => res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(`${JSON.stringify(JSON.parse(text.toString("utf8")))}\n`)),
+        const out = request(
+          {
+            method: "POST",
+            agent,
+            hostname: "127.0.0.1",
+            port: Number(target),
+            path: "/graphql",
+            headers: { "content-type": "application/json", "content-length": payload.length },
+          },
+          (answer) =>
+            readAll(answer, (text) =>
+              res
+                .writeHead(200, { "content-type": "application/json; charset=utf-8" })
+                .end(`${JSON.stringify(JSON.parse(text.toString("utf8")))}\n`),
+            ),
         );
         out.end(payload);
       }),
@@ -61,12 +81,37 @@ if (role === "partner") {
 } else if (role === "gateway") {
   const url = `http://127.0.0.1:${target}/graphql`;
   const partners: Partner[] = [
-    { id: "hop-catalogue", name: "Catalogue", organisation: "nhs-england", kind: "catalogue", port: Number(target), region: "national", enabled: true, url },
-    { id: "hop-projects", name: "Projects", organisation: "nhs-england", kind: "projects", port: Number(target), region: "national", enabled: true, url },
+    {
+      id: "hop-catalogue",
+      name: "Catalogue",
+      organisation: "nhs-england",
+      kind: "catalogue",
+      port: Number(target),
+      region: "national",
+      enabled: true,
+      url,
+    },
+    {
+      id: "hop-projects",
+      name: "Projects",
+      organisation: "nhs-england",
+      kind: "projects",
+      port: Number(target),
+      region: "national",
+      enabled: true,
+      url,
+    },
   ];
   const registry = new Registry(partners, "unused");
   const { startGateway } = await import("../../../gateway/server.ts");
-  const gateway = await startGateway({ registry: () => registry, timeoutMs: 5000, logger: pino({ level: "silent" }), port: 0, host: "127.0.0.1", maxBodyBytes: 262_144 });
+  const gateway = await startGateway({
+    registry: () => registry,
+    timeoutMs: 5000,
+    logger: pino({ level: "silent" }),
+    port: 0,
+    host: "127.0.0.1",
+    maxBodyBytes: 262_144,
+  });
   process.send!(gateway.port);
 } else {
   const me = fileURLToPath(import.meta.url);
@@ -94,12 +139,21 @@ if (role === "partner") {
   const body = JSON.stringify({ query: QUERY, variables: { id: formatId("hop-projects", "projects", "p01") } });
   const once = (port: number) =>
     new Promise<string>((resolve) =>
-      request({ method: "POST", agent, hostname: "127.0.0.1", port, path: "/graphql", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) =>
-        readAll(res, (b) => resolve(b.toString("utf8"))),
+      request(
+        {
+          method: "POST",
+          agent,
+          hostname: "127.0.0.1",
+          port,
+          path: "/graphql",
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
+        (res) => readAll(res, (b) => resolve(b.toString("utf8"))),
       ).end(body),
     );
   const answers = await Promise.all(targets.map(([, port]) => once(port)));
-  if (new Set(answers).size !== 1) throw new Error(`the three answers differ: ${answers.map((a) => a.slice(0, 80)).join(" | ")}`);
+  if (new Set(answers).size !== 1)
+    throw new Error(`the three answers differ: ${answers.map((a) => a.slice(0, 80)).join(" | ")}`);
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, port] of targets) {
       for (let i = 0; i < 300; i++) await once(port);
@@ -113,7 +167,9 @@ if (role === "partner") {
       const cpu = (cpuMs(pidOf.get(port)!) - cpu0) / REQUESTS;
       times.sort((a, b) => a - b);
       const us = (ms: number) => `${Math.round(ms * 1000)} µs`;
-      console.log(`round ${round}  ${name.padEnd(22)} p50 ${us(times[REQUESTS / 2]!)}  p90 ${us(times[Math.floor(REQUESTS * 0.9)]!)}  server CPU ${us(cpu)}/request`);
+      console.log(
+        `round ${round}  ${name.padEnd(22)} p50 ${us(times[REQUESTS / 2]!)}  p90 ${us(times[Math.floor(REQUESTS * 0.9)]!)}  server CPU ${us(cpu)}/request`,
+      );
     }
   }
   process.exit(0);

@@ -13,7 +13,15 @@ import { fileURLToPath } from "node:url";
 import { printTable } from "../table.ts";
 import { BENCH_PARTNERS, ONE_PER_KIND, startDeployment, statementCounts, type Deployment } from "./data.ts";
 import { NODE_FLAGS } from "../../../lib/node-flags.ts";
-import { DEEP, DEEP_VARIED, pageQuery, SINGLE, SINGLE_VIA_CATALOGUE, WRITE_PROJECT_ID, writeBodies } from "./queries.ts";
+import {
+  DEEP,
+  DEEP_VARIED,
+  pageQuery,
+  SINGLE,
+  SINGLE_VIA_CATALOGUE,
+  WRITE_PROJECT_ID,
+  writeBodies,
+} from "./queries.ts";
 import { issueToken } from "../../../lib/auth/dev-tokens.ts";
 import { DEFAULT_AUDIENCE } from "../../../schema/roles.ts";
 import { parseId } from "../../../schema/ids.ts";
@@ -76,7 +84,6 @@ function stop(p: Process): Promise<void> {
   });
 }
 
-
 /** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, 100 ticks a second). */
 function procCpuMs(pid: number): number {
   try {
@@ -87,8 +94,16 @@ function procCpuMs(pid: number): number {
   }
 }
 
-async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string; json: any }> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; json: any }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, text, json: JSON.parse(text) };
 }
@@ -115,7 +130,9 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
   // One connection measures the latency a hop adds; the throughput scenarios use ten (the public
   // anchor uses 50 virtual users on 4 vCPU; here the subgraphs, every gateway and the load share 2).
   const connections: Record<Scenario, number> = { a: 1, a2: 1, b: 10, c: 10, c2: 10, d: 10 };
-  const baseline = existsSync(BASELINE_FILE) ? (JSON.parse(readFileSync(BASELINE_FILE, "utf8")).ratios as Baseline) : undefined;
+  const baseline = existsSync(BASELINE_FILE)
+    ? (JSON.parse(readFileSync(BASELINE_FILE, "utf8")).ratios as Baseline)
+    : undefined;
   console.log(
     `gateway: ${BENCH_PARTNERS.length - 1} partners + catalogue (${options.postgresUrl ? "PostgreSQL" : "embedded"} stores), each gateway in its own process, ` +
       `load from a separate process; warm-up ${plan.warmup} s excluded, median of ${plan.rounds} rounds of about ${plan.seconds} s`,
@@ -127,7 +144,8 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
   const gateways = new Map<GatewayName, Process>();
   const worker = start(["--import", "tsx", `${HERE}load-worker.ts`]);
   let oursReadyMs = 0;
-  const before = options.profileDir && existsSync(options.profileDir) ? new Set(readdirSync(options.profileDir)) : new Set<string>();
+  const before =
+    options.profileDir && existsSync(options.profileDir) ? new Set(readdirSync(options.profileDir)) : new Set<string>();
   try {
     // The gateways, each its own process. Single-URL gateways get the "-a" partner of each kind.
     const config: ServeConfig = {
@@ -135,12 +153,14 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
       urls: Object.fromEntries(Object.entries(ONE_PER_KIND).map(([kind, id]) => [kind, urlOf(id)])),
       auth: { secret: deployment.keys.authSecret, signingKey: deployment.keys.signingKey },
     };
-    const wanted: GatewayName[] = scenarios.has("a") || scenarios.has("c") || scenarios.has("c2") ? ["ours", "apollo", "hive"] : ["ours"];
+    const wanted: GatewayName[] =
+      scenarios.has("a") || scenarios.has("c") || scenarios.has("c2") ? ["ours", "apollo", "hive"] : ["ours"];
     say(`starting gateways: ${wanted.join(", ")}`);
     const urls = new Map<GatewayName, string>();
     await Promise.all(
       wanted.map(async (name) => {
-        const prof = name === "ours" && options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
+        const prof =
+          name === "ours" && options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
         // Ours runs with the flags it is deployed with (lib/node-flags.ts); the peers with Node's defaults, as configured out of the box.
         const flags = name === "ours" ? NODE_FLAGS.gateway : [];
         const p = start([...flags, ...prof, "--import", "tsx", `${HERE}serve.ts`, name, JSON.stringify(config)]);
@@ -157,22 +177,38 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
       const s0 = statementCounts(deployment);
       const out = await fn();
       const s1 = statementCounts(deployment);
-      return [out, new Map([...s1].map(([id, n]) => [id, n - s0.get(id)!]).filter(([, n]) => (n as number) > 0) as [string, number][])];
+      return [
+        out,
+        new Map(
+          [...s1].map(([id, n]) => [id, n - s0.get(id)!]).filter(([, n]) => (n as number) > 0) as [string, number][],
+        ),
+      ];
     };
     /** Checks one gateway's answer (twice: it must also be stable), returns its exact body and statements per request. */
     const check = async (via: string, url: string, body: unknown, expected: unknown, pick: (data: any) => unknown) => {
       await post(url, body);
       const [answer, statements] = await counted(() => post(url, body));
       const again = await post(url, body);
-      if (answer.status !== 200 || answer.json.errors) failures.push(`${via}: ${answer.status} ${JSON.stringify(answer.json.errors ?? answer.json).slice(0, 300)}`);
-      else if (!isDeepStrictEqual(pick(answer.json.data), expected)) failures.push(`${via}: wrong answer ${answer.text.slice(0, 300)}`);
+      if (answer.status !== 200 || answer.json.errors)
+        failures.push(`${via}: ${answer.status} ${JSON.stringify(answer.json.errors ?? answer.json).slice(0, 300)}`);
+      else if (!isDeepStrictEqual(pick(answer.json.data), expected))
+        failures.push(`${via}: wrong answer ${answer.text.slice(0, 300)}`);
       else if (again.text !== answer.text) failures.push(`${via}: two answers to the same request differ`);
       return { text: answer.text, statements };
     };
 
     const targets: Target[] = [];
     const add = (scenario: Scenario, via: string, command: LoadCommand, statements: Map<string, number>) =>
-      targets.push({ scenario, via, pid: gateways.get(via as GatewayName)?.child.pid, command, statements, runs: [], peakRssMb: NaN, cpu: { gateway: 0, subgraphs: 0, requests: 0 } });
+      targets.push({
+        scenario,
+        via,
+        pid: gateways.get(via as GatewayName)?.child.pid,
+        command,
+        statements,
+        runs: [],
+        peakRssMb: NaN,
+        cpu: { gateway: 0, subgraphs: 0, requests: 0 },
+      });
     const autocannon = (url: string, body: unknown, expectBody: string, scenario: Scenario): LoadCommand => ({
       kind: "autocannon",
       url,
@@ -212,14 +248,30 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
       // No N+1: the same statements in every subgraph for a page of 10 and a page of 20.
       const [, ten] = await counted(() => post(urls.get("ours")!, pageQuery(10)));
       constantStatements = isDeepStrictEqual(ten, ours.statements);
-      if (!constantStatements) say(`statements page 10 ${JSON.stringify([...ten])} vs page 20 ${JSON.stringify([...ours.statements])}`);
-      add("b", "direct-page", { kind: "page", urls: partnerUrls, catalogue, first: 20, expect: JSON.stringify(expected), connections: connections.b, seconds: plan.seconds }, directStatements);
+      if (!constantStatements)
+        say(`statements page 10 ${JSON.stringify([...ten])} vs page 20 ${JSON.stringify([...ours.statements])}`);
+      add(
+        "b",
+        "direct-page",
+        {
+          kind: "page",
+          urls: partnerUrls,
+          catalogue,
+          first: 20,
+          expect: JSON.stringify(expected),
+          connections: connections.b,
+          seconds: plan.seconds,
+        },
+        directStatements,
+      );
       add("b", "ours", autocannon(urls.get("ours")!, page, ours.text, "b"), ours.statements);
     }
     if (scenarios.has("c")) {
       const reference = await post(urls.get("ours")!, DEEP.gateway);
       const expected = reference.json.data;
-      const members = expected?.project?.resources?.flatMap((r: any) => r.projects.flatMap((p: any) => p.network?.members ?? [])) ?? [];
+      const members =
+        expected?.project?.resources?.flatMap((r: any) => r.projects.flatMap((p: any) => p.network?.members ?? [])) ??
+        [];
       if (members.length === 0) failures.push(`c: the deep answer has no members ${reference.text.slice(0, 300)}`);
       for (const g of wanted) {
         const c = await check(`c ${g}`, urls.get(g)!, DEEP.gateway, expected, (d) => d);
@@ -234,7 +286,13 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
       const statements = new Map<GatewayName, Map<string, number>>();
       const reference0 = await post(urls.get("ours")!, varied[0]!);
       for (const g of wanted) {
-        const c = await check(`c2 ${g} ${varied[0]!.variables.id}`, urls.get(g)!, varied[0], reference0.json.data, (d) => d);
+        const c = await check(
+          `c2 ${g} ${varied[0]!.variables.id}`,
+          urls.get(g)!,
+          varied[0],
+          reference0.json.data,
+          (d) => d,
+        );
         statements.set(g, c.statements);
       }
       const queue = [...varied.keys()];
@@ -245,7 +303,12 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
             const reference = await post(urls.get("ours")!, body);
             for (const g of wanted) {
               const answer = await post(urls.get(g)!, body);
-              if (answer.status !== 200 || answer.json.errors || !isDeepStrictEqual(answer.json.data, reference.json.data) || !answer.json.data?.project) {
+              if (
+                answer.status !== 200 ||
+                answer.json.errors ||
+                !isDeepStrictEqual(answer.json.data, reference.json.data) ||
+                !answer.json.data?.project
+              ) {
                 failures.push(`c2 ${g} ${body.variables.id}: wrong answer ${answer.text.slice(0, 300)}`);
               }
               bodies.get(g)![k] = answer.text;
@@ -254,7 +317,14 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
         }),
       );
       for (const g of wanted) {
-        const command: LoadCommand = { kind: "autocannon-varied", url: urls.get(g)!, bodies: varied.map((b) => JSON.stringify(b)), expectBodies: bodies.get(g)!, connections: connections.c2, seconds: plan.seconds };
+        const command: LoadCommand = {
+          kind: "autocannon-varied",
+          url: urls.get(g)!,
+          bodies: varied.map((b) => JSON.stringify(b)),
+          expectBodies: bodies.get(g)!,
+          connections: connections.c2,
+          seconds: plan.seconds,
+        };
         add("c2", g, command, statements.get(g)!);
       }
     }
@@ -264,22 +334,59 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
       const writeOwner = parseId(WRITE_PROJECT_ID)!.partner;
       const owner = urlOf(writeOwner);
       const ours = urls.get("ours")!;
-      const measures: string[] = (await post(owner, { query: `query($id: ID!) { projectFromOwner(id: $id) { measures { id } } }`, variables: { id: WRITE_PROJECT_ID } })).json.data?.projectFromOwner?.measures?.map((m: { id: string }) => m.id) ?? [];
+      const measures: string[] =
+        (
+          await post(owner, {
+            query: `query($id: ID!) { projectFromOwner(id: $id) { measures { id } } }`,
+            variables: { id: WRITE_PROJECT_ID },
+          })
+        ).json.data?.projectFromOwner?.measures?.map((m: { id: string }) => m.id) ?? [];
       if (!measures.length) failures.push("d: the project has no measures to write to");
       const organisation = deployment.registry.get(writeOwner)!.organisation;
-      const token = await issueToken({ user: "bench-editor", organisation, roles: ["editor"] }, { secret: deployment.keys.authSecret, audience: DEFAULT_AUDIENCE, expiresIn: "2h" });
+      const token = await issueToken(
+        { user: "bench-editor", organisation, roles: ["editor"] },
+        { secret: deployment.keys.authSecret, audience: DEFAULT_AUDIENCE, expiresIn: "2h" },
+      );
       const headers = { authorization: `Bearer ${token}` };
       const bodies = writeBodies(WRITE_PROJECT_ID, measures, WRITES_PREPARED);
       // One of each before timing: answered without errors, and visible in a read through the owner.
       const [recorded, statements] = await counted(() => post(ours, bodies[0], headers));
       const cycle = await post(ours, bodies[3], headers);
-      const readBack = (await post(owner, { query: `query($id: ID!) { projectFromOwner(id: $id) { pdsaCycles { title } measures { id points { date value } } } }`, variables: { id: WRITE_PROJECT_ID } })).json.data?.projectFromOwner;
+      const readBack = (
+        await post(owner, {
+          query: `query($id: ID!) { projectFromOwner(id: $id) { pdsaCycles { title } measures { id points { date value } } } }`,
+          variables: { id: WRITE_PROJECT_ID },
+        })
+      ).json.data?.projectFromOwner;
       const first = bodies[0]!.variables as { m: string; points: { date: string; value: number }[] };
-      if (recorded.json.errors || recorded.json.data?.recordMeasurements?.written !== 1) failures.push(`d recordMeasurements: ${recorded.text.slice(0, 300)}`);
-      else if (!readBack?.measures?.find((m: { id: string }) => m.id === first.m)?.points?.some((p: { date: string; value: number }) => p.date === first.points[0]!.date && p.value === first.points[0]!.value)) failures.push("d recordMeasurements: the point is not in a read through the owner");
-      if (cycle.json.errors || !cycle.json.data?.addPdsaCycle?.cycle?.number) failures.push(`d addPdsaCycle: ${cycle.text.slice(0, 300)}`);
-      else if (!readBack?.pdsaCycles?.some((c: { title: string }) => c.title === "Bench cycle 3")) failures.push("d addPdsaCycle: the cycle is not in a read through the owner");
-      add("d", "ours", { kind: "autocannon-writes", url: ours, bodies: bodies.slice(4).map((b) => JSON.stringify(b)), headers, connections: connections.d, seconds: plan.seconds }, statements);
+      if (recorded.json.errors || recorded.json.data?.recordMeasurements?.written !== 1)
+        failures.push(`d recordMeasurements: ${recorded.text.slice(0, 300)}`);
+      else if (
+        !readBack?.measures
+          ?.find((m: { id: string }) => m.id === first.m)
+          ?.points?.some(
+            (p: { date: string; value: number }) =>
+              p.date === first.points[0]!.date && p.value === first.points[0]!.value,
+          )
+      )
+        failures.push("d recordMeasurements: the point is not in a read through the owner");
+      if (cycle.json.errors || !cycle.json.data?.addPdsaCycle?.cycle?.number)
+        failures.push(`d addPdsaCycle: ${cycle.text.slice(0, 300)}`);
+      else if (!readBack?.pdsaCycles?.some((c: { title: string }) => c.title === "Bench cycle 3"))
+        failures.push("d addPdsaCycle: the cycle is not in a read through the owner");
+      add(
+        "d",
+        "ours",
+        {
+          kind: "autocannon-writes",
+          url: ours,
+          bodies: bodies.slice(4).map((b) => JSON.stringify(b)),
+          headers,
+          connections: connections.d,
+          seconds: plan.seconds,
+        },
+        statements,
+      );
     }
     if (failures.length > 0) {
       for (const f of failures) console.error(`wrong answer: ${f}`);
@@ -311,7 +418,8 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
         t.cpu.subgraphs += (sub.user + sub.system) / 1000;
         t.cpu.requests += result.requests;
       }
-      if (result.failures > 0) failures.push(`${t.scenario} ${t.via}: ${result.failures} failed requests under load (${result.firstFailure})`);
+      if (result.failures > 0)
+        failures.push(`${t.scenario} ${t.via}: ${result.failures} failed requests under load (${result.firstFailure})`);
       return result;
     };
     // Each timed round is a fixed number of requests, sized from the warm-up's rate to last about
@@ -333,7 +441,10 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
 
     const m = (t: Target | undefined, f: keyof LoadResult) => (t ? median(t.runs.map((x) => x[f] as number)) : NaN);
     const find = (s: string, via: string) => targets.find((t) => t.scenario === s && t.via === via);
-    const refOf = (s: string) => (s === "a2" ? find("a", "direct") : find(s, s.startsWith("c") || s === "d" ? "ours" : s === "b" ? "direct-page" : "direct"));
+    const refOf = (s: string) =>
+      s === "a2"
+        ? find("a", "direct")
+        : find(s, s.startsWith("c") || s === "d" ? "ours" : s === "b" ? "direct-page" : "direct");
     const title: Record<string, string> = {
       c2: `c2: deep nested, a different project each request (${connections.c2} connections)`,
       d: `d: writes, 3 recordMeasurements : 1 addPdsaCycle (${connections.d} connections)`,
@@ -342,7 +453,20 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
       b: `b: search page, 20 items, ${pagePartners} partners (${connections.b} connections)`,
       c: `c: deep nested, 4 subgraphs (${connections.c} connections)`,
     };
-    const rows: string[][] = [["scenario", "via", "req/s", "p50 ms", "p99 ms", "CPU ms/req gw + subgraphs", "peak RSS MB", "statements/request", "req/s ÷ ref", "p50 ÷ ref"]];
+    const rows: string[][] = [
+      [
+        "scenario",
+        "via",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "CPU ms/req gw + subgraphs",
+        "peak RSS MB",
+        "statements/request",
+        "req/s ÷ ref",
+        "p50 ÷ ref",
+      ],
+    ];
     const perRequest = (ms: number, n: number) => (n > 0 ? (ms / n).toFixed(1) : "—");
     for (const t of targets) {
       const ref = refOf(t.scenario);
@@ -370,19 +494,81 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
       ratios[key] = Number(value.toFixed(3));
       goals.push([key, label, value, target, holds]);
     };
-    goal("a_p50_vs_direct", "a: our p50 ÷ direct p50", m(find("a", "ours"), "p50") / m(find("a", "direct"), "p50"), "≤ 1.25", (v) => v <= 1.25);
-    goal("a2_p50_vs_direct", "a2: our p50 via the catalogue's project(id) ÷ direct p50", m(find("a2", "ours"), "p50") / m(find("a", "direct"), "p50"), "(context)", () => true);
-    goal("b_rps_vs_direct", "b: our req/s ÷ direct client req/s", m(find("b", "ours"), "rps") / m(find("b", "direct-page"), "rps"), "(context)", () => true);
-    goal("c_rps_vs_hive", "c: our req/s ÷ Hive Gateway req/s", m(find("c", "ours"), "rps") / m(find("c", "hive"), "rps"), "≥ 1.00", (v) => v >= 1);
-    goal("c_rps_vs_apollo", "c: our req/s ÷ default @apollo/gateway req/s", m(find("c", "ours"), "rps") / m(find("c", "apollo"), "rps"), "≥ 3.00", (v) => v >= 3);
-    goal("c2_rps_vs_hive", "c2: our req/s ÷ Hive Gateway req/s", m(find("c2", "ours"), "rps") / m(find("c2", "hive"), "rps"), "(context)", () => true);
-    goal("c2_rps_vs_apollo", "c2: our req/s ÷ default @apollo/gateway req/s", m(find("c2", "ours"), "rps") / m(find("c2", "apollo"), "rps"), "(context)", () => true);
+    goal(
+      "a_p50_vs_direct",
+      "a: our p50 ÷ direct p50",
+      m(find("a", "ours"), "p50") / m(find("a", "direct"), "p50"),
+      "≤ 1.25",
+      (v) => v <= 1.25,
+    );
+    goal(
+      "a2_p50_vs_direct",
+      "a2: our p50 via the catalogue's project(id) ÷ direct p50",
+      m(find("a2", "ours"), "p50") / m(find("a", "direct"), "p50"),
+      "(context)",
+      () => true,
+    );
+    goal(
+      "b_rps_vs_direct",
+      "b: our req/s ÷ direct client req/s",
+      m(find("b", "ours"), "rps") / m(find("b", "direct-page"), "rps"),
+      "(context)",
+      () => true,
+    );
+    goal(
+      "c_rps_vs_hive",
+      "c: our req/s ÷ Hive Gateway req/s",
+      m(find("c", "ours"), "rps") / m(find("c", "hive"), "rps"),
+      "≥ 1.00",
+      (v) => v >= 1,
+    );
+    goal(
+      "c_rps_vs_apollo",
+      "c: our req/s ÷ default @apollo/gateway req/s",
+      m(find("c", "ours"), "rps") / m(find("c", "apollo"), "rps"),
+      "≥ 3.00",
+      (v) => v >= 3,
+    );
+    goal(
+      "c2_rps_vs_hive",
+      "c2: our req/s ÷ Hive Gateway req/s",
+      m(find("c2", "ours"), "rps") / m(find("c2", "hive"), "rps"),
+      "(context)",
+      () => true,
+    );
+    goal(
+      "c2_rps_vs_apollo",
+      "c2: our req/s ÷ default @apollo/gateway req/s",
+      m(find("c2", "ours"), "rps") / m(find("c2", "apollo"), "rps"),
+      "(context)",
+      () => true,
+    );
     const goalRows = [["target", "this run", "baseline", "goal", "holds"]];
     for (const [key, label, value, target, holds] of goals) {
-      goalRows.push([label, formatRatio(value), formatRatio(baseline?.[key]), target, target === "(context)" ? "" : holds(value) ? "yes" : "no"]);
+      goalRows.push([
+        label,
+        formatRatio(value),
+        formatRatio(baseline?.[key]),
+        target,
+        target === "(context)" ? "" : holds(value) ? "yes" : "no",
+      ]);
     }
-    if (Number.isFinite(oursRss)) goalRows.push(["our gateway peak RSS (VmHWM), MB", Math.round(oursRss).toString(), "", "≤ 250", oursRss <= 250 ? "yes" : "no"]);
-    if (constantStatements !== undefined) goalRows.push(["statements per subgraph, page of 10 = page of 20", constantStatements ? "equal" : "differ", "", "equal", constantStatements ? "yes" : "no"]);
+    if (Number.isFinite(oursRss))
+      goalRows.push([
+        "our gateway peak RSS (VmHWM), MB",
+        Math.round(oursRss).toString(),
+        "",
+        "≤ 250",
+        oursRss <= 250 ? "yes" : "no",
+      ]);
+    if (constantStatements !== undefined)
+      goalRows.push([
+        "statements per subgraph, page of 10 = page of 20",
+        constantStatements ? "equal" : "differ",
+        "",
+        "equal",
+        constantStatements ? "yes" : "no",
+      ]);
     console.log("");
     printTable(goalRows);
     console.log(`ratios of this run (scripts/bench/baseline.json holds a full run's): ${JSON.stringify(ratios)}`);
@@ -397,8 +583,12 @@ export async function benchGateway(options: GatewayBenchOptions, say: (msg: stri
     await stop(worker);
     if (options.profileDir && existsSync(options.profileDir)) {
       // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the gateway (1 is tsx's loader).
-      for (const f of readdirSync(options.profileDir).filter((f) => /\.0\.\d+\.cpuprofile$/.test(f) && !before.has(f))) {
-        console.log(`\nour gateway's CPU profile ${options.profileDir}/${f} after its ${oursReadyMs} ms start-up, top frames by self time:`);
+      for (const f of readdirSync(options.profileDir).filter(
+        (f) => /\.0\.\d+\.cpuprofile$/.test(f) && !before.has(f),
+      )) {
+        console.log(
+          `\nour gateway's CPU profile ${options.profileDir}/${f} after its ${oursReadyMs} ms start-up, top frames by self time:`,
+        );
         printTable(summariseProfile(readFileSync(`${options.profileDir}/${f}`, "utf8"), 30, oursReadyMs));
       }
     }

@@ -36,7 +36,15 @@ export interface LoadResult {
 
 function summarise(latencies: number[], seconds: number, failures: number, firstFailure?: string): LoadResult {
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, seconds, rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures, ...(firstFailure ? { firstFailure } : {}) };
+  return {
+    requests: latencies.length,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    failures,
+    ...(firstFailure ? { firstFailure } : {}),
+  };
 }
 
 function runAutocannon(c: Extract<LoadCommand, { kind: "autocannon" }>): Promise<LoadResult> {
@@ -45,12 +53,27 @@ function runAutocannon(c: Extract<LoadCommand, { kind: "autocannon" }>): Promise
     let firstFailure: string | undefined;
     const started = performance.now();
     const instance = autocannon(
-      { url: c.url, method: "POST", headers: { "content-type": "application/json" }, body: c.body, expectBody: c.expectBody, connections: c.connections, ...(c.amount ? { amount: c.amount } : { duration: c.seconds }) },
+      {
+        url: c.url,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: c.body,
+        expectBody: c.expectBody,
+        connections: c.connections,
+        ...(c.amount ? { amount: c.amount } : { duration: c.seconds }),
+      },
       (err, result) => {
         if (err) return reject(err);
         const seconds = (performance.now() - started) / 1000;
         const failures = result.errors + result.timeouts + result.non2xx + result.mismatches;
-        resolve(summarise(latencies, seconds, failures, firstFailure ?? (result.errors ? `${result.errors} transport errors` : undefined)));
+        resolve(
+          summarise(
+            latencies,
+            seconds,
+            failures,
+            firstFailure ?? (result.errors ? `${result.errors} transport errors` : undefined),
+          ),
+        );
       },
     );
     instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
@@ -82,11 +105,23 @@ function runVaried(c: Extract<LoadCommand, { kind: "autocannon-varied" }>): Prom
       },
     };
     const instance = autocannon(
-      { url: c.url, requests: [request], connections: c.connections, ...(c.amount ? { amount: c.amount } : { duration: c.seconds }) },
+      {
+        url: c.url,
+        requests: [request],
+        connections: c.connections,
+        ...(c.amount ? { amount: c.amount } : { duration: c.seconds }),
+      },
       (err, result) => {
         if (err) return reject(err);
         const seconds = (performance.now() - started) / 1000;
-        resolve(summarise(latencies, seconds, failures + result.errors + result.timeouts, firstFailure ?? (result.errors ? `${result.errors} transport errors` : undefined)));
+        resolve(
+          summarise(
+            latencies,
+            seconds,
+            failures + result.errors + result.timeouts,
+            firstFailure ?? (result.errors ? `${result.errors} transport errors` : undefined),
+          ),
+        );
       },
     );
     instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
@@ -123,11 +158,23 @@ function runWrites(c: Extract<LoadCommand, { kind: "autocannon-writes" }>): Prom
       },
     };
     const instance = autocannon(
-      { url: c.url, requests: [request], connections: c.connections, ...(c.amount ? { amount: c.amount } : { duration: c.seconds }) },
+      {
+        url: c.url,
+        requests: [request],
+        connections: c.connections,
+        ...(c.amount ? { amount: c.amount } : { duration: c.seconds }),
+      },
       (err, result) => {
         if (err) return reject(err);
         const seconds = (performance.now() - started) / 1000;
-        resolve(summarise(latencies, seconds, failures + result.errors + result.timeouts, firstFailure ?? (result.errors ? `${result.errors} transport errors` : undefined)));
+        resolve(
+          summarise(
+            latencies,
+            seconds,
+            failures + result.errors + result.timeouts,
+            firstFailure ?? (result.errors ? `${result.errors} transport errors` : undefined),
+          ),
+        );
       },
     );
     instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {

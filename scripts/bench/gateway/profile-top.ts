@@ -63,7 +63,8 @@ export function summariseProfile(text: string, rows = 25, skipMs = 0): string[][
     out.push([pct(us), (us / 1000).toFixed(0), fn, where]);
   }
   out.push(["", "", "", ""], ["self", "ms", "by package / file", ""]);
-  for (const [owner, us] of [...owners].sort((a, b) => b[1] - a[1]).slice(0, 12)) out.push([pct(us), (us / 1000).toFixed(0), owner, ""]);
+  for (const [owner, us] of [...owners].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    out.push([pct(us), (us / 1000).toFixed(0), owner, ""]);
   out.push(["100%", (total / 1000).toFixed(0), "busy total (idle and (program) excluded)", ""]);
   return out;
 }

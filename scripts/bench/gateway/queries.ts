@@ -23,7 +23,10 @@ export const SINGLE = {
 };
 
 /** (a2) The same page through `project(id)`, the catalogue's field: a lookup at the catalogue, then the owner. */
-export const SINGLE_VIA_CATALOGUE = { query: `query Single($id: ID!) { project(id: $id) { ${PROJECT_PAGE} } }`, variables: { id: PROJECT_ID } };
+export const SINGLE_VIA_CATALOGUE = {
+  query: `query Single($id: ID!) { project(id: $id) { ${PROJECT_PAGE} } }`,
+  variables: { id: PROJECT_ID },
+};
 
 /** (c) Deep and nested in the style of the public benchmark: catalogue → projects → resources/catalogue → projects → networks. */
 export const deepQuery = (id: string) => ({
@@ -36,7 +39,9 @@ export const deepQuery = (id: string) => ({
 export const DEEP = { gateway: deepQuery(PROJECT_ID) };
 
 /** (c2) The same deep query over every project of the "-a" partner (SIZES.projects in data.ts), a different one each request. */
-export const DEEP_VARIED = Array.from({ length: 30 }, (_, k) => deepQuery(formatId("bench-proj-a", "projects", `p${String(k).padStart(2, "0")}`)));
+export const DEEP_VARIED = Array.from({ length: 30 }, (_, k) =>
+  deepQuery(formatId("bench-proj-a", "projects", `p${String(k).padStart(2, "0")}`)),
+);
 
 // (b) A national search page: 20 items sorted by title (the bench data interleaves seven partners),
 // each with the details its owner serves live.
@@ -87,14 +92,29 @@ export const WRITE_DOCUMENTS = {
  * value for one of the project's measures (months 1990–2009 in turn, so a measure's series stays
  * bounded and later writes replace values), and every fourth a new PDSA cycle.
  */
-export function writeBodies(projectId: string, measureIds: string[], count: number, run = Date.now().toString(36)): { query: string; variables: Record<string, unknown> }[] {
+export function writeBodies(
+  projectId: string,
+  measureIds: string[],
+  count: number,
+  run = Date.now().toString(36),
+): { query: string; variables: Record<string, unknown> }[] {
   return Array.from({ length: count }, (_, i) => {
     const k = `bench-${run}-${i}`;
     if (i % 4 === 3) {
-      return { query: WRITE_DOCUMENTS.addPdsaCycle, variables: { p: projectId, k, input: { title: `Bench cycle ${i}`, plan: "Test one change on one ward for a week" } } };
+      return {
+        query: WRITE_DOCUMENTS.addPdsaCycle,
+        variables: {
+          p: projectId,
+          k,
+          input: { title: `Bench cycle ${i}`, plan: "Test one change on one ward for a week" },
+        },
+      };
     }
     const month = Math.floor(i / measureIds.length) % 240;
     const date = `${1990 + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, "0")}-01`;
-    return { query: WRITE_DOCUMENTS.recordMeasurements, variables: { p: projectId, m: measureIds[i % measureIds.length], k, points: [{ date, value: (i % 17) + 3 }] } };
+    return {
+      query: WRITE_DOCUMENTS.recordMeasurements,
+      variables: { p: projectId, m: measureIds[i % measureIds.length], k, points: [{ date, value: (i % 17) + 3 }] },
+    };
   });
 }

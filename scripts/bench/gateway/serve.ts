@@ -42,11 +42,22 @@ if (which === "ours") {
   const { DEFAULT_AUDIENCE } = await import("../../../schema/roles.ts");
   const auth = config.auth
     ? {
-        users: userTokenVerifier({ kind: "secret", key: createSecretKey(Buffer.from(config.auth.secret, "utf8")) }, { audience: DEFAULT_AUDIENCE }),
+        users: userTokenVerifier(
+          { kind: "secret", key: createSecretKey(Buffer.from(config.auth.secret, "utf8")) },
+          { audience: DEFAULT_AUDIENCE },
+        ),
         signer: new IdentitySigner(createPrivateKey(config.auth.signingKey)),
       }
     : undefined;
-  const running = await startGateway({ registry: () => registry, timeoutMs: 30_000, logger: pino({ level: "silent" }), port: 0, host, maxBodyBytes: 262_144, auth });
+  const running = await startGateway({
+    registry: () => registry,
+    timeoutMs: 30_000,
+    logger: pino({ level: "silent" }),
+    port: 0,
+    host,
+    maxBodyBytes: 262_144,
+    auth,
+  });
   url = running.url;
   close = running.close;
 } else if (which === "apollo") {

@@ -28,17 +28,23 @@ export function formatMs(ms: number): string {
 export type Baseline = Record<string, number>;
 
 /** Statements per request by kind, e.g. "cat 1 · proj 3 · res 1 · net 2", from per-partner deltas. */
-export function statementsByKind(deltas: ReadonlyMap<string, number>, kindOf: (partner: string) => string, requests: number): string {
+export function statementsByKind(
+  deltas: ReadonlyMap<string, number>,
+  kindOf: (partner: string) => string,
+  requests: number,
+): string {
   const order = ["catalogue", "projects", "resources", "networks"];
   const short: Record<string, string> = { catalogue: "cat", projects: "proj", resources: "res", networks: "net" };
   const sums = new Map<string, number>();
   for (const [partner, n] of deltas) sums.set(kindOf(partner), (sums.get(kindOf(partner)) ?? 0) + n);
   if (requests <= 0) return "—";
-  return order
-    .filter((k) => (sums.get(k) ?? 0) > 0)
-    .map((k) => {
-      const per = sums.get(k)! / requests;
-      return `${short[k]} ${Number.isInteger(per) ? per : per.toFixed(1)}`;
-    })
-    .join(" · ") || "0";
+  return (
+    order
+      .filter((k) => (sums.get(k) ?? 0) > 0)
+      .map((k) => {
+        const per = sums.get(k)! / requests;
+        return `${short[k]} ${Number.isInteger(per) ? per : per.toFixed(1)}`;
+      })
+      .join(" · ") || "0"
+  );
 }

@@ -4,7 +4,20 @@
 // coloured as Making Data Count colours special cause: blue on the side of improvement, orange on
 // the side of concern, purple when the measure has no direction. Accessible like every chart here:
 // its title and description say in words what it shows. Pure: same input, same string.
-import { coord, el, formatNumber, formatTick, idPrefix, linearScale, listInWords, niceDomain, NHS_COLOURS, svgDocument, textEl, truncate } from "../../../lib/charts/svg.ts";
+import {
+  coord,
+  el,
+  formatNumber,
+  formatTick,
+  idPrefix,
+  linearScale,
+  listInWords,
+  niceDomain,
+  NHS_COLOURS,
+  svgDocument,
+  textEl,
+  truncate,
+} from "../../../lib/charts/svg.ts";
 import type { DenominatorKind } from "../../../schema/measure-library.ts";
 import { FUNNEL_Z, funnelLimits, type FunnelBand } from "./funnel.ts";
 
@@ -65,7 +78,10 @@ export function funnelSvg(c: FunnelChart): string {
   const S = FUNNEL_SIZE;
   const plot = { left: S.left, right: S.width - S.right, top: S.top, bottom: S.height - S.bottom };
   const ds = c.points.map((p) => p.denominator);
-  const x = niceDomain([0, ...(ds.length ? ds : [1])].map((d) => d * 1.08), 5);
+  const x = niceDomain(
+    [0, ...(ds.length ? ds : [1])].map((d) => d * 1.08),
+    5,
+  );
   const xScale = linearScale(x.domain, [plot.left, plot.right]);
   // Limits widen without bound towards a denominator of 0: the y scale shows them from half the
   // smallest denominator on (the curves are clipped to the plot above that).
@@ -87,29 +103,91 @@ export function funnelSvg(c: FunnelChart): string {
     return pts.join(" ");
   };
   const limitLine = (z: number, side: "lower" | "upper", dash: string | undefined, cls: string) =>
-    el("polyline", { class: cls, points: curve(z, side), fill: "none", stroke: NHS_COLOURS.darkGrey, "stroke-width": 1.5, "stroke-dasharray": dash, "clip-path": `url(#${clip})` });
+    el("polyline", {
+      class: cls,
+      points: curve(z, side),
+      fill: "none",
+      stroke: NHS_COLOURS.darkGrey,
+      "stroke-width": 1.5,
+      "stroke-dasharray": dash,
+      "clip-path": `url(#${clip})`,
+    });
 
   const grid = [
     ...y.ticks.map((t) =>
       el("g", { class: "y-tick", "data-value": String(t) }, [
         el("line", { x1: plot.left, x2: plot.right, y1: yScale(t), y2: yScale(t), stroke: NHS_COLOURS.paleGrey }),
-        textEl("text", { x: plot.left - 8, y: yScale(t), "text-anchor": "end", "dominant-baseline": "middle", "font-size": 11, fill: NHS_COLOURS.darkGrey }, formatTick(t, y.step)),
+        textEl(
+          "text",
+          {
+            x: plot.left - 8,
+            y: yScale(t),
+            "text-anchor": "end",
+            "dominant-baseline": "middle",
+            "font-size": 11,
+            fill: NHS_COLOURS.darkGrey,
+          },
+          formatTick(t, y.step),
+        ),
       ]),
     ),
     ...x.ticks.map((t) =>
       el("g", { class: "x-tick", "data-value": String(t) }, [
-        el("line", { x1: xScale(t), x2: xScale(t), y1: plot.bottom, y2: plot.bottom + 5, stroke: NHS_COLOURS.darkGrey }),
-        textEl("text", { x: xScale(t), y: plot.bottom + 18, "text-anchor": "middle", "font-size": 11, fill: NHS_COLOURS.darkGrey }, count(t)),
+        el("line", {
+          x1: xScale(t),
+          x2: xScale(t),
+          y1: plot.bottom,
+          y2: plot.bottom + 5,
+          stroke: NHS_COLOURS.darkGrey,
+        }),
+        textEl(
+          "text",
+          { x: xScale(t), y: plot.bottom + 18, "text-anchor": "middle", "font-size": 11, fill: NHS_COLOURS.darkGrey },
+          count(t),
+        ),
       ]),
     ),
   ];
   const axes = [
-    el("line", { class: "x-axis", x1: plot.left, x2: plot.right, y1: plot.bottom, y2: plot.bottom, stroke: NHS_COLOURS.darkGrey }),
-    el("line", { class: "y-axis", x1: plot.left, x2: plot.left, y1: plot.top, y2: plot.bottom, stroke: NHS_COLOURS.darkGrey }),
-    textEl("text", { class: "x-label", x: (plot.left + plot.right) / 2, y: plot.bottom + 40, "text-anchor": "middle", "font-size": 12, fill: NHS_COLOURS.darkGrey }, truncate(`Denominator: ${c.of}`, 80)),
+    el("line", {
+      class: "x-axis",
+      x1: plot.left,
+      x2: plot.right,
+      y1: plot.bottom,
+      y2: plot.bottom,
+      stroke: NHS_COLOURS.darkGrey,
+    }),
+    el("line", {
+      class: "y-axis",
+      x1: plot.left,
+      x2: plot.left,
+      y1: plot.top,
+      y2: plot.bottom,
+      stroke: NHS_COLOURS.darkGrey,
+    }),
     textEl(
       "text",
-      { class: "y-label", x: 16, y: (plot.top + plot.bottom) / 2, transform: `rotate(-90 16 ${coord((plot.top + plot.bottom) / 2)})`, "text-anchor": "middle", "font-size": 12, fill: NHS_COLOURS.darkGrey },
+      {
+        class: "x-label",
+        x: (plot.left + plot.right) / 2,
+        y: plot.bottom + 40,
+        "text-anchor": "middle",
+        "font-size": 12,
+        fill: NHS_COLOURS.darkGrey,
+      },
+      truncate(`Denominator: ${c.of}`, 80),
+    ),
+    textEl(
+      "text",
+      {
+        class: "y-label",
+        x: 16,
+        y: (plot.top + plot.bottom) / 2,
+        transform: `rotate(-90 16 ${coord((plot.top + plot.bottom) / 2)})`,
+        "text-anchor": "middle",
+        "font-size": 12,
+        fill: NHS_COLOURS.darkGrey,
+      },
       truncate(`per ${c.per.toLocaleString("en-GB")} ${c.of}`, 40),
     ),
   ];
@@ -121,8 +199,20 @@ export function funnelSvg(c: FunnelChart): string {
   let lx = plot.left;
   const legend = legendItems.map(([label, dash], i) => {
     const g = el("g", { class: "legend-item" }, [
-      el("line", { x1: lx, x2: lx + 18, y1: 44, y2: 44, stroke: i === 0 ? NHS_COLOURS.blue : NHS_COLOURS.darkGrey, "stroke-width": 2, "stroke-dasharray": dash || undefined }),
-      textEl("text", { x: lx + 23, y: 44, "dominant-baseline": "middle", "font-size": 11, fill: NHS_COLOURS.darkGrey }, label),
+      el("line", {
+        x1: lx,
+        x2: lx + 18,
+        y1: 44,
+        y2: 44,
+        stroke: i === 0 ? NHS_COLOURS.blue : NHS_COLOURS.darkGrey,
+        "stroke-width": 2,
+        "stroke-dasharray": dash || undefined,
+      }),
+      textEl(
+        "text",
+        { x: lx + 23, y: 44, "dominant-baseline": "middle", "font-size": 11, fill: NHS_COLOURS.darkGrey },
+        label,
+      ),
     ]);
     lx += 23 + label.length * 6.2 + 14;
     return g;
@@ -133,22 +223,69 @@ export function funnelSvg(c: FunnelChart): string {
     // Labels alternate above and below so that neighbours do not overwrite each other.
     const ly = i % 2 === 0 ? cy - 10 : cy + 18;
     return el("g", { class: "organisation", "data-band": p.band }, [
-      el("circle", { cx, cy, r: 5.5, fill: bandColour(p.band, c.improvement), stroke: NHS_COLOURS.white, "stroke-width": 1, "data-rate": rates[i]!, "data-denominator": p.denominator }),
-      textEl("text", { x: cx, y: ly, "text-anchor": cx > plot.right - 80 ? "end" : "middle", "font-size": 10.5, fill: NHS_COLOURS.black }, truncate(p.organisation, 30)),
+      el("circle", {
+        cx,
+        cy,
+        r: 5.5,
+        fill: bandColour(p.band, c.improvement),
+        stroke: NHS_COLOURS.white,
+        "stroke-width": 1,
+        "data-rate": rates[i]!,
+        "data-denominator": p.denominator,
+      }),
+      textEl(
+        "text",
+        {
+          x: cx,
+          y: ly,
+          "text-anchor": cx > plot.right - 80 ? "end" : "middle",
+          "font-size": 10.5,
+          fill: NHS_COLOURS.black,
+        },
+        truncate(p.organisation, 30),
+      ),
     ]);
   });
   const body = [
-    el("defs", {}, el("clipPath", { id: clip }, el("rect", { x: plot.left, y: plot.top, width: plot.right - plot.left, height: plot.bottom - plot.top }))),
-    textEl("text", { class: "heading", x: plot.left, y: 24, "font-size": 16, "font-weight": "bold", fill: NHS_COLOURS.black }, truncate(`${c.title}: funnel plot`, 70)),
+    el(
+      "defs",
+      {},
+      el(
+        "clipPath",
+        { id: clip },
+        el("rect", { x: plot.left, y: plot.top, width: plot.right - plot.left, height: plot.bottom - plot.top }),
+      ),
+    ),
+    textEl(
+      "text",
+      { class: "heading", x: plot.left, y: 24, "font-size": 16, "font-weight": "bold", fill: NHS_COLOURS.black },
+      truncate(`${c.title}: funnel plot`, 70),
+    ),
     el("g", { class: "legend" }, legend),
     el("g", { class: "grid" }, grid),
     el("g", { class: "axes" }, axes),
-    el("line", { class: "pooled", x1: plot.left, x2: plot.right, y1: yScale(c.theta * c.per), y2: yScale(c.theta * c.per), stroke: NHS_COLOURS.blue, "stroke-width": 2 }),
+    el("line", {
+      class: "pooled",
+      x1: plot.left,
+      x2: plot.right,
+      y1: yScale(c.theta * c.per),
+      y2: yScale(c.theta * c.per),
+      stroke: NHS_COLOURS.blue,
+      "stroke-width": 2,
+    }),
     limitLine(FUNNEL_Z.inner, "upper", "5 4", "limit-95 upper"),
     limitLine(FUNNEL_Z.inner, "lower", "5 4", "limit-95 lower"),
     limitLine(FUNNEL_Z.outer, "upper", undefined, "limit-99-8 upper"),
     limitLine(FUNNEL_Z.outer, "lower", undefined, "limit-99-8 lower"),
     el("g", { class: "points" }, points),
   ];
-  return svgDocument({ width: S.width, height: S.height, title: `${c.title}: funnel plot of organisations`, desc: funnelDescription(c), className: "funnel-chart", id, body: body.join("") });
+  return svgDocument({
+    width: S.width,
+    height: S.height,
+    title: `${c.title}: funnel plot of organisations`,
+    desc: funnelDescription(c),
+    className: "funnel-chart",
+    id,
+    body: body.join(""),
+  });
 }

@@ -45,11 +45,23 @@ export function funnelLimits(theta: number, n: number, kind: DenominatorKind, z:
 }
 
 /** The band of one organisation's count. */
-export function funnelBand(count: FunnelCount, theta: number, kind: DenominatorKind): { band: FunnelBand; inner: Limits; outer: Limits } {
+export function funnelBand(
+  count: FunnelCount,
+  theta: number,
+  kind: DenominatorKind,
+): { band: FunnelBand; inner: Limits; outer: Limits } {
   const rate = count.numerator / count.denominator;
   const inner = funnelLimits(theta, count.denominator, kind, FUNNEL_Z.inner);
   const outer = funnelLimits(theta, count.denominator, kind, FUNNEL_Z.outer);
   const band: FunnelBand =
-    rate > outer.upper ? "ABOVE_99_8" : rate > inner.upper ? "ABOVE_95" : rate < outer.lower ? "BELOW_99_8" : rate < inner.lower ? "BELOW_95" : "WITHIN";
+    rate > outer.upper
+      ? "ABOVE_99_8"
+      : rate > inner.upper
+        ? "ABOVE_95"
+        : rate < outer.lower
+          ? "BELOW_99_8"
+          : rate < inner.lower
+            ? "BELOW_95"
+            : "WITHIN";
   return { band, inner, outer };
 }

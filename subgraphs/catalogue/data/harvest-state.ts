@@ -29,7 +29,12 @@ export async function getState(prisma: PrismaClient, partnerId: string): Promise
  * Moves a partner's cursor past a page just written to the index, so that a harvest that stops (crash,
  * partner failure) resumes after the last written page. One statement.
  */
-export async function recordCursor(prisma: PrismaClient, partnerId: string, cursor: string | null, at: Date): Promise<void> {
+export async function recordCursor(
+  prisma: PrismaClient,
+  partnerId: string,
+  cursor: string | null,
+  at: Date,
+): Promise<void> {
   await prisma.harvestState.upsert({
     where: { partnerId },
     create: { partnerId, cursor, lastAttempt: at },
@@ -37,7 +42,12 @@ export async function recordCursor(prisma: PrismaClient, partnerId: string, curs
   });
 }
 
-export async function recordSuccess(prisma: PrismaClient, partnerId: string, cursor: string | null, at: Date): Promise<void> {
+export async function recordSuccess(
+  prisma: PrismaClient,
+  partnerId: string,
+  cursor: string | null,
+  at: Date,
+): Promise<void> {
   const itemCount = await prisma.item.count({ where: { partnerId } });
   await prisma.$transaction([
     prisma.harvestState.upsert({
@@ -50,7 +60,13 @@ export async function recordSuccess(prisma: PrismaClient, partnerId: string, cur
 }
 
 /** A failed harvest keeps the partner's items searchable, marked stale. */
-export async function recordFailure(prisma: PrismaClient, partnerId: string, cursor: string | null, reason: string, at: Date): Promise<void> {
+export async function recordFailure(
+  prisma: PrismaClient,
+  partnerId: string,
+  cursor: string | null,
+  reason: string,
+  at: Date,
+): Promise<void> {
   await prisma.$transaction([
     prisma.harvestState.upsert({
       where: { partnerId },

@@ -8,7 +8,10 @@ import { groupLoader, rowLoader } from "../../shared/loaders.ts";
 export type ItemRow = Item;
 
 /** What the catalogue's Resource, Network and Project resolvers need of an item: a search or similar hit carries this much. */
-export type ItemSummary = Pick<ItemRow, "id" | "typename" | "partnerId" | "organisationId" | "title" | "summary" | "stale" | "lastSeen" | "linkedIds">;
+export type ItemSummary = Pick<
+  ItemRow,
+  "id" | "typename" | "partnerId" | "organisationId" | "title" | "summary" | "stale" | "lastSeen" | "linkedIds"
+>;
 
 /** What the harvester writes for one item. */
 export interface IndexedItem {
@@ -69,7 +72,31 @@ export interface MeasureSummaryInput {
 
 const ITEM_COLUMNS = `id text, typename text, "partnerId" text, "organisationId" text, title text, summary text, body text, topics text[], settings text[], drivers text[], "regionId" text, facets text[], "networkId" text, "resourceIds" text[], "linkedIds" text[], "updatedAt" timestamp, version text, licence text, measures jsonb`;
 const SUMMARY_COLUMNS = `"measureId" text, position int, code text, name text, unit text, improvement text, target double precision, illustrative boolean, "pointCount" int, "latestDate" date, "latestValue" double precision, status text, variation text, assurance text, "iconReason" text, mean double precision, "upperLimit" double precision, "lowerLimit" double precision, "rateNumerator" double precision, "rateDenominator" double precision, "ratePoints" int, "rateFrom" date, "rateTo" date`;
-const SUMMARY_FIELDS = ["measureId", "position", "code", "name", "unit", "improvement", "target", "illustrative", "pointCount", "latestDate", "latestValue", "status", "variation", "assurance", "iconReason", "mean", "upperLimit", "lowerLimit", "rateNumerator", "rateDenominator", "ratePoints", "rateFrom", "rateTo"].map((c) => `"${c}"`);
+const SUMMARY_FIELDS = [
+  "measureId",
+  "position",
+  "code",
+  "name",
+  "unit",
+  "improvement",
+  "target",
+  "illustrative",
+  "pointCount",
+  "latestDate",
+  "latestValue",
+  "status",
+  "variation",
+  "assurance",
+  "iconReason",
+  "mean",
+  "upperLimit",
+  "lowerLimit",
+  "rateNumerator",
+  "rateDenominator",
+  "ratePoints",
+  "rateFrom",
+  "rateTo",
+].map((c) => `"${c}"`);
 
 /**
  * Writes items and replaces their measure summaries, in ONE statement: an item and its summaries
@@ -98,7 +125,9 @@ export async function upsertItems(sql: SqlRunner, items: IndexedItem[], seenAt: 
      )
      INSERT INTO "MeasureSummary" ("itemId", ${SUMMARY_FIELDS.join(", ")})
      SELECT m."itemId", ${SUMMARY_FIELDS.map((c) => `m.${c}`).join(", ")} FROM m JOIN up ON up.id = m."itemId"
-     ON CONFLICT ("itemId", "measureId") DO UPDATE SET ${SUMMARY_FIELDS.filter((c) => c !== '"measureId"').map((c) => `${c} = EXCLUDED.${c}`).join(", ")}`,
+     ON CONFLICT ("itemId", "measureId") DO UPDATE SET ${SUMMARY_FIELDS.filter((c) => c !== '"measureId"')
+       .map((c) => `${c} = EXCLUDED.${c}`)
+       .join(", ")}`,
     [JSON.stringify(items), seenAt.toISOString()],
   );
 }
@@ -106,7 +135,10 @@ export async function upsertItems(sql: SqlRunner, items: IndexedItem[], seenAt: 
 /** Removes a partner's items by id, in one statement; ids of other partners' items are left alone. */
 export async function deleteItems(sql: SqlRunner, partnerId: string, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
-  const rows = await sql.query<{ id: string }>(`DELETE FROM "Item" WHERE "partnerId" = $1 AND id = ANY($2::text[]) RETURNING id`, [partnerId, ids]);
+  const rows = await sql.query<{ id: string }>(
+    `DELETE FROM "Item" WHERE "partnerId" = $1 AND id = ANY($2::text[]) RETURNING id`,
+    [partnerId, ids],
+  );
   return rows.length;
 }
 
@@ -115,21 +147,34 @@ export async function deleteItems(sql: SqlRunner, partnerId: string, ids: string
  * not written since `before`. Covers what tombstones cannot: a partner database replaced or restored.
  */
 export async function deleteUnseen(sql: SqlRunner, partnerId: string, before: Date): Promise<number> {
-  const rows = await sql.query<{ id: string }>(`DELETE FROM "Item" WHERE "partnerId" = $1 AND "lastSeen" < $2::timestamp RETURNING id`, [partnerId, before.toISOString()]);
+  const rows = await sql.query<{ id: string }>(
+    `DELETE FROM "Item" WHERE "partnerId" = $1 AND "lastSeen" < $2::timestamp RETURNING id`,
+    [partnerId, before.toISOString()],
+  );
   return rows.length;
 }
 
 /** Every item of a partner with its version, for reconciliation: one statement. */
 export async function indexedVersions(sql: SqlRunner, partnerId: string): Promise<Map<string, string | null>> {
-  const rows = await sql.query<{ id: string; version: string | null }>(`SELECT id, version FROM "Item" WHERE "partnerId" = $1`, [partnerId]);
+  const rows = await sql.query<{ id: string; version: string | null }>(
+    `SELECT id, version FROM "Item" WHERE "partnerId" = $1`,
+    [partnerId],
+  );
   return new Map(rows.map((r) => [r.id, r.version]));
 }
 
 export function itemLoaders(prisma: PrismaClient) {
   return {
-    byId: rowLoader((ids: readonly string[]) => prisma.item.findMany({ where: { id: { in: [...ids] } } }), (r) => r.id),
+    byId: rowLoader(
+      (ids: readonly string[]) => prisma.item.findMany({ where: { id: { in: [...ids] } } }),
+      (r) => r.id,
+    ),
     projectsOfNetwork: groupLoader(
-      (ids: readonly string[]) => prisma.item.findMany({ where: { typename: "Project", networkId: { in: [...ids] } }, orderBy: { title: "asc" } }),
+      (ids: readonly string[]) =>
+        prisma.item.findMany({
+          where: { typename: "Project", networkId: { in: [...ids] } },
+          orderBy: { title: "asc" },
+        }),
       (r) => r.networkId!,
     ),
     projectsOfResource: projectsOfResourceLoader(prisma),
@@ -141,7 +186,10 @@ export function itemLoaders(prisma: PrismaClient) {
 function projectsOfResourceLoader(prisma: PrismaClient) {
   const loader = groupLoader(
     async (ids: readonly string[]) => {
-      const rows = await prisma.item.findMany({ where: { typename: "Project", resourceIds: { hasSome: [...ids] } }, orderBy: { title: "asc" } });
+      const rows = await prisma.item.findMany({
+        where: { typename: "Project", resourceIds: { hasSome: [...ids] } },
+        orderBy: { title: "asc" },
+      });
       const wanted = new Set(ids);
       return rows.flatMap((row) => row.resourceIds.filter((r) => wanted.has(r)).map((key) => ({ key, row })));
     },

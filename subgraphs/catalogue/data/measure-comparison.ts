@@ -29,20 +29,21 @@ export interface MeasurePeers {
   peers: ComparisonRow[];
 }
 
-export const comparisonArgs = z
-  .object({
-    code: z.enum(MEASURE_CODES as [string, ...string[]], { message: "unknown measure library code (see measureLibrary)" }),
-    filter: z
-      .object({
-        regions: z.array(regionId).max(30).nullable().optional(),
-        settings: z.array(settingId).max(30).nullable().optional(),
-        organisations: z.array(organisationId).max(100).nullable().optional(),
-      })
-      .strict()
-      .nullable()
-      .optional(),
-    sort: z.enum(["ORGANISATION", "LATEST_VALUE_ASC", "LATEST_VALUE_DESC", "NAME", "UPDATED"]).nullable().optional(),
-  });
+export const comparisonArgs = z.object({
+  code: z.enum(MEASURE_CODES as [string, ...string[]], {
+    message: "unknown measure library code (see measureLibrary)",
+  }),
+  filter: z
+    .object({
+      regions: z.array(regionId).max(30).nullable().optional(),
+      settings: z.array(settingId).max(30).nullable().optional(),
+      organisations: z.array(organisationId).max(100).nullable().optional(),
+    })
+    .strict()
+    .nullable()
+    .optional(),
+  sort: z.enum(["ORGANISATION", "LATEST_VALUE_ASC", "LATEST_VALUE_DESC", "NAME", "UPDATED"]).nullable().optional(),
+});
 export type ComparisonArgs = z.infer<typeof comparisonArgs>;
 
 export function parseComparisonArgs(raw: Record<string, unknown>): ComparisonArgs {
@@ -85,13 +86,25 @@ export async function compareMeasure(sql: SqlRunner, args: ComparisonArgs): Prom
 }
 
 /** Every coded measure of the given projects, with the same codes' entries: for Project.measurePeers. */
-export async function summariesOf(sql: SqlRunner, itemIds: readonly string[]): Promise<(ComparisonRow & { code: string; position: number })[]> {
-  return sql.query(`${SELECT.replace("SELECT ", "SELECT s.code, s.position, ")} WHERE s."itemId" = ANY($1::text[]) ORDER BY s."itemId", s.position`, [[...itemIds]]);
+export async function summariesOf(
+  sql: SqlRunner,
+  itemIds: readonly string[],
+): Promise<(ComparisonRow & { code: string; position: number })[]> {
+  return sql.query(
+    `${SELECT.replace("SELECT ", "SELECT s.code, s.position, ")} WHERE s."itemId" = ANY($1::text[]) ORDER BY s."itemId", s.position`,
+    [[...itemIds]],
+  );
 }
 
-export async function entriesOfCodes(sql: SqlRunner, codes: readonly string[]): Promise<(ComparisonRow & { code: string })[]> {
+export async function entriesOfCodes(
+  sql: SqlRunner,
+  codes: readonly string[],
+): Promise<(ComparisonRow & { code: string })[]> {
   if (codes.length === 0) return [];
-  const rows = await sql.query<ComparisonRow & { code: string }>(`${SELECT.replace("SELECT ", "SELECT s.code, ")} WHERE s.code = ANY($1::text[])`, [[...codes]]);
+  const rows = await sql.query<ComparisonRow & { code: string }>(
+    `${SELECT.replace("SELECT ", "SELECT s.code, ")} WHERE s.code = ANY($1::text[])`,
+    [[...codes]],
+  );
   return sortRows(rows, "ORGANISATION");
 }
 
@@ -100,9 +113,16 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function sortRows<T extends ComparisonRow>(rows: T[], sort: NonNullable<ComparisonArgs["sort"]>): T[] {
   // Ties always fall back to organisation, project and measure id: the order is total and stable.
-  const tie = (a: T, b: T) => byText(orgName(a), orgName(b)) || byText(a.title, b.title) || byText(a.measureId, b.measureId);
+  const tie = (a: T, b: T) =>
+    byText(orgName(a), orgName(b)) || byText(a.title, b.title) || byText(a.measureId, b.measureId);
   const value = (dir: 1 | -1) => (a: T, b: T) =>
-    a.latestValue === null ? (b.latestValue === null ? 0 : 1) : b.latestValue === null ? -1 : dir * (a.latestValue - b.latestValue);
+    a.latestValue === null
+      ? b.latestValue === null
+        ? 0
+        : 1
+      : b.latestValue === null
+        ? -1
+        : dir * (a.latestValue - b.latestValue);
   const compare: Record<typeof sort, (a: T, b: T) => number> = {
     ORGANISATION: () => 0,
     LATEST_VALUE_ASC: value(1),
@@ -141,21 +161,33 @@ export interface ComparisonFunnel {
 // A partner's summary is not trusted to be sane: a rate needs a finite count of 0 or more over a
 // finite positive denominator (the projects contract's writes hold the same), else it is left out.
 const hasRate = (r: ComparisonRow) =>
-  r.rateNumerator !== null && r.rateDenominator !== null && Number.isFinite(r.rateNumerator) && Number.isFinite(r.rateDenominator) && r.rateNumerator >= 0 && r.rateDenominator > 0;
+  r.rateNumerator !== null &&
+  r.rateDenominator !== null &&
+  Number.isFinite(r.rateNumerator) &&
+  Number.isFinite(r.rateDenominator) &&
+  r.rateNumerator >= 0 &&
+  r.rateDenominator > 0;
 
 /**
  * The funnel over the entries that have a rate (charts/funnel.ts), and each entry's place on it: null
  * when the measure has no denominator or no entry has a rate. The pooled rate is that of the entries
  * given, so a filtered comparison has its own funnel.
  */
-export function comparisonFunnel(measure: LibraryMeasure, rows: readonly ComparisonRow[]): { funnel: ComparisonFunnel | null; rates: Map<ComparisonRow, EntryRate> } {
+export function comparisonFunnel(
+  measure: LibraryMeasure,
+  rows: readonly ComparisonRow[],
+): { funnel: ComparisonFunnel | null; rates: Map<ComparisonRow, EntryRate> } {
   const rates = new Map<ComparisonRow, EntryRate>();
   const rate = measure.rate;
   const plotted = rows.filter(hasRate);
   const theta = pooledRate(plotted.map((r) => ({ numerator: r.rateNumerator!, denominator: r.rateDenominator! })));
   if (!rate || theta === null) return { funnel: null, rates };
   for (const r of plotted) {
-    const { band, inner, outer } = funnelBand({ numerator: r.rateNumerator!, denominator: r.rateDenominator! }, theta, rate.denominatorKind);
+    const { band, inner, outer } = funnelBand(
+      { numerator: r.rateNumerator!, denominator: r.rateDenominator! },
+      theta,
+      rate.denominatorKind,
+    );
     rates.set(r, {
       numerator: r.rateNumerator!,
       denominator: r.rateDenominator!,
@@ -170,5 +202,15 @@ export function comparisonFunnel(measure: LibraryMeasure, rows: readonly Compari
       upper998: outer.upper * rate.per,
     });
   }
-  return { funnel: { denominatorKind: rate.denominatorKind, theta, per: rate.per, of: rate.of, plotted, missing: rows.length - plotted.length }, rates };
+  return {
+    funnel: {
+      denominatorKind: rate.denominatorKind,
+      theta,
+      per: rate.per,
+      of: rate.of,
+      plotted,
+      missing: rows.length - plotted.length,
+    },
+    rates,
+  };
 }

@@ -40,7 +40,12 @@ export const searchFilter = z.object({
 
 export const searchArgs = z.object({
   query: storableString().max(SEARCH_MAX_QUERY, `must be at most ${SEARCH_MAX_QUERY} characters`).optional().nullable(),
-  first: z.number().int().min(1, "must be between 1 and 100").max(SEARCH_MAX_PAGE, "must be between 1 and 100").default(20),
+  first: z
+    .number()
+    .int()
+    .min(1, "must be between 1 and 100")
+    .max(SEARCH_MAX_PAGE, "must be between 1 and 100")
+    .default(20),
   after: storableString().max(200).optional().nullable(),
   filter: searchFilter.optional().nullable(),
   // Facet values with no match are listed too (count 0): a national dashboard shows "0 in the Midlands".
@@ -63,7 +68,10 @@ export type SearchArgs = z.infer<typeof searchArgs>;
  * organisation directory, or a contract enum), so the two can never disagree.
  */
 export const FACET_DOMAINS: ReadonlyMap<FacetDimension, readonly string[]> = new Map(
-  FACET_DIMENSIONS.map((d) => [d.dimension, searchFilter.shape[d.filter].unwrap().unwrap().element.options as readonly string[]]),
+  FACET_DIMENSIONS.map((d) => [
+    d.dimension,
+    searchFilter.shape[d.filter].unwrap().unwrap().element.options as readonly string[],
+  ]),
 );
 export type SearchFilter = z.infer<typeof searchFilter>;
 
@@ -122,7 +130,9 @@ function encodeCursor(offset: number, args: SearchArgs) {
 function decodeCursor(cursor: string | null | undefined, args: SearchArgs): number {
   if (!cursor) return 0;
   try {
-    const parsed = z.object({ o: z.number().int().min(0), f: z.string() }).parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    const parsed = z
+      .object({ o: z.number().int().min(0), f: z.string() })
+      .parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
     if (parsed.f !== fingerprint(args)) throw new Error("cursor from another search");
     return parsed.o;
   } catch {
@@ -198,7 +208,16 @@ function orderBy(sort: SearchSort, hasQuery: boolean): string {
   return `"updatedAt" DESC, id COLLATE "C" ASC`;
 }
 
-export async function search(sql: SqlRunner, args: SearchArgs): Promise<{ hits: SearchHit[]; totalCount: number; hasNextPage: boolean; endCursor: string | null; cursors: string[] }> {
+export async function search(
+  sql: SqlRunner,
+  args: SearchArgs,
+): Promise<{
+  hits: SearchHit[];
+  totalCount: number;
+  hasNextPage: boolean;
+  endCursor: string | null;
+  cursors: string[];
+}> {
   const offset = decodeCursor(args.after, args);
   const p = new Params();
   const preds = searchPredicates(args, p);
@@ -210,10 +229,19 @@ export async function search(sql: SqlRunner, args: SearchArgs): Promise<{ hits: 
      FROM "Item" ${whereSql} ORDER BY ${orderBy(args.sort, preds.tsquery !== null)} LIMIT ${p.param(args.first + 1)} OFFSET ${p.param(offset)}`,
     p.values,
   );
-  const [{ count }] = (await sql.query<{ count: number | string }>(`SELECT count(*)::int AS count FROM "Item" ${whereSql}`, countParams)) as [{ count: number | string }];
+  const [{ count }] = (await sql.query<{ count: number | string }>(
+    `SELECT count(*)::int AS count FROM "Item" ${whereSql}`,
+    countParams,
+  )) as [{ count: number | string }];
   const hits = rows.slice(0, args.first).map((r) => ({ ...r, score: r.score === null ? null : Number(r.score) }));
   const cursors = hits.map((_, i) => encodeCursor(offset + i + 1, args));
-  return { hits, totalCount: Number(count), hasNextPage: rows.length > args.first, endCursor: cursors[cursors.length - 1] ?? null, cursors };
+  return {
+    hits,
+    totalCount: Number(count),
+    hasNextPage: rows.length > args.first,
+    endCursor: cursors[cursors.length - 1] ?? null,
+    cursors,
+  };
 }
 
 export interface FacetValueCount {
@@ -228,7 +256,10 @@ export interface FacetValueCount {
  * selected value that matches nothing is still listed, with count 0, so that it can be unselected;
  * with `includeEmptyFacets`, so is every value of the dimension's domain (FACET_DOMAINS).
  */
-export async function searchFacets(sql: SqlRunner, args: SearchArgs): Promise<{ dimension: FacetDimension; values: FacetValueCount[] }[]> {
+export async function searchFacets(
+  sql: SqlRunner,
+  args: SearchArgs,
+): Promise<{ dimension: FacetDimension; values: FacetValueCount[] }[]> {
   const p = new Params();
   const preds = searchPredicates(args, p);
   const rows = await sql.query<FacetCountRow>(facetCountsStatement(preds), p.values);
@@ -236,7 +267,8 @@ export async function searchFacets(sql: SqlRunner, args: SearchArgs): Promise<{ 
     const prefix = `${d.prefix}:`;
     const counts = new Map<string, number>();
     for (const r of rows) if (r.facet.startsWith(prefix)) counts.set(r.facet.slice(prefix.length), Number(r.count));
-    for (const s of preds.selected.get(d.dimension) ?? []) if (!counts.has(s.slice(prefix.length))) counts.set(s.slice(prefix.length), 0);
+    for (const s of preds.selected.get(d.dimension) ?? [])
+      if (!counts.has(s.slice(prefix.length))) counts.set(s.slice(prefix.length), 0);
     if (args.includeEmptyFacets) for (const v of FACET_DOMAINS.get(d.dimension)!) if (!counts.has(v)) counts.set(v, 0);
     const values = [...counts].map(([value, count]) => ({ value, count }));
     values.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));

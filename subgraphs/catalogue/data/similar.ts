@@ -39,7 +39,8 @@ export interface SimilarKey {
   first: number;
 }
 
-const shared = (column: string) => `cardinality(ARRAY(SELECT unnest(o.${column}) INTERSECT SELECT unnest(src.${column})))`;
+const shared = (column: string) =>
+  `cardinality(ARRAY(SELECT unnest(o.${column}) INTERSECT SELECT unnest(src.${column})))`;
 
 // The title's lexemes joined with OR: plainto_tsquery joins them with & (and phrase operators for
 // compound words); operators are always surrounded by spaces and lexemes never contain one.
@@ -70,10 +71,14 @@ ORDER BY b.n, s.score DESC, s.id COLLATE "C" ASC`;
 export function similarLoader(sql: SqlRunner): DataLoader<SimilarKey, SimilarHit[], string> {
   return new DataLoader<SimilarKey, SimilarHit[], string>(
     async (keys) => {
-      const rows = await sql.query<SimilarHit & { batchIndex: number | string; score: number | string }>(SIMILAR_SQL, [keys.map((k) => k.id), keys.map((k) => k.first)]);
+      const rows = await sql.query<SimilarHit & { batchIndex: number | string; score: number | string }>(SIMILAR_SQL, [
+        keys.map((k) => k.id),
+        keys.map((k) => k.first),
+      ]);
       // WITH ORDINALITY numbers the batch from 1: each key gets the rows of its own position.
       const byKey: SimilarHit[][] = keys.map(() => []);
-      for (const { batchIndex, ...row } of rows) byKey[Number(batchIndex) - 1]?.push({ ...row, score: Number(row.score) });
+      for (const { batchIndex, ...row } of rows)
+        byKey[Number(batchIndex) - 1]?.push({ ...row, score: Number(row.score) });
       return byKey;
     },
     { maxBatchSize: MAX_BATCH, cacheKeyFn: (k) => `${k.id}\n${k.first}` },

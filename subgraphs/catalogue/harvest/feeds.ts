@@ -30,34 +30,35 @@ export function measureSummaries(measures: readonly FeedMeasure[] | null | undef
   return (measures ?? []).flatMap((m, position) => {
     if (!m.code) return [];
     const phase = m.spc?.phases?.at(-1);
-    return [{
-      measureId: m.id,
-      position,
-      code: m.code,
-      name: m.name,
-      unit: m.unit,
-      improvement: m.improvement,
-      target: m.target ?? null,
-      illustrative: m.illustrative,
-      pointCount: m.pointCount ?? 0,
-      latestDate: m.latestPoint?.date ?? null,
-      latestValue: m.latestPoint?.value ?? null,
-      status: m.spc?.status ?? "NEEDS_MORE_POINTS",
-      variation: m.spc?.variation ?? null,
-      assurance: m.spc?.assurance ?? null,
-      iconReason: m.spc?.iconReason ?? null,
-      mean: phase?.mean ?? null,
-      upperLimit: phase?.upperProcessLimit ?? null,
-      lowerLimit: phase?.lowerProcessLimit ?? null,
-      rateNumerator: m.rate?.numerator ?? null,
-      rateDenominator: m.rate?.denominator ?? null,
-      ratePoints: m.rate?.points ?? null,
-      rateFrom: m.rate?.from ?? null,
-      rateTo: m.rate?.to ?? null,
-    }];
+    return [
+      {
+        measureId: m.id,
+        position,
+        code: m.code,
+        name: m.name,
+        unit: m.unit,
+        improvement: m.improvement,
+        target: m.target ?? null,
+        illustrative: m.illustrative,
+        pointCount: m.pointCount ?? 0,
+        latestDate: m.latestPoint?.date ?? null,
+        latestValue: m.latestPoint?.value ?? null,
+        status: m.spc?.status ?? "NEEDS_MORE_POINTS",
+        variation: m.spc?.variation ?? null,
+        assurance: m.spc?.assurance ?? null,
+        iconReason: m.spc?.iconReason ?? null,
+        mean: phase?.mean ?? null,
+        upperLimit: phase?.upperProcessLimit ?? null,
+        lowerLimit: phase?.lowerProcessLimit ?? null,
+        rateNumerator: m.rate?.numerator ?? null,
+        rateDenominator: m.rate?.denominator ?? null,
+        ratePoints: m.rate?.points ?? null,
+        rateFrom: m.rate?.from ?? null,
+        rateTo: m.rate?.to ?? null,
+      },
+    ];
   });
 }
-
 
 // A measure's summary for the national comparison: the current (last) phase's icons and limits, the
 // latest point and the count, and the rate over the latest points with numerators and denominators
@@ -71,7 +72,9 @@ const SHARED = "id title summary organisation { id } topics { id } settings { id
  * One entry of a kind's change feed: an upsert carries the node, a removal only the id. The version
  * is null for a removal, and absent from a partner that predates versions.
  */
-export type FeedEntry = Omit<(ResourcesFeed | NetworksFeed | ProjectsFeed)["entries"][number], "node"> & { node: Node | null };
+export type FeedEntry = Omit<(ResourcesFeed | NetworksFeed | ProjectsFeed)["entries"][number], "node"> & {
+  node: Node | null;
+};
 /** One page of a kind's change feed (schema/<kind>.graphql, <Type>ChangePage): every kind's page is one. */
 export type FeedPage = Omit<ResourcesFeed, "entries"> & { entries: readonly FeedEntry[] };
 
@@ -81,7 +84,10 @@ const changeQuery = (field: string, node: string) =>
 /** What the index needs of one item of each kind (and its type in the kind's contract). */
 export const NODE_FIELDS: Record<PartnerKind, { typename: string; fields: string }> = {
   resources: { typename: "Resource", fields: `${SHARED} kind body audience publisher { id } licence` },
-  networks: { typename: "Network", fields: `${SHARED} type region { id } howToJoin meets linkedNetworkIds members(first: 200) { role expertise }` },
+  networks: {
+    typename: "Network",
+    fields: `${SHARED} type region { id } howToJoin meets linkedNetworkIds members(first: 200) { role expertise }`,
+  },
   projects: {
     typename: "Project",
     fields: `${SHARED} aim status region { id } network { id } resources { id } outcomes learning { text } measures { ${MEASURE_FIELDS} } evaluation { summary }`,
@@ -95,9 +101,13 @@ export const FEED_QUERY: Record<PartnerKind, { field: string; query: string }> =
 };
 
 /** One page of a kind's version listing (schema/<kind>.graphql, <Type>VersionPage). */
-export type VersionPage = Resources.VersionsQuery["resourceVersions"] | Networks.VersionsQuery["networkVersions"] | Projects.VersionsQuery["projectVersions"];
+export type VersionPage =
+  | Resources.VersionsQuery["resourceVersions"]
+  | Networks.VersionsQuery["networkVersions"]
+  | Projects.VersionsQuery["projectVersions"];
 
-const versionsQuery = (field: string) => `query Versions($after: String, $first: Int) { ${field}(after: $after, first: $first) { endCursor hasNextPage entries { id version } } }`;
+const versionsQuery = (field: string) =>
+  `query Versions($after: String, $first: Int) { ${field}(after: $after, first: $first) { endCursor hasNextPage entries { id version } } }`;
 
 export const VERSIONS_QUERY: Record<PartnerKind, { field: string; query: string }> = {
   resources: { field: "resourceVersions", query: versionsQuery("resourceVersions") },
@@ -116,10 +126,20 @@ export function entitiesQuery(kind: PartnerKind): string {
   return `query Items($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typename} { ${fields} } } }`;
 }
 
-const ids = (refs: readonly ({ id: string } | null)[] | null | undefined) => (refs ?? []).flatMap((r) => (r?.id ? [r.id] : []));
-const text = (...parts: unknown[]) => parts.flat(3).filter((p): p is string => typeof p === "string" && p.length > 0).join("\n");
+const ids = (refs: readonly ({ id: string } | null)[] | null | undefined) =>
+  (refs ?? []).flatMap((r) => (r?.id ? [r.id] : []));
+const text = (...parts: unknown[]) =>
+  parts
+    .flat(3)
+    .filter((p): p is string => typeof p === "string" && p.length > 0)
+    .join("\n");
 
-export function toIndexedItem(kind: PartnerKind, partner: Partner, node: Node, version: string | null = null): IndexedItem {
+export function toIndexedItem(
+  kind: PartnerKind,
+  partner: Partner,
+  node: Node,
+  version: string | null = null,
+): IndexedItem {
   const item = toItemWithoutFacets(kind, partner, node);
   return { ...item, facets: facetsOf(item, item.facets), version };
 }
@@ -160,7 +180,11 @@ function toItemWithoutFacets(kind: PartnerKind, partner: Partner, node: Node): I
       return {
         ...base,
         typename: "Network",
-        body: text(n.howToJoin, n.meets, members.map((m) => [m.role, m.expertise])),
+        body: text(
+          n.howToJoin,
+          n.meets,
+          members.map((m) => [m.role, m.expertise]),
+        ),
         regionId: n.region?.id ?? partner.region,
         facets: [`networkType:${n.type}`],
         networkId: null,
@@ -185,7 +209,9 @@ function toItemWithoutFacets(kind: PartnerKind, partner: Partner, node: Node): I
         // "projects showing improvement" across partners with one filter.
         facets: [
           `projectStatus:${n.status}`,
-          ...(n.measures ?? []).filter((m) => m.spc?.status === "OK" && m.spc.variation).map((m) => `variation:${m.spc!.variation}`),
+          ...(n.measures ?? [])
+            .filter((m) => m.spc?.status === "OK" && m.spc.variation)
+            .map((m) => `variation:${m.spc!.variation}`),
         ],
         networkId: n.network?.id ?? null,
         resourceIds: ids(n.resources),

@@ -64,7 +64,9 @@ export function planPage(kind: PartnerKind, partner: Partner, entries: readonly 
   }
   const kept = [...latest.values()];
   return {
-    upserts: kept.flatMap((e) => (e.removed || !e.node ? [] : [toIndexedItem(kind, partner, e.node, e.version ?? null)])),
+    upserts: kept.flatMap((e) =>
+      e.removed || !e.node ? [] : [toIndexedItem(kind, partner, e.node, e.version ?? null)],
+    ),
     removals: kept.filter((e) => e.removed).map((e) => e.id),
     skipped: foreign + missing,
   };
@@ -79,7 +81,16 @@ class CursorRefused extends PartnerCallError {
 
 /** What a harvest says as it goes: one event per page, one per partner at the end. */
 export type HarvestProgress =
-  | { type: "page"; partner: string; page: number; upserted: number; removed: number; remaining: number; remainingPages: number; itemsPerSecond: number }
+  | {
+      type: "page";
+      partner: string;
+      page: number;
+      upserted: number;
+      removed: number;
+      remaining: number;
+      remainingPages: number;
+      itemsPerSecond: number;
+    }
   | ({ type: "partner" } & HarvestReport);
 
 /** Who waits for one partner's report from one particular harvest (Harvester.harvested). */
@@ -209,7 +220,9 @@ export class Harvester {
   }
 
   private async run(reconcile: boolean, waiters: PartnerWaiters): Promise<HarvestReport[]> {
-    const partners = this.registry().partners.filter((p) => p.enabled && (PARTNER_KINDS as readonly string[]).includes(p.kind));
+    const partners = this.registry().partners.filter(
+      (p) => p.enabled && (PARTNER_KINDS as readonly string[]).includes(p.kind),
+    );
     const reports: HarvestReport[] = [];
     const queue = [...partners];
     await Promise.all(
@@ -219,7 +232,16 @@ export class Harvester {
           if (verdict?.status === "quarantined") {
             // Not read at all: its items already in the index stay, as for a partner that is down.
             this.logger.warn({ harvested: p.id, reason: verdict.reason }, "harvest skipped: partner quarantined");
-            const skipped = { partner: p.id, ok: false, items: 0, upserted: 0, removed: 0, pages: 0, ms: 0, reason: verdict.reason };
+            const skipped = {
+              partner: p.id,
+              ok: false,
+              items: 0,
+              upserted: 0,
+              removed: 0,
+              pages: 0,
+              ms: 0,
+              reason: verdict.reason,
+            };
             reports.push(skipped);
             waiters.settle(p.id, skipped);
             continue;
@@ -241,7 +263,16 @@ export class Harvester {
 
   /** Reconciles one partner now; callers must hold the harvest (reconcileAll does). */
   private reconcilePartner(partner: Partner): Promise<ReconcileReport> {
-    return reconcilePartner({ db: this.db, timeoutMs: this.timeoutMs, logger: this.logger, headers: (p) => this.headers(p), stopping: () => this.stopping }, partner);
+    return reconcilePartner(
+      {
+        db: this.db,
+        timeoutMs: this.timeoutMs,
+        logger: this.logger,
+        headers: (p) => this.headers(p),
+        stopping: () => this.stopping,
+      },
+      partner,
+    );
   }
 
   private async fetchPage(partner: Partner, cursor: string | null): Promise<FeedPage> {
@@ -251,20 +282,34 @@ export class Harvester {
     // with many measures, say) is asked for again in halves: the harvest never sticks on a page.
     for (let first = this.pageSize; ; first = Math.max(1, Math.floor(first / 2))) {
       this.feedRequests.set(partner.id, (this.feedRequests.get(partner.id) ?? 0) + 1);
-      const response = await callPartner(partner.url, { query, variables: { after: cursor, first } }, this.timeoutMs, headers);
+      const response = await callPartner(
+        partner.url,
+        { query, variables: { after: cursor, first } },
+        this.timeoutMs,
+        headers,
+      );
       const page = (response.data as Record<string, FeedPage> | null)?.[field];
       if (!page) {
         const error = response.errors?.[0];
         const code = error?.extensions?.code;
         if (first > 1 && typeof code === "string" && TOO_COSTLY.has(code)) {
-          this.logger.warn({ harvested: partner.id, first, code }, "feed page over the partner's limits; asking for fewer entries");
+          this.logger.warn(
+            { harvested: partner.id, first, code },
+            "feed page over the partner's limits; asking for fewer entries",
+          );
           continue;
         }
-        const refused = code === ErrorCode.BAD_USER_INPUT && (error!.extensions!.argumentPath as unknown[] | undefined)?.[0] === "after";
+        const refused =
+          code === ErrorCode.BAD_USER_INPUT &&
+          (error!.extensions!.argumentPath as unknown[] | undefined)?.[0] === "after";
         const message = error?.message ?? "answered without a feed page";
         throw refused ? new CursorRefused(message) : new PartnerCallError(message, "bad_response");
       }
-      if (response.errors?.length) this.logger.warn({ harvested: partner.id, errors: response.errors.slice(0, 3).map((e) => e.message) }, "feed page with errors");
+      if (response.errors?.length)
+        this.logger.warn(
+          { harvested: partner.id, errors: response.errors.slice(0, 3).map((e) => e.message) },
+          "feed page with errors",
+        );
       return page;
     }
   }
@@ -291,7 +336,10 @@ export class Harvester {
         } catch (e) {
           // The partner no longer understands the stored cursor (its feed changed): start again.
           if (e instanceof CursorRefused && cursor !== null && pages === 0) {
-            this.logger.warn({ harvested: partner.id, reason: e.message }, "stored cursor refused; harvesting from the start");
+            this.logger.warn(
+              { harvested: partner.id, reason: e.message },
+              "stored cursor refused; harvesting from the start",
+            );
             cursor = null;
             full = true;
             continue;
@@ -311,7 +359,16 @@ export class Harvester {
           throw new PartnerCallError("feed did not advance past its cursor", "bad_response");
         }
         this.logger.info(
-          { harvested: partner.id, page: pages, upserted: plan.upserts.length, removed: plan.removals.length, dropped: gone, skipped: plan.skipped, remaining: page.remaining, itemsPerSecond: rate() },
+          {
+            harvested: partner.id,
+            page: pages,
+            upserted: plan.upserts.length,
+            removed: plan.removals.length,
+            dropped: gone,
+            skipped: plan.skipped,
+            remaining: page.remaining,
+            itemsPerSecond: rate(),
+          },
           "harvest page",
         );
         this.emit({
@@ -333,8 +390,20 @@ export class Harvester {
       }
       if (stopped) {
         const ms = Math.round(performance.now() - started);
-        this.logger.info({ harvested: partner.id, upserted, removed, pages, cursor }, "harvest stopped between pages by shutdown");
-        const report = { partner: partner.id, ok: false, items: upserted + removed, upserted, removed, pages, ms, reason: "stopped by shutdown" };
+        this.logger.info(
+          { harvested: partner.id, upserted, removed, pages, cursor },
+          "harvest stopped between pages by shutdown",
+        );
+        const report = {
+          partner: partner.id,
+          ok: false,
+          items: upserted + removed,
+          upserted,
+          removed,
+          pages,
+          ms,
+          reason: "stopped by shutdown",
+        };
         this.emit({ type: "partner", ...report });
         return report;
       }
@@ -342,7 +411,10 @@ export class Harvester {
       await recordSuccess(this.db.prisma, partner.id, cursor, new Date());
       const ms = Math.round(performance.now() - started);
       const items = upserted + removed;
-      this.logger.info({ harvested: partner.id, items, upserted, removed, swept, pages, ms, itemsPerSecond: rate() }, "harvest done");
+      this.logger.info(
+        { harvested: partner.id, items, upserted, removed, swept, pages, ms, itemsPerSecond: rate() },
+        "harvest done",
+      );
       const report = { partner: partner.id, ok: true, items, upserted, removed, pages, ms };
       this.emit({ type: "partner", ...report });
       return report;
@@ -352,7 +424,16 @@ export class Harvester {
       await recordFailure(this.db.prisma, partner.id, cursor, reason, new Date());
       const items = upserted + removed;
       this.logger.warn({ harvested: partner.id, items, upserted, removed, pages, reason }, "harvest failed");
-      const report = { partner: partner.id, ok: false, items, upserted, removed, pages, ms: Math.round(performance.now() - started), reason };
+      const report = {
+        partner: partner.id,
+        ok: false,
+        items,
+        upserted,
+        removed,
+        pages,
+        ms: Math.round(performance.now() - started),
+        reason,
+      };
       this.emit({ type: "partner", ...report });
       return report;
     }
@@ -364,7 +445,12 @@ export class Harvester {
  * reconciles every `reconcileIntervalMs` (0: never); returns how to stop, which stops the harvester
  * cleanly (Harvester.stop) and resolves once nothing runs.
  */
-export function scheduleHarvests(harvester: Harvester, intervalMs: number, atStart = true, reconcileIntervalMs = 0): () => Promise<void> {
+export function scheduleHarvests(
+  harvester: Harvester,
+  intervalMs: number,
+  atStart = true,
+  reconcileIntervalMs = 0,
+): () => Promise<void> {
   let stopped = false;
   const first = atStart ? harvester.harvestAll() : Promise.resolve();
   const timers = [

@@ -60,21 +60,33 @@ async function listVersions(deps: ReconcileDeps, kind: PartnerKind, partner: Par
   let after: string | null = null;
   for (;;) {
     if (deps.stopping()) throw new Stopped();
-    const response = await callPartner(partner.url, { query, variables: { after, first: LIST_PAGE } }, deps.timeoutMs, await deps.headers(partner));
+    const response = await callPartner(
+      partner.url,
+      { query, variables: { after, first: LIST_PAGE } },
+      deps.timeoutMs,
+      await deps.headers(partner),
+    );
     const page = (response.data as Record<string, VersionPage> | null)?.[field];
-    if (!page) throw new PartnerCallError(response.errors?.[0]?.message ?? "answered without a version page", "bad_response");
+    if (!page)
+      throw new PartnerCallError(response.errors?.[0]?.message ?? "answered without a version page", "bad_response");
     for (const e of page.entries) {
       const id = parseId(e.id);
       // A partner only speaks for its own items of its own kind.
       if (id && id.partner === partner.id && id.kind === kind) versions.set(e.id, e.version);
     }
     if (!page.hasNextPage) return versions;
-    if (!page.endCursor || page.endCursor === after) throw new PartnerCallError("version listing did not advance past its cursor", "bad_response");
+    if (!page.endCursor || page.endCursor === after)
+      throw new PartnerCallError("version listing did not advance past its cursor", "bad_response");
     after = page.endCursor;
   }
 }
 
-async function readItems(deps: ReconcileDeps, kind: PartnerKind, partner: Partner, wanted: Map<string, string>): Promise<IndexedItem[]> {
+async function readItems(
+  deps: ReconcileDeps,
+  kind: PartnerKind,
+  partner: Partner,
+  wanted: Map<string, string>,
+): Promise<IndexedItem[]> {
   const ids = [...wanted.keys()];
   const items: IndexedItem[] = [];
   const { typename } = NODE_FIELDS[kind];
@@ -151,7 +163,10 @@ export async function reconcilePartner(deps: ReconcileDeps, partner: Partner): P
       if (repair === "missing") counts.missing++;
       else if (repair === "stale") counts.stale++;
       else counts.wronglyPresent++;
-      deps.logger.warn({ reconciled: partner.id, id, repair, version: toRead.get(id) ?? null, was: indexed.get(id) ?? null }, "index repaired");
+      deps.logger.warn(
+        { reconciled: partner.id, id, repair, version: toRead.get(id) ?? null, was: indexed.get(id) ?? null },
+        "index repaired",
+      );
     }
     const done = report({ listed: listed.size, ...counts });
     deps.logger.info({ reconciled: partner.id, listed: done.listed, ...counts, ms: done.ms }, "reconciliation done");

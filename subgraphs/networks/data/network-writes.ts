@@ -23,7 +23,11 @@ export interface NetworkResult {
 const gid = (partnerId: string, local: string) => formatId(partnerId, "networks", local);
 
 /** The member row's columns that name the user: all three parts of who they are (lib/auth/identity.ts). */
-const memberUser = (user: UserIdentity) => ({ userIssuer: user.issuer, userOrganisation: user.organisation, userId: user.user });
+const memberUser = (user: UserIdentity) => ({
+  userIssuer: user.issuer,
+  userOrganisation: user.organisation,
+  userId: user.user,
+});
 
 async function touch(tx: Tx, partnerId: string, local: string): Promise<void> {
   const { count } = await tx.network.updateMany({ where: { local }, data: { updatedAt: new Date() } });
@@ -36,7 +40,10 @@ async function touch(tx: Tx, partnerId: string, local: string): Promise<void> {
  * the unique (network, user) index.
  */
 async function lock(tx: Tx, partnerId: string, local: string): Promise<void> {
-  const rows = await tx.$queryRawUnsafe<unknown[]>(`SELECT "local" FROM "Network" WHERE "local" = $1 FOR UPDATE`, local);
+  const rows = await tx.$queryRawUnsafe<unknown[]>(
+    `SELECT "local" FROM "Network" WHERE "local" = $1 FOR UPDATE`,
+    local,
+  );
   if (rows.length === 0) throw notFound("network", gid(partnerId, local));
 }
 
@@ -45,15 +52,27 @@ function columns(input: Partial<CreateNetworkInput>): Prisma.NetworkUncheckedUpd
   return { ...rest, ...(region !== undefined ? { regionId: region } : {}) };
 }
 
-export async function createNetwork(tx: Tx, partnerId: string, input: CreateNetworkInput): Promise<WriteOutcome<NetworkResult>> {
+export async function createNetwork(
+  tx: Tx,
+  partnerId: string,
+  input: CreateNetworkInput,
+): Promise<WriteOutcome<NetworkResult>> {
   const local = newLocalId(input.title);
   await tx.network.create({ data: { ...(columns(input) as Prisma.NetworkUncheckedCreateInput), local } });
   const id = gid(partnerId, local);
   return { result: { id }, item: id, changes: input };
 }
 
-export async function updateNetwork(tx: Tx, partnerId: string, local: string, input: UpdateNetworkInput): Promise<WriteOutcome<NetworkResult>> {
-  const { count } = await tx.network.updateMany({ where: { local }, data: columns(input) as Prisma.NetworkUncheckedUpdateManyInput });
+export async function updateNetwork(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  input: UpdateNetworkInput,
+): Promise<WriteOutcome<NetworkResult>> {
+  const { count } = await tx.network.updateMany({
+    where: { local },
+    data: columns(input) as Prisma.NetworkUncheckedUpdateManyInput,
+  });
   if (count === 0) throw notFound("network", gid(partnerId, local));
   const id = gid(partnerId, local);
   return { result: { id }, item: id, changes: input };
@@ -63,7 +82,12 @@ export function deleteNetworkWrite(tx: Tx, partnerId: string, local: string): Pr
   return deletion("networks", "network", partnerId, local, () => removeNetwork(tx, local));
 }
 
-export async function addEvent(tx: Tx, partnerId: string, local: string, input: EventInput): Promise<WriteOutcome<NetworkResult>> {
+export async function addEvent(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  input: EventInput,
+): Promise<WriteOutcome<NetworkResult>> {
   await touch(tx, partnerId, local);
   const event = await tx.event.create({
     data: {
@@ -85,10 +109,19 @@ export async function addEvent(tx: Tx, partnerId: string, local: string, input: 
  * Adds the caller as a member, for their own organisation. A second join changes nothing (the
  * (network, user) pair is unique): the audit log records the call with `alreadyMember`.
  */
-export async function joinNetwork(tx: Tx, partnerId: string, local: string, user: UserIdentity, input: JoinNetworkInput): Promise<WriteOutcome<NetworkResult>> {
+export async function joinNetwork(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  user: UserIdentity,
+  input: JoinNetworkInput,
+): Promise<WriteOutcome<NetworkResult>> {
   const id = gid(partnerId, local);
   await lock(tx, partnerId, local);
-  const existing = await tx.member.findFirst({ where: { networkLocal: local, ...memberUser(user) }, select: { id: true } });
+  const existing = await tx.member.findFirst({
+    where: { networkLocal: local, ...memberUser(user) },
+    select: { id: true },
+  });
   if (existing) return { result: { id }, item: id, changes: { members: { alreadyMember: user.user } } };
   await touch(tx, partnerId, local);
   const last = await tx.member.aggregate({ where: { networkLocal: local }, _max: { position: true } });
@@ -100,19 +133,40 @@ export async function joinNetwork(tx: Tx, partnerId: string, local: string, user
     offersDataAnalysis: input.offersDataAnalysis ?? false,
   };
   await tx.member.create({
-    data: { ...member, networkLocal: local, position: (last._max.position ?? -1) + 1, ...memberUser(user), organisationId: user.organisation },
+    data: {
+      ...member,
+      networkLocal: local,
+      position: (last._max.position ?? -1) + 1,
+      ...memberUser(user),
+      organisationId: user.organisation,
+    },
   });
-  return { result: { id }, item: id, changes: { members: { joined: { userId: user.user, issuer: user.issuer, organisation: user.organisation, ...member } } } };
+  return {
+    result: { id },
+    item: id,
+    changes: {
+      members: { joined: { userId: user.user, issuer: user.issuer, organisation: user.organisation, ...member } },
+    },
+  };
 }
 
 /**
  * Removes the caller's own membership (all three parts must match: another organisation's user with
  * the same subject is not the member); not being a member is not an error (the outcome is the same).
  */
-export async function leaveNetwork(tx: Tx, partnerId: string, local: string, user: UserIdentity): Promise<WriteOutcome<NetworkResult>> {
+export async function leaveNetwork(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  user: UserIdentity,
+): Promise<WriteOutcome<NetworkResult>> {
   const id = gid(partnerId, local);
   await lock(tx, partnerId, local);
   const { count } = await tx.member.deleteMany({ where: { networkLocal: local, ...memberUser(user) } });
   if (count > 0) await touch(tx, partnerId, local);
-  return { result: { id }, item: id, changes: { members: count > 0 ? { left: user.user } : { notAMember: user.user } } };
+  return {
+    result: { id },
+    item: id,
+    changes: { members: count > 0 ? { left: user.user } : { notAMember: user.user } },
+  };
 }

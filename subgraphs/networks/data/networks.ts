@@ -12,27 +12,42 @@ export type NetworkChange = Change<Network>;
 
 export function networkLoaders(prisma: PrismaClient) {
   return {
-    byLocal: rowLoader((locals: readonly string[]) => prisma.network.findMany({ where: { local: { in: [...locals] } } }), (r) => r.local),
+    byLocal: rowLoader(
+      (locals: readonly string[]) => prisma.network.findMany({ where: { local: { in: [...locals] } } }),
+      (r) => r.local,
+    ),
     members: groupLoader(
-      (locals: readonly string[]) => prisma.member.findMany({ where: { networkLocal: { in: [...locals] } }, orderBy: [{ position: "asc" }, { name: "asc" }] }),
+      (locals: readonly string[]) =>
+        prisma.member.findMany({
+          where: { networkLocal: { in: [...locals] } },
+          orderBy: [{ position: "asc" }, { name: "asc" }],
+        }),
       (m) => m.networkLocal,
     ),
     events: groupLoader(
-      (locals: readonly string[]) => prisma.event.findMany({ where: { networkLocal: { in: [...locals] } }, orderBy: { startsAt: "asc" } }),
+      (locals: readonly string[]) =>
+        prisma.event.findMany({ where: { networkLocal: { in: [...locals] } }, orderBy: { startsAt: "asc" } }),
       (e) => e.networkLocal,
     ),
     links: groupLoader(
-      (locals: readonly string[]) => prisma.networkLink.findMany({ where: { networkLocal: { in: [...locals] } }, orderBy: { linkedId: "asc" } }),
+      (locals: readonly string[]) =>
+        prisma.networkLink.findMany({ where: { networkLocal: { in: [...locals] } }, orderBy: { linkedId: "asc" } }),
       (l) => l.networkLocal,
     ),
   };
 }
 
 /** The deleteNetwork mutation's work, inside its transaction: the network goes, its tombstone stays (shared/item-writes.ts). */
-export const removeNetwork = (tx: Prisma.TransactionClient, local: string): Promise<boolean> => removeWithTombstone(tx.network, tx.tombstone, local);
+export const removeNetwork = (tx: Prisma.TransactionClient, local: string): Promise<boolean> =>
+  removeWithTombstone(tx.network, tx.tombstone, local);
 
 /** Every network as an upsert; deleted networks as removals. */
-export function networkFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined, reader?: FeedReader): Promise<ChangePage<Network>> {
+export function networkFeed(
+  prisma: PrismaClient,
+  after: string | null | undefined,
+  first: number | null | undefined,
+  reader?: FeedReader,
+): Promise<ChangePage<Network>> {
   return readChanges<Network>(
     {
       table: "Network",
@@ -47,9 +62,18 @@ export function networkFeed(prisma: PrismaClient, after: string | null | undefin
 }
 
 /** The version of every network the feed carries, in id order (the catalogue's reconciliation reads it). */
-export function networkVersions(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<VersionPage> {
+export function networkVersions(
+  prisma: PrismaClient,
+  after: string | null | undefined,
+  first: number | null | undefined,
+): Promise<VersionPage> {
   return readVersions(
-    (from, take) => prisma.network.findMany({ where: { ...(from === undefined ? {} : { local: { gt: from } }) }, orderBy: { local: "asc" }, take }),
+    (from, take) =>
+      prisma.network.findMany({
+        where: { ...(from === undefined ? {} : { local: { gt: from } }) },
+        orderBy: { local: "asc" },
+        take,
+      }),
     after,
     first,
   );

@@ -30,5 +30,12 @@ export function latestRate(points: readonly RatioPoint[], per: number, count: nu
   if (picked.length === 0) return null;
   const numerator = picked.reduce((s, p) => s + p.numerator!, 0);
   const denominator = picked.reduce((s, p) => s + p.denominator!, 0);
-  return { numerator, denominator, value: (numerator / denominator) * per, points: picked.length, from: picked.at(-1)!.date, to: picked[0]!.date };
+  return {
+    numerator,
+    denominator,
+    value: (numerator / denominator) * per,
+    points: picked.length,
+    from: picked.at(-1)!.date,
+    to: picked[0]!.date,
+  };
 }

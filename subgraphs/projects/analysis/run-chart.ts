@@ -175,7 +175,10 @@ export function analyseRunChart(points: readonly DataPoint[], options: RunChartO
 
   // SHIFT: look only at useful points (those on the median are skipped, not breaking the shift).
   const usefulIdx = sides.flatMap((s, i) => (s === "ON" ? [] : [i]));
-  for (const stretch of longStretches(usefulIdx.map((i) => sides[i]!), SHIFT_LENGTH)) {
+  for (const stretch of longStretches(
+    usefulIdx.map((i) => sides[i]!),
+    SHIFT_LENGTH,
+  )) {
     for (const k of stretch) rules[usefulIdx[k]!]!.push("SHIFT");
   }
 
@@ -222,6 +225,13 @@ export function analyseRunChart(points: readonly DataPoint[], options: RunChartO
       astronomical: rules.some((r) => r.includes("ASTRONOMICAL")),
     },
     astronomicalLimits: { lower: lim.lowerProcessLimit, upper: lim.upperProcessLimit },
-    points: points.map((p, i) => ({ index: i, date: p.date, value: p.value, median: centre, side: sides[i]!, rules: rules[i]! })),
+    points: points.map((p, i) => ({
+      index: i,
+      date: p.date,
+      value: p.value,
+      median: centre,
+      side: sides[i]!,
+      rules: rules[i]!,
+    })),
   };
 }

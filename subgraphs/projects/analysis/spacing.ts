@@ -37,7 +37,10 @@ export function checkSpacing(points: readonly DataPoint[], tolerance = SPACING_T
   for (let i = 1; i < days.length; i++) {
     const gap = days[i]! - days[i - 1]!;
     if (gap <= 0) {
-      return { regular: false, reason: `dates must be strictly increasing (${points[i - 1]!.date} then ${points[i]!.date})` };
+      return {
+        regular: false,
+        reason: `dates must be strictly increasing (${points[i - 1]!.date} then ${points[i]!.date})`,
+      };
     }
     gaps.push(gap);
   }

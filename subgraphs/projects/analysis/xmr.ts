@@ -187,7 +187,10 @@ export type XmrResult = XmrAnalysis | NotAnalysed;
  * Mean, moving ranges and limits of one block of values (one phase, or its first `fixAfter` points),
  * with how many moving ranges screening left out.
  */
-export function xmrLimits(values: readonly number[], options: { screenMovingRanges?: boolean } = {}): XmrLimits & { screenedMovingRanges: number } {
+export function xmrLimits(
+  values: readonly number[],
+  options: { screenMovingRanges?: boolean } = {},
+): XmrLimits & { screenedMovingRanges: number } {
   const m = mean(values);
   let mrs = movingRanges(values);
   // With a single point there is no moving range: treat the spread as zero rather than NaN.
@@ -231,7 +234,11 @@ function classify(signal: SignalDirection, direction: ImprovementDirection): Poi
  * expected common-cause variation lies on the good side of the target the process will consistently
  * pass; on the bad side, consistently fail; if the target lies within the limits, hit and miss.
  */
-export function assuranceFor(limits: Pick<XmrLimits, "upperProcessLimit" | "lowerProcessLimit">, target: number, direction: "INCREASE" | "DECREASE"): Assurance {
+export function assuranceFor(
+  limits: Pick<XmrLimits, "upperProcessLimit" | "lowerProcessLimit">,
+  target: number,
+  direction: "INCREASE" | "DECREASE",
+): Assurance {
   if (target > limits.upperProcessLimit) return direction === "INCREASE" ? "CONSISTENTLY_FAILS" : "CONSISTENTLY_PASSES";
   if (target < limits.lowerProcessLimit) return direction === "INCREASE" ? "CONSISTENTLY_PASSES" : "CONSISTENTLY_FAILS";
   return "HIT_AND_MISS";
@@ -245,7 +252,8 @@ export function variationIconFor(point: Pick<XmrPoint, "classification" | "signa
 
 /** Why a phase of `count` points shows no icon, or null when it can be read. */
 function unreadable(count: number, minimumPoints: number, which: string): string | null {
-  if (count < 2) return `${which} has ${count} point: limits need at least 2 points (one moving range), so no variation or assurance icon is shown`;
+  if (count < 2)
+    return `${which} has ${count} point: limits need at least 2 points (one moving range), so no variation or assurance icon is shown`;
   if (count < minimumPoints) {
     return `${which} has ${count} points, fewer than the minimum of ${minimumPoints}: its limits are provisional, so no variation or assurance icon is shown`;
   }
@@ -287,7 +295,9 @@ export function analyseXmr(points: readonly DataPoint[], options: XmrOptions): X
     const values = block.map((d) => d.value);
     // Frozen limits: only the first fixAfter points set them; later points are read against them.
     const limitPointCount = options.fixAfter ? Math.min(options.fixAfter, values.length) : values.length;
-    const { screenedMovingRanges, ...limits } = xmrLimits(values.slice(0, limitPointCount), { screenMovingRanges: options.screenMovingRanges });
+    const { screenedMovingRanges, ...limits } = xmrLimits(values.slice(0, limitPointCount), {
+      screenMovingRanges: options.screenMovingRanges,
+    });
 
     // Rules are evaluated inside the phase only: a new phase means the process was deliberately
     // changed, so runs and trends must not carry over the boundary.
@@ -304,7 +314,10 @@ export function analyseXmr(points: readonly DataPoint[], options: XmrOptions): X
     outside.forEach((o, i) => o && add(i, "OUTSIDE_LIMITS"));
 
     // Rule 2: 7 or more consecutive points on the same side of the mean (a point on the mean breaks it).
-    for (const stretch of longStretches(sides.map((s) => (s === "ON" ? null : s)), XMR_RUN_LENGTH)) {
+    for (const stretch of longStretches(
+      sides.map((s) => (s === "ON" ? null : s)),
+      XMR_RUN_LENGTH,
+    )) {
       for (const i of stretch) add(i, "RUN_OF_7");
     }
 
@@ -340,7 +353,7 @@ export function analyseXmr(points: readonly DataPoint[], options: XmrOptions): X
       // Precedence as in the Excel tool (see header): limits, then trend, then the side rules.
       const signal: SignalDirection | null = r.includes("OUTSIDE_LIMITS")
         ? sideSignal(i)
-        : trendSignals[i] ?? (r.length ? sideSignal(i) : null);
+        : (trendSignals[i] ?? (r.length ? sideSignal(i) : null));
       phasePoints.push({
         index: start + i,
         date: block[i]!.date,
@@ -365,7 +378,12 @@ export function analyseXmr(points: readonly DataPoint[], options: XmrOptions): X
       belowRecommendedPoints: block.length < minimumPoints,
       limitPointCount,
       screenedMovingRanges,
-      summary: { improvement: count("IMPROVEMENT"), concern: count("CONCERN"), neutral: count("NEUTRAL"), commonCause: count("COMMON_CAUSE") },
+      summary: {
+        improvement: count("IMPROVEMENT"),
+        concern: count("CONCERN"),
+        neutral: count("NEUTRAL"),
+        commonCause: count("COMMON_CAUSE"),
+      },
       variation: iconReason ? null : variationIconFor(phasePoints[phasePoints.length - 1]!),
       iconReason,
     });
@@ -386,9 +404,10 @@ export function analyseXmr(points: readonly DataPoint[], options: XmrOptions): X
     variation: lastPhase.variation,
     // Assurance uses the current (last) phase's limits: they describe what the process does now.
     assurance:
-      iconReason || direction === "NEUTRAL" || target === null || target === undefined ? null : assuranceFor(lastPhase, target, direction),
+      iconReason || direction === "NEUTRAL" || target === null || target === undefined
+        ? null
+        : assuranceFor(lastPhase, target, direction),
     iconReason,
     minimumPoints,
   };
 }
-

@@ -13,7 +13,12 @@ export interface DriverDiagramInput {
 export type DriverLevel = "aim" | "primary" | "secondary" | "change-idea";
 
 const LEVELS: readonly DriverLevel[] = ["aim", "primary", "secondary", "change-idea"];
-const HEADINGS: Record<DriverLevel, string> = { aim: "Aim", primary: "Primary drivers", secondary: "Secondary drivers", "change-idea": "Change ideas" };
+const HEADINGS: Record<DriverLevel, string> = {
+  aim: "Aim",
+  primary: "Primary drivers",
+  secondary: "Secondary drivers",
+  "change-idea": "Change ideas",
+};
 const STYLE: Record<DriverLevel, { fill: string; text: string; stroke: string }> = {
   aim: { fill: NHS_COLOURS.darkBlue, text: NHS_COLOURS.white, stroke: NHS_COLOURS.darkBlue },
   primary: { fill: NHS_COLOURS.blue, text: NHS_COLOURS.white, stroke: NHS_COLOURS.blue },
@@ -36,7 +41,9 @@ export const DRIVER_LAYOUT = Object.freeze({
 });
 
 /** Characters per line inside a box (estimated from the font size; SVG cannot measure text itself). */
-export const DRIVER_WRAP_CHARS = Math.floor((DRIVER_LAYOUT.columnWidth - 2 * DRIVER_LAYOUT.paddingX) / (DRIVER_LAYOUT.fontSize * DRIVER_LAYOUT.charWidth));
+export const DRIVER_WRAP_CHARS = Math.floor(
+  (DRIVER_LAYOUT.columnWidth - 2 * DRIVER_LAYOUT.paddingX) / (DRIVER_LAYOUT.fontSize * DRIVER_LAYOUT.charWidth),
+);
 
 interface TreeNode {
   level: DriverLevel;
@@ -52,7 +59,8 @@ function node(level: DriverLevel, label: string, children: TreeNode[]): TreeNode
   const L = DRIVER_LAYOUT;
   const lines = wrapText(label, DRIVER_WRAP_CHARS);
   const boxHeight = lines.length * L.lineHeight + 2 * L.paddingY;
-  const childrenHeight = children.reduce((s, c) => s + c.blockHeight, 0) + Math.max(0, children.length - 1) * L.siblingGap;
+  const childrenHeight =
+    children.reduce((s, c) => s + c.blockHeight, 0) + Math.max(0, children.length - 1) * L.siblingGap;
   return { level, label, lines, boxHeight, blockHeight: Math.max(boxHeight, childrenHeight), children };
 }
 
@@ -60,7 +68,19 @@ function buildTree(input: DriverDiagramInput): TreeNode {
   return node(
     "aim",
     input.aim,
-    input.primary.map((p) => node("primary", p.label, p.secondary.map((s) => node("secondary", s.label, s.changeIdeas.map((c) => node("change-idea", c, [])))))),
+    input.primary.map((p) =>
+      node(
+        "primary",
+        p.label,
+        p.secondary.map((s) =>
+          node(
+            "secondary",
+            s.label,
+            s.changeIdeas.map((c) => node("change-idea", c, [])),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -69,8 +89,13 @@ export function driverDiagramDescription(input: DriverDiagramInput): string {
   if (!input.primary.length) parts.push("No primary drivers yet.");
   else parts.push(`${plural(input.primary.length, "primary driver")}.`);
   input.primary.forEach((p, i) => {
-    const sec = p.secondary.map((s) => `${s.label.trim()} (${s.changeIdeas.length ? `change ideas: ${s.changeIdeas.map((c) => c.trim()).join("; ")}` : "no change ideas"})`);
-    parts.push(`Primary driver ${i + 1}: ${p.label.trim()}; ${sec.length ? `secondary drivers: ${sec.join("; ")}` : "no secondary drivers"}.`);
+    const sec = p.secondary.map(
+      (s) =>
+        `${s.label.trim()} (${s.changeIdeas.length ? `change ideas: ${s.changeIdeas.map((c) => c.trim()).join("; ")}` : "no change ideas"})`,
+    );
+    parts.push(
+      `Primary driver ${i + 1}: ${p.label.trim()}; ${sec.length ? `secondary drivers: ${sec.join("; ")}` : "no secondary drivers"}.`,
+    );
   });
   return parts.join(" ");
 }
@@ -95,15 +120,32 @@ export function driverDiagramSvg(input: DriverDiagramInput): string {
     const textTop = boxTop + L.paddingY + L.lineHeight / 2;
     boxes.push(
       el("g", { class: `node node-${n.level}`, "data-level": n.level, "data-path": path, "data-label": n.label }, [
-        el("rect", { x, y: boxTop, width: L.columnWidth, height: n.boxHeight, rx: 4, fill: s.fill, stroke: s.stroke, "stroke-width": 1 }),
+        el("rect", {
+          x,
+          y: boxTop,
+          width: L.columnWidth,
+          height: n.boxHeight,
+          rx: 4,
+          fill: s.fill,
+          stroke: s.stroke,
+          "stroke-width": 1,
+        }),
         el(
           "text",
-          { x: x + L.paddingX, y: textTop, "font-size": L.fontSize, fill: s.text, "dominant-baseline": "middle", "font-weight": n.level === "aim" ? "bold" : undefined },
+          {
+            x: x + L.paddingX,
+            y: textTop,
+            "font-size": L.fontSize,
+            fill: s.text,
+            "dominant-baseline": "middle",
+            "font-weight": n.level === "aim" ? "bold" : undefined,
+          },
           n.lines.map((line, i) => textEl("tspan", { x: x + L.paddingX, y: textTop + i * L.lineHeight }, line)),
         ),
       ]),
     );
-    const childrenHeight = n.children.reduce((acc, c) => acc + c.blockHeight, 0) + Math.max(0, n.children.length - 1) * L.siblingGap;
+    const childrenHeight =
+      n.children.reduce((acc, c) => acc + c.blockHeight, 0) + Math.max(0, n.children.length - 1) * L.siblingGap;
     let cursor = blockTop + (n.blockHeight - childrenHeight) / 2;
     n.children.forEach((c, i) => {
       const childPath = `${path}.${i + 1}`;
@@ -129,7 +171,19 @@ export function driverDiagramSvg(input: DriverDiagramInput): string {
   place(tree, top, "0");
 
   const headings = LEVELS.map((level) =>
-    textEl("text", { class: "column-heading", x: colX(level) + L.columnWidth / 2, y: L.margin + 18, "text-anchor": "middle", "font-size": 15, "font-weight": "bold", fill: NHS_COLOURS.black }, HEADINGS[level]),
+    textEl(
+      "text",
+      {
+        class: "column-heading",
+        x: colX(level) + L.columnWidth / 2,
+        y: L.margin + 18,
+        "text-anchor": "middle",
+        "font-size": 15,
+        "font-weight": "bold",
+        fill: NHS_COLOURS.black,
+      },
+      HEADINGS[level],
+    ),
   );
 
   return svgDocument({
@@ -139,6 +193,10 @@ export function driverDiagramSvg(input: DriverDiagramInput): string {
     desc: driverDiagramDescription(input),
     className: "driver-diagram",
     id: idPrefix("driver", JSON.stringify(input)),
-    body: [el("g", { class: "headings" }, headings), el("g", { class: "connectors" }, connectors), el("g", { class: "nodes" }, boxes)].join(""),
+    body: [
+      el("g", { class: "headings" }, headings),
+      el("g", { class: "connectors" }, connectors),
+      el("g", { class: "nodes" }, boxes),
+    ].join(""),
   });
 }

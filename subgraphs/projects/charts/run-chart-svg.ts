@@ -7,7 +7,21 @@
 // lists all of them. The runs rule is series-level and is reported in the description only.
 
 import type { RunChartAnalysis, RunChartRule } from "../analysis/index.ts";
-import { NHS_COLOURS, dateFormatter, el, idPrefix, listInWords, plural, polyline, seriesFrame, svgDocument, SERIES_HEIGHT, SERIES_WIDTH, textEl, withUnit } from "../../../lib/charts/svg.ts";
+import {
+  NHS_COLOURS,
+  dateFormatter,
+  el,
+  idPrefix,
+  listInWords,
+  plural,
+  polyline,
+  seriesFrame,
+  svgDocument,
+  SERIES_HEIGHT,
+  SERIES_WIDTH,
+  textEl,
+  withUnit,
+} from "../../../lib/charts/svg.ts";
 
 export type RunChartPointClass = RunChartRule | "NONE";
 
@@ -47,7 +61,9 @@ export function runChartDescription(input: RunChartSvgInput): string {
   const last = pts[pts.length - 1];
   const fmtDate = dateFormatter(pts.map((p) => p.date));
   const parts: string[] = [];
-  parts.push(`Run chart of ${plural(pts.length, "point")}${first && last ? ` from ${fmtDate(first.date)} to ${fmtDate(last.date)}` : ""}${unit.trim() ? `, in ${unit.trim()}` : ""}.`);
+  parts.push(
+    `Run chart of ${plural(pts.length, "point")}${first && last ? ` from ${fmtDate(first.date)} to ${fmtDate(last.date)}` : ""}${unit.trim() ? `, in ${unit.trim()}` : ""}.`,
+  );
   parts.push(
     a.baselineLength < pts.length
       ? `Median ${withUnit(a.median, unit)}, from the first ${plural(a.baselineLength, "point")} and extended over the rest.`
@@ -61,11 +77,16 @@ export function runChartDescription(input: RunChartSvgInput): string {
   const found: string[] = [];
   for (const rule of ["SHIFT", "TREND", "ASTRONOMICAL"] as const) {
     const flagged = pts.filter((p) => p.rules.includes(rule));
-    if (flagged.length) found.push(`${RULE_WORDS[rule]}, ${plural(flagged.length, "point")} (${listInWords(flagged.map((p) => fmtDate(p.date)))})`);
+    if (flagged.length)
+      found.push(
+        `${RULE_WORDS[rule]}, ${plural(flagged.length, "point")} (${listInWords(flagged.map((p) => fmtDate(p.date)))})`,
+      );
   }
   if (a.signals.tooFewRuns) found.push("too few runs");
   if (a.signals.tooManyRuns) found.push("too many runs");
-  parts.push(found.length ? `Signals of non-random variation: ${found.join("; ")}.` : "No signal of non-random variation.");
+  parts.push(
+    found.length ? `Signals of non-random variation: ${found.join("; ")}.` : "No signal of non-random variation.",
+  );
   return parts.join(" ");
 }
 
@@ -91,9 +112,28 @@ export function runChartSvg(input: RunChartSvgInput): string {
   const my = y(a.median);
   const split = Math.min(a.baselineLength, pts.length);
   const medianLines = [
-    el("line", { class: "median", x1: boundary(0), x2: boundary(split), y1: my, y2: my, stroke: MEDIAN_STYLE.stroke, "stroke-width": 1.5, "data-value": String(a.median) }),
+    el("line", {
+      class: "median",
+      x1: boundary(0),
+      x2: boundary(split),
+      y1: my,
+      y2: my,
+      stroke: MEDIAN_STYLE.stroke,
+      "stroke-width": 1.5,
+      "data-value": String(a.median),
+    }),
     split < pts.length
-      ? el("line", { class: "median median-extended", x1: boundary(split), x2: boundary(pts.length), y1: my, y2: my, stroke: MEDIAN_STYLE.stroke, "stroke-width": 1.5, "stroke-dasharray": MEDIAN_STYLE.extendedDash, "data-value": String(a.median) })
+      ? el("line", {
+          class: "median median-extended",
+          x1: boundary(split),
+          x2: boundary(pts.length),
+          y1: my,
+          y2: my,
+          stroke: MEDIAN_STYLE.stroke,
+          "stroke-width": 1.5,
+          "stroke-dasharray": MEDIAN_STYLE.extendedDash,
+          "data-value": String(a.median),
+        })
       : "",
   ];
   const circles = pts.map((p) => {
@@ -113,7 +153,11 @@ export function runChartSvg(input: RunChartSvgInput): string {
         "data-class": cls,
         "data-rules": p.rules.join(" "),
       },
-      textEl("title", {}, `${fmtDate(p.date)}: ${withUnit(p.value, unit)}${p.rules.length ? ` (${p.rules.map((r) => r.toLowerCase()).join(", ")})` : ""}`),
+      textEl(
+        "title",
+        {},
+        `${fmtDate(p.date)}: ${withUnit(p.value, unit)}${p.rules.length ? ` (${p.rules.map((r) => r.toLowerCase()).join(", ")})` : ""}`,
+      ),
     );
   });
   return svgDocument({
@@ -126,7 +170,11 @@ export function runChartSvg(input: RunChartSvgInput): string {
     body: [
       frame.markup,
       el("g", { class: "centre" }, medianLines),
-      polyline("values", pts.map((p) => [x(p.index), y(p.value)] as const), NHS_COLOURS.darkGrey),
+      polyline(
+        "values",
+        pts.map((p) => [x(p.index), y(p.value)] as const),
+        NHS_COLOURS.darkGrey,
+      ),
       el("g", { class: "points" }, circles),
     ].join(""),
   });

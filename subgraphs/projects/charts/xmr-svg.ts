@@ -59,18 +59,27 @@ const CLASS_WORDS: Record<PointClassification, string> = {
 
 export const VARIATION_WORDS: Readonly<Record<VariationIcon, string>> = Object.freeze({
   COMMON_CAUSE: "common cause variation: the latest point shows no signal of special cause",
-  SPECIAL_CAUSE_IMPROVEMENT_HIGH: "special cause improvement: the latest point is part of a signal of unusually high values, and higher is better",
-  SPECIAL_CAUSE_IMPROVEMENT_LOW: "special cause improvement: the latest point is part of a signal of unusually low values, and lower is better",
-  SPECIAL_CAUSE_CONCERN_HIGH: "special cause concern: the latest point is part of a signal of unusually high values, and lower is better",
-  SPECIAL_CAUSE_CONCERN_LOW: "special cause concern: the latest point is part of a signal of unusually low values, and higher is better",
-  SPECIAL_CAUSE_NEUTRAL_HIGH: "special cause, neutral: the latest point is part of a signal of unusually high values; neither direction is better",
-  SPECIAL_CAUSE_NEUTRAL_LOW: "special cause, neutral: the latest point is part of a signal of unusually low values; neither direction is better",
+  SPECIAL_CAUSE_IMPROVEMENT_HIGH:
+    "special cause improvement: the latest point is part of a signal of unusually high values, and higher is better",
+  SPECIAL_CAUSE_IMPROVEMENT_LOW:
+    "special cause improvement: the latest point is part of a signal of unusually low values, and lower is better",
+  SPECIAL_CAUSE_CONCERN_HIGH:
+    "special cause concern: the latest point is part of a signal of unusually high values, and lower is better",
+  SPECIAL_CAUSE_CONCERN_LOW:
+    "special cause concern: the latest point is part of a signal of unusually low values, and higher is better",
+  SPECIAL_CAUSE_NEUTRAL_HIGH:
+    "special cause, neutral: the latest point is part of a signal of unusually high values; neither direction is better",
+  SPECIAL_CAUSE_NEUTRAL_LOW:
+    "special cause, neutral: the latest point is part of a signal of unusually low values; neither direction is better",
 });
 
 export const ASSURANCE_WORDS: Readonly<Record<Assurance, string>> = Object.freeze({
-  CONSISTENTLY_PASSES: "the process is expected to consistently meet the target (the target lies outside the current process limits, on the good side)",
-  CONSISTENTLY_FAILS: "the process is expected to consistently miss the target (the target lies outside the current process limits, on the wrong side)",
-  HIT_AND_MISS: "hit and miss: the target lies within the current process limits, so it will be met some of the time and missed some of the time",
+  CONSISTENTLY_PASSES:
+    "the process is expected to consistently meet the target (the target lies outside the current process limits, on the good side)",
+  CONSISTENTLY_FAILS:
+    "the process is expected to consistently miss the target (the target lies outside the current process limits, on the wrong side)",
+  HIT_AND_MISS:
+    "hit and miss: the target lies within the current process limits, so it will be met some of the time and missed some of the time",
 });
 
 export interface XmrSvgInput {
@@ -101,12 +110,17 @@ export function xmrDescription(input: XmrSvgInput): string {
         : `Assurance against the target of ${withUnit(target, unit)}: ${ASSURANCE_WORDS[a.assurance]}.`,
   );
   a.phases.forEach((ph, i) => {
-    const label = a.phases.length > 1 ? `Phase ${i + 1} (from ${fmtDate(ph.startDate)}, ${plural(ph.pointCount, "point")})` : "Mean and limits";
+    const label =
+      a.phases.length > 1
+        ? `Phase ${i + 1} (from ${fmtDate(ph.startDate)}, ${plural(ph.pointCount, "point")})`
+        : "Mean and limits";
     parts.push(
       `${label}: mean ${withUnit(ph.mean, unit)}, process limits ${withUnit(ph.lowerProcessLimit, unit)} to ${withUnit(ph.upperProcessLimit, unit)}${ph.belowRecommendedPoints ? ` (provisional: fewer than ${a.minimumPoints} points)` : ""}.`,
     );
   });
-  const counts = (["IMPROVEMENT", "CONCERN", "NEUTRAL"] as const).map((c) => [c, pts.filter((p) => p.classification === c)] as const).filter(([, list]) => list.length);
+  const counts = (["IMPROVEMENT", "CONCERN", "NEUTRAL"] as const)
+    .map((c) => [c, pts.filter((p) => p.classification === c)] as const)
+    .filter(([, list]) => list.length);
   parts.push(
     counts.length
       ? `Special cause points: ${listInWords(counts.map(([c, list]) => `${plural(list.length, "point")} of ${CLASS_WORDS[c]} (${listInWords(list.map((p) => fmtDate(p.date)))})`))}.`
@@ -121,7 +135,10 @@ export function xmrSvg(input: XmrSvgInput): string {
   const pts = a.points;
   const dates = pts.map((p) => p.date);
   const fmtDate = dateFormatter(dates);
-  const extent = [...pts.map((p) => p.value), ...a.phases.flatMap((ph) => [ph.mean, ph.upperProcessLimit, ph.lowerProcessLimit])];
+  const extent = [
+    ...pts.map((p) => p.value),
+    ...a.phases.flatMap((ph) => [ph.mean, ph.upperProcessLimit, ph.lowerProcessLimit]),
+  ];
   if (target !== null && Number.isFinite(target)) extent.push(target);
 
   const frame = seriesFrame({
@@ -139,8 +156,22 @@ export function xmrSvg(input: XmrSvgInput): string {
           ]),
       { label: "Common cause", swatch: { kind: "circle", fill: XMR_CLASS_COLOURS.COMMON_CAUSE } },
       { label: "Mean", swatch: { kind: "line", stroke: XMR_LINE_STYLES.mean.stroke } },
-      { label: "Process limits", swatch: { kind: "line", stroke: XMR_LINE_STYLES.limit.stroke, dash: XMR_LINE_STYLES.limit.dash } },
-      ...(target !== null ? [{ label: "Target", swatch: { kind: "line" as const, stroke: XMR_LINE_STYLES.target.stroke, dash: XMR_LINE_STYLES.target.dash } }] : []),
+      {
+        label: "Process limits",
+        swatch: { kind: "line", stroke: XMR_LINE_STYLES.limit.stroke, dash: XMR_LINE_STYLES.limit.dash },
+      },
+      ...(target !== null
+        ? [
+            {
+              label: "Target",
+              swatch: {
+                kind: "line" as const,
+                stroke: XMR_LINE_STYLES.target.stroke,
+                dash: XMR_LINE_STYLES.target.dash,
+              },
+            },
+          ]
+        : []),
     ],
   });
   const { x, y, boundary, plot } = frame;
@@ -149,29 +180,86 @@ export function xmrSvg(input: XmrSvgInput): string {
     const x1 = boundary(ph.startIndex);
     const x2 = boundary(ph.endIndex);
     const hline = (cls: string, value: number, style: { stroke: string; dash?: string | undefined }) =>
-      el("line", { class: cls, x1, x2, y1: y(value), y2: y(value), stroke: style.stroke, "stroke-width": 1.5, "stroke-dasharray": style.dash, "data-value": String(value) });
+      el("line", {
+        class: cls,
+        x1,
+        x2,
+        y1: y(value),
+        y2: y(value),
+        stroke: style.stroke,
+        "stroke-width": 1.5,
+        "stroke-dasharray": style.dash,
+        "data-value": String(value),
+      });
     const marker =
       i > 0
         ? [
-            el("line", { class: "phase-change", x1, x2: x1, y1: plot.top, y2: plot.bottom, stroke: XMR_LINE_STYLES.phaseChange.stroke, "stroke-width": 1, "stroke-dasharray": XMR_LINE_STYLES.phaseChange.dash, "data-date": ph.startDate }),
-            textEl("text", { class: "phase-label", x: x1 + 4, y: plot.top + 10, "font-size": 10, fill: NHS_COLOURS.darkGrey }, `Phase ${i + 1}`),
+            el("line", {
+              class: "phase-change",
+              x1,
+              x2: x1,
+              y1: plot.top,
+              y2: plot.bottom,
+              stroke: XMR_LINE_STYLES.phaseChange.stroke,
+              "stroke-width": 1,
+              "stroke-dasharray": XMR_LINE_STYLES.phaseChange.dash,
+              "data-date": ph.startDate,
+            }),
+            textEl(
+              "text",
+              { class: "phase-label", x: x1 + 4, y: plot.top + 10, "font-size": 10, fill: NHS_COLOURS.darkGrey },
+              `Phase ${i + 1}`,
+            ),
           ]
         : [];
     const phasePts = pts.slice(ph.startIndex, ph.endIndex);
-    return el("g", { class: "phase", "data-phase": String(i), "data-start-date": ph.startDate, "data-provisional": ph.belowRecommendedPoints ? "true" : undefined }, [
-      ...marker,
-      hline("limit upper-limit", ph.upperProcessLimit, XMR_LINE_STYLES.limit),
-      hline("limit lower-limit", ph.lowerProcessLimit, XMR_LINE_STYLES.limit),
-      hline("mean", ph.mean, XMR_LINE_STYLES.mean),
-      polyline("values", phasePts.map((p) => [x(p.index), y(p.value)] as const), XMR_LINE_STYLES.values.stroke),
-    ]);
+    return el(
+      "g",
+      {
+        class: "phase",
+        "data-phase": String(i),
+        "data-start-date": ph.startDate,
+        "data-provisional": ph.belowRecommendedPoints ? "true" : undefined,
+      },
+      [
+        ...marker,
+        hline("limit upper-limit", ph.upperProcessLimit, XMR_LINE_STYLES.limit),
+        hline("limit lower-limit", ph.lowerProcessLimit, XMR_LINE_STYLES.limit),
+        hline("mean", ph.mean, XMR_LINE_STYLES.mean),
+        polyline(
+          "values",
+          phasePts.map((p) => [x(p.index), y(p.value)] as const),
+          XMR_LINE_STYLES.values.stroke,
+        ),
+      ],
+    );
   });
 
   const targetLine =
     target !== null && Number.isFinite(target)
       ? el("g", { class: "target" }, [
-          el("line", { class: "target-line", x1: plot.left, x2: plot.right, y1: y(target), y2: y(target), stroke: XMR_LINE_STYLES.target.stroke, "stroke-width": 1.5, "stroke-dasharray": XMR_LINE_STYLES.target.dash, "data-value": String(target) }),
-          textEl("text", { x: plot.right - 2, y: y(target) - 4, "text-anchor": "end", "font-size": 10, fill: XMR_LINE_STYLES.target.stroke }, `Target ${withUnit(target, unit)}`),
+          el("line", {
+            class: "target-line",
+            x1: plot.left,
+            x2: plot.right,
+            y1: y(target),
+            y2: y(target),
+            stroke: XMR_LINE_STYLES.target.stroke,
+            "stroke-width": 1.5,
+            "stroke-dasharray": XMR_LINE_STYLES.target.dash,
+            "data-value": String(target),
+          }),
+          textEl(
+            "text",
+            {
+              x: plot.right - 2,
+              y: y(target) - 4,
+              "text-anchor": "end",
+              "font-size": 10,
+              fill: XMR_LINE_STYLES.target.stroke,
+            },
+            `Target ${withUnit(target, unit)}`,
+          ),
         ])
       : "";
 
@@ -191,7 +279,11 @@ export function xmrSvg(input: XmrSvgInput): string {
         "data-class": p.classification,
         "data-rules": p.rules.join(" "),
       },
-      textEl("title", {}, `${fmtDate(p.date)}: ${withUnit(p.value, unit)}, ${CLASS_WORDS[p.classification]}${p.rules.length ? ` (${p.rules.join(", ")})` : ""}`),
+      textEl(
+        "title",
+        {},
+        `${fmtDate(p.date)}: ${withUnit(p.value, unit)}, ${CLASS_WORDS[p.classification]}${p.rules.length ? ` (${p.rules.join(", ")})` : ""}`,
+      ),
     ),
   );
 
@@ -202,6 +294,8 @@ export function xmrSvg(input: XmrSvgInput): string {
     desc: xmrDescription(input),
     className: "chart xmr-chart",
     id: idPrefix("xmr", title, unit, String(target), ...pts.map((p) => `${p.date}=${p.value}`)),
-    body: [frame.markup, el("g", { class: "phases" }, phases), targetLine, el("g", { class: "points" }, circles)].join(""),
+    body: [frame.markup, el("g", { class: "phases" }, phases), targetLine, el("g", { class: "points" }, circles)].join(
+      "",
+    ),
   });
 }

@@ -29,7 +29,14 @@ interface StoredSeries {
 export function decodeSeries(text: string): SeriesPoint[] {
   const { d, v, n, u, w } = JSON.parse(text) as StoredSeries;
   const points = new Array<SeriesPoint>(d.length);
-  for (let i = 0; i < d.length; i++) points[i] = { date: d[i]!, value: v[i]!, note: n ? n[i]! : null, numerator: u ? u[i]! : null, denominator: w ? w[i]! : null };
+  for (let i = 0; i < d.length; i++)
+    points[i] = {
+      date: d[i]!,
+      value: v[i]!,
+      note: n ? n[i]! : null,
+      numerator: u ? u[i]! : null,
+      denominator: w ? w[i]! : null,
+    };
   return points;
 }
 
@@ -45,14 +52,21 @@ export function decodeSeries(text: string): SeriesPoint[] {
  * result mapping) cost more than the query itself.
  */
 export async function seriesOf(sql: SqlRunner, ids: readonly string[]): Promise<Map<string, SeriesPoint[]>> {
-  const rows = await sql.query<{ measureId: string; points: string }>(`SELECT "measureId", points FROM "MeasureSeries" WHERE "measureId" = ANY($1::text[])`, [[...ids]]);
+  const rows = await sql.query<{ measureId: string; points: string }>(
+    `SELECT "measureId", points FROM "MeasureSeries" WHERE "measureId" = ANY($1::text[])`,
+    [[...ids]],
+  );
   return new Map(rows.map((r) => [r.measureId, decodeSeries(r.points)]));
 }
 
 export function measureLoaders(prisma: PrismaClient, sql: SqlRunner) {
   return {
     byProject: groupLoader(
-      (locals: readonly string[]) => prisma.measure.findMany({ where: { projectLocal: { in: [...locals] } }, orderBy: [{ position: "asc" }, { name: "asc" }] }),
+      (locals: readonly string[]) =>
+        prisma.measure.findMany({
+          where: { projectLocal: { in: [...locals] } },
+          orderBy: [{ position: "asc" }, { name: "asc" }],
+        }),
       (m) => m.projectLocal,
     ),
     /** A measure's points, oldest first ([] when it has none). */

@@ -65,7 +65,9 @@ async function touch(tx: Tx, partnerId: string, local: string): Promise<void> {
   if (count === 0) throw notFound("project", gid(partnerId, local));
 }
 
-function columns(input: Partial<CreateProjectInput> & Pick<UpdateProjectInput, "evaluation">): Prisma.ProjectUncheckedUpdateInput {
+function columns(
+  input: Partial<CreateProjectInput> & Pick<UpdateProjectInput, "evaluation">,
+): Prisma.ProjectUncheckedUpdateInput {
   const { region, network, startedOn, endedOn, evaluation, ...rest } = input;
   return {
     ...rest,
@@ -74,20 +76,38 @@ function columns(input: Partial<CreateProjectInput> & Pick<UpdateProjectInput, "
     ...(startedOn !== undefined ? { startedOn: dateOrNull(startedOn) } : {}),
     ...(endedOn !== undefined ? { endedOn: dateOrNull(endedOn) } : {}),
     ...(evaluation !== undefined
-      ? { evaluatorId: evaluation?.evaluator ?? null, evaluationSummary: evaluation?.summary ?? null, evaluationQuote: evaluation?.quote ?? null }
+      ? {
+          evaluatorId: evaluation?.evaluator ?? null,
+          evaluationSummary: evaluation?.summary ?? null,
+          evaluationQuote: evaluation?.quote ?? null,
+        }
       : {}),
   };
 }
 
-export async function createProject(tx: Tx, partnerId: string, input: CreateProjectInput): Promise<WriteOutcome<ProjectResult>> {
+export async function createProject(
+  tx: Tx,
+  partnerId: string,
+  input: CreateProjectInput,
+): Promise<WriteOutcome<ProjectResult>> {
   const local = newLocalId(input.title);
-  await tx.project.create({ data: { ...(columns(input) as Prisma.ProjectUncheckedCreateInput), local, publication: DRAFT } });
+  await tx.project.create({
+    data: { ...(columns(input) as Prisma.ProjectUncheckedCreateInput), local, publication: DRAFT },
+  });
   const id = gid(partnerId, local);
   return { result: { id }, item: id, changes: { ...input, publication: DRAFT } };
 }
 
-export async function updateProject(tx: Tx, partnerId: string, local: string, input: UpdateProjectInput): Promise<WriteOutcome<ProjectResult>> {
-  const { count } = await tx.project.updateMany({ where: { local }, data: columns(input) as Prisma.ProjectUncheckedUpdateManyInput });
+export async function updateProject(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  input: UpdateProjectInput,
+): Promise<WriteOutcome<ProjectResult>> {
+  const { count } = await tx.project.updateMany({
+    where: { local },
+    data: columns(input) as Prisma.ProjectUncheckedUpdateManyInput,
+  });
   if (count === 0) throw notFound("project", gid(partnerId, local));
   const id = gid(partnerId, local);
   return { result: { id }, item: id, changes: input };
@@ -112,21 +132,55 @@ async function nextPosition(rows: Promise<{ _max: { position: number | null } }>
  * Adds a member; one with a userId is the user (caller's issuer, userOrganisation or the caller's
  * organisation, userId), and may then write to the project.
  */
-export async function addTeamMember(tx: Tx, partnerId: string, local: string, input: TeamMemberInput, editor: UserIdentity): Promise<WriteOutcome<ProjectResult>> {
+export async function addTeamMember(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  input: TeamMemberInput,
+  editor: UserIdentity,
+): Promise<WriteOutcome<ProjectResult>> {
   await touch(tx, partnerId, local);
   const id = gid(partnerId, local);
-  const user = input.userId ? { userId: input.userId, userIssuer: editor.issuer, userOrganisation: input.userOrganisation ?? editor.organisation } : undefined;
+  const user = input.userId
+    ? {
+        userId: input.userId,
+        userIssuer: editor.issuer,
+        userOrganisation: input.userOrganisation ?? editor.organisation,
+      }
+    : undefined;
   if (user && (await tx.teamMember.findFirst({ where: { projectLocal: local, ...user }, select: { id: true } }))) {
-    throw new GraphQLError(`User ${user.userId} of ${user.userOrganisation} is already in the team of ${id}`, { extensions: { code: ErrorCode.CONFLICT, argumentPath: ["userId"] } });
+    throw new GraphQLError(`User ${user.userId} of ${user.userOrganisation} is already in the team of ${id}`, {
+      extensions: { code: ErrorCode.CONFLICT, argumentPath: ["userId"] },
+    });
   }
-  const position = await nextPosition(tx.teamMember.aggregate({ where: { projectLocal: local }, _max: { position: true } }));
+  const position = await nextPosition(
+    tx.teamMember.aggregate({ where: { projectLocal: local }, _max: { position: true } }),
+  );
   const member = await tx.teamMember.create({
-    data: { projectLocal: local, position, name: input.name, role: input.role ?? null, userId: null, userIssuer: null, userOrganisation: null, ...user },
+    data: {
+      projectLocal: local,
+      position,
+      name: input.name,
+      role: input.role ?? null,
+      userId: null,
+      userIssuer: null,
+      userOrganisation: null,
+      ...user,
+    },
   });
-  return { result: { id, memberId: member.id }, item: id, changes: { team: { added: { id: member.id, name: input.name, role: input.role ?? null, ...user } } } };
+  return {
+    result: { id, memberId: member.id },
+    item: id,
+    changes: { team: { added: { id: member.id, name: input.name, role: input.role ?? null, ...user } } },
+  };
 }
 
-export async function removeTeamMember(tx: Tx, partnerId: string, local: string, memberId: string): Promise<WriteOutcome<ProjectResult>> {
+export async function removeTeamMember(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  memberId: string,
+): Promise<WriteOutcome<ProjectResult>> {
   await touch(tx, partnerId, local);
   const id = gid(partnerId, local);
   const member = await tx.teamMember.findFirst({ where: { id: memberId, projectLocal: local } });
@@ -135,13 +189,30 @@ export async function removeTeamMember(tx: Tx, partnerId: string, local: string,
   return {
     result: { id },
     item: id,
-    changes: { team: { removed: { id: member.id, name: member.name, userId: member.userId, userIssuer: member.userIssuer, userOrganisation: member.userOrganisation } } },
+    changes: {
+      team: {
+        removed: {
+          id: member.id,
+          name: member.name,
+          userId: member.userId,
+          userIssuer: member.userIssuer,
+          userOrganisation: member.userOrganisation,
+        },
+      },
+    },
   };
 }
 
-export async function addMeasure(tx: Tx, partnerId: string, local: string, input: MeasureInput): Promise<WriteOutcome<ProjectResult>> {
+export async function addMeasure(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  input: MeasureInput,
+): Promise<WriteOutcome<ProjectResult>> {
   await touch(tx, partnerId, local);
-  const position = await nextPosition(tx.measure.aggregate({ where: { projectLocal: local }, _max: { position: true } }));
+  const position = await nextPosition(
+    tx.measure.aggregate({ where: { projectLocal: local }, _max: { position: true } }),
+  );
   const measure = await tx.measure.create({
     data: {
       projectLocal: local,
@@ -156,7 +227,11 @@ export async function addMeasure(tx: Tx, partnerId: string, local: string, input
     },
   });
   const id = gid(partnerId, local);
-  return { result: { id, measureId: measure.id }, item: id, changes: { measures: { added: { id: measure.id, ...input } } } };
+  return {
+    result: { id, measureId: measure.id },
+    item: id,
+    changes: { measures: { added: { id: measure.id, ...input } } },
+  };
 }
 
 // One statement for the whole batch, so it is all or nothing even outside the transaction: `old`
@@ -184,11 +259,26 @@ export async function recordMeasurements(
 ): Promise<WriteOutcome<ProjectResult & { written: number; inserted: number }>> {
   await touch(tx, partnerId, local);
   const id = gid(partnerId, local);
-  const measure = await tx.measure.findFirst({ where: { id: measureId, projectLocal: local }, select: { id: true, code: true } });
+  const measure = await tx.measure.findFirst({
+    where: { id: measureId, projectLocal: local },
+    select: { id: true, code: true },
+  });
   if (!measure) throw notFound("measure", `${measureId} in ${id}`);
   const disagreement = ratioIssue(measure.code, points);
-  if (disagreement) throw badInput(`Invalid points.${disagreement.path.join(".")}: ${disagreement.message}`, ["points", ...disagreement.path]);
-  const payload = JSON.stringify(points.map((p) => ({ date: p.date, value: p.value, note: p.note ?? null, numerator: p.numerator ?? null, denominator: p.denominator ?? null })));
+  if (disagreement)
+    throw badInput(`Invalid points.${disagreement.path.join(".")}: ${disagreement.message}`, [
+      "points",
+      ...disagreement.path,
+    ]);
+  const payload = JSON.stringify(
+    points.map((p) => ({
+      date: p.date,
+      value: p.value,
+      note: p.note ?? null,
+      numerator: p.numerator ?? null,
+      denominator: p.denominator ?? null,
+    })),
+  );
   const [row] = await tx.$queryRawUnsafe<{ written: number; replaced: unknown }[]>(UPSERT_POINTS, measureId, payload);
   const replaced = (typeof row!.replaced === "string" ? JSON.parse(row!.replaced) : row!.replaced) as unknown[];
   const written = Number(row!.written);
@@ -201,16 +291,31 @@ export async function recordMeasurements(
   };
 }
 
-export async function addPdsaCycle(tx: Tx, partnerId: string, local: string, input: PdsaCycleInput): Promise<WriteOutcome<ProjectResult>> {
+export async function addPdsaCycle(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  input: PdsaCycleInput,
+): Promise<WriteOutcome<ProjectResult>> {
   await touch(tx, partnerId, local);
   const last = await tx.pdsaCycle.aggregate({ where: { projectLocal: local }, _max: { number: true } });
   const number = (last._max.number ?? 0) + 1;
   const { startedOn, endedOn, ...rest } = input;
   const cycle = await tx.pdsaCycle.create({
-    data: { ...rest, projectLocal: local, number, startedOn: startedOn ? day(startedOn) : null, endedOn: endedOn ? day(endedOn) : null },
+    data: {
+      ...rest,
+      projectLocal: local,
+      number,
+      startedOn: startedOn ? day(startedOn) : null,
+      endedOn: endedOn ? day(endedOn) : null,
+    },
   });
   const id = gid(partnerId, local);
-  return { result: { id, cycleId: cycle.id }, item: id, changes: { pdsaCycles: { added: { id: cycle.id, number, ...input } } } };
+  return {
+    result: { id, cycleId: cycle.id },
+    item: id,
+    changes: { pdsaCycles: { added: { id: cycle.id, number, ...input } } },
+  };
 }
 
 export async function updatePdsaCycle(
@@ -235,15 +340,33 @@ export async function updatePdsaCycle(
   return { result: { id, cycleId }, item: id, changes: { pdsaCycles: { changed: { id: cycleId, ...input } } } };
 }
 
-export async function addLearning(tx: Tx, partnerId: string, local: string, input: LearningInput): Promise<WriteOutcome<ProjectResult>> {
+export async function addLearning(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  input: LearningInput,
+): Promise<WriteOutcome<ProjectResult>> {
   await touch(tx, partnerId, local);
-  const position = await nextPosition(tx.learning.aggregate({ where: { projectLocal: local }, _max: { position: true } }));
-  const learning = await tx.learning.create({ data: { projectLocal: local, position, kind: input.kind, text: input.text } });
+  const position = await nextPosition(
+    tx.learning.aggregate({ where: { projectLocal: local }, _max: { position: true } }),
+  );
+  const learning = await tx.learning.create({
+    data: { projectLocal: local, position, kind: input.kind, text: input.text },
+  });
   const id = gid(partnerId, local);
-  return { result: { id, learningId: learning.id }, item: id, changes: { learning: { added: { id: learning.id, ...input } } } };
+  return {
+    result: { id, learningId: learning.id },
+    item: id,
+    changes: { learning: { added: { id: learning.id, ...input } } },
+  };
 }
 
-export async function linkResource(tx: Tx, partnerId: string, local: string, input: ResourceLinkInput): Promise<WriteOutcome<ProjectResult>> {
+export async function linkResource(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  input: ResourceLinkInput,
+): Promise<WriteOutcome<ProjectResult>> {
   await touch(tx, partnerId, local);
   const data = { relation: input.relation, note: input.note ?? null };
   await tx.resourceLink.upsert({
@@ -255,7 +378,12 @@ export async function linkResource(tx: Tx, partnerId: string, local: string, inp
   return { result: { id }, item: id, changes: { resourceLinks: { linked: input } } };
 }
 
-export async function unlinkResource(tx: Tx, partnerId: string, local: string, resourceId: string): Promise<WriteOutcome<ProjectResult>> {
+export async function unlinkResource(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  resourceId: string,
+): Promise<WriteOutcome<ProjectResult>> {
   await touch(tx, partnerId, local);
   const id = gid(partnerId, local);
   const { count } = await tx.resourceLink.deleteMany({ where: { projectLocal: local, resourceId } });
@@ -263,10 +391,21 @@ export async function unlinkResource(tx: Tx, partnerId: string, local: string, r
   return { result: { id }, item: id, changes: { resourceLinks: { unlinked: resourceId } } };
 }
 
-export async function setProgressScore(tx: Tx, partnerId: string, local: string, input: ProgressScoreInput): Promise<WriteOutcome<ProjectResult>> {
+export async function setProgressScore(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  input: ProgressScoreInput,
+): Promise<WriteOutcome<ProjectResult>> {
   await touch(tx, partnerId, local);
   const recordedOn = input.recordedOn ?? new Date().toISOString().slice(0, 10);
-  await tx.progressScore.create({ data: { projectLocal: local, score: input.score, note: input.note ?? null, recordedOn: day(recordedOn)! } });
+  await tx.progressScore.create({
+    data: { projectLocal: local, score: input.score, note: input.note ?? null, recordedOn: day(recordedOn)! },
+  });
   const id = gid(partnerId, local);
-  return { result: { id }, item: id, changes: { progress: { score: input.score, recordedOn, note: input.note ?? null } } };
+  return {
+    result: { id },
+    item: id,
+    changes: { progress: { score: input.score, recordedOn, note: input.note ?? null } },
+  };
 }

@@ -18,21 +18,37 @@ export const isPublished = (p: Project) => p.publication === PUBLISHED;
 export function projectLoaders(prisma: PrismaClient) {
   const byProject = { in: (locals: readonly string[]) => ({ projectLocal: { in: [...locals] } }) };
   return {
-    byLocal: rowLoader((locals: readonly string[]) => prisma.project.findMany({ where: { local: { in: [...locals] } } }), (r) => r.local),
-    team: groupLoader((l: readonly string[]) => prisma.teamMember.findMany({ where: byProject.in(l), orderBy: { position: "asc" } }), (t) => t.projectLocal),
-    funding: groupLoader((l: readonly string[]) => prisma.funding.findMany({ where: byProject.in(l), orderBy: { funderId: "asc" } }), (f) => f.projectLocal),
+    byLocal: rowLoader(
+      (locals: readonly string[]) => prisma.project.findMany({ where: { local: { in: [...locals] } } }),
+      (r) => r.local,
+    ),
+    team: groupLoader(
+      (l: readonly string[]) => prisma.teamMember.findMany({ where: byProject.in(l), orderBy: { position: "asc" } }),
+      (t) => t.projectLocal,
+    ),
+    funding: groupLoader(
+      (l: readonly string[]) => prisma.funding.findMany({ where: byProject.in(l), orderBy: { funderId: "asc" } }),
+      (f) => f.projectLocal,
+    ),
     resourceLinks: groupLoader(
-      (l: readonly string[]) => prisma.resourceLink.findMany({ where: byProject.in(l), orderBy: { resourceId: "asc" } }),
+      (l: readonly string[]) =>
+        prisma.resourceLink.findMany({ where: byProject.in(l), orderBy: { resourceId: "asc" } }),
       (r) => r.projectLocal,
     ),
   };
 }
 
 /** The deleteProject mutation's work, inside its transaction: the project goes, its tombstone stays (shared/item-writes.ts). */
-export const removeProject = (tx: Prisma.TransactionClient, local: string): Promise<boolean> => removeWithTombstone(tx.project, tx.tombstone, local);
+export const removeProject = (tx: Prisma.TransactionClient, local: string): Promise<boolean> =>
+  removeWithTombstone(tx.project, tx.tombstone, local);
 
 /** Published projects as upserts; drafts and deleted projects as removals (no node). */
-export function projectFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined, reader?: FeedReader): Promise<ChangePage<Project>> {
+export function projectFeed(
+  prisma: PrismaClient,
+  after: string | null | undefined,
+  first: number | null | undefined,
+  reader?: FeedReader,
+): Promise<ChangePage<Project>> {
   return readChanges<Project>(
     {
       table: "Project",
@@ -48,9 +64,18 @@ export function projectFeed(prisma: PrismaClient, after: string | null | undefin
 }
 
 /** The version of every project the feed carries, in id order (the catalogue's reconciliation reads it). */
-export function projectVersions(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<VersionPage> {
+export function projectVersions(
+  prisma: PrismaClient,
+  after: string | null | undefined,
+  first: number | null | undefined,
+): Promise<VersionPage> {
   return readVersions(
-    (from, take) => prisma.project.findMany({ where: { publication: PUBLISHED, ...(from === undefined ? {} : { local: { gt: from } }) }, orderBy: { local: "asc" }, take }),
+    (from, take) =>
+      prisma.project.findMany({
+        where: { publication: PUBLISHED, ...(from === undefined ? {} : { local: { gt: from } }) },
+        orderBy: { local: "asc" },
+        take,
+      }),
     after,
     first,
   );

@@ -23,9 +23,15 @@ function columns(input: Partial<CreateResourceInput>): Prisma.ResourceUncheckedU
   };
 }
 
-export async function createResource(tx: Tx, partnerId: string, input: CreateResourceInput): Promise<WriteOutcome<ResourceResult>> {
+export async function createResource(
+  tx: Tx,
+  partnerId: string,
+  input: CreateResourceInput,
+): Promise<WriteOutcome<ResourceResult>> {
   const local = newLocalId(input.title);
-  await tx.resource.create({ data: { ...(columns(input) as Prisma.ResourceUncheckedCreateInput), local, status: "DRAFT" } });
+  await tx.resource.create({
+    data: { ...(columns(input) as Prisma.ResourceUncheckedCreateInput), local, status: "DRAFT" },
+  });
   const id = formatId(partnerId, "resources", local);
   return { result: { id }, item: id, changes: { ...input, status: "DRAFT" } };
 }
@@ -36,7 +42,12 @@ async function existing(tx: Tx, partnerId: string, local: string): Promise<Resou
   return row;
 }
 
-export async function updateResource(tx: Tx, partnerId: string, local: string, input: UpdateResourceInput): Promise<WriteOutcome<ResourceResult>> {
+export async function updateResource(
+  tx: Tx,
+  partnerId: string,
+  local: string,
+  input: UpdateResourceInput,
+): Promise<WriteOutcome<ResourceResult>> {
   await existing(tx, partnerId, local);
   await tx.resource.update({ where: { local }, data: columns(input) });
   const id = formatId(partnerId, "resources", local);

@@ -25,7 +25,10 @@ export function resourceLoaders(prisma: PrismaClient) {
 }
 
 /** Creates resources in one transaction; a local id that had been deleted before loses its tombstone. */
-export async function createResources(prisma: PrismaClient, resources: Prisma.ResourceCreateManyInput[]): Promise<void> {
+export async function createResources(
+  prisma: PrismaClient,
+  resources: Prisma.ResourceCreateManyInput[],
+): Promise<void> {
   if (resources.length === 0) return;
   await prisma.$transaction(async (tx) => {
     await tx.resource.createMany({ data: resources });
@@ -34,10 +37,16 @@ export async function createResources(prisma: PrismaClient, resources: Prisma.Re
 }
 
 /** The deleteResource mutation's work, inside its transaction: the resource goes, its tombstone stays (shared/item-writes.ts). */
-export const removeResource = (tx: Prisma.TransactionClient, local: string): Promise<boolean> => removeWithTombstone(tx.resource, tx.tombstone, local);
+export const removeResource = (tx: Prisma.TransactionClient, local: string): Promise<boolean> =>
+  removeWithTombstone(tx.resource, tx.tombstone, local);
 
 /** Published resources as upserts; drafts, unpublished and deleted resources as removals (no node). */
-export function resourceFeed(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined, reader?: FeedReader): Promise<ChangePage<Resource>> {
+export function resourceFeed(
+  prisma: PrismaClient,
+  after: string | null | undefined,
+  first: number | null | undefined,
+  reader?: FeedReader,
+): Promise<ChangePage<Resource>> {
   return readChanges<Resource>(
     {
       table: "Resource",
@@ -53,9 +62,18 @@ export function resourceFeed(prisma: PrismaClient, after: string | null | undefi
 }
 
 /** The version of every resource the feed carries, in id order (the catalogue's reconciliation reads it). */
-export function resourceVersions(prisma: PrismaClient, after: string | null | undefined, first: number | null | undefined): Promise<VersionPage> {
+export function resourceVersions(
+  prisma: PrismaClient,
+  after: string | null | undefined,
+  first: number | null | undefined,
+): Promise<VersionPage> {
   return readVersions(
-    (from, take) => prisma.resource.findMany({ where: { status: PUBLISHED, ...(from === undefined ? {} : { local: { gt: from } }) }, orderBy: { local: "asc" }, take }),
+    (from, take) =>
+      prisma.resource.findMany({
+        where: { status: PUBLISHED, ...(from === undefined ? {} : { local: { gt: from } }) },
+        orderBy: { local: "asc" },
+        take,
+      }),
     after,
     first,
   );

@@ -9,7 +9,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyseRunChart, analyseXmr, type DataPoint, type ImprovementDirection } from "../../../subgraphs/projects/analysis/index.ts";
+import {
+  analyseRunChart,
+  analyseXmr,
+  type DataPoint,
+  type ImprovementDirection,
+} from "../../../subgraphs/projects/analysis/index.ts";
 
 interface FixturePoint extends DataPoint {
   expected: { rules: string[]; classification?: string };
@@ -67,9 +72,18 @@ describe("SPC fixtures", () => {
         expect(r.usefulObservations).toBe(f.expected.usefulObservations);
         expect(r.runs).toBe(f.expected.runs);
         expect(r.signals).toEqual(f.expected.signals);
-        r.points.forEach((p, i) => expect([...p.rules].sort(), `${f.name} point ${i}`).toEqual([...f.points[i]!.expected.rules].sort()));
+        r.points.forEach((p, i) =>
+          expect([...p.rules].sort(), `${f.name} point ${i}`).toEqual([...f.points[i]!.expected.rules].sort()),
+        );
       } else {
-        const r = analyseXmr(data, { direction: f.direction!, target: f.target ?? null, phaseStarts: f.phaseStarts ?? [], minimumPoints: f.minimumPoints, fixAfter: f.fixAfter, screenMovingRanges: f.screenMovingRanges });
+        const r = analyseXmr(data, {
+          direction: f.direction!,
+          target: f.target ?? null,
+          phaseStarts: f.phaseStarts ?? [],
+          minimumPoints: f.minimumPoints,
+          fixAfter: f.fixAfter,
+          screenMovingRanges: f.screenMovingRanges,
+        });
         expect(r.status).toBe(f.expected.status);
         if (r.status !== "OK") {
           if ("minimumPoints" in f.expected) expect(r.minimumPoints).toBe(f.expected.minimumPoints);

@@ -3,7 +3,12 @@
 // withheld from a phase too short to read, and the per-phase summary. Moving-range screening has a
 // published worked example in tests/fixtures/spc/xmr-published-nhsr-screened-outlier.json.
 import { describe, expect, it } from "vitest";
-import { analyseXmr, type DataPoint, type XmrAnalysis, type XmrResult } from "../../../subgraphs/projects/analysis/index.ts";
+import {
+  analyseXmr,
+  type DataPoint,
+  type XmrAnalysis,
+  type XmrResult,
+} from "../../../subgraphs/projects/analysis/index.ts";
 
 const monthly = (values: number[]): DataPoint[] =>
   values.map((value, i) => ({ date: new Date(Date.UTC(2020, i, 1)).toISOString().slice(0, 10), value }));
@@ -42,7 +47,14 @@ describe("fixAfter: limits frozen after a baseline", () => {
 
   it("applies within each phase, and uses every point of a phase shorter than n", () => {
     // Phase 2 starts at index 12 and has 8 points: fewer than fixAfter 12, so all 8 set its limits.
-    const r = ok(analyseXmr(monthly(baselineThenShift), { direction: "INCREASE", fixAfter: 12, phaseStarts: ["2021-01-01"], minimumPoints: 8 }));
+    const r = ok(
+      analyseXmr(monthly(baselineThenShift), {
+        direction: "INCREASE",
+        fixAfter: 12,
+        phaseStarts: ["2021-01-01"],
+        minimumPoints: 8,
+      }),
+    );
     expect(r.phases.map((p) => p.limitPointCount)).toEqual([12, 8]);
     expect(r.phases[1]!.mean).toBe(17);
   });
@@ -79,7 +91,9 @@ describe("icons only from a phase that can be read", () => {
   it("withholds variation and assurance when the current phase has a single point", () => {
     // A last phase of one point has no moving range: its limits collapse to the point itself
     // (mean 30 ± 0), from which a target of 20 would look "consistently passed".
-    const r = ok(analyseXmr(monthly([...steady, 30]), { direction: "INCREASE", target: 20, phaseStarts: ["2021-09-01"] }));
+    const r = ok(
+      analyseXmr(monthly([...steady, 30]), { direction: "INCREASE", target: 20, phaseStarts: ["2021-09-01"] }),
+    );
     const last = r.phases[1]!;
     expect(last.pointCount).toBe(1);
     expect(last.upperProcessLimit).toBe(last.lowerProcessLimit);
@@ -103,7 +117,9 @@ describe("icons only from a phase that can be read", () => {
     expect(strict.iconReason).toMatch(/5 points, fewer than the minimum of 15/);
     // With minimumPoints 5 the phase can be read: mean 20.8, MRbar 2, limits 15.48 .. 26.12; target
     // 10 is below the lower limit, so higher-is-better consistently passes.
-    const lenient = ok(analyseXmr(series, { direction: "INCREASE", target: 10, phaseStarts: [series[20]!.date], minimumPoints: 5 }));
+    const lenient = ok(
+      analyseXmr(series, { direction: "INCREASE", target: 10, phaseStarts: [series[20]!.date], minimumPoints: 5 }),
+    );
     expect(lenient.variation).toBe("COMMON_CAUSE");
     expect(lenient.assurance).toBe("CONSISTENTLY_PASSES");
     expect(lenient.iconReason).toBeNull();
@@ -112,7 +128,9 @@ describe("icons only from a phase that can be read", () => {
   it("summarises each phase by point class", () => {
     // Baseline then shift, in two phases: phase 1 all common cause; phase 2 (the 17s) all equal,
     // so MRbar 0 and every point on its mean: no side, no signal.
-    const r = ok(analyseXmr(monthly(baselineThenShift), { direction: "INCREASE", phaseStarts: ["2021-01-01"], minimumPoints: 8 }));
+    const r = ok(
+      analyseXmr(monthly(baselineThenShift), { direction: "INCREASE", phaseStarts: ["2021-01-01"], minimumPoints: 8 }),
+    );
     expect(r.phases.map((p) => p.summary)).toEqual([
       { improvement: 0, concern: 0, neutral: 0, commonCause: 12 },
       { improvement: 0, concern: 0, neutral: 0, commonCause: 8 },

@@ -1,6 +1,13 @@
 // Property tests: plain loops over random series from a seeded PRNG, so failures are reproducible.
 import { describe, expect, it } from "vitest";
-import { analyseRunChart, analyseXmr, checkSpacing, RUNS_LIMITS, type DataPoint, type XmrAnalysis } from "../../../subgraphs/projects/analysis/index.ts";
+import {
+  analyseRunChart,
+  analyseXmr,
+  checkSpacing,
+  RUNS_LIMITS,
+  type DataPoint,
+  type XmrAnalysis,
+} from "../../../subgraphs/projects/analysis/index.ts";
 
 /** mulberry32: tiny, well-known 32-bit PRNG; good enough to generate test series. */
 function prng(seed: number): () => number {
@@ -15,7 +22,10 @@ function prng(seed: number): () => number {
 }
 
 function monthly(values: number[]): DataPoint[] {
-  return values.map((value, i) => ({ date: `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}-01`, value }));
+  return values.map((value, i) => ({
+    date: `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}-01`,
+    value,
+  }));
 }
 
 /** Integer-valued series (so shifting by an integer and scaling by a power of two stay exact). */
@@ -24,7 +34,10 @@ function randomSeries(rand: () => number): number[] {
   const level = Math.floor(rand() * 100);
   const spread = 1 + Math.floor(rand() * 20);
   const step = rand() < 0.3 ? Math.floor(n / 2) : -1; // sometimes a level shift, to get signals
-  return Array.from({ length: n }, (_, i) => level + Math.floor(rand() * spread) + (step >= 0 && i >= step ? spread * 2 : 0));
+  return Array.from(
+    { length: n },
+    (_, i) => level + Math.floor(rand() * spread) + (step >= 0 && i >= step ? spread * 2 : 0),
+  );
 }
 
 function ok(r: ReturnType<typeof analyseXmr>): XmrAnalysis {
@@ -54,7 +67,12 @@ describe("XmR properties", () => {
 
   it("negating the data mirrors the chart: limits swap, each rule stays, improvement and concern swap", () => {
     const rand = prng(8);
-    const swap = { IMPROVEMENT: "CONCERN", CONCERN: "IMPROVEMENT", NEUTRAL: "NEUTRAL", COMMON_CAUSE: "COMMON_CAUSE" } as const;
+    const swap = {
+      IMPROVEMENT: "CONCERN",
+      CONCERN: "IMPROVEMENT",
+      NEUTRAL: "NEUTRAL",
+      COMMON_CAUSE: "COMMON_CAUSE",
+    } as const;
     for (let k = 0; k < ITER; k++) {
       const values = randomSeries(rand);
       const a = ok(analyseXmr(monthly(values), { direction: "INCREASE" }));
@@ -72,12 +90,15 @@ describe("XmR properties", () => {
     for (let k = 0; k < ITER; k++) {
       const r = ok(analyseXmr(monthly(randomSeries(rand)), { direction: "INCREASE" }));
       const ph = r.phases[0]!;
-      const close = (v: number) => v <= ph.upperProcessLimit && v >= ph.lowerProcessLimit && (v > ph.upperTwoSigma || v < ph.lowerTwoSigma);
+      const close = (v: number) =>
+        v <= ph.upperProcessLimit && v >= ph.lowerProcessLimit && (v > ph.upperTwoSigma || v < ph.lowerTwoSigma);
       r.points.forEach((p, i) => {
         if (!p.rules.includes("TWO_OF_THREE_BEYOND_2_SIGMA")) return;
         flagged++;
         expect(close(p.value)).toBe(true);
-        const companions = r.points.filter((q, j) => j !== i && Math.abs(j - i) <= 2 && close(q.value) && q.side === p.side);
+        const companions = r.points.filter(
+          (q, j) => j !== i && Math.abs(j - i) <= 2 && close(q.value) && q.side === p.side,
+        );
         expect(companions.length).toBeGreaterThan(0);
       });
     }
@@ -99,8 +120,12 @@ describe("XmR properties", () => {
           trends++;
           // The direction of a step of the trend the point belongs to (at a peak or trough joining two
           // trends it is the later one; either way it is one of the point's two steps).
-          const prev = r.points[p.index - 1], next = r.points[p.index + 1];
-          const stepDirs = [prev && (prev.value < p.value ? "HIGH" : "LOW"), next && (next.value > p.value ? "HIGH" : "LOW")];
+          const prev = r.points[p.index - 1],
+            next = r.points[p.index + 1];
+          const stepDirs = [
+            prev && (prev.value < p.value ? "HIGH" : "LOW"),
+            next && (next.value > p.value ? "HIGH" : "LOW"),
+          ];
           expect(stepDirs).toContain(p.signal);
         }
       }
@@ -146,7 +171,13 @@ describe("XmR properties", () => {
       const n = 15 + Math.floor(rand() * 30);
       const r = ok(analyseXmr(monthly(Array(n).fill(v)), { direction: "INCREASE", target: v }));
       const ph = r.phases[0]!;
-      expect([ph.mean, ph.upperProcessLimit, ph.lowerProcessLimit, ph.upperTwoSigma, ph.lowerTwoSigma]).toEqual([v, v, v, v, v]);
+      expect([ph.mean, ph.upperProcessLimit, ph.lowerProcessLimit, ph.upperTwoSigma, ph.lowerTwoSigma]).toEqual([
+        v,
+        v,
+        v,
+        v,
+        v,
+      ]);
       expect(r.points.every((p) => p.rules.length === 0 && p.classification === "COMMON_CAUSE")).toBe(true);
       expect(r.variation).toBe("COMMON_CAUSE");
       expect(r.assurance).toBe("HIT_AND_MISS");
@@ -157,8 +188,17 @@ describe("XmR properties", () => {
 
   it("reversing the improvement direction swaps IMPROVEMENT and CONCERN (and the icon and assurance)", () => {
     const rand = prng(5);
-    const swap = { IMPROVEMENT: "CONCERN", CONCERN: "IMPROVEMENT", NEUTRAL: "NEUTRAL", COMMON_CAUSE: "COMMON_CAUSE" } as const;
-    const swapAssurance = { CONSISTENTLY_PASSES: "CONSISTENTLY_FAILS", CONSISTENTLY_FAILS: "CONSISTENTLY_PASSES", HIT_AND_MISS: "HIT_AND_MISS" } as const;
+    const swap = {
+      IMPROVEMENT: "CONCERN",
+      CONCERN: "IMPROVEMENT",
+      NEUTRAL: "NEUTRAL",
+      COMMON_CAUSE: "COMMON_CAUSE",
+    } as const;
+    const swapAssurance = {
+      CONSISTENTLY_PASSES: "CONSISTENTLY_FAILS",
+      CONSISTENTLY_FAILS: "CONSISTENTLY_PASSES",
+      HIT_AND_MISS: "HIT_AND_MISS",
+    } as const;
     let specials = 0;
     for (let k = 0; k < ITER; k++) {
       const values = randomSeries(rand);
@@ -170,7 +210,9 @@ describe("XmR properties", () => {
         expect(down.points[i]!.rules).toEqual(p.rules);
         if (p.classification !== "COMMON_CAUSE") specials++;
       });
-      expect(down.variation).toBe(up.variation!.replace(/IMPROVEMENT|CONCERN/, (m) => (m === "IMPROVEMENT" ? "CONCERN" : "IMPROVEMENT")));
+      expect(down.variation).toBe(
+        up.variation!.replace(/IMPROVEMENT|CONCERN/, (m) => (m === "IMPROVEMENT" ? "CONCERN" : "IMPROVEMENT")),
+      );
       expect(down.assurance).toBe(swapAssurance[up.assurance!]);
     }
     expect(specials).toBeGreaterThan(0); // the generator does produce signals to swap
@@ -233,14 +275,25 @@ describe("statuses and tables", () => {
       return r;
     };
     for (let n = 10; n <= 60; n++) {
-      const n1 = Math.floor(n / 2), n2 = n - n1;
+      const n1 = Math.floor(n / 2),
+        n2 = n - n1;
       const total = choose(n, n1);
       const p = (r: number) =>
         r % 2 === 0
           ? (2 * choose(n1 - 1, r / 2 - 1) * choose(n2 - 1, r / 2 - 1)) / total
-          : (choose(n1 - 1, (r - 1) / 2 - 1) * choose(n2 - 1, (r - 1) / 2) + choose(n1 - 1, (r - 1) / 2) * choose(n2 - 1, (r - 1) / 2 - 1)) / total;
-      const below = (x: number) => { let s = 0; for (let r = 2; r < x; r++) s += p(r); return s; };
-      const above = (x: number) => { let s = 0; for (let r = x + 1; r <= n; r++) s += p(r); return s; };
+          : (choose(n1 - 1, (r - 1) / 2 - 1) * choose(n2 - 1, (r - 1) / 2) +
+              choose(n1 - 1, (r - 1) / 2) * choose(n2 - 1, (r - 1) / 2 - 1)) /
+            total;
+      const below = (x: number) => {
+        let s = 0;
+        for (let r = 2; r < x; r++) s += p(r);
+        return s;
+      };
+      const above = (x: number) => {
+        let s = 0;
+        for (let r = x + 1; r <= n; r++) s += p(r);
+        return s;
+      };
       const row = RUNS_LIMITS[n]!;
       expect(below(row.lower), `n=${n} too few`).toBeLessThan(0.035);
       expect(above(row.upper), `n=${n} too many`).toBeLessThan(0.035);
@@ -251,14 +304,27 @@ describe("statuses and tables", () => {
       expect(Math.abs(row.lower - lower), `n=${n} lower`).toBeLessThanOrEqual(1);
       expect(Math.abs(row.upper - upper), `n=${n} upper`).toBeLessThanOrEqual(1);
     }
-    expect([10, 11, 12, 13, 14, 15].map((n) => [RUNS_LIMITS[n]!.lower, RUNS_LIMITS[n]!.upper])).toEqual([[3, 9], [3, 10], [3, 11], [4, 11], [4, 12], [5, 12]]);
+    expect([10, 11, 12, 13, 14, 15].map((n) => [RUNS_LIMITS[n]!.lower, RUNS_LIMITS[n]!.upper])).toEqual([
+      [3, 9],
+      [3, 10],
+      [3, 11],
+      [4, 11],
+      [4, 12],
+      [5, 12],
+    ]);
   });
 
   it("spacing: regular monthly, weekly and quarterly series pass; gaps, duplicates and disorder fail", () => {
     expect(checkSpacing(monthly(Array(30).fill(1))).regular).toBe(true);
-    const weekly = Array.from({ length: 20 }, (_, i) => ({ date: new Date(Date.UTC(2024, 0, 1 + 7 * i)).toISOString().slice(0, 10), value: 1 }));
+    const weekly = Array.from({ length: 20 }, (_, i) => ({
+      date: new Date(Date.UTC(2024, 0, 1 + 7 * i)).toISOString().slice(0, 10),
+      value: 1,
+    }));
     expect(checkSpacing(weekly).regular).toBe(true);
-    const quarterly = ["2020-01-01", "2020-04-01", "2020-07-01", "2020-10-01", "2021-01-01"].map((date) => ({ date, value: 1 }));
+    const quarterly = ["2020-01-01", "2020-04-01", "2020-07-01", "2020-10-01", "2021-01-01"].map((date) => ({
+      date,
+      value: 1,
+    }));
     expect(checkSpacing(quarterly).regular).toBe(true);
     const gap = weekly.filter((_, i) => i !== 5);
     expect(checkSpacing(gap).regular).toBe(false);

@@ -9,7 +9,11 @@ import { FEED_QUERY, VERSIONS_QUERY } from "../../../subgraphs/catalogue/harvest
 
 const violation = (query: string, variables: Record<string, unknown> = {}) => {
   const document = parse(query);
-  return catalogueScopeViolation(document, document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!, variables);
+  return catalogueScopeViolation(
+    document,
+    document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!,
+    variables,
+  );
 };
 
 describe("the catalogue's scope", () => {
@@ -17,11 +21,14 @@ describe("the catalogue's scope", () => {
     const queryFields = new Set(
       PARTNER_KINDS.flatMap((kind) =>
         contractDocument(kind)
-          .definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === "Query")
+          .definitions.filter(
+            (d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === "Query",
+          )
           .flatMap((q) => (q.fields ?? []).map((f) => f.name.value)),
       ),
     );
-    for (const field of CATALOGUE_ROOT_FIELDS) if (!["_service", "_entities", "__typename"].includes(field)) expect(queryFields, field).toContain(field);
+    for (const field of CATALOGUE_ROOT_FIELDS)
+      if (!["_service", "_entities", "__typename"].includes(field)) expect(queryFields, field).toContain(field);
   });
 
   it("allows what the harvester, the reconciliation and the schema checker send", () => {
@@ -35,10 +42,22 @@ describe("the catalogue's scope", () => {
   });
 
   it("refuses mutations and reads by id, also hidden in fragments, naming the field", () => {
-    expect(violation(`mutation { createResource(input: {}, idempotencyKey: "k") { id } }`)?.message).toMatch(/no mutations/);
-    expect(violation(`{ _service { sdl } ...F } fragment F on Query { r: resourceFromOwner(id: "x") { id } }`)).toMatchObject({ path: ["r"] });
+    expect(violation(`mutation { createResource(input: {}, idempotencyKey: "k") { id } }`)?.message).toMatch(
+      /no mutations/,
+    );
+    expect(
+      violation(`{ _service { sdl } ...F } fragment F on Query { r: resourceFromOwner(id: "x") { id } }`),
+    ).toMatchObject({ path: ["r"] });
     // A skipped field does not run, so it is no violation; an included one is.
-    expect(violation(`query($s: Boolean!) { _service { sdl } resourceFromOwner(id: "x") @skip(if: $s) { id } }`, { s: true })).toBeUndefined();
-    expect(violation(`query($s: Boolean!) { _service { sdl } resourceFromOwner(id: "x") @skip(if: $s) { id } }`, { s: false })).toMatchObject({ path: ["resourceFromOwner"] });
+    expect(
+      violation(`query($s: Boolean!) { _service { sdl } resourceFromOwner(id: "x") @skip(if: $s) { id } }`, {
+        s: true,
+      }),
+    ).toBeUndefined();
+    expect(
+      violation(`query($s: Boolean!) { _service { sdl } resourceFromOwner(id: "x") @skip(if: $s) { id } }`, {
+        s: false,
+      }),
+    ).toMatchObject({ path: ["resourceFromOwner"] });
   });
 });

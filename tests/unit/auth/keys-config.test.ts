@@ -6,7 +6,14 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { loadConfig } from "../../../lib/config.ts";
-import { catalogueSigningKey, catalogueVerifyKey, gatewaySigningKey, gatewayVerifyKey, MissingKeyError, userKeySource } from "../../../lib/auth/keys.ts";
+import {
+  catalogueSigningKey,
+  catalogueVerifyKey,
+  gatewaySigningKey,
+  gatewayVerifyKey,
+  MissingKeyError,
+  userKeySource,
+} from "../../../lib/auth/keys.ts";
 import { gatewayAuth, partnerAuth, unsignedPolicy } from "../../../lib/auth/setup.ts";
 
 function keysEnv(): Record<string, string> {
@@ -30,7 +37,9 @@ describe("identity keys from configuration", () => {
     expect(userKeySource(config).kind).toBe("secret");
     expect(catalogueSigningKey(config).asymmetricKeyType).toBe("ed25519");
     expect(catalogueVerifyKey(config).asymmetricKeyType).toBe("ed25519");
-    expect(catalogueVerifyKey(config).export({ type: "spki", format: "pem" })).not.toEqual(gatewayVerifyKey(config).export({ type: "spki", format: "pem" }));
+    expect(catalogueVerifyKey(config).export({ type: "spki", format: "pem" })).not.toEqual(
+      gatewayVerifyKey(config).export({ type: "spki", format: "pem" }),
+    );
     expect(() => gatewayAuth(config)).not.toThrow();
     expect(() => partnerAuth(config, "national-catalogue", true)).not.toThrow();
   });
@@ -46,11 +55,23 @@ describe("identity keys from configuration", () => {
   });
 
   it("the gateway process exits 1 with that line", () => {
-    const env = { ...process.env, NODE_ENV: "production", ...keysEnv(), AUTH_ISSUER: "", LOG_LEVEL: "silent", GATEWAY_PORT: "0" };
+    const env = {
+      ...process.env,
+      NODE_ENV: "production",
+      ...keysEnv(),
+      AUTH_ISSUER: "",
+      LOG_LEVEL: "silent",
+      GATEWAY_PORT: "0",
+    };
     let out = "";
     let status: number | null = 0;
     try {
-      execFileSync(process.execPath, ["--import", "tsx", "gateway/index.ts"], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+      execFileSync(process.execPath, ["--import", "tsx", "gateway/index.ts"], {
+        env,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        timeout: 60_000,
+      });
     } catch (e) {
       const err = e as { status: number | null; stderr: string };
       status = err.status;
@@ -79,7 +100,9 @@ describe("identity keys from configuration", () => {
 });
 
 describe("docker-compose identity settings", () => {
-  const compose = parseYaml(readFileSync("docker-compose.yml", "utf8"), { merge: true }) as { services: Record<string, { environment?: Record<string, string> }> };
+  const compose = parseYaml(readFileSync("docker-compose.yml", "utf8"), { merge: true }) as {
+    services: Record<string, { environment?: Record<string, string> }>;
+  };
   const holders = (setting: string) =>
     Object.entries(compose.services)
       .filter(([, s]) => s.environment && setting in s.environment)
@@ -91,7 +114,10 @@ describe("docker-compose identity settings", () => {
     expect(holders("CATALOGUE_SIGNING_KEY")).toEqual(["national-catalogue"]);
   });
   it("gives every one of our services both verify keys, and only the gateway and the catalogue the user-token secret and issuer", () => {
-    const ours = Object.entries(compose.services).filter(([name]) => !name.endsWith("-db")).map(([n]) => n).sort();
+    const ours = Object.entries(compose.services)
+      .filter(([name]) => !name.endsWith("-db"))
+      .map(([n]) => n)
+      .sort();
     expect(holders("GATEWAY_VERIFY_KEY")).toEqual(ours);
     expect(holders("CATALOGUE_VERIFY_KEY")).toEqual(ours);
     expect(holders("AUTH_JWT_SECRET")).toEqual(["gateway", "national-catalogue"]);

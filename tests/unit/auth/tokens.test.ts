@@ -11,11 +11,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const keys = generateDevKeys();
-const verifier = userTokenVerifier({ kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret)) }, { audience: "aud-1", issuer: "idp" });
-const token = (claims: Partial<{ user: string; organisation: string; roles: any[] }> = {}, o: Partial<{ audience: string; issuer: string; expiresIn: number | string; secret: string }> = {}) =>
+const verifier = userTokenVerifier(
+  { kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret)) },
+  { audience: "aud-1", issuer: "idp" },
+);
+const token = (
+  claims: Partial<{ user: string; organisation: string; roles: any[] }> = {},
+  o: Partial<{ audience: string; issuer: string; expiresIn: number | string; secret: string }> = {},
+) =>
   issueToken(
     { user: "u1", organisation: "essex-cc", roles: ["editor"], ...claims },
-    { secret: o.secret ?? keys.authSecret, audience: o.audience ?? "aud-1", issuer: o.issuer ?? "idp", expiresIn: o.expiresIn ?? "5m" },
+    {
+      secret: o.secret ?? keys.authSecret,
+      audience: o.audience ?? "aud-1",
+      issuer: o.issuer ?? "idp",
+      expiresIn: o.expiresIn ?? "5m",
+    },
   );
 const reason = async (authorization: string) => {
   try {
@@ -28,7 +39,13 @@ const reason = async (authorization: string) => {
 
 describe("user tokens", () => {
   it("accepts a good token and reads user, organisation and roles", async () => {
-    expect(await verifier.verify(`Bearer ${await token()}`)).toEqual({ kind: "user", issuer: "idp", user: "u1", organisation: "essex-cc", roles: ["editor"] });
+    expect(await verifier.verify(`Bearer ${await token()}`)).toEqual({
+      kind: "user",
+      issuer: "idp",
+      user: "u1",
+      organisation: "essex-cc",
+      roles: ["editor"],
+    });
   });
   it("no header is no identity (anonymous), not an error", async () => {
     expect(await verifier.verify(undefined)).toBeUndefined();
@@ -36,7 +53,9 @@ describe("user tokens", () => {
   it("refuses each kind of bad token, saying which", async () => {
     // Expired beyond the tolerated clock skew (60 s by default).
     expect(await reason(`Bearer ${await token({}, { expiresIn: -120 })}`)).toBe("expired");
-    expect(await reason(`Bearer ${await token({}, { secret: "another-secret-another-secret-000" })}`)).toBe("signature");
+    expect(await reason(`Bearer ${await token({}, { secret: "another-secret-another-secret-000" })}`)).toBe(
+      "signature",
+    );
     expect(await reason(`Bearer ${await token({}, { audience: "aud-2" })}`)).toBe("audience");
     expect(await reason(`Bearer ${await token({}, { issuer: "evil" })}`)).toBe("issuer");
     expect(await reason(`Bearer ${await token({ organisation: "acme-ltd" })}`)).toBe("claims");
@@ -52,27 +71,46 @@ describe("user tokens", () => {
   const now = () => Math.floor(Date.now() / 1000);
 
   it("refuses a token without an expiry, saying so", async () => {
-    await expect(verifier.verify(`Bearer ${await raw({ iat: now() })}`)).rejects.toMatchObject({ reason: "claims", message: "The token must carry an expiry (exp)" });
+    await expect(verifier.verify(`Bearer ${await raw({ iat: now() })}`)).rejects.toMatchObject({
+      reason: "claims",
+      message: "The token must carry an expiry (exp)",
+    });
   });
   it("refuses a token that lives longer than the maximum lifetime (12 h by default), and accepts one within it", async () => {
     expect(await reason(`Bearer ${await raw({ iat: now(), exp: now() + 13 * 3600 })}`)).toBe("lifetime");
     // Without iat the lifetime counts from now.
     expect(await reason(`Bearer ${await raw({ exp: now() + 13 * 3600 })}`)).toBe("lifetime");
     expect(await reason(`Bearer ${await raw({ iat: now(), exp: now() + 11 * 3600 })}`)).toBe("accepted");
-    const short = userTokenVerifier({ kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret)) }, { audience: "aud-1", maxLifetimeS: 600 });
-    await expect(short.verify(`Bearer ${await token({}, { expiresIn: "1h" })}`)).rejects.toMatchObject({ reason: "lifetime" });
+    const short = userTokenVerifier(
+      { kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret)) },
+      { audience: "aud-1", maxLifetimeS: 600 },
+    );
+    await expect(short.verify(`Bearer ${await token({}, { expiresIn: "1h" })}`)).rejects.toMatchObject({
+      reason: "lifetime",
+    });
   });
   it("refuses a token issued in the future beyond the clock skew, and tolerates a little", async () => {
     expect(await reason(`Bearer ${await raw({ iat: now() + 600, exp: now() + 3600 })}`)).toBe("future");
     expect(await reason(`Bearer ${await raw({ iat: now() + 20, exp: now() + 3600 })}`)).toBe("accepted");
   });
   it("refuses a token without an issuer, even where no issuer is configured", async () => {
-    const anyIssuer = userTokenVerifier({ kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret)) }, { audience: "aud-1" });
-    await expect(anyIssuer.verify(`Bearer ${await raw({ iss: undefined, exp: now() + 60 })}`)).rejects.toMatchObject({ reason: "claims" });
-    expect(await anyIssuer.verify(`Bearer ${await raw({ iss: "elsewhere", exp: now() + 60 })}`)).toMatchObject({ issuer: "elsewhere", user: "u1" });
+    const anyIssuer = userTokenVerifier(
+      { kind: "secret", key: createSecretKey(Buffer.from(keys.authSecret)) },
+      { audience: "aud-1" },
+    );
+    await expect(anyIssuer.verify(`Bearer ${await raw({ iss: undefined, exp: now() + 60 })}`)).rejects.toMatchObject({
+      reason: "claims",
+    });
+    expect(await anyIssuer.verify(`Bearer ${await raw({ iss: "elsewhere", exp: now() + 60 })}`)).toMatchObject({
+      issuer: "elsewhere",
+      user: "u1",
+    });
   });
   it("development tokens carry an expiry and an issuer", async () => {
-    const t = await issueToken({ user: "u1", organisation: "essex-cc", roles: ["editor"] }, { secret: keys.authSecret, audience: "aud-1" });
+    const t = await issueToken(
+      { user: "u1", organisation: "essex-cc", roles: ["editor"] },
+      { secret: keys.authSecret, audience: "aud-1" },
+    );
     const payload = JSON.parse(Buffer.from(t.split(".")[1]!, "base64url").toString());
     expect(payload.exp - payload.iat).toBe(8 * 3600);
     expect(payload.iss).toBe("dev-tokens");
@@ -87,24 +125,38 @@ describe("user tokens", () => {
 
 describe("gateway forwards", () => {
   const signer = new IdentitySigner(createPrivateKey(keys.signingKey));
-  const identity = { kind: "user" as const, issuer: "test-idp", user: "u1", organisation: "essex-cc", roles: ["editor" as const] };
+  const identity = {
+    kind: "user" as const,
+    issuer: "test-idp",
+    user: "u1",
+    organisation: "essex-cc",
+    roles: ["editor" as const],
+  };
   it("a partner accepts a forward signed for it", async () => {
-    const check = await new IdentityVerifier(createPublicKey(keys.verifyKey), "essex-cc").check(await signer.sign(identity, "essex-cc"));
+    const check = await new IdentityVerifier(createPublicKey(keys.verifyKey), "essex-cc").check(
+      await signer.sign(identity, "essex-cc"),
+    );
     expect(check).toEqual({ signed: true, identity, by: "gateway" });
   });
   it("a forward for one partner is refused by another", async () => {
-    const check = await new IdentityVerifier(createPublicKey(keys.verifyKey), "bridgewater").check(await signer.sign(identity, "essex-cc"));
+    const check = await new IdentityVerifier(createPublicKey(keys.verifyKey), "bridgewater").check(
+      await signer.sign(identity, "essex-cc"),
+    );
     expect(check.signed).toBe(false);
   });
   it("a forward signed with another key is refused", async () => {
     const other = generateDevKeys();
-    const check = await new IdentityVerifier(createPublicKey(keys.verifyKey), "essex-cc").check(await new IdentitySigner(createPrivateKey(other.signingKey)).sign(identity, "essex-cc"));
+    const check = await new IdentityVerifier(createPublicKey(keys.verifyKey), "essex-cc").check(
+      await new IdentitySigner(createPrivateKey(other.signingKey)).sign(identity, "essex-cc"),
+    );
     expect(check.signed).toBe(false);
   });
   it("a forward without an expiry, issued in the future, or living longer than a forward does is refused", async () => {
     const partner = new IdentityVerifier(createPublicKey(keys.verifyKey), "essex-cc");
     const forge = (claims: Record<string, unknown>) =>
-      new SignJWT({ identity, iss: FORWARD_ISSUERS.gateway, aud: "essex-cc", ...claims }).setProtectedHeader({ alg: "EdDSA" }).sign(createPrivateKey(keys.signingKey));
+      new SignJWT({ identity, iss: FORWARD_ISSUERS.gateway, aud: "essex-cc", ...claims })
+        .setProtectedHeader({ alg: "EdDSA" })
+        .sign(createPrivateKey(keys.signingKey));
     const t = Math.floor(Date.now() / 1000);
     expect(await partner.check(await forge({ iat: t }))).toMatchObject({ signed: false });
     expect(await partner.check(await forge({ iat: t + 600, exp: t + 630 }))).toMatchObject({ signed: false });
@@ -112,19 +164,32 @@ describe("gateway forwards", () => {
     expect(await partner.check(await forge({ iat: t, exp: t + 60 }))).toMatchObject({ signed: true });
   });
   it("the catalogue's own key signs service calls only, and is told apart from the gateway's", async () => {
-    const verifyKeys = { gateway: createPublicKey(keys.verifyKey), catalogue: createPublicKey(keys.catalogueVerifyKey) };
+    const verifyKeys = {
+      gateway: createPublicKey(keys.verifyKey),
+      catalogue: createPublicKey(keys.catalogueVerifyKey),
+    };
     const partner = new IdentityVerifier(verifyKeys, "essex-cc");
     const catalogue = new IdentitySigner(createPrivateKey(keys.catalogueSigningKey), "catalogue");
     const harvest = { kind: "service" as const, service: "harvest" };
-    expect(await partner.check(await catalogue.sign(harvest, "essex-cc"))).toEqual({ signed: true, identity: harvest, by: "catalogue" });
+    expect(await partner.check(await catalogue.sign(harvest, "essex-cc"))).toEqual({
+      signed: true,
+      identity: harvest,
+      by: "catalogue",
+    });
     // It cannot speak for a user, nor pass for the gateway, nor be accepted by a partner without its key.
     expect(await partner.check(await catalogue.sign(identity, "essex-cc"))).toMatchObject({ signed: false });
     const asGateway = await new IdentitySigner(createPrivateKey(keys.catalogueSigningKey)).sign(identity, "essex-cc");
     expect(await partner.check(asGateway)).toMatchObject({ signed: false });
-    expect(await new IdentityVerifier(createPublicKey(keys.verifyKey), "essex-cc").check(await catalogue.sign(harvest, "essex-cc"))).toMatchObject({ signed: false });
+    expect(
+      await new IdentityVerifier(createPublicKey(keys.verifyKey), "essex-cc").check(
+        await catalogue.sign(harvest, "essex-cc"),
+      ),
+    ).toMatchObject({ signed: false });
   });
   it("no header is unsigned", async () => {
-    expect(await new IdentityVerifier(createPublicKey(keys.verifyKey), "essex-cc").check(undefined)).toMatchObject({ signed: false });
+    expect(await new IdentityVerifier(createPublicKey(keys.verifyKey), "essex-cc").check(undefined)).toMatchObject({
+      signed: false,
+    });
   });
   it("a forward verified once is accepted again until it expires, and refused after (the verifier remembers it)", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
@@ -136,9 +201,14 @@ describe("gateway forwards", () => {
       expect(await partner.check(forward)).toEqual({ signed: true, identity, by: "gateway" });
       // Past its 60 s and the 5 s of clock difference tolerated between gateway and partner.
       vi.advanceTimersByTime(7_000);
-      expect(await partner.check(forward)).toMatchObject({ signed: false, reason: expect.stringContaining("ERR_JWT_EXPIRED") });
+      expect(await partner.check(forward)).toMatchObject({
+        signed: false,
+        reason: expect.stringContaining("ERR_JWT_EXPIRED"),
+      });
       // A remembered forward for one partner still means nothing to another.
-      expect((await new IdentityVerifier(createPublicKey(keys.verifyKey), "bridgewater").check(forward)).signed).toBe(false);
+      expect((await new IdentityVerifier(createPublicKey(keys.verifyKey), "bridgewater").check(forward)).signed).toBe(
+        false,
+      );
       // Nor does a tampered copy of a remembered one.
       const fresh = await new IdentitySigner(createPrivateKey(keys.signingKey)).sign(identity, "essex-cc");
       expect((await partner.check(fresh)).signed).toBe(true);

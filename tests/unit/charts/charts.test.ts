@@ -5,10 +5,21 @@
 // The parser and all chart tests live in this one file on purpose: vitest would re-run the tests of
 // a *.test.ts file imported by another, and the brief allows only *.test.ts files here.
 import { describe, expect, it } from "vitest";
-import { analyseRunChart, analyseXmr, type DataPoint, type RunChartAnalysis, type XmrAnalysis, type XmrOptions } from "../../../subgraphs/projects/analysis/index.ts";
+import {
+  analyseRunChart,
+  analyseXmr,
+  type DataPoint,
+  type RunChartAnalysis,
+  type XmrAnalysis,
+  type XmrOptions,
+} from "../../../subgraphs/projects/analysis/index.ts";
 import { XMR_CLASS_COLOURS, xmrSvg } from "../../../subgraphs/projects/charts/xmr-svg.ts";
 import { RUN_RULE_COLOURS, runChartPointClass, runChartSvg } from "../../../subgraphs/projects/charts/run-chart-svg.ts";
-import { DRIVER_WRAP_CHARS, driverDiagramSvg, type DriverDiagramInput } from "../../../subgraphs/projects/charts/driver-diagram-svg.ts";
+import {
+  DRIVER_WRAP_CHARS,
+  driverDiagramSvg,
+  type DriverDiagramInput,
+} from "../../../subgraphs/projects/charts/driver-diagram-svg.ts";
 import {
   escapeXml,
   formatNumber,
@@ -19,7 +30,11 @@ import {
   tickIndices,
   wrapText,
 } from "../../../lib/charts/svg.ts";
-import { comparisonSvg, variationColour, type ComparisonPanel } from "../../../subgraphs/catalogue/charts/comparison-svg.ts";
+import {
+  comparisonSvg,
+  variationColour,
+  type ComparisonPanel,
+} from "../../../subgraphs/catalogue/charts/comparison-svg.ts";
 import { FUNNEL_Z, funnelBand, funnelLimits, pooledRate } from "../../../subgraphs/catalogue/charts/funnel.ts";
 import { bandColour, funnelSvg, type FunnelChart } from "../../../subgraphs/catalogue/charts/funnel-svg.ts";
 
@@ -40,11 +55,20 @@ const NAME = /[A-Za-z_:][A-Za-z0-9_:.-]*/y;
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 function isXmlChar(cp: number): boolean {
-  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
 }
 
 function decode(raw: string, where: string): string {
-  for (const ch of raw) if (!isXmlChar(ch.codePointAt(0)!)) throw new Error(`illegal character U+${ch.codePointAt(0)!.toString(16)} in ${where}`);
+  for (const ch of raw)
+    if (!isXmlChar(ch.codePointAt(0)!))
+      throw new Error(`illegal character U+${ch.codePointAt(0)!.toString(16)} in ${where}`);
   return raw.replace(/&([^;&<\s]*);?/g, (m, body: string) => {
     if (!m.endsWith(";")) throw new Error(`bare "&" in ${where}: ${JSON.stringify(raw.slice(0, 60))}`);
     if (body in ENTITIES) return ENTITIES[body]!;
@@ -132,7 +156,8 @@ function parseXml(src: string): XmlElement {
         return { name: tag, attrs, children };
       }
       if (comment()) continue;
-      if (src.startsWith("<!", pos) || src.startsWith("<?", pos)) fail("DOCTYPE, CDATA and processing instructions are not expected");
+      if (src.startsWith("<!", pos) || src.startsWith("<?", pos))
+        fail("DOCTYPE, CDATA and processing instructions are not expected");
       if (src[pos] === "<") {
         children.push(element());
         continue;
@@ -162,7 +187,8 @@ function findAll(root: XmlElement, pred: (e: XmlElement) => boolean): XmlElement
   return out;
 }
 const hasClass = (cls: string) => (e: XmlElement) => (e.attrs.class ?? "").split(/\s+/).includes(cls);
-const byClass = (root: XmlElement, tag: string, cls: string) => findAll(root, (e) => e.name === tag && hasClass(cls)(e));
+const byClass = (root: XmlElement, tag: string, cls: string) =>
+  findAll(root, (e) => e.name === tag && hasClass(cls)(e));
 const textOf = (e: XmlElement): string => e.children.map((c) => (typeof c === "string" ? c : textOf(c))).join("");
 const num = (e: XmlElement, attr: string): number => {
   const v = e.attrs[attr];
@@ -198,7 +224,10 @@ function parseSvg(svg: string): { root: XmlElement; title: string; desc: string 
 // Inputs
 
 function monthly(values: readonly number[], start = 2023): DataPoint[] {
-  return values.map((value, i) => ({ date: `${start + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}-01`, value }));
+  return values.map((value, i) => ({
+    date: `${start + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}-01`,
+    value,
+  }));
 }
 
 function xmr(values: readonly number[], options: XmrOptions): XmrAnalysis {
@@ -217,7 +246,10 @@ function run(values: readonly number[], baselineLength?: number): RunChartAnalys
 // (concern) point outside the limits: mean 50, limits 27.6 to 72.4.
 const SIGNALS = [50, 52, 48, 51, 49, 50, 53, 47, 50, 52, 48, 51, 49, 50, 80, 50, 20, 51, 49, 50];
 // Two phases of 15 points: around 50, then around 70 after a change in 2024-04.
-const PHASED = [50, 52, 48, 51, 49, 50, 53, 47, 50, 52, 48, 51, 49, 50, 51, 70, 72, 68, 71, 69, 70, 73, 67, 70, 72, 68, 71, 69, 70, 71];
+const PHASED = [
+  50, 52, 48, 51, 49, 50, 53, 47, 50, 52, 48, 51, 49, 50, 51, 70, 72, 68, 71, 69, 70, 73, 67, 70, 72, 68, 71, 69, 70,
+  71,
+];
 const NASTY = `A&E <4 hours> "wait" & 'time' ]]> &amp;`;
 
 // ---------------------------------------------------------------------------------------------
@@ -249,7 +281,9 @@ describe("XML checker (so that passing tests mean something)", () => {
 
 describe("svg helpers", () => {
   it("escapes the five XML specials and drops characters XML cannot carry", () => {
-    expect(escapeXml(`<a href="x">Tom & Jerry's</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&apos;s&lt;/a&gt;");
+    expect(escapeXml(`<a href="x">Tom & Jerry's</a>`)).toBe(
+      "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&apos;s&lt;/a&gt;",
+    );
     expect(escapeXml("a\u0000b\u001Fc\uD800d")).toBe("abcd");
     expect(escapeXml("emoji 😀 ok")).toBe("emoji 😀 ok");
   });
@@ -436,9 +470,13 @@ describe("xmrSvg", () => {
 
   it("says when the process will consistently pass or fail its target", () => {
     const pass = xmr(SIGNALS, { direction: "INCREASE", target: 20.5 });
-    expect(parseSvg(xmrSvg({ title: "t", unit: "%", target: 20.5, analysis: pass })).desc).toContain("consistently meet the target");
+    expect(parseSvg(xmrSvg({ title: "t", unit: "%", target: 20.5, analysis: pass })).desc).toContain(
+      "consistently meet the target",
+    );
     const fail = xmr(SIGNALS, { direction: "DECREASE", target: 20.5 });
-    expect(parseSvg(xmrSvg({ title: "t", unit: "%", target: 20.5, analysis: fail })).desc).toContain("consistently miss the target");
+    expect(parseSvg(xmrSvg({ title: "t", unit: "%", target: 20.5, analysis: fail })).desc).toContain(
+      "consistently miss the target",
+    );
   });
 
   it("colours the same points the other way round when lower is better", () => {
@@ -510,7 +548,10 @@ describe("xmrSvg", () => {
   });
 
   it("draws a flat series (zero moving range) without NaN", () => {
-    const flat = xmr(Array.from({ length: 15 }, () => 5), { direction: "INCREASE", target: 5 });
+    const flat = xmr(
+      Array.from({ length: 15 }, () => 5),
+      { direction: "INCREASE", target: 5 },
+    );
     const { root: r } = parseSvg(xmrSvg({ title: "Flat", unit: "", target: 5, analysis: flat }));
     const ys = byClass(r, "circle", "point").map((c) => num(c, "cy"));
     expect(new Set(ys).size).toBe(1);
@@ -577,7 +618,11 @@ describe("runChartSvg", () => {
   });
 
   it("draws the values line through every point", () => {
-    expect(only(byClass(root, "polyline", "values")).attrs.points!.trim().split(/\s+/)).toHaveLength(20);
+    expect(
+      only(byClass(root, "polyline", "values"))
+        .attrs.points!.trim()
+        .split(/\s+/),
+    ).toHaveLength(20);
   });
 
   it("describes the median, runs and signals in words", () => {
@@ -592,8 +637,16 @@ describe("runChartSvg", () => {
 
   it("says when there is no signal", () => {
     const quiet = run([10, 12, 11, 13, 9, 12, 10, 11, 13, 10, 12, 9]);
-    expect(quiet.signals).toEqual({ shift: false, trend: false, tooFewRuns: false, tooManyRuns: false, astronomical: false });
-    expect(parseSvg(runChartSvg({ title: "t", unit: "", analysis: quiet })).desc).toContain("No signal of non-random variation.");
+    expect(quiet.signals).toEqual({
+      shift: false,
+      trend: false,
+      tooFewRuns: false,
+      tooManyRuns: false,
+      astronomical: false,
+    });
+    expect(parseSvg(runChartSvg({ title: "t", unit: "", analysis: quiet })).desc).toContain(
+      "No signal of non-random variation.",
+    );
   });
 
   it("escapes special characters in the title", () => {
@@ -610,19 +663,37 @@ describe("driverDiagramSvg", () => {
       {
         label: "Reliable multifactorial falls risk assessment within 24 hours of admission",
         secondary: [
-          { label: "Risk tool built into e-observations", changeIdeas: ["Add the tool to the admission template", "Prompt on the ward board", "Weekly audit of 10 sets of notes"] },
+          {
+            label: "Risk tool built into e-observations",
+            changeIdeas: [
+              "Add the tool to the admission template",
+              "Prompt on the ward board",
+              "Weekly audit of 10 sets of notes",
+            ],
+          },
           { label: "Lying and standing blood pressure", changeIdeas: [] },
         ],
       },
-      { label: "Safe ward environment", secondary: [{ label: "Call bells & walking aids within reach", changeIdeas: ["Intentional rounding <hourly>"] }] },
-      { label: "Staff \"confidence\" with mobility", secondary: [] },
+      {
+        label: "Safe ward environment",
+        secondary: [
+          { label: "Call bells & walking aids within reach", changeIdeas: ["Intentional rounding <hourly>"] },
+        ],
+      },
+      { label: 'Staff "confidence" with mobility', secondary: [] },
     ],
   };
   const svg = driverDiagramSvg(input);
   const { root, title, desc } = parseSvg(svg);
   const nodes = byClass(root, "g", "node");
-  const labelOf = (g: XmlElement) => only(findAll(g, (e) => e.name === "text")).children.filter((c): c is XmlElement => typeof c !== "string").map(textOf);
-  const allLabels = [input.aim, ...input.primary.flatMap((p) => [p.label, ...p.secondary.flatMap((s) => [s.label, ...s.changeIdeas])])];
+  const labelOf = (g: XmlElement) =>
+    only(findAll(g, (e) => e.name === "text"))
+      .children.filter((c): c is XmlElement => typeof c !== "string")
+      .map(textOf);
+  const allLabels = [
+    input.aim,
+    ...input.primary.flatMap((p) => [p.label, ...p.secondary.flatMap((s) => [s.label, ...s.changeIdeas])]),
+  ];
 
   it("draws one box per aim, driver and change idea, each showing its whole label", () => {
     expect(nodes).toHaveLength(allLabels.length);
@@ -637,7 +708,12 @@ describe("driverDiagramSvg", () => {
   });
 
   it("puts each level in its own column, left to right", () => {
-    const xOf = (level: string) => new Set(nodes.filter((n) => n.attrs["data-level"] === level).map((n) => num(only(findAll(n, (e) => e.name === "rect")), "x")));
+    const xOf = (level: string) =>
+      new Set(
+        nodes
+          .filter((n) => n.attrs["data-level"] === level)
+          .map((n) => num(only(findAll(n, (e) => e.name === "rect")), "x")),
+      );
     const cols = ["aim", "primary", "secondary", "change-idea"].map(xOf);
     cols.forEach((c) => expect(c.size).toBe(1));
     const xs = cols.map((c) => [...c][0]!);
@@ -649,7 +725,10 @@ describe("driverDiagramSvg", () => {
     const [, , w, h] = root.attrs.viewBox!.split(" ").map(Number);
     const rects = nodes.map((n) => ({ level: n.attrs["data-level"], r: only(findAll(n, (e) => e.name === "rect")) }));
     for (const level of ["primary", "secondary", "change-idea"]) {
-      const boxes = rects.filter((b) => b.level === level).map((b) => [num(b.r, "y"), num(b.r, "y") + num(b.r, "height")] as const).sort((a, b) => a[0] - b[0]);
+      const boxes = rects
+        .filter((b) => b.level === level)
+        .map((b) => [num(b.r, "y"), num(b.r, "y") + num(b.r, "height")] as const)
+        .sort((a, b) => a[0] - b[0]);
       boxes.slice(1).forEach((b, i) => expect(b[0]).toBeGreaterThan(boxes[i]![1]));
     }
     for (const { r } of rects) {
@@ -718,7 +797,11 @@ describe("notAnalysedSvg", () => {
 // Small multiples of a library measure across organisations (subgraphs/catalogue/charts).
 
 describe("comparison small multiples", () => {
-  const panel = (organisation: string, latestValue: number | null, over: Partial<ComparisonPanel> = {}): ComparisonPanel => ({
+  const panel = (
+    organisation: string,
+    latestValue: number | null,
+    over: Partial<ComparisonPanel> = {},
+  ): ComparisonPanel => ({
     organisation,
     project: "Falls & huddles",
     unit: "falls per 1,000 occupied bed days",
@@ -735,7 +818,11 @@ describe("comparison small multiples", () => {
   });
 
   it("draws one panel per organisation on one scale, says everything in its description, and is well-formed", () => {
-    const panels = [panel("Essex County Council", 6.2), panel("Partners in Care", 6.2, { mean: 7, upperLimit: 9.5, lowerLimit: 4.5, variation: "COMMON_CAUSE" }), panel("Bridgewater", 3, { variation: "SPECIAL_CAUSE_CONCERN_HIGH" })];
+    const panels = [
+      panel("Essex County Council", 6.2),
+      panel("Partners in Care", 6.2, { mean: 7, upperLimit: 9.5, lowerLimit: 4.5, variation: "COMMON_CAUSE" }),
+      panel("Bridgewater", 3, { variation: "SPECIAL_CAUSE_CONCERN_HIGH" }),
+    ];
     const svg = comparisonSvg("Falls per 1,000 occupied bed days", panels);
     const { root, title, desc } = parseSvg(svg);
     expect(title).toBe("Falls per 1,000 occupied bed days: comparison of organisations");
@@ -745,15 +832,32 @@ describe("comparison small multiples", () => {
     // One scale: the same value sits at the same height in every panel of the row, a lower value lower.
     expect(dots[0]!.attrs.cy).toBe(dots[1]!.attrs.cy);
     expect(Number(dots[2]!.attrs.cy)).toBeGreaterThan(Number(dots[0]!.attrs.cy));
-    expect(dots.map((d) => d.attrs.fill)).toEqual([variationColour("SPECIAL_CAUSE_IMPROVEMENT_LOW"), variationColour("COMMON_CAUSE"), variationColour("SPECIAL_CAUSE_CONCERN_HIGH")]);
+    expect(dots.map((d) => d.attrs.fill)).toEqual([
+      variationColour("SPECIAL_CAUSE_IMPROVEMENT_LOW"),
+      variationColour("COMMON_CAUSE"),
+      variationColour("SPECIAL_CAUSE_CONCERN_HIGH"),
+    ]);
     expect(new Set(dots.map((d) => d.attrs.fill)).size).toBe(3);
     for (const p of panels) expect(desc).toContain(p.organisation);
-    expect(desc).toContain("Bridgewater (Falls & huddles): latest 3 falls per 1,000 occupied bed days (2026-03-01); mean 6, process limits 4 to 8; variation special cause concern high; assurance hit and miss; target 5");
+    expect(desc).toContain(
+      "Bridgewater (Falls & huddles): latest 3 falls per 1,000 occupied bed days (2026-03-01); mean 6, process limits 4 to 8; variation special cause concern high; assurance hit and miss; target 5",
+    );
   });
 
   it("says so when there is nothing to compare, and marks a panel not yet analysed", () => {
     expect(parseSvg(comparisonSvg("PPH", [])).desc).toBe("No organisation reports PPH yet.");
-    const { root, desc } = parseSvg(comparisonSvg("PPH", [panel("Trust", null, { mean: null, upperLimit: null, lowerLimit: null, variation: null, assurance: null, status: "NEEDS_MORE_POINTS" })]));
+    const { root, desc } = parseSvg(
+      comparisonSvg("PPH", [
+        panel("Trust", null, {
+          mean: null,
+          upperLimit: null,
+          lowerLimit: null,
+          variation: null,
+          assurance: null,
+          status: "NEEDS_MORE_POINTS",
+        }),
+      ]),
+    );
     expect(findAll(root, (e) => e.attrs.class === "latest")).toHaveLength(0);
     expect(desc).toContain("no data yet; not analysed");
   });
@@ -821,12 +925,20 @@ describe("funnel plot", () => {
     const { root, title, desc } = parseSvg(funnelSvg(chart(points)));
     expect(title).toBe("Falls per 1,000 occupied bed days: funnel plot of organisations");
     expect(desc).toContain("pooled rate of 3 per 1,000 occupied bed days");
-    expect(desc).toContain("Alpha & Co (Falls): 20 over 10,000 occupied bed days, 2 per 1,000 occupied bed days, within the 95% limits");
-    expect(desc).toContain("Beta (Falls): 66 over 15,000 occupied bed days, 4.4 per 1,000 occupied bed days, above the 99.8% limit");
+    expect(desc).toContain(
+      "Alpha & Co (Falls): 20 over 10,000 occupied bed days, 2 per 1,000 occupied bed days, within the 95% limits",
+    );
+    expect(desc).toContain(
+      "Beta (Falls): 66 over 15,000 occupied bed days, 4.4 per 1,000 occupied bed days, above the 99.8% limit",
+    );
     expect(desc).toContain("below the 95% limit");
     const circles = findAll(root, (e) => e.name === "circle" && e.attrs["data-rate"] !== undefined);
     expect(circles.map((c) => Number(c.attrs["data-rate"]))).toEqual([2, 4.4, 0.8]);
-    expect(circles.map((c) => c.attrs.fill)).toEqual([bandColour("WITHIN", "DECREASE"), bandColour("ABOVE_99_8", "DECREASE"), bandColour("BELOW_95", "DECREASE")]);
+    expect(circles.map((c) => c.attrs.fill)).toEqual([
+      bandColour("WITHIN", "DECREASE"),
+      bandColour("ABOVE_99_8", "DECREASE"),
+      bandColour("BELOW_95", "DECREASE"),
+    ]);
     // Larger denominator, further right; higher rate, higher up (smaller y).
     const cx = circles.map((c) => Number(c.attrs.cx));
     const cy = circles.map((c) => Number(c.attrs.cy));
@@ -846,6 +958,8 @@ describe("funnel plot", () => {
   });
 
   it("says when nobody reports numerators and denominators", () => {
-    expect(parseSvg(funnelSvg(chart([]))).desc).toBe("No organisation reports Falls per 1,000 occupied bed days with numerators and denominators yet.");
+    expect(parseSvg(funnelSvg(chart([]))).desc).toBe(
+      "No organisation reports Falls per 1,000 occupied bed days with numerators and denominators yet.",
+    );
   });
 });

@@ -22,10 +22,17 @@ describe("resultCost", () => {
 
   it("counts the lists the answer really holds, not their assumed size", () => {
     // projectFromOwner 1 + title 1 + measures (1 + 2 × points (1 + n × 2))
-    expect(actual(query, { projectFromOwner: { title: "t", measures: [{ points: points(3) }, { points: points(7500) }] } })).toBe(1 + 1 + 1 + (1 + 3 * 2) + (1 + 7500 * 2));
+    expect(
+      actual(query, { projectFromOwner: { title: "t", measures: [{ points: points(3) }, { points: points(7500) }] } }),
+    ).toBe(1 + 1 + 1 + (1 + 3 * 2) + (1 + 7500 * 2));
     const doc = parse(query);
     // The estimate assumed 10 measures of 200 points.
-    expect(operationCost(schema, doc.definitions[0] as OperationDefinitionNode, fragmentsOf(doc), { defaultListSize: 10, directives })).toBe(1 + 1 + 1 + 10 * (1 + 200 * 2));
+    expect(
+      operationCost(schema, doc.definitions[0] as OperationDefinitionNode, fragmentsOf(doc), {
+        defaultListSize: 10,
+        directives,
+      }),
+    ).toBe(1 + 1 + 1 + 10 * (1 + 200 * 2));
   });
 
   it("charges a heavy string its declared weight, or its size when that is more", () => {
@@ -37,7 +44,15 @@ describe("resultCost", () => {
 
   it("reads fragments on the answer's own type, and counts nothing for null or absent fields", () => {
     const q = `{ search(first: 2) { edges { node { __typename id ... on Project { measures { name } } ... on Network { memberCount } } } } }`;
-    const data = { search: { edges: [{ node: { __typename: "Project", id: "a", measures: [{ name: "m" }] } }, { node: { __typename: "Network", id: "b", memberCount: 3 } }, { node: null }] } };
+    const data = {
+      search: {
+        edges: [
+          { node: { __typename: "Project", id: "a", measures: [{ name: "m" }] } },
+          { node: { __typename: "Network", id: "b", memberCount: 3 } },
+          { node: null },
+        ],
+      },
+    };
     // search 1 + edges 1 + [node 1 + id 1 + measures (1 + name 1)] + [node 1 + id 1 + memberCount 1] + [node 1]
     expect(actual(q, data)).toBe(1 + 1 + (1 + 1 + 2) + (1 + 1 + 1) + 1);
   });

@@ -10,7 +10,9 @@ import { SUPERGRAPH_PATH } from "../../../schema/compose.ts";
 const cjsGraphql = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 
 export function apiSchema(): GraphQLSchema {
-  return buildSchema(cjsGraphql.printSchema(Supergraph.build(readFileSync(SUPERGRAPH_PATH, "utf8")).apiSchema().toGraphQLJSSchema()));
+  return buildSchema(
+    cjsGraphql.printSchema(Supergraph.build(readFileSync(SUPERGRAPH_PATH, "utf8")).apiSchema().toGraphQLJSSchema()),
+  );
 }
 
 export function readmeExampleQuery(): string {

@@ -81,7 +81,15 @@ describe("the contracts' cost directives (@cost, @listSize)", () => {
     expect(directives.get("Measure.chart")).toEqual({ weight: 6000 });
     expect(directives.get("Measure.points")).toEqual({ assumedSize: 200 });
     const contract = costDirectivesOf(contractSdl("projects"));
-    for (const key of ["Measure.chart", "Measure.points", "Measure.spc", "Measure.runChart", "SpcAnalysis.points", "RunChartAnalysis.points", "Project.driverDiagram"]) {
+    for (const key of [
+      "Measure.chart",
+      "Measure.points",
+      "Measure.spc",
+      "Measure.runChart",
+      "SpcAnalysis.points",
+      "RunChartAnalysis.points",
+      "Project.driverDiagram",
+    ]) {
       expect(contract.get(key), key).toEqual(directives.get(key));
     }
   });
@@ -90,9 +98,13 @@ describe("the contracts' cost directives (@cost, @listSize)", () => {
     // projectFromOwner 1 + measures (1 + 10 × chart 6,000)
     expect(priced(`{ projectFromOwner(id: "x") { measures { chart } } }`)).toBe(1 + 1 + 10 * 6000);
     // five aliased charts: what cost 52 before
-    expect(priced(`{ projectFromOwner(id: "x") { measures { a: chart b: chart c: chart d: chart e: chart } } }`)).toBe(2 + 10 * 5 * 6000);
+    expect(priced(`{ projectFromOwner(id: "x") { measures { a: chart b: chart c: chart d: chart e: chart } } }`)).toBe(
+      2 + 10 * 5 * 6000,
+    );
     expect(priced(`{ projectFromOwner(id: "x") { measures { points { date value } } } }`)).toBe(2 + 10 * (1 + 200 * 2));
-    expect(priced(`{ projectFromOwner(id: "x") { measures { spc { points { date } } runChart { points { date } } } } }`)).toBe(2 + 10 * (200 + (1 + 200) + 200 + (1 + 200)));
+    expect(
+      priced(`{ projectFromOwner(id: "x") { measures { spc { points { date } } runChart { points { date } } } } }`),
+    ).toBe(2 + 10 * (200 + (1 + 200) + 200 + (1 + 200)));
     expect(priced(`{ projectFromOwner(id: "x") { driverDiagram } }`)).toBe(1 + 200);
   });
 
@@ -104,14 +116,25 @@ describe("the contracts' cost directives (@cost, @listSize)", () => {
       }
       type Page { items: [Thing!]! total: Int }
       type Thing { heavy: String @weight(weight: 50) light: String }`;
-    const own = buildSchema(sdl.replace(/@link\([^)]*\]\)/, "").replace("extend schema", "").replace(/@weight\(weight: 50\)|@listSize\([^)]*\)/g, ""));
+    const own = buildSchema(
+      sdl
+        .replace(/@link\([^)]*\]\)/, "")
+        .replace("extend schema", "")
+        .replace(/@weight\(weight: 50\)|@listSize\([^)]*\)/g, ""),
+    );
     const found = costDirectivesOf(sdl);
     expect(found.get("Thing.heavy")).toEqual({ weight: 50 });
     const c = (q: string, variables?: Record<string, unknown>) => {
       const doc = parse(q);
-      return operationCost(own, doc.definitions[0] as OperationDefinitionNode, fragmentsOf(doc), { defaultListSize: 10, variables, directives: found });
+      return operationCost(own, doc.definitions[0] as OperationDefinitionNode, fragmentsOf(doc), {
+        defaultListSize: 10,
+        variables,
+        directives: found,
+      });
     };
-    expect(c(`query($ids: [ID!]!) { things(ids: $ids) { heavy light } }`, { ids: ["a", "b", "c", "d"] })).toBe(1 + 4 * 51);
+    expect(c(`query($ids: [ID!]!) { things(ids: $ids) { heavy light } }`, { ids: ["a", "b", "c", "d"] })).toBe(
+      1 + 4 * 51,
+    );
     expect(c(`{ page(size: 7) { total items { light } } }`)).toBe(1 + 1 + (1 + 7 * 1));
     expect(c(`{ page { items { light } } }`)).toBe(1 + (1 + 3 * 1));
   });

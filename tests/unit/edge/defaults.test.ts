@@ -25,7 +25,11 @@ function measure(query: string, variables?: Record<string, unknown>) {
     aliases: aliasesOf(op, f),
     rootFields: rootFieldsOf(op, f),
     directives: directivesOf(op, f),
-    cost: operationCost(schema, op, f, { defaultListSize: EDGE_DEFAULTS.COST_DEFAULT_LIST_SIZE, variables, directives }),
+    cost: operationCost(schema, op, f, {
+      defaultListSize: EDGE_DEFAULTS.COST_DEFAULT_LIST_SIZE,
+      variables,
+      directives,
+    }),
   };
 }
 
@@ -40,7 +44,15 @@ const OUTCOMES = `{ search(filter: { kinds: [PROJECT] }, first: 50) { edges { no
 describe("the documented defaults", () => {
   it.each([
     ["the README example", readmeExampleQuery()],
-    ["the introspection query", getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true })],
+    [
+      "the introspection query",
+      getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        inputValueDeprecation: true,
+      }),
+    ],
     ["the analysis test's query", ANALYSIS],
     ["every project's measure outcomes", OUTCOMES],
   ])("let %s through with room to spare", (_, query) => {
@@ -59,7 +71,9 @@ describe("the documented defaults", () => {
   });
 
   it("stop the README example at 100 a page: a thousand measures' points (200 assumed each)", () => {
-    expect(measure(readmeExampleQuery().replaceAll("first: 20", "first: 100")).cost).toBeGreaterThan(EDGE_DEFAULTS.MAX_QUERY_COST);
+    expect(measure(readmeExampleQuery().replaceAll("first: 20", "first: 100")).cost).toBeGreaterThan(
+      EDGE_DEFAULTS.MAX_QUERY_COST,
+    );
   });
 
   it("stop three nested lists of search-sized pages", () => {

@@ -12,12 +12,16 @@ describe("normalisedDocument", () => {
   it("is the same for a document with other comments and whitespace", () => {
     const variant = `# a comment\nquery   Page( $id : ID! )\n{\n  project(id: $id) { # another\n id\n title\n ... F }\n}\n\nfragment F on Project { aim }`;
     expect(normalisedDocument(variant, 1000)).toBe(normalisedDocument(q, 1000));
-    expect(normalisedDocument(q, 1000)).toBe(`query Page($id:ID!){project(id:$id){id title ...F}}fragment F on Project{aim}`);
+    expect(normalisedDocument(q, 1000)).toBe(
+      `query Page($id:ID!){project(id:$id){id title ...F}}fragment F on Project{aim}`,
+    );
   });
 
   it("differs for a document that asks for something else, and keeps strings as they are", () => {
     expect(normalisedDocument(q.replace("title", "summary"), 1000)).not.toBe(normalisedDocument(q, 1000));
-    expect(normalisedDocument(`{ search(query: "falls  # not a comment") { totalCount } }`, 1000)).toBe(`{search(query:"falls  # not a comment"){totalCount}}`);
+    expect(normalisedDocument(`{ search(query: "falls  # not a comment") { totalCount } }`, 1000)).toBe(
+      `{search(query:"falls  # not a comment"){totalCount}}`,
+    );
   });
 
   it("gives up beyond the token limit and on text that does not lex", () => {

@@ -6,7 +6,8 @@ import { apiSchema } from "./api-schema.ts";
 import { paginationCapRule } from "../../../gateway/edge/pagination.ts";
 
 const schema = apiSchema();
-const check = (query: string, variables?: Record<string, unknown>) => validate(schema, parse(query), [paginationCapRule(100, variables)]);
+const check = (query: string, variables?: Record<string, unknown>) =>
+  validate(schema, parse(query), [paginationCapRule(100, variables)]);
 
 describe("paginationCapRule", () => {
   it("accepts pages up to the cap and schema defaults", () => {
@@ -14,9 +15,19 @@ describe("paginationCapRule", () => {
   });
 
   it("rejects a literal over the cap, naming the path", () => {
-    const [error] = check(`{ projects: search(first: 20) { edges { node { ... on Network { members(first: 500) { name } } } } } }`);
-    expect(error?.message).toBe("first at projects.edges.node.members must be between 1 and 100 (got 500): ask for the next page with after");
-    expect(error?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["first"], fieldPath: ["projects", "edges", "node", "members"], limit: 100, actual: 500 });
+    const [error] = check(
+      `{ projects: search(first: 20) { edges { node { ... on Network { members(first: 500) { name } } } } } }`,
+    );
+    expect(error?.message).toBe(
+      "first at projects.edges.node.members must be between 1 and 100 (got 500): ask for the next page with after",
+    );
+    expect(error?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      argumentPath: ["first"],
+      fieldPath: ["projects", "edges", "node", "members"],
+      limit: 100,
+      actual: 500,
+    });
   });
 
   it("checks variables when it has them, and names fragments on the path", () => {
@@ -24,10 +35,17 @@ describe("paginationCapRule", () => {
     expect(check(query, { n: 5 })).toEqual([]);
     expect(check(query, {})).toEqual([]);
     const [error] = check(query, { n: 101 });
-    expect(error?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argumentPath: ["first"], fieldPath: ["...E", "node", "similarProjects"], actual: 101 });
+    expect(error?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      argumentPath: ["first"],
+      fieldPath: ["...E", "node", "similarProjects"],
+      actual: 101,
+    });
   });
 
   it("checks a variable's default", () => {
-    expect(check(`query($n: Int = 1000) { search(first: $n) { totalCount } }`)[0]?.extensions).toMatchObject({ actual: 1000 });
+    expect(check(`query($n: Int = 1000) { search(first: $n) { totalCount } }`)[0]?.extensions).toMatchObject({
+      actual: 1000,
+    });
   });
 });

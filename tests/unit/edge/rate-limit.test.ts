@@ -83,13 +83,25 @@ describe("FailoverRateLimiter", () => {
 describe("createRateLimiter", () => {
   const logger = { warn: vi.fn(), info: vi.fn() };
   it("is off with RATE_LIMIT_REQUESTS=0 and in memory without REDIS_URL", async () => {
-    expect(await createRateLimiter({ RATE_LIMIT_REQUESTS: 0, RATE_LIMIT_WINDOW_MS: 1000, RATE_LIMIT_PREFIX: "t:" }, logger)).toBeUndefined();
-    expect(await createRateLimiter({ RATE_LIMIT_REQUESTS: 5, RATE_LIMIT_WINDOW_MS: 1000, RATE_LIMIT_PREFIX: "t:" }, logger)).toBeInstanceOf(MemoryRateLimiter);
+    expect(
+      await createRateLimiter({ RATE_LIMIT_REQUESTS: 0, RATE_LIMIT_WINDOW_MS: 1000, RATE_LIMIT_PREFIX: "t:" }, logger),
+    ).toBeUndefined();
+    expect(
+      await createRateLimiter({ RATE_LIMIT_REQUESTS: 5, RATE_LIMIT_WINDOW_MS: 1000, RATE_LIMIT_PREFIX: "t:" }, logger),
+    ).toBeInstanceOf(MemoryRateLimiter);
   });
 
   it("with an unreachable Redis, still answers at once (from memory) and warns once", async () => {
     const warn = vi.fn();
-    const limiter = (await createRateLimiter({ RATE_LIMIT_REQUESTS: 1, RATE_LIMIT_WINDOW_MS: 60_000, RATE_LIMIT_PREFIX: "t:", REDIS_URL: "redis://127.0.0.1:1" }, { warn, info: vi.fn() }))!;
+    const limiter = (await createRateLimiter(
+      {
+        RATE_LIMIT_REQUESTS: 1,
+        RATE_LIMIT_WINDOW_MS: 60_000,
+        RATE_LIMIT_PREFIX: "t:",
+        REDIS_URL: "redis://127.0.0.1:1",
+      },
+      { warn, info: vi.fn() },
+    ))!;
     const started = performance.now();
     expect((await limiter.consume("k")).allowed).toBe(true);
     expect((await limiter.consume("k")).allowed).toBe(false);

@@ -4,13 +4,20 @@
 import { describe, expect, it } from "vitest";
 import { parse, validate, type GraphQLError, type ValidationRule } from "graphql";
 import { apiSchema } from "./api-schema.ts";
-import { maxAliasesRule, maxDepthRule, maxDirectivesRule, maxRootFieldsRule, depthOf } from "../../../lib/limits/rules.ts";
+import {
+  maxAliasesRule,
+  maxDepthRule,
+  maxDirectivesRule,
+  maxRootFieldsRule,
+  depthOf,
+} from "../../../lib/limits/rules.ts";
 import { fragmentsOf } from "../../../lib/limits/walk.ts";
 
 const schema = apiSchema();
 const check = (rule: ValidationRule, query: string): readonly GraphQLError[] => validate(schema, parse(query), [rule]);
 
-const nest = (levels: number) => `{ search { edges { node { ${"... on Project { similarProjects { ".repeat(levels)}id${" } }".repeat(levels)} } } } }`;
+const nest = (levels: number) =>
+  `{ search { edges { node { ${"... on Project { similarProjects { ".repeat(levels)}id${" } }".repeat(levels)} } } } }`;
 
 describe("maxDepthRule", () => {
   it("counts nesting: { a { b } } is 2", () => {
@@ -42,7 +49,9 @@ describe("maxDepthRule", () => {
   });
 
   it("measures a fragment bomb (2^30 expanded fields) without expanding it", () => {
-    const defs = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Framework { ...F${i + 1} ...F${i + 1} }`).join(" ");
+    const defs = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Framework { ...F${i + 1} ...F${i + 1} }`).join(
+      " ",
+    );
     const query = `{ framework { ...F0 } } ${defs} fragment F30 on Framework { aim }`;
     const started = performance.now();
     expect(check(maxDepthRule(12), query)).toEqual([]);
@@ -50,7 +59,9 @@ describe("maxDepthRule", () => {
   });
 
   it("leaves introspection's nesting to the cost and token limits", () => {
-    expect(check(maxDepthRule(3), `{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }`)).toEqual([]);
+    expect(
+      check(maxDepthRule(3), `{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }`),
+    ).toEqual([]);
   });
 });
 
@@ -71,7 +82,10 @@ describe("maxAliasesRule", () => {
 describe("maxRootFieldsRule", () => {
   it("counts the top-level fields of each operation", () => {
     expect(check(maxRootFieldsRule(3), `{ topics { id } settings { id } regions { id } }`)).toEqual([]);
-    const [error] = check(maxRootFieldsRule(2), `{ topics { id } settings { id } ...R } fragment R on Query { regions { id } }`);
+    const [error] = check(
+      maxRootFieldsRule(2),
+      `{ topics { id } settings { id } ...R } fragment R on Query { regions { id } }`,
+    );
     expect(error?.extensions).toEqual({ code: "TOO_MANY_ROOT_FIELDS", limit: 2, actual: 3 });
     expect(error?.message).toMatch(/3 top-level fields; the limit is 2/);
   });
@@ -81,7 +95,11 @@ describe("maxDirectivesRule", () => {
   it("counts directives on fields, fragments and the operation", () => {
     const query = `query Q($x: Boolean = true) { topics @include(if: $x) { id @skip(if: false) } ...F @include(if: true) } fragment F on Query { regions { id } }`;
     expect(check(maxDirectivesRule(3), query)).toEqual([]);
-    expect(check(maxDirectivesRule(2), query)[0]?.extensions).toEqual({ code: "TOO_MANY_DIRECTIVES", limit: 2, actual: 3 });
+    expect(check(maxDirectivesRule(2), query)[0]?.extensions).toEqual({
+      code: "TOO_MANY_DIRECTIVES",
+      limit: 2,
+      actual: 3,
+    });
   });
 
   it("rejects directive overloading, including unknown directives", () => {
