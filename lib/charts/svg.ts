@@ -402,7 +402,33 @@ export function seriesFrame(input: {
       ),
     ]);
   });
-  const axes = [
+  const axes = plotAxes(plot, input.unit);
+  const heading = textEl(
+    "text",
+    { class: "heading", x: plot.left, y: 24, "font-size": 16, "font-weight": "bold", fill: NHS_COLOURS.black },
+    truncate(input.title, 70),
+  );
+
+  const legend = legendItems(input.legend, plot.left, 44);
+
+  return {
+    x,
+    boundary,
+    y,
+    plot,
+    markup: [
+      heading,
+      el("g", { class: "legend" }, legend),
+      el("g", { class: "grid" }, grid),
+      el("g", { class: "axes" }, [...axes, ...xLabels]),
+    ].join(""),
+  };
+}
+
+/** A plot's frame: the x and y axis lines and the rotated y-axis label (the series charts and the funnel plot). */
+export function plotAxes(plot: { left: number; right: number; top: number; bottom: number }, yLabel: string): string[] {
+  const middle = (plot.top + plot.bottom) / 2;
+  return [
     el("line", {
       class: "x-axis",
       x1: plot.left,
@@ -424,31 +450,29 @@ export function seriesFrame(input: {
       {
         class: "y-label",
         x: 16,
-        y: (plot.top + plot.bottom) / 2,
-        transform: `rotate(-90 16 ${coord((plot.top + plot.bottom) / 2)})`,
+        y: middle,
+        transform: `rotate(-90 16 ${coord(middle)})`,
         "text-anchor": "middle",
         "font-size": 12,
         fill: NHS_COLOURS.darkGrey,
       },
-      truncate(input.unit, 40),
+      truncate(yLabel, 40),
     ),
   ];
-  const heading = textEl(
-    "text",
-    { class: "heading", x: plot.left, y: 24, "font-size": 16, "font-weight": "bold", fill: NHS_COLOURS.black },
-    truncate(input.title, 70),
-  );
+}
 
-  let lx = plot.left;
-  const legend = input.legend.map((item) => {
+/** A row of legend items from `x`, centred on `y`: each a swatch (circle or line) and its label. */
+export function legendItems(items: readonly LegendItem[], x: number, y: number): string[] {
+  let lx = x;
+  return items.map((item) => {
     const swatch =
       item.swatch.kind === "circle"
-        ? el("circle", { cx: lx + 5, cy: 44, r: 4.5, fill: item.swatch.fill })
+        ? el("circle", { cx: lx + 5, cy: y, r: 4.5, fill: item.swatch.fill })
         : el("line", {
             x1: lx,
             x2: lx + 18,
-            y1: 44,
-            y2: 44,
+            y1: y,
+            y2: y,
             stroke: item.swatch.stroke,
             "stroke-width": 2,
             "stroke-dasharray": item.swatch.dash,
@@ -458,7 +482,7 @@ export function seriesFrame(input: {
       swatch,
       textEl(
         "text",
-        { x: textX, y: 44, "dominant-baseline": "middle", "font-size": 11, fill: NHS_COLOURS.darkGrey },
+        { x: textX, y, "dominant-baseline": "middle", "font-size": 11, fill: NHS_COLOURS.darkGrey },
         item.label,
       ),
     ]);
@@ -466,19 +490,6 @@ export function seriesFrame(input: {
     lx = textX + item.label.length * 6.2 + 14;
     return g;
   });
-
-  return {
-    x,
-    boundary,
-    y,
-    plot,
-    markup: [
-      heading,
-      el("g", { class: "legend" }, legend),
-      el("g", { class: "grid" }, grid),
-      el("g", { class: "axes" }, [...axes, ...xLabels]),
-    ].join(""),
-  };
 }
 
 /** A polyline through the given points (nothing for an empty list). */

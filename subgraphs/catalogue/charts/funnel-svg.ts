@@ -6,6 +6,8 @@
 // its title and description say in words what it shows. Pure: same input, same string.
 import {
   coord,
+  legendItems,
+  plotAxes,
   el,
   formatNumber,
   formatTick,
@@ -149,22 +151,7 @@ export function funnelSvg(c: FunnelChart): string {
     ),
   ];
   const axes = [
-    el("line", {
-      class: "x-axis",
-      x1: plot.left,
-      x2: plot.right,
-      y1: plot.bottom,
-      y2: plot.bottom,
-      stroke: NHS_COLOURS.darkGrey,
-    }),
-    el("line", {
-      class: "y-axis",
-      x1: plot.left,
-      x2: plot.left,
-      y1: plot.top,
-      y2: plot.bottom,
-      stroke: NHS_COLOURS.darkGrey,
-    }),
+    ...plotAxes(plot, `per ${c.per.toLocaleString("en-GB")} ${c.of}`),
     textEl(
       "text",
       {
@@ -177,46 +164,16 @@ export function funnelSvg(c: FunnelChart): string {
       },
       truncate(`Denominator: ${c.of}`, 80),
     ),
-    textEl(
-      "text",
-      {
-        class: "y-label",
-        x: 16,
-        y: (plot.top + plot.bottom) / 2,
-        transform: `rotate(-90 16 ${coord((plot.top + plot.bottom) / 2)})`,
-        "text-anchor": "middle",
-        "font-size": 12,
-        fill: NHS_COLOURS.darkGrey,
-      },
-      truncate(`per ${c.per.toLocaleString("en-GB")} ${c.of}`, 40),
-    ),
   ];
-  const legendItems: [string, string][] = [
-    ["Pooled rate", ""],
-    ["95% limits", "5 4"],
-    ["99.8% limits", ""],
-  ];
-  let lx = plot.left;
-  const legend = legendItems.map(([label, dash], i) => {
-    const g = el("g", { class: "legend-item" }, [
-      el("line", {
-        x1: lx,
-        x2: lx + 18,
-        y1: 44,
-        y2: 44,
-        stroke: i === 0 ? NHS_COLOURS.blue : NHS_COLOURS.darkGrey,
-        "stroke-width": 2,
-        "stroke-dasharray": dash || undefined,
-      }),
-      textEl(
-        "text",
-        { x: lx + 23, y: 44, "dominant-baseline": "middle", "font-size": 11, fill: NHS_COLOURS.darkGrey },
-        label,
-      ),
-    ]);
-    lx += 23 + label.length * 6.2 + 14;
-    return g;
-  });
+  const legend = legendItems(
+    [
+      { label: "Pooled rate", swatch: { kind: "line", stroke: NHS_COLOURS.blue } },
+      { label: "95% limits", swatch: { kind: "line", stroke: NHS_COLOURS.darkGrey, dash: "5 4" } },
+      { label: "99.8% limits", swatch: { kind: "line", stroke: NHS_COLOURS.darkGrey } },
+    ],
+    plot.left,
+    44,
+  );
   const points = c.points.map((p, i) => {
     const cx = xScale(p.denominator);
     const cy = yScale(rates[i]!);
