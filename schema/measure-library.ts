@@ -41,6 +41,22 @@ const rate = (per: number, of: string, denominatorKind: DenominatorKind): RateBa
   base: `${per.toLocaleString("en-GB")} ${of}`,
 });
 
+/**
+ * A measure's rate over its latest points that carry a numerator and denominator: what the projects
+ * contract's Measure.rate answers and the catalogue's funnel plot places each organisation by.
+ */
+export interface RateOverPoints {
+  /** The sums of the points' numerators and denominators. */
+  numerator: number;
+  denominator: number;
+  /** numerator / denominator × the code's multiplier (RateBase.per). */
+  value: number;
+  /** How many points were summed, and the first and last of their dates (YYYY-MM-DD). */
+  points: number;
+  from: string;
+  to: string;
+}
+
 export interface LibraryMeasure {
   code: string;
   name: string;

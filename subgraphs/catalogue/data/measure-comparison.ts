@@ -5,7 +5,12 @@ import { z } from "zod";
 import type { SqlRunner } from "../../../lib/db/migrate.ts";
 import type { MeasureSummaryInput } from "./items.ts";
 import { regionId, settingId, organisationId } from "../../../lib/vocabulary-zod.ts";
-import { MEASURE_CODES, type DenominatorKind, type LibraryMeasure } from "../../../schema/measure-library.ts";
+import {
+  MEASURE_CODES,
+  type DenominatorKind,
+  type LibraryMeasure,
+  type RateOverPoints,
+} from "../../../schema/measure-library.ts";
 import { funnelBand, pooledRate, type FunnelBand } from "../charts/funnel.ts";
 import { badInput } from "../../../lib/errors.ts";
 import { organisation } from "../directory.ts";
@@ -134,13 +139,7 @@ function sortRows<T extends ComparisonRow>(rows: T[], sort: NonNullable<Comparis
 }
 
 /** An entry's rate and its place on the comparison's funnel (MeasureComparisonEntry.rate). */
-export interface EntryRate {
-  numerator: number;
-  denominator: number;
-  value: number;
-  points: number;
-  from: string;
-  to: string;
+export interface EntryRate extends RateOverPoints {
   band: FunnelBand;
   lower95: number;
   upper95: number;

@@ -1,5 +1,6 @@
 // A measure's rate over its latest points, from their numerators and denominators (Measure.rate):
 // the sums a funnel plot places each organisation by. Pure.
+import type { RateOverPoints } from "../../../schema/measure-library.ts";
 
 export interface RatioPoint {
   date: string;
@@ -7,14 +8,8 @@ export interface RatioPoint {
   denominator: number | null;
 }
 
-export interface MeasureRate {
-  numerator: number;
-  denominator: number;
-  value: number;
-  points: number;
-  from: string;
-  to: string;
-}
+/** The projects contract's MeasureRate (schema/measure-library.ts holds the shape both sides read). */
+export type MeasureRate = RateOverPoints;
 
 /**
  * Sums the latest `count` points (oldest first in `points`) that carry both a numerator and a
