@@ -1,6 +1,8 @@
 // Prisma's schema engine, compiled to WASM (@prisma/schema-engine-wasm), driven from Node without
 // the native binary Prisma's CLI would download. Used by `npm run migrations:create` and by the
-// drift test; never at service start-up. See shared/design/prisma-offline.md for what is verified.
+// drift test; never at service start-up. What was verified (prisma 7.10.1, schema-engine-wasm
+// 8.1.0-2): the bundler-style wasm-bindgen build is instantiated by hand with its own imports, and
+// its adapter factory must be wrapped with bindMigrationAwareSqlAdapterFactory.
 import { readFile } from "node:fs/promises";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
