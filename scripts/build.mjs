@@ -9,7 +9,7 @@
 // copied: it is edited in place and read from the project root (lib/project-root.ts).
 // Plain JS so that it needs nothing but Node and the installed TypeScript.
 import { spawnSync } from "node:child_process";
-import { cpSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,6 +18,26 @@ const out = join(root, "dist");
 const FOLDERS = ["schema", "lib", "gateway", "subgraphs"];
 // Read from the project root, never from a copy (see above).
 const NOT_COPIED = new Set(["schema/partners.json"]);
+/** The marker of a finished build, in dist/: written last, so its time is the build's. */
+const BUILD_COMPLETE = join(out, ".build-complete");
+
+// `--if-stale` (the tests that run the compiled services): build only when a file the build reads is
+// newer than the last finished build, so a test run builds once, and CI, which has just built, not
+// at all.
+if (process.argv.includes("--if-stale") && existsSync(BUILD_COMPLETE)) {
+  const builtAt = statSync(BUILD_COMPLETE).mtimeMs;
+  const inputs = [...FOLDERS, "scripts"].flatMap((folder) =>
+    readdirSync(join(root, folder), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && !e.parentPath.includes("node_modules"))
+      .map((e) => join(e.parentPath, e.name)),
+  );
+  const configs = readdirSync(root).filter((name) => /^tsconfig.*\.json$|^package(-lock)?\.json$/.test(name));
+  const newest = Math.max(...[...inputs, ...configs.map((n) => join(root, n))].map((f) => statSync(f).mtimeMs));
+  if (newest <= builtAt) {
+    console.log("build: dist/ is up to date");
+    process.exit(0);
+  }
+}
 
 // A clean tree: a file removed from the sources must not keep running from an old build. The
 // build-info and declarations of `tsc --build` (.tsbuild/) go too: with them, tsc would take an
@@ -44,4 +64,7 @@ for (const folder of FOLDERS) {
     copied++;
   }
 }
+// Written last: its presence means the build finished, and its time how fresh it is
+// (tests/support/build.ts rebuilds when a source file is newer).
+writeFileSync(BUILD_COMPLETE, `${new Date().toISOString()}\n`);
 console.log(`build: compiled into dist/, copied ${copied} assets`);

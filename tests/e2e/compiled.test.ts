@@ -5,6 +5,7 @@
 // time (supergraph, contract, migrations, seed JSON, the Prisma WASM query compiler) found from dist/.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
+import { ensureBuilt } from "../support/build.ts";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -37,8 +38,7 @@ let partner: ServiceProcess;
 let gateway: ServiceProcess;
 
 beforeAll(async () => {
-  const build = spawnSync("npm", ["run", "-s", "build"], { cwd: ROOT, encoding: "utf8" });
-  expect(build.status, `npm run build failed:\n${build.stdout}\n${build.stderr}`).toBe(0);
+  ensureBuilt();
 
   const dataDir = mkdtempSync(join(tmpdir(), "compiled-"));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));

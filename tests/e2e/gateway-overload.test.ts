@@ -2,7 +2,7 @@
 // for a page of about 0.5 MB (one project with 2 measures × 7,500 points, written through the API),
 // half by national search (a plan's execution: catalogue, then the owner's _entities) and half by
 // projectFromOwner (the single-fetch shortcut). The gateway runs in its own process as deployed
-// (gateway/index.ts with lib/node-flags.ts: --max-old-space-size=160, the default admission
+// (the compiled gateway/index.ts with lib/node-flags.ts: --max-old-space-size=160, the default admission
 // settings), so its RSS is its own. It must survive, stay at or under 250 MB of RSS, and answer
 // every request either completely and correctly or 503 with Retry-After; before admission control
 // it died of "JavaScript heap out of memory" at 30-50 such clients.
@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 import { startSystem, type TestSystem } from "../support/system.ts";
 import { DEV_TOKEN_ISSUER } from "../../lib/auth/dev-tokens.ts";
 import { registryFileFor, startProcess, type ServiceProcess } from "../support/processes.ts";
+import { ensureBuilt } from "../support/build.ts";
 import { loadConfig } from "../../lib/config.ts";
 
 const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 200);
@@ -84,28 +85,37 @@ beforeAll(async () => {
   await sys.harvester.harvestAll();
   const registry = registryFileFor(sys.registry());
   removeRegistry = registry.remove;
-  gateway = await startProcess("gateway", "gateway/index.ts", {
-    NODE_ENV: "production",
-    // Production requires the issuer user tokens carry: the test system's tokens are development ones.
-    AUTH_ISSUER: DEV_TOKEN_ISSUER,
-    REGISTRY_FILE: registry.file,
-    GATEWAY_PORT: "0",
-    AUTH_JWT_SECRET: sys.keys.authSecret,
-    GATEWAY_SIGNING_KEY: sys.keys.signingKey,
-    GATEWAY_VERIFY_KEY: sys.keys.verifyKey,
-    // One address sends everything: this is a test of memory, not of the per-client budget.
-    RATE_LIMIT_REQUESTS: "0",
-    // The partner and the catalogue run in this test's process, beside the 200 clients, on a shared
-    // 2-core machine (load average ~10 while this runs). At the 3 s default some of their answers came
-    // late (151 owner reads in one run; in another, 66 catalogue calls all at one moment, the test
-    // process stalling), which the gateway rightly answers as PARTNER_UNAVAILABLE
-    // (tests/integration/partner-failures.test.ts). At 15 s, a clean CI clone still saw 12 owner reads
-    // time out at one moment early in the load (the test process stalling under its 200 clients'
-    // 0.5 MB answers). This test is about the gateway's memory and what it answers, so its partners
-    // get a deadline this process can keep.
-    PARTNER_TIMEOUT_MS: "60000",
-    ...(JSON.parse(process.env.LOAD_GATEWAY_ENV ?? "{}") as Record<string, string>),
-  });
+  ensureBuilt();
+  gateway = await startProcess(
+    "gateway",
+    "gateway/index.ts",
+    {
+      NODE_ENV: "production",
+      // Production requires the issuer user tokens carry: the test system's tokens are development ones.
+      AUTH_ISSUER: DEV_TOKEN_ISSUER,
+      REGISTRY_FILE: registry.file,
+      GATEWAY_PORT: "0",
+      AUTH_JWT_SECRET: sys.keys.authSecret,
+      GATEWAY_SIGNING_KEY: sys.keys.signingKey,
+      GATEWAY_VERIFY_KEY: sys.keys.verifyKey,
+      // One address sends everything: this is a test of memory, not of the per-client budget.
+      RATE_LIMIT_REQUESTS: "0",
+      // The partner and the catalogue run in this test's process, beside the 200 clients, on a shared
+      // 2-core machine (load average ~10 while this runs). At the 3 s default some of their answers came
+      // late (151 owner reads in one run; in another, 66 catalogue calls all at one moment, the test
+      // process stalling), which the gateway rightly answers as PARTNER_UNAVAILABLE
+      // (tests/integration/partner-failures.test.ts). At 15 s, a clean CI clone still saw 12 owner reads
+      // time out at one moment early in the load (the test process stalling under its 200 clients'
+      // 0.5 MB answers). This test is about the gateway's memory and what it answers, so its partners
+      // get a deadline this process can keep.
+      PARTNER_TIMEOUT_MS: "60000",
+      ...(JSON.parse(process.env.LOAD_GATEWAY_ENV ?? "{}") as Record<string, string>),
+    },
+    60_000,
+    // The compiled gateway, as deployed: its memory is what the bound is about. Through tsx the same
+    // gateway peaked 40-45 MB higher (the loader's transformed sources), which was the test's margin.
+    "compiled",
+  );
 }, 300_000);
 
 afterAll(async () => {
