@@ -2,18 +2,14 @@
 import { itemResolvers } from "../shared/item-resolvers.ts";
 import { badInput } from "../../lib/errors.ts";
 import { isoTime, ref } from "../shared/values.ts";
-import { networkFeed, networkVersions } from "./data/networks.ts";
+import { networks } from "./data/networks.ts";
 import type { NetworksContext } from "./context.ts";
 import { mutations } from "./mutations.ts";
 import type { Resolvers } from "./generated/graphql.ts";
 
 const MAX_MEMBERS = 200;
 
-const item = itemResolvers("networks", {
-  loader: (ctx: NetworksContext) => ctx.loaders.byLocal,
-  feed: networkFeed,
-  versions: networkVersions,
-});
+const item = itemResolvers("networks", networks, (ctx: NetworksContext) => ctx.loaders.byLocal);
 
 export const resolvers: Resolvers = {
   ...item,

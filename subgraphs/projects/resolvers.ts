@@ -2,7 +2,7 @@
 import { isOwner } from "../shared/owned-entity.ts";
 import { itemResolvers } from "../shared/item-resolvers.ts";
 import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
-import { isPublished, projectFeed, projectVersions } from "./data/projects.ts";
+import { projects } from "./data/projects.ts";
 import { mutations } from "./mutations.ts";
 import type { ProjectsContext } from "./context.ts";
 import { measureAnalysis } from "./analysis-resolvers.ts";
@@ -10,12 +10,7 @@ import { chartResolvers } from "./chart-resolvers.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
 import type { Resolvers } from "./generated/graphql.ts";
 
-const item = itemResolvers("projects", {
-  loader: (ctx: ProjectsContext) => ctx.projects.byLocal,
-  isPublic: isPublished,
-  feed: projectFeed,
-  versions: projectVersions,
-});
+const item = itemResolvers("projects", projects, (ctx: ProjectsContext) => ctx.projects.byLocal);
 
 export const resolvers: Resolvers = {
   ...item,

@@ -1,18 +1,13 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/resources.graphql).
 import { itemResolvers } from "../shared/item-resolvers.ts";
 import { isoDay, isoTime, ref } from "../shared/values.ts";
-import { isPublished, resourceFeed, resourceVersions } from "./data/resources.ts";
+import { resources } from "./data/resources.ts";
 import { mutations } from "./mutations.ts";
 import { effectiveLicence } from "../../schema/licences.ts";
 import type { ResourcesContext } from "./context.ts";
 import type { Resolvers } from "./generated/graphql.ts";
 
-const item = itemResolvers("resources", {
-  loader: (ctx: ResourcesContext) => ctx.loaders.byLocal,
-  isPublic: isPublished,
-  feed: resourceFeed,
-  versions: resourceVersions,
-});
+const item = itemResolvers("resources", resources, (ctx: ResourcesContext) => ctx.loaders.byLocal);
 
 export const resolvers: Resolvers = {
   ...item,

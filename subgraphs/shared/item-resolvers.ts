@@ -5,27 +5,14 @@
 import type DataLoader from "dataloader";
 import { ENTITY_OF_KIND, type PartnerKind } from "../../schema/kinds.ts";
 import { changeEntry, feedReaderOf, versionEntry } from "./change-resolvers.ts";
-import type { ChangePage, FeedReader } from "./feed.ts";
+import type { ChangePage } from "./feed.ts";
+import type { ItemTable } from "./item-table.ts";
 import { ownedEntity, ownedLookup, type OwnedContext } from "./owned-entity.ts";
 import type { VersionPage } from "./versions.ts";
 
 type Word<K extends PartnerKind> = (typeof ENTITY_OF_KIND)[K]["idWord"];
 type Typename<K extends PartnerKind> = (typeof ENTITY_OF_KIND)[K]["typename"];
 type Page = { after?: string | null; first?: number | null };
-
-interface ItemData<Ctx, P, Row> {
-  /** The request's loader of this kind's rows by local id. */
-  loader: (ctx: Ctx) => DataLoader<string, Row | null>;
-  /** Whether anyone may see the row; when false only the owner does. Default: everyone. */
-  isPublic?: (row: Row) => boolean;
-  feed: (
-    prisma: P,
-    after: string | null | undefined,
-    first: number | null | undefined,
-    reader: FeedReader,
-  ) => Promise<ChangePage<Row>>;
-  versions: (prisma: P, after: string | null | undefined, first: number | null | undefined) => Promise<VersionPage>;
-}
 
 type ItemResolvers<
   K extends PartnerKind,
@@ -46,19 +33,25 @@ export function itemResolvers<
   P,
   Ctx extends OwnedContext & { prisma: P },
   Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] },
->(kind: K, data: ItemData<Ctx, P, Row>): ItemResolvers<K, Ctx, Row> {
+>(
+  kind: K,
+  table: ItemTable<P, Row>,
+  /** The request's loader of this kind's rows by local id. */
+  loader: (ctx: Ctx) => DataLoader<string, Row | null>,
+): ItemResolvers<K, Ctx, Row> {
   const { idWord: word, typename } = ENTITY_OF_KIND[kind];
-  const fromOwner = ownedLookup(kind, data.loader, data.isPublic);
+  // Who may see a row: anyone when it is published, otherwise only its owner.
+  const fromOwner = ownedLookup(kind, loader, table.isPublished);
   // Keys built from the kind's names are plain strings to the compiler: the declared type restores them.
   return {
     Query: {
       [`${word}FromOwner`]: (_: unknown, args: { id: string }, ctx: Ctx) => fromOwner(args.id, ctx),
       [`${word}Feed`]: (_: unknown, args: Page, ctx: Ctx) =>
-        data.feed(ctx.prisma, args.after, args.first, feedReaderOf(ctx.caller)),
-      [`${word}Versions`]: (_: unknown, args: Page, ctx: Ctx) => data.versions(ctx.prisma, args.after, args.first),
+        table.feed(ctx.prisma, args.after, args.first, feedReaderOf(ctx.caller)),
+      [`${word}Versions`]: (_: unknown, args: Page, ctx: Ctx) => table.versions(ctx.prisma, args.after, args.first),
     },
     [`${typename}Change`]: changeEntry(kind),
     [`${typename}Version`]: versionEntry(kind),
-    [typename]: ownedEntity(kind, data.loader, data.isPublic),
+    [typename]: ownedEntity(kind, loader, table.isPublished),
   } as ItemResolvers<K, Ctx, Row>;
 }
