@@ -30,7 +30,6 @@ export const resolvers: Resolvers = {
       return args.upcomingOnly ? events.filter((e) => e.startsAt.getTime() >= now) : events;
     },
     linkedNetworkIds: async (n, _, ctx) => (await ctx.loaders.links.load(n.local)).map((l) => l.linkedId),
-    updatedAt: (n) => isoTime(n.updatedAt),
   },
   Member: {
     organisation: (m) => ref(m.organisationId),

@@ -1,7 +1,7 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/projects.graphql).
 import { isOwner } from "../shared/owned-entity.ts";
 import { itemResolvers } from "../shared/item-resolvers.ts";
-import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
+import { isoDay, ref, refs } from "../shared/values.ts";
 import { projects } from "./data/projects.ts";
 import { mutations } from "./mutations.ts";
 import type { ProjectsContext } from "./context.ts";
@@ -34,7 +34,6 @@ export const resolvers: Resolvers = {
       p.evaluationSummary
         ? { evaluator: ref(p.evaluatorId), summary: p.evaluationSummary, quote: p.evaluationQuote }
         : null,
-    updatedAt: (p) => isoTime(p.updatedAt),
     ...chartResolvers.Project,
   },
   TeamMember: { userId: (t, _, ctx) => (isOwner(ctx) ? t.userId : null) },

@@ -1,6 +1,6 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/resources.graphql).
 import { itemResolvers } from "../shared/item-resolvers.ts";
-import { isoDay, isoTime, ref } from "../shared/values.ts";
+import { isoDay, ref } from "../shared/values.ts";
 import { resources } from "./data/resources.ts";
 import { mutations } from "./mutations.ts";
 import { effectiveLicence } from "../../schema/licences.ts";
@@ -16,7 +16,6 @@ export const resolvers: Resolvers = {
     ...item.Resource,
     publisher: (r) => ref(r.publisherId),
     publishedOn: (r) => isoDay(r.publishedOn),
-    updatedAt: (r) => isoTime(r.updatedAt),
     // Read from the registry on every request, so a partner's new default applies without a restart.
     licence: (r, _, ctx) => effectiveLicence(r.licence, ctx.partner.defaultLicence),
   },

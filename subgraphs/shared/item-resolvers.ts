@@ -7,18 +7,14 @@ import { ENTITY_OF_KIND, type PartnerKind } from "../../schema/kinds.ts";
 import { changeEntry, feedReaderOf, versionEntry } from "./change-resolvers.ts";
 import type { ChangePage } from "./feed.ts";
 import type { ItemTable } from "./item-table.ts";
-import { ownedEntity, ownedLookup, type OwnedContext } from "./owned-entity.ts";
+import { ownedEntity, ownedLookup, type ItemRow, type OwnedContext } from "./owned-entity.ts";
 import type { VersionPage } from "./versions.ts";
 
 type Word<K extends PartnerKind> = (typeof ENTITY_OF_KIND)[K]["idWord"];
 type Typename<K extends PartnerKind> = (typeof ENTITY_OF_KIND)[K]["typename"];
 type Page = { after?: string | null; first?: number | null };
 
-type ItemResolvers<
-  K extends PartnerKind,
-  Ctx extends OwnedContext,
-  Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] },
-> = {
+type ItemResolvers<K extends PartnerKind, Ctx extends OwnedContext, Row extends ItemRow> = {
   Query: { [F in `${Word<K>}FromOwner`]: (_: unknown, args: { id: string }, ctx: Ctx) => Promise<Row | null> } & {
     [F in `${Word<K>}Feed`]: (_: unknown, args: Page, ctx: Ctx) => Promise<ChangePage<Row>>;
   } & { [F in `${Word<K>}Versions`]: (_: unknown, args: Page, ctx: Ctx) => Promise<VersionPage> };
@@ -28,12 +24,7 @@ type ItemResolvers<
   [T in Typename<K>]: ReturnType<typeof ownedEntity<Ctx, Row>>;
 };
 
-export function itemResolvers<
-  K extends PartnerKind,
-  P,
-  Ctx extends OwnedContext & { prisma: P },
-  Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] },
->(
+export function itemResolvers<K extends PartnerKind, P, Ctx extends OwnedContext & { prisma: P }, Row extends ItemRow>(
   kind: K,
   table: ItemTable<P, Row>,
   /** The request's loader of this kind's rows by local id. */
