@@ -55,6 +55,5 @@ export const joinNetworkInput = z
   .strict();
 
 export type CreateNetworkInput = z.infer<typeof createNetworkInput>;
-export type UpdateNetworkInput = z.infer<typeof updateNetworkInput>;
 export type EventInput = z.infer<typeof eventInput>;
 export type JoinNetworkInput = z.infer<typeof joinNetworkInput>;

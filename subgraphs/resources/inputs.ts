@@ -34,4 +34,3 @@ export const createResourceInput = z
 export const updateResourceInput = updateInput(fields);
 
 export type CreateResourceInput = z.infer<typeof createResourceInput>;
-export type UpdateResourceInput = z.infer<typeof updateResourceInput>;
