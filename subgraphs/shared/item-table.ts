@@ -2,6 +2,7 @@
 // request's loader by local id see it. The reads are the same for every kind but for the table, its
 // Prisma model and which rows are published; a kind declares only those and takes the rest from here.
 import type DataLoader from "dataloader";
+import { ENTITY_OF_KIND, type PartnerKind } from "../../schema/kinds.ts";
 import { readChanges, type ChangePage, type ChangeRow, type FeedReader } from "./feed.ts";
 import { rowLoader } from "./loaders.ts";
 import { readVersions, type VersionPage } from "./versions.ts";
@@ -20,13 +21,8 @@ interface LocalModel<R, W> {
   }): Promise<R[]>;
 }
 
-interface ItemTableSpec<P, R, C extends string> {
-  /** The live table (Prisma model name), as the feed's raw statement names it. */
-  table: string;
-  model: (prisma: P) => LocalModel<R, Partial<Record<NoInfer<C>, string>>>;
-  /** The column and value that make a row published; without it, every row is (networks have no drafts). */
-  published?: { column: C; value: string };
-}
+/** The value of a kind's publication column (the contracts' PublicationStatus) that publishes an item. */
+export const PUBLISHED = "PUBLISHED";
 
 export interface ItemTable<P, R> {
   /** Whether the feed carries the row and anyone may see it (otherwise only its owner). */
@@ -48,14 +44,20 @@ export function itemTable<
   P extends RawQuery,
   R extends { local: string } & Record<C, unknown>,
   C extends string = never,
->(spec: ItemTableSpec<P, R, C>): ItemTable<P, R> {
-  const { table, model, published } = spec;
+>(
+  kind: PartnerKind,
+  model: (prisma: P) => LocalModel<R, Partial<Record<NoInfer<C>, string>>>,
+  /** The column that is PUBLISHED when the row is; without it, every row is (networks have no drafts). */
+  published?: C,
+): ItemTable<P, R> {
+  // The live table is the kind's Prisma model, named as its entity in the contract.
+  const table = ENTITY_OF_KIND[kind].typename;
   // A computed key is a plain string to the compiler: the filter is exactly Record<C, string>.
-  const filter = (published ? { [published.column]: published.value } : {}) as Partial<Record<C, string>>;
+  const filter = (published ? { [published]: PUBLISHED } : {}) as Partial<Record<C, string>>;
   // No filter: the loader and the feed's nodes read drafts too (the feed reports those as removals).
   const everyRow: Partial<Record<C, string>> = {};
-  const removedSql = published ? `"${published.column}" <> '${published.value}'` : "false";
-  const isPublished = (row: R) => !published || row[published.column] === published.value;
+  const removedSql = published ? `"${published}" <> '${PUBLISHED}'` : "false";
+  const isPublished = (row: R) => !published || row[published] === PUBLISHED;
   return {
     isPublished,
     feed: (prisma, after, first, reader) =>

@@ -11,7 +11,7 @@ export type NetworkRow = Network;
 export type NetworkChange = Change<Network>;
 
 /** Networks have no drafts: the feed carries every one, and deleted ones as removals. */
-export const networks = itemTable({ table: "Network", model: (prisma: PrismaClient) => prisma.network });
+export const networks = itemTable("networks", (prisma: PrismaClient) => prisma.network);
 
 export function networkLoaders(prisma: PrismaClient) {
   return {

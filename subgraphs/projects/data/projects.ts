@@ -10,17 +10,11 @@ export type ProjectRow = Project;
 /** One entry of the change feed, as the ProjectChange resolvers receive it. */
 export type ProjectChange = Change<Project>;
 
-export const PUBLISHED = "PUBLISHED";
-
 /**
  * The feed carries published projects; drafts and deleted ones are removals. Anyone may see a
  * published project, drafts only its organisation (shared/owned-entity.ts).
  */
-export const projects = itemTable({
-  table: "Project",
-  model: (prisma: PrismaClient) => prisma.project,
-  published: { column: "publication", value: PUBLISHED },
-});
+export const projects = itemTable("projects", (prisma: PrismaClient) => prisma.project, "publication");
 
 export function projectLoaders(prisma: PrismaClient) {
   return {

@@ -9,17 +9,11 @@ export type ResourceRow = Resource;
 /** One entry of the change feed, as the ResourceChange resolvers receive it. */
 export type ResourceChange = Change<Resource>;
 
-export const PUBLISHED = "PUBLISHED";
-
 /**
  * The feed carries published resources; drafts, unpublished and deleted ones are removals. Anyone may
  * see a published resource, drafts only its organisation (shared/owned-entity.ts).
  */
-export const resources = itemTable({
-  table: "Resource",
-  model: (prisma: PrismaClient) => prisma.resource,
-  published: { column: "status", value: PUBLISHED },
-});
+export const resources = itemTable("resources", (prisma: PrismaClient) => prisma.resource, "status");
 
 export function resourceLoaders(prisma: PrismaClient) {
   return { byLocal: resources.loader(prisma) };
