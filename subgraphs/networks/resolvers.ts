@@ -1,5 +1,5 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/networks.graphql).
-import { itemResolvers } from "../shared/item-resolvers.ts";
+import { itemResolvers, resolverMap } from "../shared/item-resolvers.ts";
 import { badInput } from "../../lib/errors.ts";
 import { isoTime, ref } from "../shared/values.ts";
 import { networks } from "./data/networks.ts";
@@ -11,11 +11,9 @@ const MAX_MEMBERS = 200;
 
 const item = itemResolvers("networks", networks, (ctx: NetworksContext) => ctx.loaders.byLocal);
 
-export const resolvers: Resolvers = {
-  ...item,
+export const resolvers: Resolvers = resolverMap("networks", item, {
   Mutation: mutations,
   Network: {
-    ...item.Network,
     region: (n) => ref(n.regionId),
     members: async (n, args, ctx) => {
       const first = args.first ?? 50;
@@ -38,4 +36,4 @@ export const resolvers: Resolvers = {
     startsAt: (e) => isoTime(e.startsAt),
     endsAt: (e) => isoTime(e.endsAt),
   },
-};
+});

@@ -1,6 +1,6 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/projects.graphql).
 import { isOwner } from "../shared/owned-entity.ts";
-import { itemResolvers } from "../shared/item-resolvers.ts";
+import { itemResolvers, resolverMap } from "../shared/item-resolvers.ts";
 import { isoDay, ref, refs } from "../shared/values.ts";
 import { projects } from "./data/projects.ts";
 import { mutations } from "./mutations.ts";
@@ -12,11 +12,9 @@ import type { Resolvers } from "./generated/graphql.ts";
 
 const item = itemResolvers("projects", projects, (ctx: ProjectsContext) => ctx.projects.byLocal);
 
-export const resolvers: Resolvers = {
-  ...item,
+export const resolvers: Resolvers = resolverMap("projects", item, {
   Mutation: mutations,
   Project: {
-    ...item.Project,
     region: (p) => ref(p.regionId),
     startedOn: (p) => isoDay(p.startedOn),
     endedOn: (p) => isoDay(p.endedOn),
@@ -52,4 +50,4 @@ export const resolvers: Resolvers = {
     label: (p) => PROGRESS_SCALE.find((s) => s.score === p.score)?.label ?? "Unknown score",
   },
   PdsaCycle: { startedOn: (c) => isoDay(c.startedOn), endedOn: (c) => isoDay(c.endedOn) },
-};
+});

@@ -1,5 +1,5 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/resources.graphql).
-import { itemResolvers } from "../shared/item-resolvers.ts";
+import { itemResolvers, resolverMap } from "../shared/item-resolvers.ts";
 import { isoDay, ref } from "../shared/values.ts";
 import { resources } from "./data/resources.ts";
 import { mutations } from "./mutations.ts";
@@ -9,14 +9,12 @@ import type { Resolvers } from "./generated/graphql.ts";
 
 const item = itemResolvers("resources", resources, (ctx: ResourcesContext) => ctx.loaders.byLocal);
 
-export const resolvers: Resolvers = {
-  ...item,
+export const resolvers: Resolvers = resolverMap("resources", item, {
   Mutation: mutations,
   Resource: {
-    ...item.Resource,
     publisher: (r) => ref(r.publisherId),
     publishedOn: (r) => isoDay(r.publishedOn),
     // Read from the registry on every request, so a partner's new default applies without a restart.
     licence: (r, _, ctx) => effectiveLicence(r.licence, ctx.partner.defaultLicence),
   },
-};
+});

@@ -46,3 +46,19 @@ export function itemResolvers<K extends PartnerKind, P, Ctx extends OwnedContext
     [typename]: ownedEntity(kind, loader, table.isPublished),
   } as ItemResolvers<K, Ctx, Row>;
 }
+
+/**
+ * A kind's whole resolver map: the shared part (itemResolvers) with the kind's own resolvers, the
+ * entity's own fields added to its shared ones. `R` is the kind's generated Resolvers type (from the
+ * declared type of the result): it types the kind's resolvers, and `I extends Partial<R>` checks the
+ * shared part against the contract too.
+ */
+export function resolverMap<
+  K extends PartnerKind,
+  R extends Partial<Record<Typename<K>, object>>,
+  I extends Partial<R> & Record<Typename<K>, object>,
+>(kind: K, item: I, own: NoInfer<R>): R {
+  // Indexed by a generic K, the table gives every kind's typename: this one is the kind's own.
+  const typename = ENTITY_OF_KIND[kind].typename as Typename<K>;
+  return { ...item, ...own, [typename]: { ...item[typename], ...own[typename] } };
+}
