@@ -9,10 +9,9 @@ import type { Resolvers } from "./generated/graphql.ts";
 
 const MAX_MEMBERS = 200;
 
-const item = itemResolvers("networks", networks, (ctx: NetworksContext) => ctx.loaders.byLocal);
+const item = itemResolvers("networks", networks, (ctx: NetworksContext) => ctx.loaders.byLocal, mutations);
 
 export const resolvers: Resolvers = resolverMap("networks", item, {
-  Mutation: mutations,
   Network: {
     region: (n) => ref(n.regionId),
     members: async (n, args, ctx) => {

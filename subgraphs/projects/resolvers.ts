@@ -10,10 +10,9 @@ import { chartResolvers } from "./chart-resolvers.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
 import type { Resolvers } from "./generated/graphql.ts";
 
-const item = itemResolvers("projects", projects, (ctx: ProjectsContext) => ctx.projects.byLocal);
+const item = itemResolvers("projects", projects, (ctx: ProjectsContext) => ctx.projects.byLocal, mutations);
 
 export const resolvers: Resolvers = resolverMap("projects", item, {
-  Mutation: mutations,
   Project: {
     region: (p) => ref(p.regionId),
     startedOn: (p) => isoDay(p.startedOn),

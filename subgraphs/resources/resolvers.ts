@@ -7,10 +7,9 @@ import { effectiveLicence } from "../../schema/licences.ts";
 import type { ResourcesContext } from "./context.ts";
 import type { Resolvers } from "./generated/graphql.ts";
 
-const item = itemResolvers("resources", resources, (ctx: ResourcesContext) => ctx.loaders.byLocal);
+const item = itemResolvers("resources", resources, (ctx: ResourcesContext) => ctx.loaders.byLocal, mutations);
 
 export const resolvers: Resolvers = resolverMap("resources", item, {
-  Mutation: mutations,
   Resource: {
     publisher: (r) => ref(r.publisherId),
     publishedOn: (r) => isoDay(r.publishedOn),

@@ -24,12 +24,20 @@ type ItemResolvers<K extends PartnerKind, Ctx extends OwnedContext, Row extends 
   [T in Typename<K>]: ReturnType<typeof ownedEntity<Ctx, Row>>;
 };
 
-export function itemResolvers<K extends PartnerKind, P, Ctx extends OwnedContext & { prisma: P }, Row extends ItemRow>(
+export function itemResolvers<
+  K extends PartnerKind,
+  P,
+  Ctx extends OwnedContext & { prisma: P },
+  Row extends ItemRow,
+  M extends object,
+>(
   kind: K,
   table: ItemTable<P, Row>,
   /** The request's loader of this kind's rows by local id. */
   loader: (ctx: Ctx) => DataLoader<string, Row | null>,
-): ItemResolvers<K, Ctx, Row> {
+  /** The kind's Mutation resolvers (mutations.ts). */
+  mutations: M,
+): ItemResolvers<K, Ctx, Row> & { Mutation: M } {
   const { idWord: word, typename } = ENTITY_OF_KIND[kind];
   // Who may see a row: anyone when it is published, otherwise only its owner.
   const fromOwner = ownedLookup(kind, loader, table.isPublished);
@@ -44,7 +52,8 @@ export function itemResolvers<K extends PartnerKind, P, Ctx extends OwnedContext
     [`${typename}Change`]: changeEntry(kind),
     [`${typename}Version`]: versionEntry(kind),
     [typename]: ownedEntity(kind, loader, table.isPublished),
-  } as ItemResolvers<K, Ctx, Row>;
+    Mutation: mutations,
+  } as ItemResolvers<K, Ctx, Row> & { Mutation: M };
 }
 
 /**
