@@ -1,26 +1,14 @@
 // The edge of a networks partner's writes: mutation arguments validated with zod against the
 // shared vocabulary (schema/), so a bad value is a BAD_USER_INPUT naming its path, never a row.
 import { z } from "zod";
-import {
-  contractEnumOf,
-  driverId,
-  httpUrl,
-  isoDateTime,
-  regionId,
-  settingId,
-  topicId,
-} from "../../lib/vocabulary-zod.ts";
+import { contractEnumOf, httpUrl, isoDateTime, regionId } from "../../lib/vocabulary-zod.ts";
 import { optionalText, text } from "../../lib/text-zod.ts";
-import { list } from "../shared/inputs.ts";
+import { itemCreateFields, itemFields, updateInput } from "../shared/inputs.ts";
 
 const fields = {
-  title: text(300),
-  summary: optionalText(2000),
+  ...itemFields,
   type: contractEnumOf("networks", "NetworkType"),
   region: regionId.nullable(),
-  topics: list(topicId),
-  settings: list(settingId),
-  drivers: list(driverId),
   website: httpUrl.nullable(),
   howToJoin: optionalText(2000),
   meets: optionalText(300),
@@ -29,33 +17,16 @@ const fields = {
 export const createNetworkInput = z
   .object({
     ...fields,
-    summary: fields.summary.optional(),
+    ...itemCreateFields,
     region: fields.region.optional(),
-    topics: fields.topics.default([]),
-    settings: fields.settings.default([]),
-    drivers: fields.drivers.default([]),
     website: fields.website.optional(),
     howToJoin: fields.howToJoin.optional(),
     meets: fields.meets.optional(),
   })
   .strict();
 
-/** Absent keys keep their value; null clears an optional field (title and type cannot be cleared). */
-export const updateNetworkInput = z
-  .object({
-    title: fields.title.optional(),
-    summary: fields.summary.optional(),
-    type: fields.type.optional(),
-    region: fields.region.optional(),
-    topics: fields.topics.optional(),
-    settings: fields.settings.optional(),
-    drivers: fields.drivers.optional(),
-    website: fields.website.optional(),
-    howToJoin: fields.howToJoin.optional(),
-    meets: fields.meets.optional(),
-  })
-  .strict()
-  .refine((o) => Object.keys(o).length > 0, "give at least one field to change");
+/** Title and type cannot be cleared (they are not nullable). */
+export const updateNetworkInput = updateInput(fields);
 
 export const eventInput = z
   .object({
@@ -84,6 +55,5 @@ export const joinNetworkInput = z
   .strict();
 
 export type CreateNetworkInput = z.infer<typeof createNetworkInput>;
-export type UpdateNetworkInput = z.infer<typeof updateNetworkInput>;
 export type EventInput = z.infer<typeof eventInput>;
 export type JoinNetworkInput = z.infer<typeof joinNetworkInput>;

@@ -10,6 +10,7 @@ import type { UserIdentity } from "../../lib/auth/identity.ts";
 import type { Caller } from "../shared/caller.ts";
 import { parseArg, ownLocalId } from "../shared/mutation-args.ts";
 import { partOf, reread, writeFor } from "../shared/item-writes.ts";
+import { createMutation, updateMutation } from "../shared/item-mutations.ts";
 import type { NetworksContext } from "./context.ts";
 import type { MutationResolvers } from "./generated/graphql.ts";
 import { createNetworkInput, eventInput, joinNetworkInput, updateNetworkInput } from "./inputs.ts";
@@ -48,19 +49,8 @@ const networkId = (ctx: NetworksContext, networkId: string) =>
   ownLocalId(networkId, "networks", ctx.partner, "networkId");
 
 export const mutations: MutationResolvers = {
-  createNetwork: (_, args, ctx) => {
-    const input = parseArg(createNetworkInput, args.input, "input");
-    return writeFor(ctx, "createNetwork", args, (tx) => writes.createNetwork(tx, ctx.partner.id, input)).then(
-      answer(ctx),
-    );
-  },
-  updateNetwork: (_, args, ctx) => {
-    const local = ownLocalId(args.id, "networks", ctx.partner);
-    const input = parseArg(updateNetworkInput, args.input, "input");
-    return writeFor(ctx, "updateNetwork", args, (tx) => writes.updateNetwork(tx, ctx.partner.id, local, input)).then(
-      answer(ctx),
-    );
-  },
+  createNetwork: createMutation("createNetwork", createNetworkInput, writes.createNetwork, network),
+  updateNetwork: updateMutation("networks", "updateNetwork", updateNetworkInput, writes.updateNetwork, network),
   deleteNetwork: (_, args, ctx) => {
     const local = ownLocalId(args.id, "networks", ctx.partner);
     return writeFor(ctx, "deleteNetwork", args, (tx) => writes.deleteNetworkWrite(tx, ctx.partner.id, local));

@@ -1,25 +1,18 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/networks.graphql).
-import { itemResolvers } from "../shared/item-resolvers.ts";
+import { itemResolvers, resolverMap } from "../shared/item-resolvers.ts";
 import { badInput } from "../../lib/errors.ts";
 import { isoTime, ref } from "../shared/values.ts";
-import { networkFeed, networkVersions } from "./data/networks.ts";
+import { networks } from "./data/networks.ts";
 import type { NetworksContext } from "./context.ts";
 import { mutations } from "./mutations.ts";
 import type { Resolvers } from "./generated/graphql.ts";
 
 const MAX_MEMBERS = 200;
 
-const item = itemResolvers("networks", {
-  loader: (ctx: NetworksContext) => ctx.loaders.byLocal,
-  feed: networkFeed,
-  versions: networkVersions,
-});
+const item = itemResolvers("networks", networks, (ctx: NetworksContext) => ctx.loaders.byLocal, mutations);
 
-export const resolvers: Resolvers = {
-  ...item,
-  Mutation: mutations,
+export const resolvers: Resolvers = resolverMap("networks", item, {
   Network: {
-    ...item.Network,
     region: (n) => ref(n.regionId),
     members: async (n, args, ctx) => {
       const first = args.first ?? 50;
@@ -34,7 +27,6 @@ export const resolvers: Resolvers = {
       return args.upcomingOnly ? events.filter((e) => e.startsAt.getTime() >= now) : events;
     },
     linkedNetworkIds: async (n, _, ctx) => (await ctx.loaders.links.load(n.local)).map((l) => l.linkedId),
-    updatedAt: (n) => isoTime(n.updatedAt),
   },
   Member: {
     organisation: (m) => ref(m.organisationId),
@@ -43,4 +35,4 @@ export const resolvers: Resolvers = {
     startsAt: (e) => isoTime(e.startsAt),
     endsAt: (e) => isoTime(e.endsAt),
   },
-};
+});

@@ -1,17 +1,8 @@
 // The shape of a networks partner's seed file (subgraphs/networks/seed/<partner>.json).
 import { z } from "zod";
 import { globalIdOf } from "../../schema/ids.ts";
-import {
-  contractEnumOf,
-  driverId,
-  httpUrl,
-  isoDateTime,
-  localId,
-  organisationId,
-  regionId,
-  settingId,
-  topicId,
-} from "../../lib/vocabulary-zod.ts";
+import { contractEnumOf, httpUrl, isoDateTime, organisationId, regionId } from "../../lib/vocabulary-zod.ts";
+import { itemSeedFields } from "../shared/seed-fields.ts";
 
 export const memberSeed = z
   .object({
@@ -38,14 +29,9 @@ export const eventSeed = z
 
 export const networkSeed = z
   .object({
-    local: localId,
-    title: z.string().min(1).max(300),
-    summary: z.string().max(2000),
+    ...itemSeedFields,
     type: contractEnumOf("networks", "NetworkType"),
     region: regionId,
-    topics: z.array(topicId).default([]),
-    settings: z.array(settingId).default([]),
-    drivers: z.array(driverId).default([]),
     website: httpUrl.optional(),
     howToJoin: z.string().max(2000).optional(),
     meets: z.string().max(300).optional(),

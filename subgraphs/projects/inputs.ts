@@ -4,17 +4,9 @@ import { z } from "zod";
 import { globalIdOf } from "../../schema/ids.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
 import { libraryMeasure, MEASURE_CODES } from "../../schema/measure-library.ts";
-import {
-  contractEnumOf,
-  driverId,
-  isoDate,
-  organisationId,
-  regionId,
-  settingId,
-  topicId,
-} from "../../lib/vocabulary-zod.ts";
+import { contractEnumOf, isoDate, organisationId, regionId } from "../../lib/vocabulary-zod.ts";
 import { optionalText, text } from "../../lib/text-zod.ts";
-import { list } from "../shared/inputs.ts";
+import { itemCreateFields, itemFields, list, updateInput } from "../shared/inputs.ts";
 
 /** The last calendar day that has begun somewhere on Earth (UTC+14): a date after it is in the future. */
 function latestToday(now = Date.now()): string {
@@ -26,13 +18,9 @@ export const pastDate = isoDate.refine((d) => d <= latestToday(), "must not be i
 export const MAX_POINTS = 1000;
 
 const projectFields = {
-  title: text(300),
-  summary: optionalText(2000),
+  ...itemFields,
   aim: text(1000),
   status: contractEnumOf("projects", "ProjectStatus"),
-  settings: list(settingId),
-  topics: list(topicId),
-  drivers: list(driverId),
   region: regionId.nullable(),
   startedOn: isoDate.nullable(),
   endedOn: isoDate.nullable(),
@@ -47,11 +35,8 @@ const datesMessage = { message: "must not be before startedOn", path: ["endedOn"
 export const createProjectInput = z
   .object({
     ...projectFields,
-    summary: projectFields.summary.optional(),
+    ...itemCreateFields,
     status: projectFields.status.default("PLANNING"),
-    settings: projectFields.settings.default([]),
-    topics: projectFields.topics.default([]),
-    drivers: projectFields.drivers.default([]),
     region: projectFields.region.optional(),
     startedOn: projectFields.startedOn.optional(),
     endedOn: projectFields.endedOn.optional(),
@@ -61,34 +46,18 @@ export const createProjectInput = z
   .strict()
   .refine(datesInOrder, datesMessage);
 
-/** Absent keys keep their value; null clears an optional field (title, aim and status cannot be cleared). */
-export const updateProjectInput = z
-  .object({
-    title: projectFields.title.optional(),
-    summary: projectFields.summary.optional(),
-    aim: projectFields.aim.optional(),
-    status: projectFields.status.optional(),
-    settings: projectFields.settings.optional(),
-    topics: projectFields.topics.optional(),
-    drivers: projectFields.drivers.optional(),
-    region: projectFields.region.optional(),
-    startedOn: projectFields.startedOn.optional(),
-    endedOn: projectFields.endedOn.optional(),
-    network: projectFields.network.optional(),
-    outcomes: projectFields.outcomes.optional(),
-    evaluation: z
-      .object({
-        evaluator: organisationId.nullable().optional(),
-        summary: text(5000),
-        quote: optionalText(1000).optional(),
-      })
-      .strict()
-      .nullable()
-      .optional(),
-  })
-  .strict()
-  .refine((o) => Object.keys(o).length > 0, "give at least one field to change")
-  .refine(datesInOrder, datesMessage);
+/** Title, aim and status cannot be cleared (they are not nullable). */
+export const updateProjectInput = updateInput({
+  ...projectFields,
+  evaluation: z
+    .object({
+      evaluator: organisationId.nullable().optional(),
+      summary: text(5000),
+      quote: optionalText(1000).optional(),
+    })
+    .strict()
+    .nullable(),
+}).refine(datesInOrder, datesMessage);
 
 export const teamMemberInput = z
   .object({

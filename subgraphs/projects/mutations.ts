@@ -13,6 +13,7 @@ import { canWriteFor, type UserIdentity } from "../../lib/auth/identity.ts";
 import { parseArg, ownLocalId } from "../shared/mutation-args.ts";
 import { requireWriter, type WriteOutcome } from "../shared/writes.ts";
 import { partOf, reread, writeFor } from "../shared/item-writes.ts";
+import { createMutation, updateMutation } from "../shared/item-mutations.ts";
 import type { ProjectsContext } from "./context.ts";
 import type { MutationResolvers } from "./generated/graphql.ts";
 import {
@@ -42,6 +43,13 @@ function asEditor<R extends ProjectResult>(ctx: ProjectsContext, mutation: strin
 }
 
 /** Organisation editors and the project's team (read only when the caller is not an editor). */
+const team =
+  ({ caller, partner }: ProjectsContext, local: string) =>
+  async (tx: Tx): Promise<UserIdentity> =>
+    caller.signed && canWriteFor(caller.identity, partner.organisation)
+      ? requireWriter(caller, partner)
+      : requireWriter(caller, partner, await writes.teamUsers(tx, local));
+
 function asTeam<R extends ProjectResult>(
   ctx: ProjectsContext,
   mutation: string,
@@ -49,12 +57,7 @@ function asTeam<R extends ProjectResult>(
   local: string,
   work: Work<R>,
 ) {
-  const { caller, partner } = ctx;
-  return writeFor(ctx, mutation, args, work, async (tx: Tx) =>
-    caller.signed && canWriteFor(caller.identity, partner.organisation)
-      ? requireWriter(caller, partner)
-      : requireWriter(caller, partner, await writes.teamUsers(tx, local)),
-  );
+  return writeFor(ctx, mutation, args, work, team(ctx, local));
 }
 
 /** The project row as it is after the write (drafts included: the writer may see what they wrote). */
@@ -75,19 +78,8 @@ const projectId = (ctx: ProjectsContext, args: { projectId: string }) =>
 const projectOf = (ctx: ProjectsContext) => (result: ProjectResult) => project(ctx, result);
 
 export const mutations: MutationResolvers = {
-  createProject: (_, args, ctx) => {
-    const input = parseArg(createProjectInput, args.input, "input");
-    return asEditor(ctx, "createProject", args, (tx) => writes.createProject(tx, ctx.partner.id, input)).then(
-      projectOf(ctx),
-    );
-  },
-  updateProject: (_, args, ctx) => {
-    const local = ownLocalId(args.id, "projects", ctx.partner);
-    const input = parseArg(updateProjectInput, args.input, "input");
-    return asTeam(ctx, "updateProject", args, local, (tx) =>
-      writes.updateProject(tx, ctx.partner.id, local, input),
-    ).then(projectOf(ctx));
-  },
+  createProject: createMutation("createProject", createProjectInput, writes.createProject, project),
+  updateProject: updateMutation("projects", "updateProject", updateProjectInput, writes.updateProject, project, team),
   publishProject: (_, args, ctx) => {
     const local = ownLocalId(args.id, "projects", ctx.partner);
     return asTeam(ctx, "publishProject", args, local, (tx) => writes.publishProject(tx, ctx.partner.id, local)).then(

@@ -1,8 +1,8 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/projects.graphql).
 import { isOwner } from "../shared/owned-entity.ts";
-import { itemResolvers } from "../shared/item-resolvers.ts";
-import { isoDay, isoTime, ref, refs } from "../shared/values.ts";
-import { isPublished, projectFeed, projectVersions } from "./data/projects.ts";
+import { itemResolvers, resolverMap } from "../shared/item-resolvers.ts";
+import { isoDay, ref, refs } from "../shared/values.ts";
+import { projects } from "./data/projects.ts";
 import { mutations } from "./mutations.ts";
 import type { ProjectsContext } from "./context.ts";
 import { measureAnalysis } from "./analysis-resolvers.ts";
@@ -10,18 +10,10 @@ import { chartResolvers } from "./chart-resolvers.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
 import type { Resolvers } from "./generated/graphql.ts";
 
-const item = itemResolvers("projects", {
-  loader: (ctx: ProjectsContext) => ctx.projects.byLocal,
-  isPublic: isPublished,
-  feed: projectFeed,
-  versions: projectVersions,
-});
+const item = itemResolvers("projects", projects, (ctx: ProjectsContext) => ctx.projects.byLocal, mutations);
 
-export const resolvers: Resolvers = {
-  ...item,
-  Mutation: mutations,
+export const resolvers: Resolvers = resolverMap("projects", item, {
   Project: {
-    ...item.Project,
     region: (p) => ref(p.regionId),
     startedOn: (p) => isoDay(p.startedOn),
     endedOn: (p) => isoDay(p.endedOn),
@@ -39,7 +31,6 @@ export const resolvers: Resolvers = {
       p.evaluationSummary
         ? { evaluator: ref(p.evaluatorId), summary: p.evaluationSummary, quote: p.evaluationQuote }
         : null,
-    updatedAt: (p) => isoTime(p.updatedAt),
     ...chartResolvers.Project,
   },
   TeamMember: { userId: (t, _, ctx) => (isOwner(ctx) ? t.userId : null) },
@@ -58,4 +49,4 @@ export const resolvers: Resolvers = {
     label: (p) => PROGRESS_SCALE.find((s) => s.score === p.score)?.label ?? "Unknown score",
   },
   PdsaCycle: { startedOn: (c) => isoDay(c.startedOn), endedOn: (c) => isoDay(c.endedOn) },
-};
+});

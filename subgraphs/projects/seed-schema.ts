@@ -3,16 +3,8 @@ import { z } from "zod";
 import { globalIdOf } from "../../schema/ids.ts";
 import { PROGRESS_SCALE } from "../../schema/vocabulary.ts";
 import { codeAgrees, measureCode, ratioComplete, ratioFields, ratioIssue } from "./inputs.ts";
-import {
-  contractEnumOf,
-  driverId,
-  isoDate,
-  localId,
-  organisationId,
-  regionId,
-  settingId,
-  topicId,
-} from "../../lib/vocabulary-zod.ts";
+import { contractEnumOf, isoDate, organisationId, regionId } from "../../lib/vocabulary-zod.ts";
+import { itemSeedFields } from "../shared/seed-fields.ts";
 
 export const dataPointSeed = z
   .object({
@@ -58,14 +50,9 @@ export const pdsaSeed = z
 
 export const projectSeed = z
   .object({
-    local: localId,
-    title: z.string().min(1).max(300),
-    summary: z.string().max(2000),
+    ...itemSeedFields,
     aim: z.string().min(1).max(1000),
     status: contractEnumOf("projects", "ProjectStatus"),
-    settings: z.array(settingId).default([]),
-    topics: z.array(topicId).default([]),
-    drivers: z.array(driverId).default([]),
     region: regionId,
     startedOn: isoDate.optional(),
     endedOn: isoDate.optional(),

@@ -1,28 +1,19 @@
 // Thin resolvers: shape rows from data/ into the contract (schema/resources.graphql).
-import { itemResolvers } from "../shared/item-resolvers.ts";
-import { isoDay, isoTime, ref } from "../shared/values.ts";
-import { isPublished, resourceFeed, resourceVersions } from "./data/resources.ts";
+import { itemResolvers, resolverMap } from "../shared/item-resolvers.ts";
+import { isoDay, ref } from "../shared/values.ts";
+import { resources } from "./data/resources.ts";
 import { mutations } from "./mutations.ts";
 import { effectiveLicence } from "../../schema/licences.ts";
 import type { ResourcesContext } from "./context.ts";
 import type { Resolvers } from "./generated/graphql.ts";
 
-const item = itemResolvers("resources", {
-  loader: (ctx: ResourcesContext) => ctx.loaders.byLocal,
-  isPublic: isPublished,
-  feed: resourceFeed,
-  versions: resourceVersions,
-});
+const item = itemResolvers("resources", resources, (ctx: ResourcesContext) => ctx.loaders.byLocal, mutations);
 
-export const resolvers: Resolvers = {
-  ...item,
-  Mutation: mutations,
+export const resolvers: Resolvers = resolverMap("resources", item, {
   Resource: {
-    ...item.Resource,
     publisher: (r) => ref(r.publisherId),
     publishedOn: (r) => isoDay(r.publishedOn),
-    updatedAt: (r) => isoTime(r.updatedAt),
     // Read from the registry on every request, so a partner's new default applies without a restart.
     licence: (r, _, ctx) => effectiveLicence(r.licence, ctx.partner.defaultLicence),
   },
-};
+});

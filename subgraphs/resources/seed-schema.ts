@@ -1,28 +1,15 @@
 // The shape of a resources partner's seed file (subgraphs/resources/seed/<partner>.json).
 import { z } from "zod";
-import {
-  contractEnumOf,
-  driverId,
-  httpUrl,
-  isoDate,
-  localId,
-  organisationId,
-  settingId,
-  topicId,
-} from "../../lib/vocabulary-zod.ts";
+import { contractEnumOf, httpUrl, isoDate, organisationId } from "../../lib/vocabulary-zod.ts";
+import { itemSeedFields } from "../shared/seed-fields.ts";
 
 export const resourceSeed = z
   .object({
-    local: localId,
-    title: z.string().min(1).max(300),
-    summary: z.string().max(2000),
+    ...itemSeedFields,
     kind: contractEnumOf("resources", "ResourceKind"),
     url: httpUrl.optional(),
     publisher: organisationId.optional(),
     body: z.string().max(20000).default(""),
-    topics: z.array(topicId).default([]),
-    drivers: z.array(driverId).default([]),
-    settings: z.array(settingId).default([]),
     audience: z.array(contractEnumOf("resources", "Audience")).default([]),
     publishedOn: isoDate.optional(),
     status: contractEnumOf("resources", "PublicationStatus").default("PUBLISHED"),

@@ -5,33 +5,16 @@
 import type DataLoader from "dataloader";
 import { ENTITY_OF_KIND, type PartnerKind } from "../../schema/kinds.ts";
 import { changeEntry, feedReaderOf, versionEntry } from "./change-resolvers.ts";
-import type { ChangePage, FeedReader } from "./feed.ts";
-import { ownedEntity, ownedLookup, type OwnedContext } from "./owned-entity.ts";
+import type { ChangePage } from "./feed.ts";
+import type { ItemTable } from "./item-table.ts";
+import { ownedEntity, ownedLookup, type ItemRow, type OwnedContext } from "./owned-entity.ts";
 import type { VersionPage } from "./versions.ts";
 
 type Word<K extends PartnerKind> = (typeof ENTITY_OF_KIND)[K]["idWord"];
 type Typename<K extends PartnerKind> = (typeof ENTITY_OF_KIND)[K]["typename"];
 type Page = { after?: string | null; first?: number | null };
 
-interface ItemData<Ctx, P, Row> {
-  /** The request's loader of this kind's rows by local id. */
-  loader: (ctx: Ctx) => DataLoader<string, Row | null>;
-  /** Whether anyone may see the row; when false only the owner does. Default: everyone. */
-  isPublic?: (row: Row) => boolean;
-  feed: (
-    prisma: P,
-    after: string | null | undefined,
-    first: number | null | undefined,
-    reader: FeedReader,
-  ) => Promise<ChangePage<Row>>;
-  versions: (prisma: P, after: string | null | undefined, first: number | null | undefined) => Promise<VersionPage>;
-}
-
-type ItemResolvers<
-  K extends PartnerKind,
-  Ctx extends OwnedContext,
-  Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] },
-> = {
+type ItemResolvers<K extends PartnerKind, Ctx extends OwnedContext, Row extends ItemRow> = {
   Query: { [F in `${Word<K>}FromOwner`]: (_: unknown, args: { id: string }, ctx: Ctx) => Promise<Row | null> } & {
     [F in `${Word<K>}Feed`]: (_: unknown, args: Page, ctx: Ctx) => Promise<ChangePage<Row>>;
   } & { [F in `${Word<K>}Versions`]: (_: unknown, args: Page, ctx: Ctx) => Promise<VersionPage> };
@@ -45,20 +28,46 @@ export function itemResolvers<
   K extends PartnerKind,
   P,
   Ctx extends OwnedContext & { prisma: P },
-  Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] },
->(kind: K, data: ItemData<Ctx, P, Row>): ItemResolvers<K, Ctx, Row> {
+  Row extends ItemRow,
+  M extends object,
+>(
+  kind: K,
+  table: ItemTable<P, Row>,
+  /** The request's loader of this kind's rows by local id. */
+  loader: (ctx: Ctx) => DataLoader<string, Row | null>,
+  /** The kind's Mutation resolvers (mutations.ts). */
+  mutations: M,
+): ItemResolvers<K, Ctx, Row> & { Mutation: M } {
   const { idWord: word, typename } = ENTITY_OF_KIND[kind];
-  const fromOwner = ownedLookup(kind, data.loader, data.isPublic);
+  // Who may see a row: anyone when it is published, otherwise only its owner.
+  const fromOwner = ownedLookup(kind, loader, table.isPublished);
   // Keys built from the kind's names are plain strings to the compiler: the declared type restores them.
   return {
     Query: {
       [`${word}FromOwner`]: (_: unknown, args: { id: string }, ctx: Ctx) => fromOwner(args.id, ctx),
       [`${word}Feed`]: (_: unknown, args: Page, ctx: Ctx) =>
-        data.feed(ctx.prisma, args.after, args.first, feedReaderOf(ctx.caller)),
-      [`${word}Versions`]: (_: unknown, args: Page, ctx: Ctx) => data.versions(ctx.prisma, args.after, args.first),
+        table.feed(ctx.prisma, args.after, args.first, feedReaderOf(ctx.caller)),
+      [`${word}Versions`]: (_: unknown, args: Page, ctx: Ctx) => table.versions(ctx.prisma, args.after, args.first),
     },
     [`${typename}Change`]: changeEntry(kind),
     [`${typename}Version`]: versionEntry(kind),
-    [typename]: ownedEntity(kind, data.loader, data.isPublic),
-  } as ItemResolvers<K, Ctx, Row>;
+    [typename]: ownedEntity(kind, loader, table.isPublished),
+    Mutation: mutations,
+  } as ItemResolvers<K, Ctx, Row> & { Mutation: M };
+}
+
+/**
+ * A kind's whole resolver map: the shared part (itemResolvers) with the kind's own resolvers, the
+ * entity's own fields added to its shared ones. `R` is the kind's generated Resolvers type (from the
+ * declared type of the result): it types the kind's resolvers, and `I extends Partial<R>` checks the
+ * shared part against the contract too.
+ */
+export function resolverMap<
+  K extends PartnerKind,
+  R extends Partial<Record<Typename<K>, object>>,
+  I extends Partial<R> & Record<Typename<K>, object>,
+>(kind: K, item: I, own: NoInfer<R>): R {
+  // Indexed by a generic K, the table gives every kind's typename: this one is the kind's own.
+  const typename = ENTITY_OF_KIND[kind].typename as Typename<K>;
+  return { ...item, ...own, [typename]: { ...item[typename], ...own[typename] } };
 }

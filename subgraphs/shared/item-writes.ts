@@ -2,11 +2,11 @@
 // caller and partner, deleting an item with its tombstone, and reading the item again after a write.
 import type DataLoader from "dataloader";
 import { formatId, parseId } from "../../schema/ids.ts";
-import type { PartnerKind } from "../../schema/kinds.ts";
+import { ENTITY_OF_KIND, type PartnerKind } from "../../schema/kinds.ts";
 import type { Partner } from "../../lib/registry/registry.ts";
 import type { UserIdentity } from "../../lib/auth/identity.ts";
 import type { Caller } from "./caller.ts";
-import { notFound } from "./mutation-args.ts";
+import { newLocalId, notFound } from "./mutation-args.ts";
 import { runWrite, type RawTx, type TxClient, type WriteOutcome } from "./writes.ts";
 
 /** The part of a kind's request context that a write uses. */
@@ -58,6 +58,56 @@ export async function removeWithTombstone(items: Deletable, tombstones: Tombston
   const deletedAt = new Date();
   await tombstones.upsert({ where: { local }, create: { local, deletedAt }, update: { deletedAt } });
   return true;
+}
+
+/** A create mutation's work: `insert` writes the row under a new local id readable from its title. */
+export async function creation(
+  kind: PartnerKind,
+  partnerId: string,
+  title: string,
+  insert: (local: string) => Promise<unknown>,
+  /** What the audit log records. */
+  changes: unknown,
+): Promise<WriteOutcome<{ id: string }>> {
+  const local = newLocalId(title);
+  await insert(local);
+  const id = formatId(partnerId, kind, local);
+  return { result: { id }, item: id, changes };
+}
+
+/** A write to the item's own row (update, publish): NOT_FOUND when `write` changed no row. */
+export async function rowWrite(
+  kind: PartnerKind,
+  what: string,
+  partnerId: string,
+  local: string,
+  write: () => Promise<{ count: number }>,
+  /** What the audit log records. */
+  changes: unknown,
+): Promise<WriteOutcome<{ id: string }>> {
+  const id = formatId(partnerId, kind, local);
+  const { count } = await write();
+  if (count === 0) throw notFound(what, id);
+  return { result: { id }, item: id, changes };
+}
+
+/** The item model of a kind's transaction client, as an update writes it (`D`: its column values). */
+interface RowUpdates<D> {
+  updateMany(args: { where: { local: string }; data: D }): Promise<{ count: number }>;
+}
+
+/** An update mutation's work: the input's columns written to the item's row; the audit records the input. */
+export function rowUpdate<Tx, I, D>(kind: PartnerKind, model: (tx: Tx) => RowUpdates<D>, columns: (input: I) => D) {
+  const what = ENTITY_OF_KIND[kind].idWord;
+  return (tx: Tx, partnerId: string, local: string, input: I): Promise<WriteOutcome<{ id: string }>> =>
+    rowWrite(
+      kind,
+      what,
+      partnerId,
+      local,
+      () => model(tx).updateMany({ where: { local }, data: columns(input) }),
+      input,
+    );
 }
 
 /** A delete mutation's work: the item goes (NOT_FOUND when there was none), the audit says so. */

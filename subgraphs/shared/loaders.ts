@@ -41,3 +41,19 @@ export function groupLoader<K, R>(
     { maxBatchSize: MAX_BATCH },
   );
 }
+
+/**
+ * A child table's rows per parent: `column` is the child's column holding the parent's local id, and
+ * `fetch` runs the one query with the filter on it (`where`), in the order the field lists them.
+ */
+export function childLoader<C extends string, R extends Record<C, string>>(
+  column: C,
+  fetch: (where: Record<C, { in: string[] }>) => Promise<R[]>,
+): DataLoader<string, R[]> {
+  // A computed key is a plain string to the compiler: the filter is exactly Record<C, { in: string[] }>.
+  const where = (keys: readonly string[]) => ({ [column]: { in: [...keys] } }) as Record<C, { in: string[] }>;
+  return groupLoader(
+    (keys: readonly string[]) => fetch(where(keys)),
+    (r) => r[column],
+  );
+}

@@ -1,7 +1,7 @@
 // The resolvers every partner kind's entity shares: turning a reference into this partner's row,
-// the global id, the organisation that runs the partner, its vocabulary references, and the item's
-// audit trail. Drafts are
-// answered only to members of the owning organisation (from the gateway's signed forward).
+// the global id, the organisation that runs the partner, its vocabulary references, when it last
+// changed, and the item's audit trail. Drafts are answered only to members of the owning
+// organisation (from the gateway's signed forward).
 import type DataLoader from "dataloader";
 import { GraphQLError } from "graphql";
 import { formatId, parseId } from "../../schema/ids.ts";
@@ -11,7 +11,7 @@ import { isMemberOf } from "../../lib/auth/identity.ts";
 import { ErrorCode } from "../../lib/errors.ts";
 import type { Caller } from "./caller.ts";
 import { auditLoader, type AuditRow } from "./audit.ts";
-import { vocabularyRefs } from "./values.ts";
+import { isoTime, vocabularyRefs } from "./values.ts";
 
 export interface OwnedContext {
   partner: Partner;
@@ -42,10 +42,16 @@ export function ownedLookup<Ctx extends OwnedContext, Row extends { local: strin
   };
 }
 
-export function ownedEntity<
-  Ctx extends OwnedContext,
-  Row extends { local: string; topics: readonly string[]; drivers: readonly string[]; settings: readonly string[] },
->(
+/** What every kind's item row has that the shared entity resolvers read. */
+export interface ItemRow {
+  local: string;
+  topics: readonly string[];
+  drivers: readonly string[];
+  settings: readonly string[];
+  updatedAt: Date;
+}
+
+export function ownedEntity<Ctx extends OwnedContext, Row extends ItemRow>(
   kind: PartnerKind,
   loader: (ctx: Ctx) => DataLoader<string, Row | null>,
   isPublic: (row: Row) => boolean = () => true,
@@ -56,6 +62,7 @@ export function ownedEntity<
     __resolveReference: (ref: { id: string }, ctx: Ctx) => fromOwner(ref.id, ctx),
     id: (row: Row, _: unknown, ctx: Ctx) => formatId(ctx.partner.id, kind, row.local),
     organisation: (_: Row, __: unknown, ctx: Ctx) => ({ id: ctx.partner.organisation }),
+    updatedAt: (row: Row) => isoTime(row.updatedAt),
     auditTrail: async (row: Row, args: { first?: number | null }, ctx: Ctx): Promise<AuditRow[]> => {
       if (!isOwner(ctx)) {
         throw new GraphQLError(`Only members of ${ctx.partner.organisation} may read this item's audit trail`, {

@@ -67,6 +67,19 @@ export interface ServiceDefinition<C extends { $disconnect(): Promise<void> }, C
   seed?: (db: OpenedDatabase<C>, partner: Partner) => Promise<number>;
 }
 
+/**
+ * A kind's service from its Prisma paths and client class: the migrations and the client factory are
+ * wired the same way for every kind, which declares only its resolvers, context and extras.
+ */
+export function defineService<C extends { $disconnect(): Promise<void> }, Ctx extends object>(
+  kind: Kind,
+  prisma: { migrations: string },
+  Client: new (options: { adapter: SqlDriverAdapterFactory }) => C,
+  parts: Omit<ServiceDefinition<C, Ctx>, "kind" | "migrations" | "makeClient">,
+): ServiceDefinition<C, Ctx> {
+  return { kind, migrations: prisma.migrations, makeClient: (options) => new Client(options), ...parts };
+}
+
 export interface ServiceOptions {
   partner: Partner;
   store: Store;

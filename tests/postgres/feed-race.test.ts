@@ -9,7 +9,7 @@ import { startSystem, type TestSystem } from "../support/system.ts";
 import type { PrismaClient as ResourcesDb } from "../../subgraphs/resources/generated/prisma/client.ts";
 import type { PrismaClient as CatalogueDb } from "../../subgraphs/catalogue/generated/prisma/client.ts";
 import type { OpenedDatabase } from "../../lib/db/open.ts";
-import { resourceFeed } from "../../subgraphs/resources/data/resources.ts";
+import { resources } from "../../subgraphs/resources/data/resources.ts";
 
 const PARTNER = "improvement-hub";
 let sys: TestSystem;
@@ -79,7 +79,7 @@ describe("a change that commits after a later-stamped change was harvested", () 
     ).map((r) => r.local);
     let cursor: string | null = null;
     for (;;) {
-      const page = await resourceFeed(prisma, cursor, 500);
+      const page = await resources.feed(prisma, cursor, 500);
       cursor = page.endCursor;
       if (!page.hasNextPage) break;
     }
@@ -92,7 +92,7 @@ describe("a change that commits after a later-stamped change was harvested", () 
       // The held transaction ends 30 ms after the feed is first read: the feed waits for it rather than
       // answering without B (the change a writer expects to find after asking for a harvest).
       const ending = new Promise((r) => setTimeout(r, 30)).then(() => held.query("COMMIT"));
-      const page = await resourceFeed(prisma, cursor, 500, { removals: true });
+      const page = await resources.feed(prisma, cursor, 500, { removals: true });
       await ending;
       expect(page.entries.map((e) => e.local).sort()).toEqual([a, b].sort());
     } finally {
@@ -111,7 +111,7 @@ describe("a transaction left open in another database of the same server", () =>
     ).map((r) => r.local);
     let cursor: string | null = null;
     for (;;) {
-      const page = await resourceFeed(prisma, cursor, 500);
+      const page = await resources.feed(prisma, cursor, 500);
       cursor = page.endCursor;
       if (!page.hasNextPage) break;
     }
@@ -128,7 +128,7 @@ describe("a transaction left open in another database of the same server", () =>
         `UPDATE "Resource" SET title = 'Committed beside an open transaction elsewhere' WHERE local = $1`,
         [a],
       );
-      const page = await resourceFeed(prisma, cursor, 500, { removals: true });
+      const page = await resources.feed(prisma, cursor, 500, { removals: true });
       expect(page.entries.map((e) => e.local)).toEqual([a]);
       // The same transaction open in the partner's own database does hold the feed back (the guarantee).
       await own.query("BEGIN");
@@ -140,7 +140,7 @@ describe("a transaction left open in another database of the same server", () =>
         `UPDATE "Resource" SET title = 'Held behind this database''s open transaction' WHERE local = $1`,
         b,
       );
-      const held = await resourceFeed(prisma, page.endCursor, 500, { removals: true });
+      const held = await resources.feed(prisma, page.endCursor, 500, { removals: true });
       expect(held.entries).toEqual([]);
     } finally {
       await elsewhere.query("ROLLBACK").catch(() => undefined);

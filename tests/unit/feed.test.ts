@@ -20,7 +20,7 @@ import {
 import { openDatabase, type OpenedDatabase } from "../../lib/db/open.ts";
 import { KIND_PRISMA } from "../../subgraphs/shared/prisma-paths.ts";
 import { PrismaClient } from "../../subgraphs/resources/generated/prisma/client.ts";
-import { resourceFeed, resourceVersions } from "../../subgraphs/resources/data/resources.ts";
+import { resources } from "../../subgraphs/resources/data/resources.ts";
 
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
 const pos = (xid: number | string, local: string, removed = false): FeedPosition => ({
@@ -218,7 +218,7 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
       let after: string | null = null;
       for (let i = 0; i < 50; i++) {
         const before = db.statements.count;
-        const page: Awaited<ReturnType<typeof resourceFeed>> = await resourceFeed(db.prisma, after, size);
+        const page: Awaited<ReturnType<typeof resources.feed>> = await resources.feed(db.prisma, after, size);
         const statements = db.statements.count - before;
         expect(statements).toBe(page.entries.some((e) => !e.removed) ? 2 : 1);
         for (const e of page.entries) {
@@ -238,7 +238,7 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
       expect(seen.map(key)).toEqual(expected.map(key));
       expect(remaining).toEqual(remaining.map((_, i) => Math.max(expected.length - size * (i + 1), 0)));
       // Nothing new: one empty page, whose cursor is the one given.
-      const empty = await resourceFeed(db.prisma, after, size);
+      const empty = await resources.feed(db.prisma, after, size);
       expect(empty).toEqual({ entries: [], hasNextPage: false, remaining: 0, endCursor: after });
     },
   );
@@ -247,7 +247,7 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
     await fill();
     const expected = expectedOf();
     for (let i = 0; i < expected.length; i++) {
-      const page = await resourceFeed(db.prisma, encodeCursor(expected[i]!), 100);
+      const page = await resources.feed(db.prisma, encodeCursor(expected[i]!), 100);
       expect(page.entries.map(key), key(expected[i]!)).toEqual(expected.slice(i + 1).map(key));
     }
   });
@@ -257,7 +257,7 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
     const seen: FeedPosition[] = [];
     let after: string | null = null;
     for (let i = 0; i < 50; i++) {
-      const page: Awaited<ReturnType<typeof resourceFeed>> = await resourceFeed(db.prisma, after, 2, {
+      const page: Awaited<ReturnType<typeof resources.feed>> = await resources.feed(db.prisma, after, 2, {
         removals: false,
       });
       seen.push(...page.entries);
@@ -272,12 +272,12 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
   it("lists every published id with the version the feed gives it, in pages", async () => {
     await fill();
     const feedVersions = new Map(
-      (await resourceFeed(db.prisma, null, 100)).entries.filter((e) => !e.removed).map((e) => [e.local, e.version]),
+      (await resources.feed(db.prisma, null, 100)).entries.filter((e) => !e.removed).map((e) => [e.local, e.version]),
     );
     const listed: { local: string; version: string }[] = [];
     let after: string | null = null;
     for (let i = 0; i < 20; i++) {
-      const page: Awaited<ReturnType<typeof resourceVersions>> = await resourceVersions(db.prisma, after, 2);
+      const page: Awaited<ReturnType<typeof resources.versions>> = await resources.versions(db.prisma, after, 2);
       listed.push(...page.entries);
       after = page.endCursor;
       if (!page.hasNextPage) break;
@@ -289,19 +289,19 @@ describe("the feed statement, on a resources database", { timeout: 60_000 }, () 
     await db.sql.exec(
       `ALTER TABLE "Resource" DISABLE TRIGGER "Resource_change_xid"; UPDATE "Resource" SET title = 'Changed behind the feed' WHERE local = 'ab'; ALTER TABLE "Resource" ENABLE TRIGGER "Resource_change_xid";`,
     );
-    const after2 = (await resourceVersions(db.prisma, null, 100)).entries.find((e) => e.local === "ab")!.version;
+    const after2 = (await resources.versions(db.prisma, null, 100)).entries.find((e) => e.local === "ab")!.version;
     expect(after2).not.toBe(before);
-    await expect(resourceVersions(db.prisma, "not a cursor!", 10)).rejects.toMatchObject({
+    await expect(resources.versions(db.prisma, "not a cursor!", 10)).rejects.toMatchObject({
       extensions: { code: "BAD_USER_INPUT", argumentPath: ["after"] },
     });
   });
 
   it("refuses a bad cursor and a bad page size before any statement", async () => {
     const before = db.statements.count;
-    await expect(resourceFeed(db.prisma, "nope", 10)).rejects.toMatchObject({
+    await expect(resources.feed(db.prisma, "nope", 10)).rejects.toMatchObject({
       extensions: { code: "BAD_USER_INPUT", argumentPath: ["after"] },
     });
-    await expect(resourceFeed(db.prisma, null, 0)).rejects.toMatchObject({
+    await expect(resources.feed(db.prisma, null, 0)).rejects.toMatchObject({
       extensions: { code: "BAD_USER_INPUT", argumentPath: ["first"] },
     });
     expect(db.statements.count).toBe(before);

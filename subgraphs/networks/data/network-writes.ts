@@ -5,10 +5,10 @@
 import type { Prisma } from "../generated/prisma/client.ts";
 import { formatId } from "../../../schema/ids.ts";
 import type { UserIdentity } from "../../../lib/auth/identity.ts";
-import { newLocalId, notFound } from "../../shared/mutation-args.ts";
+import { notFound } from "../../shared/mutation-args.ts";
 import type { WriteOutcome } from "../../shared/writes.ts";
-import { deletion } from "../../shared/item-writes.ts";
-import type { CreateNetworkInput, EventInput, JoinNetworkInput, UpdateNetworkInput } from "../inputs.ts";
+import { creation, deletion, rowUpdate } from "../../shared/item-writes.ts";
+import type { CreateNetworkInput, EventInput, JoinNetworkInput } from "../inputs.ts";
 import { removeNetwork } from "./networks.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -47,36 +47,27 @@ async function lock(tx: Tx, partnerId: string, local: string): Promise<void> {
   if (rows.length === 0) throw notFound("network", gid(partnerId, local));
 }
 
-function columns(input: Partial<CreateNetworkInput>): Prisma.NetworkUncheckedUpdateInput {
+function columns(input: Partial<CreateNetworkInput>): Prisma.NetworkUncheckedUpdateManyInput {
   const { region, ...rest } = input;
   return { ...rest, ...(region !== undefined ? { regionId: region } : {}) };
 }
 
-export async function createNetwork(
+export function createNetwork(
   tx: Tx,
   partnerId: string,
   input: CreateNetworkInput,
 ): Promise<WriteOutcome<NetworkResult>> {
-  const local = newLocalId(input.title);
-  await tx.network.create({ data: { ...(columns(input) as Prisma.NetworkUncheckedCreateInput), local } });
-  const id = gid(partnerId, local);
-  return { result: { id }, item: id, changes: input };
+  const data = columns(input) as Prisma.NetworkUncheckedCreateInput;
+  return creation(
+    "networks",
+    partnerId,
+    input.title,
+    (local) => tx.network.create({ data: { ...data, local } }),
+    input,
+  );
 }
 
-export async function updateNetwork(
-  tx: Tx,
-  partnerId: string,
-  local: string,
-  input: UpdateNetworkInput,
-): Promise<WriteOutcome<NetworkResult>> {
-  const { count } = await tx.network.updateMany({
-    where: { local },
-    data: columns(input) as Prisma.NetworkUncheckedUpdateManyInput,
-  });
-  if (count === 0) throw notFound("network", gid(partnerId, local));
-  const id = gid(partnerId, local);
-  return { result: { id }, item: id, changes: input };
-}
+export const updateNetwork = rowUpdate("networks", (tx: Tx) => tx.network, columns);
 
 export function deleteNetworkWrite(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<NetworkResult>> {
   return deletion("networks", "network", partnerId, local, () => removeNetwork(tx, local));

@@ -1,26 +1,13 @@
 // Data access for PDSA cycles and recorded learning.
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { groupLoader } from "../../shared/loaders.ts";
+import { childLoader } from "../../shared/loaders.ts";
 
 export function cycleLoaders(prisma: PrismaClient) {
   return {
-    pdsa: groupLoader(
-      (locals: readonly string[]) =>
-        prisma.pdsaCycle.findMany({ where: { projectLocal: { in: [...locals] } }, orderBy: { number: "asc" } }),
-      (c) => c.projectLocal,
+    pdsa: childLoader("projectLocal", (where) => prisma.pdsaCycle.findMany({ where, orderBy: { number: "asc" } })),
+    progress: childLoader("projectLocal", (where) =>
+      prisma.progressScore.findMany({ where, orderBy: [{ recordedOn: "asc" }, { createdAt: "asc" }, { id: "asc" }] }),
     ),
-    progress: groupLoader(
-      (locals: readonly string[]) =>
-        prisma.progressScore.findMany({
-          where: { projectLocal: { in: [...locals] } },
-          orderBy: [{ recordedOn: "asc" }, { createdAt: "asc" }, { id: "asc" }],
-        }),
-      (p) => p.projectLocal,
-    ),
-    learning: groupLoader(
-      (locals: readonly string[]) =>
-        prisma.learning.findMany({ where: { projectLocal: { in: [...locals] } }, orderBy: { position: "asc" } }),
-      (l) => l.projectLocal,
-    ),
+    learning: childLoader("projectLocal", (where) => prisma.learning.findMany({ where, orderBy: { position: "asc" } })),
   };
 }

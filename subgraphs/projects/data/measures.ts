@@ -1,7 +1,7 @@
 // Data access for measures and their dated data points.
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import DataLoader from "dataloader";
-import { groupLoader, MAX_BATCH } from "../../shared/loaders.ts";
+import { childLoader, MAX_BATCH } from "../../shared/loaders.ts";
 import type { SqlRunner } from "../../../lib/db/migrate.ts";
 
 /** A stored data point as the subgraph serves it: dates stay YYYY-MM-DD strings end to end. */
@@ -61,13 +61,8 @@ export async function seriesOf(sql: SqlRunner, ids: readonly string[]): Promise<
 
 export function measureLoaders(prisma: PrismaClient, sql: SqlRunner) {
   return {
-    byProject: groupLoader(
-      (locals: readonly string[]) =>
-        prisma.measure.findMany({
-          where: { projectLocal: { in: [...locals] } },
-          orderBy: [{ position: "asc" }, { name: "asc" }],
-        }),
-      (m) => m.projectLocal,
+    byProject: childLoader("projectLocal", (where) =>
+      prisma.measure.findMany({ where, orderBy: [{ position: "asc" }, { name: "asc" }] }),
     ),
     /** A measure's points, oldest first ([] when it has none). */
     points: new DataLoader<string, SeriesPoint[]>(

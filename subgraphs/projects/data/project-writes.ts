@@ -8,9 +8,9 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { formatId } from "../../../schema/ids.ts";
 import { ErrorCode } from "../../../lib/errors.ts";
 import { day } from "../../shared/values.ts";
-import { newLocalId, notFound } from "../../shared/mutation-args.ts";
+import { notFound } from "../../shared/mutation-args.ts";
 import type { WriteOutcome } from "../../shared/writes.ts";
-import { deletion } from "../../shared/item-writes.ts";
+import { creation, deletion, rowUpdate, rowWrite } from "../../shared/item-writes.ts";
 import type { UserIdentity, UserRef } from "../../../lib/auth/identity.ts";
 import type {
   CreateProjectInput,
@@ -26,7 +26,8 @@ import type {
 } from "../inputs.ts";
 import { ratioIssue } from "../inputs.ts";
 import { badInput } from "../../../lib/errors.ts";
-import { PUBLISHED, removeProject } from "./projects.ts";
+import { removeProject } from "./projects.ts";
+import { PUBLISHED } from "../../shared/item-table.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -67,7 +68,7 @@ async function touch(tx: Tx, partnerId: string, local: string): Promise<void> {
 
 function columns(
   input: Partial<CreateProjectInput> & Pick<UpdateProjectInput, "evaluation">,
-): Prisma.ProjectUncheckedUpdateInput {
+): Prisma.ProjectUncheckedUpdateManyInput {
   const { region, network, startedOn, endedOn, evaluation, ...rest } = input;
   return {
     ...rest,
@@ -85,39 +86,21 @@ function columns(
   };
 }
 
-export async function createProject(
+export function createProject(
   tx: Tx,
   partnerId: string,
   input: CreateProjectInput,
 ): Promise<WriteOutcome<ProjectResult>> {
-  const local = newLocalId(input.title);
-  await tx.project.create({
-    data: { ...(columns(input) as Prisma.ProjectUncheckedCreateInput), local, publication: DRAFT },
-  });
-  const id = gid(partnerId, local);
-  return { result: { id }, item: id, changes: { ...input, publication: DRAFT } };
+  const data = { ...(columns(input) as Prisma.ProjectUncheckedCreateInput), publication: DRAFT };
+  const insert = (local: string) => tx.project.create({ data: { ...data, local } });
+  return creation("projects", partnerId, input.title, insert, { ...input, publication: DRAFT });
 }
 
-export async function updateProject(
-  tx: Tx,
-  partnerId: string,
-  local: string,
-  input: UpdateProjectInput,
-): Promise<WriteOutcome<ProjectResult>> {
-  const { count } = await tx.project.updateMany({
-    where: { local },
-    data: columns(input) as Prisma.ProjectUncheckedUpdateManyInput,
-  });
-  if (count === 0) throw notFound("project", gid(partnerId, local));
-  const id = gid(partnerId, local);
-  return { result: { id }, item: id, changes: input };
-}
+export const updateProject = rowUpdate("projects", (tx: Tx) => tx.project, columns);
 
-export async function publishProject(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<ProjectResult>> {
-  const { count } = await tx.project.updateMany({ where: { local }, data: { publication: PUBLISHED } });
-  if (count === 0) throw notFound("project", gid(partnerId, local));
-  const id = gid(partnerId, local);
-  return { result: { id }, item: id, changes: { publication: PUBLISHED } };
+export function publishProject(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<ProjectResult>> {
+  const publish = () => tx.project.updateMany({ where: { local }, data: { publication: PUBLISHED } });
+  return rowWrite("projects", "project", partnerId, local, publish, { publication: PUBLISHED });
 }
 
 export function deleteProjectWrite(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<ProjectResult>> {

@@ -3,18 +3,19 @@
 import type { Prisma, Resource } from "../generated/prisma/client.ts";
 import { formatId } from "../../../schema/ids.ts";
 import { day } from "../../shared/values.ts";
-import { newLocalId, notFound } from "../../shared/mutation-args.ts";
+import { notFound } from "../../shared/mutation-args.ts";
 import type { WriteOutcome } from "../../shared/writes.ts";
-import { deletion } from "../../shared/item-writes.ts";
-import type { CreateResourceInput, UpdateResourceInput } from "../inputs.ts";
-import { PUBLISHED, removeResource } from "./resources.ts";
+import { creation, deletion, rowUpdate } from "../../shared/item-writes.ts";
+import type { CreateResourceInput } from "../inputs.ts";
+import { removeResource } from "./resources.ts";
+import { PUBLISHED } from "../../shared/item-table.ts";
 
 type Tx = Prisma.TransactionClient;
 export interface ResourceResult {
   id: string;
 }
 
-function columns(input: Partial<CreateResourceInput>): Prisma.ResourceUncheckedUpdateInput {
+function columns(input: Partial<CreateResourceInput>): Prisma.ResourceUncheckedUpdateManyInput {
   const { publisher, publishedOn, ...rest } = input;
   return {
     ...rest,
@@ -23,17 +24,14 @@ function columns(input: Partial<CreateResourceInput>): Prisma.ResourceUncheckedU
   };
 }
 
-export async function createResource(
+export function createResource(
   tx: Tx,
   partnerId: string,
   input: CreateResourceInput,
 ): Promise<WriteOutcome<ResourceResult>> {
-  const local = newLocalId(input.title);
-  await tx.resource.create({
-    data: { ...(columns(input) as Prisma.ResourceUncheckedCreateInput), local, status: "DRAFT" },
-  });
-  const id = formatId(partnerId, "resources", local);
-  return { result: { id }, item: id, changes: { ...input, status: "DRAFT" } };
+  const data = { ...(columns(input) as Prisma.ResourceUncheckedCreateInput), status: "DRAFT" };
+  const insert = (local: string) => tx.resource.create({ data: { ...data, local } });
+  return creation("resources", partnerId, input.title, insert, { ...input, status: "DRAFT" });
 }
 
 async function existing(tx: Tx, partnerId: string, local: string): Promise<Resource> {
@@ -42,17 +40,7 @@ async function existing(tx: Tx, partnerId: string, local: string): Promise<Resou
   return row;
 }
 
-export async function updateResource(
-  tx: Tx,
-  partnerId: string,
-  local: string,
-  input: UpdateResourceInput,
-): Promise<WriteOutcome<ResourceResult>> {
-  await existing(tx, partnerId, local);
-  await tx.resource.update({ where: { local }, data: columns(input) });
-  const id = formatId(partnerId, "resources", local);
-  return { result: { id }, item: id, changes: input };
-}
+export const updateResource = rowUpdate("resources", (tx: Tx) => tx.resource, columns);
 
 export async function publishResource(tx: Tx, partnerId: string, local: string): Promise<WriteOutcome<ResourceResult>> {
   const row = await existing(tx, partnerId, local);
